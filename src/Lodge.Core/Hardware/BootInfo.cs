@@ -1,0 +1,24 @@
+namespace Lodge.Core.Hardware;
+
+/// <summary>How the host boots and which distribution it runs, from /etc and /boot.</summary>
+public sealed record BootInfo
+{
+    public Bootloader Bootloader { get; init; } = Bootloader.Unknown;
+
+    /// <summary>The file where kernel parameters are set (host view), e.g. <c>/etc/default/grub</c>.</summary>
+    public string? CommandLineFile { get; init; }
+
+    /// <summary><c>ID</c> from /etc/os-release (debian, ubuntu, fedora, arch, pop, ...).</summary>
+    public string? OsId { get; init; }
+
+    /// <summary><c>ID_LIKE</c> from /etc/os-release.</summary>
+    public IReadOnlyList<string> OsIdLike { get; init; } = [];
+
+    public string? OsPrettyName { get; init; }
+
+    /// <summary>Whether the host booted through UEFI (<c>/sys/firmware/efi</c> exists); null when unknown.</summary>
+    public bool? Efi { get; init; }
+
+    /// <summary>True for Debian and derivatives (apt).</summary>
+    public bool IsDebianLike => OsId is "debian" or "ubuntu" || OsIdLike.Contains("debian") || OsIdLike.Contains("ubuntu");
+}

@@ -1,0 +1,15 @@
+namespace Lodge.Core.Hardware;
+
+/// <summary>The user-space programs guests need, as found under the host root.</summary>
+public sealed record HostTools
+{
+    public ToolInfo? Qemu { get; init; }
+
+    public ToolInfo? QemuImg { get; init; }
+
+    public ToolInfo? Swtpm { get; init; }
+
+    public ToolInfo? Virtiofsd { get; init; }
+
+    public ToolInfo? Smbd { get; init; }
+}

@@ -1,0 +1,72 @@
+namespace Lodge.Core.Hardware;
+
+/// <summary>The running kernel: command line, version, modules and the module parameters Lodge cares about.</summary>
+public sealed record KernelInfo
+{
+    /// <summary><c>/proc/cmdline</c>, or null when unknown.</summary>
+    public string? CommandLine { get; init; }
+
+    /// <summary>The release from <c>/proc/version</c> (e.g. <c>6.1.0-18-amd64</c>), or null.</summary>
+    public string? Release { get; init; }
+
+    /// <summary>Loaded modules from <c>/proc/modules</c>, or null when unknown.</summary>
+    public IReadOnlyList<LoadedModule>? Modules { get; init; }
+
+    /// <summary>Modules present in <c>/sys/module</c> (loaded or built in) with their parameters, for vfio_pci, kvm, kvm_intel, kvm_amd, i915 and vendor_reset.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ModuleParameters { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    /// <summary>/dev/kvm exists; null when the tree has no /dev.</summary>
+    public bool? KvmDevice { get; init; }
+
+    /// <summary>True when the module is in /proc/modules or /sys/module; null when neither is known.</summary>
+    public bool? IsModuleLoaded(string name)
+    {
+        var canonical = name.Replace('-', '_');
+        if (ModuleParameters.ContainsKey(canonical))
+        {
+            return true;
+        }
+
+        if (Modules is null)
+        {
+            return null;
+        }
+
+        foreach (var m in Modules)
+        {
+            if (m.Name == canonical)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A parameter's value, or null.</summary>
+    public string? Parameter(string module, string parameter) =>
+        ModuleParameters.TryGetValue(module, out var p) && p.TryGetValue(parameter, out var v) ? v : null;
+
+    /// <summary>The value of a kernel command line parameter (<c>intel_iommu</c> gives <c>on</c>), "" for a bare flag, null when absent.</summary>
+    public string? CommandLineValue(string key)
+    {
+        if (CommandLine is null)
+        {
+            return null;
+        }
+
+        string? found = null;
+        foreach (var token in CommandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = token.IndexOf('=');
+            var name = eq < 0 ? token : token[..eq];
+            if (name == key)
+            {
+                found = eq < 0 ? string.Empty : token[(eq + 1)..];
+            }
+        }
+
+        return found;
+    }
+}
