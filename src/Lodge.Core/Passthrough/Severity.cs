@@ -1,0 +1,9 @@
+namespace Lodge.Core.Passthrough;
+
+/// <summary>How much a finding matters.</summary>
+public enum Severity
+{
+    Info,
+    Warning,
+    Error,
+}

@@ -1,0 +1,8 @@
+namespace Lodge.Linux.Sysfs;
+
+/// <summary>Asks a program for its version (e.g. runs <c>qemu-system-x86_64 --version</c>).</summary>
+public interface IToolVersionProbe
+{
+    /// <summary>The first line the program prints for <c>--version</c>, or null when it cannot be run.</summary>
+    string? Probe(string realPath);
+}

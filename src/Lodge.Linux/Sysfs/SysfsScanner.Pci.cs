@@ -1,0 +1,220 @@
+using Lodge.Core.Hardware;
+
+namespace Lodge.Linux.Sysfs;
+
+/// <summary>PCI devices and IOMMU groups.</summary>
+public sealed partial class SysfsScanner
+{
+    private const string PciDevicesDir = "/sys/bus/pci/devices";
+    private const string IommuGroupsDir = "/sys/kernel/iommu_groups";
+
+    private (IReadOnlyList<PciDevice> Devices, IReadOnlyList<IommuGroup> Groups, bool? IommuEnabled) ScanPci(IdsDatabase ids)
+    {
+        var raw = new List<RawPci>();
+        foreach (var name in _root.ListDirectory(PciDevicesDir))
+        {
+            // Validate before the name reaches a path: only well-formed addresses are read.
+            if (!PciAddress.TryParse(name, out var address) || address.ToString() != name)
+            {
+                continue;
+            }
+
+            raw.Add(ReadRawPci(address));
+        }
+
+        // Some facts are known only when the tree carries them at all: a dump without any driver link knows no
+        // drivers, and a tree where no device has reset_method never captured that attribute.
+        var driversKnown = raw.Any(r => r.Driver is not null);
+        var resetKnown = raw.Any(r => r.ResetMethod is not null);
+
+        var devices = new List<PciDevice>(raw.Count);
+        foreach (var r in raw)
+        {
+            devices.Add(BuildPciDevice(r, driversKnown, resetKnown, ids));
+        }
+
+        devices.Sort((a, b) => a.Address.CompareTo(b.Address));
+        var (groups, enabled) = ScanIommuGroups();
+        return (devices, groups, enabled);
+    }
+
+    private RawPci ReadRawPci(PciAddress address)
+    {
+        var dir = $"{PciDevicesDir}/{address}";
+        var canonical = _root.Canonicalize(dir);
+        string Attr(string name) => $"{dir}/{name}";
+        return new RawPci
+        {
+            Address = address,
+            CanonicalPath = canonical,
+            Vendor = _root.ReadAttribute(Attr("vendor")),
+            Device = _root.ReadAttribute(Attr("device")),
+            SubVendor = _root.ReadAttribute(Attr("subsystem_vendor")),
+            SubDevice = _root.ReadAttribute(Attr("subsystem_device")),
+            Class = _root.ReadAttribute(Attr("class")),
+            Revision = _root.ReadAttribute(Attr("revision")),
+            Driver = _root.ReadLinkName(Attr("driver")),
+            DriverOverride = _root.ReadAttribute(Attr("driver_override")),
+            IommuGroup = _root.ReadLinkName(Attr("iommu_group")),
+            BootVga = _root.ReadAttribute(Attr("boot_vga")),
+            ResetMethod = _root.ReadAttribute(Attr("reset_method")),
+            HasReset = _root.Exists(Attr("reset")),
+            NumaNode = _root.ReadAttribute(Attr("numa_node")),
+            HasRomFile = _root.Exists(Attr("rom")),
+            SriovTotal = _root.ReadAttribute(Attr("sriov_totalvfs")),
+            SriovNum = _root.ReadAttribute(Attr("sriov_numvfs")),
+            Mdev = ReadMdevTypes(Attr("mdev_supported_types")),
+            Config = _root.ReadBytes(Attr("config"), 4096),
+        };
+    }
+
+    private IReadOnlyList<MdevType> ReadMdevTypes(string dir)
+    {
+        var types = new List<MdevType>();
+        foreach (var id in _root.ListDirectory(dir))
+        {
+            var name = _root.ReadAttribute($"{dir}/{id}/name");
+            var available = ParseInt(_root.ReadAttribute($"{dir}/{id}/available_instances"));
+            types.Add(new MdevType(id, string.IsNullOrEmpty(name) ? null : name, available));
+        }
+
+        return types;
+    }
+
+    private static PciDevice BuildPciDevice(RawPci r, bool driversKnown, bool resetKnown, IdsDatabase ids)
+    {
+        var vendor = ParseHex16(r.Vendor);
+        var device = ParseHex16(r.Device);
+        var subVendor = ParseHex16(r.SubVendor);
+        var subDevice = ParseHex16(r.SubDevice);
+        PciClass? cls = PciClass.TryParse(r.Class, out var c) ? c : null;
+        var revision = ParseInt(r.Revision) is int rev and >= 0 and <= 255 ? (byte?)rev : null;
+        var config = r.Config is { Length: >= 64 } bytes ? PciConfigDecoder.Decode(bytes) : null;
+
+        IReadOnlyList<string>? resetMethods = r.ResetMethod is not null
+            ? r.ResetMethod.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            : resetKnown ? [] : null;
+
+        bool? hasRom = r.HasRomFile ? true : config is { Length: >= 256 } ? PciConfigDecoder.HasRomBar(r.Config!) : null;
+        var numa = ParseInt(r.NumaNode);
+        var overrideText = r.DriverOverride is null or "(null)" or "" ? null : r.DriverOverride;
+
+        return new PciDevice
+        {
+            Address = r.Address,
+            VendorId = vendor,
+            DeviceId = device,
+            SubsystemVendorId = subVendor,
+            SubsystemDeviceId = subDevice,
+            Class = cls,
+            Revision = revision,
+            Driver = r.Driver,
+            DriverKnown = driversKnown,
+            DriverOverride = overrideText,
+            IommuGroup = ParseInt(r.IommuGroup) is int g and >= 0 ? g : null,
+            BootVga = r.BootVga switch { "1" => true, "0" => false, _ => null },
+            ResetMethods = resetMethods,
+            HasResetFile = r.HasReset ? true : resetKnown && r.ResetMethod is null ? false : null,
+            ParentBridges = ParentBridgesOf(r.CanonicalPath, r.Address),
+            NumaNode = numa is >= 0 ? numa : null,
+            HasRom = hasRom,
+            SriovTotalVfs = ParseInt(r.SriovTotal),
+            SriovNumVfs = ParseInt(r.SriovNum),
+            MdevTypes = r.Mdev,
+            Config = config,
+            VendorName = vendor is { } v ? ids.PciVendor(v) : null,
+            DeviceName = vendor is { } v2 && device is { } d ? ids.PciDevice(v2, d) : null,
+            SubsystemName = vendor is { } v3 && device is { } d3 && subVendor is { } sv && subDevice is { } sd ? ids.PciSubsystem(v3, d3, sv, sd) : null,
+        };
+    }
+
+    // /sys/devices/pci0000:00/0000:00:03.1/0000:04:00.0/0000:05:00.0/0000:06:00.0 → [00:03.1, 04:00.0, 05:00.0]
+    private static IReadOnlyList<PciAddress> ParentBridgesOf(string canonicalPath, PciAddress self)
+    {
+        var result = new List<PciAddress>();
+        foreach (var part in canonicalPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (PciAddress.TryParse(part, out var a) && a.ToString() == part && a != self)
+            {
+                result.Add(a);
+            }
+        }
+
+        return result;
+    }
+
+    private (IReadOnlyList<IommuGroup> Groups, bool? Enabled) ScanIommuGroups()
+    {
+        if (!_root.DirectoryExists("/sys/kernel"))
+        {
+            return ([], null);
+        }
+
+        var groups = new List<IommuGroup>();
+        foreach (var name in _root.ListDirectory(IommuGroupsDir))
+        {
+            if (!int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            {
+                continue;
+            }
+
+            var members = new List<PciAddress>();
+            foreach (var member in _root.ListDirectory($"{IommuGroupsDir}/{id}/devices"))
+            {
+                if (PciAddress.TryParse(member, out var a) && a.ToString() == member)
+                {
+                    members.Add(a);
+                }
+            }
+
+            members.Sort();
+            groups.Add(new IommuGroup(id, members, _root.ReadAttribute($"{IommuGroupsDir}/{id}/type")));
+        }
+
+        groups.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return (groups, groups.Count > 0);
+    }
+
+    private sealed record RawPci
+    {
+        public required PciAddress Address { get; init; }
+
+        public required string CanonicalPath { get; init; }
+
+        public string? Vendor { get; init; }
+
+        public string? Device { get; init; }
+
+        public string? SubVendor { get; init; }
+
+        public string? SubDevice { get; init; }
+
+        public string? Class { get; init; }
+
+        public string? Revision { get; init; }
+
+        public string? Driver { get; init; }
+
+        public string? DriverOverride { get; init; }
+
+        public string? IommuGroup { get; init; }
+
+        public string? BootVga { get; init; }
+
+        public string? ResetMethod { get; init; }
+
+        public bool HasReset { get; init; }
+
+        public string? NumaNode { get; init; }
+
+        public bool HasRomFile { get; init; }
+
+        public string? SriovTotal { get; init; }
+
+        public string? SriovNum { get; init; }
+
+        public IReadOnlyList<MdevType> Mdev { get; init; } = [];
+
+        public byte[]? Config { get; init; }
+    }
+}

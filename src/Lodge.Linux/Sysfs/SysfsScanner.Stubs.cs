@@ -1,0 +1,23 @@
+using Lodge.Core.Hardware;
+
+namespace Lodge.Linux.Sysfs;
+
+/// <summary>Placeholders replaced by the USB, input, CPU topology, memory, display, tools, firmware and boot partials.</summary>
+public sealed partial class SysfsScanner
+{
+    private IReadOnlyList<InputDevice> ScanInputDevices(IReadOnlyList<PciDevice> pci) => pci.Count < 0 ? [] : [];
+
+    private IReadOnlyList<UsbController> ScanUsb(IReadOnlyList<PciDevice> pci, IReadOnlyList<InputDevice> inputs, IdsDatabase ids) => [];
+
+    private CpuTopology ScanTopology() => new();
+
+    private MemoryInfo ScanMemory() => new();
+
+    private DisplayState ScanDisplay() => new();
+
+    private HostTools ScanTools() => new();
+
+    private IReadOnlyList<FirmwareDescriptor> ScanFirmware() => [];
+
+    private BootInfo ScanBoot() => new();
+}

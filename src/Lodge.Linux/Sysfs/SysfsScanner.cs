@@ -1,0 +1,123 @@
+using Lodge.Core.Hardware;
+
+namespace Lodge.Linux.Sysfs;
+
+/// <summary>Reads a host once, through a <see cref="HostRoot"/>, into an immutable <see cref="HostSnapshot"/>.</summary>
+/// <remarks>
+/// A missing or malformed file never throws: the fact becomes unknown (null). Each concern lives in its own
+/// partial file (<c>SysfsScanner.Pci.cs</c>, <c>.Usb.cs</c>, <c>.Cpu.cs</c>, ...). The scanner only reads; the one
+/// process it may start is <c>qemu-system-x86_64 --version</c>, and only on the system root.
+/// </remarks>
+public sealed partial class SysfsScanner
+{
+    private readonly HostRoot _root;
+    private readonly IToolVersionProbe? _versionProbe;
+
+    /// <summary>Creates a scanner. <paramref name="versionProbe"/> asks programs their version; null leaves versions unknown.</summary>
+    public SysfsScanner(HostRoot root, IToolVersionProbe? versionProbe = null)
+    {
+        _root = root;
+        _versionProbe = versionProbe;
+    }
+
+    /// <summary>Reads the whole host.</summary>
+    public HostSnapshot Scan()
+    {
+        var ids = IdsFiles.Load(_root);
+        var (devices, groups, iommuEnabled) = ScanPci(ids);
+        var inputs = ScanInputDevices(devices);
+        var usb = ScanUsb(devices, inputs, ids);
+        return new HostSnapshot
+        {
+            PciDevices = devices,
+            IommuGroups = groups,
+            IommuEnabled = iommuEnabled,
+            Kernel = ScanKernel(),
+            Cpu = ScanCpuInfo(),
+            Topology = ScanTopology(),
+            Memory = ScanMemory(),
+            UsbControllers = usb,
+            InputDevices = inputs,
+            Display = ScanDisplay(),
+            Tools = ScanTools(),
+            Firmware = ScanFirmware(),
+            Boot = ScanBoot(),
+        };
+    }
+
+    private static int? ParseInt(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var t = text.Trim();
+        if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            return int.TryParse(t.AsSpan(2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var h) ? h : null;
+        }
+
+        return int.TryParse(t, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+    }
+
+    private static long? ParseLong(string? text) =>
+        text is not null && long.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+
+    /// <summary>Parses a 16-bit hex id written as <c>0x10de</c> or <c>10de</c>.</summary>
+    internal static ushort? ParseHex16(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var t = text.Trim();
+        if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            t = t[2..];
+        }
+
+        return t.Length is > 0 and <= 4 && ushort.TryParse(t, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+    }
+
+    /// <summary>Parses a kernel CPU list such as <c>0-3,8-11</c>; null when malformed.</summary>
+    internal static IReadOnlyList<int>? ParseCpuList(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var result = new List<int>();
+        foreach (var part in text.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var dash = part.IndexOf('-');
+            if (dash < 0)
+            {
+                if (!int.TryParse(part, System.Globalization.CultureInfo.InvariantCulture, out var single) || single < 0)
+                {
+                    return null;
+                }
+
+                result.Add(single);
+                continue;
+            }
+
+            if (!int.TryParse(part.AsSpan(0, dash), System.Globalization.CultureInfo.InvariantCulture, out var from)
+                || !int.TryParse(part.AsSpan(dash + 1), System.Globalization.CultureInfo.InvariantCulture, out var to)
+                || from < 0 || to < from || to - from > 65536)
+            {
+                return null;
+            }
+
+            for (var i = from; i <= to; i++)
+            {
+                result.Add(i);
+            }
+        }
+
+        result.Sort();
+        return result;
+    }
+}
