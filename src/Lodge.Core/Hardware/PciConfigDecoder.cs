@@ -25,6 +25,26 @@ public static class PciConfigDecoder
         return new PciConfigInfo(config.Length, portType, acs, extended);
     }
 
+    /// <summary>Reads the ids from the standard header; zero and all-ones ids count as absent.</summary>
+    public static PciConfigHeader DecodeHeader(ReadOnlySpan<byte> config)
+    {
+        static ushort? Id(ushort v) => v is 0 or 0xffff ? null : v;
+        var vendor = Id(BinaryPrimitives.ReadUInt16LittleEndian(config));
+        if (vendor is null)
+        {
+            return new PciConfigHeader(null, null, null, null, null, null);
+        }
+
+        var isType0 = (config[0x0e] & 0x7f) == 0;
+        return new PciConfigHeader(
+            vendor,
+            Id(BinaryPrimitives.ReadUInt16LittleEndian(config[0x02..])),
+            isType0 ? Id(BinaryPrimitives.ReadUInt16LittleEndian(config[0x2c..])) : null,
+            isType0 ? Id(BinaryPrimitives.ReadUInt16LittleEndian(config[0x2e..])) : null,
+            new PciClass((config[0x0b] << 16) | (config[0x0a] << 8) | config[0x09]),
+            config[0x08]);
+    }
+
     /// <summary>True when the expansion ROM base address register (0x30 for type-0 headers, 0x38 for bridges) is set.</summary>
     public static bool HasRomBar(ReadOnlySpan<byte> config)
     {

@@ -83,12 +83,14 @@ public sealed partial class SysfsScanner
 
     private static PciDevice BuildPciDevice(RawPci r, bool driversKnown, bool resetKnown, IdsDatabase ids)
     {
-        var vendor = ParseHex16(r.Vendor);
-        var device = ParseHex16(r.Device);
-        var subVendor = ParseHex16(r.SubVendor);
-        var subDevice = ParseHex16(r.SubDevice);
-        PciClass? cls = PciClass.TryParse(r.Class, out var c) ? c : null;
-        var revision = ParseInt(r.Revision) is int rev and >= 0 and <= 255 ? (byte?)rev : null;
+        // When an attribute file is missing, the configuration header still names the device, as lspci reads it.
+        var header = r.Config is { Length: >= 64 } h ? PciConfigDecoder.DecodeHeader(h) : null;
+        var vendor = ParseHex16(r.Vendor) ?? header?.VendorId;
+        var device = ParseHex16(r.Device) ?? header?.DeviceId;
+        var subVendor = ParseHex16(r.SubVendor) ?? header?.SubsystemVendorId;
+        var subDevice = ParseHex16(r.SubDevice) ?? header?.SubsystemDeviceId;
+        PciClass? cls = PciClass.TryParse(r.Class, out var c) ? c : header?.Class;
+        var revision = ParseInt(r.Revision) is int rev and >= 0 and <= 255 ? (byte?)rev : header?.Revision;
         var config = r.Config is { Length: >= 64 } bytes ? PciConfigDecoder.Decode(bytes) : null;
 
         IReadOnlyList<string>? resetMethods = r.ResetMethod is not null

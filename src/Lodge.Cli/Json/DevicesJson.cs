@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Lodge.Core.Hardware;
+using Lodge.Core.Passthrough;
+
+namespace Lodge.Cli.Json;
+
+/// <summary>The <c>lodge devices --json</c> document.</summary>
+/// <remarks>
+/// Shape (a contract): <c>{"iommu": {"enabled": bool}, "devices": [{"address", "vendorId", "deviceId", "class",
+/// "driver", "iommuGroup", "bootVga", "kind", "verdict", "companions", "blockers", ...}], "groups": [{"id", "devices"}]}</c>.
+/// driver, iommuGroup, bootVga and verdict are null when unknown or when they do not apply. Extra fields follow.
+/// </remarks>
+public static class DevicesJson
+{
+    /// <summary>Renders the document.</summary>
+    public static string Write(HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments) => JsonOutput.Build(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("iommu");
+        w.BoolOrNull("enabled", host.IommuEnabled);
+        w.WriteNumber("groupCount", host.IommuGroups.Count);
+        w.WriteEndObject();
+
+        w.WriteStartArray("devices");
+        foreach (var a in assessments)
+        {
+            WriteDevice(w, a);
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartArray("groups");
+        foreach (var g in host.IommuGroups)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("id", g.Id);
+            w.Strings("devices", g.Devices.Select(d => d.ToString()));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    private static void WriteDevice(Utf8JsonWriter w, DeviceAssessment a)
+    {
+        var d = a.Device;
+        w.WriteStartObject();
+        w.WriteString("address", d.Address.ToString());
+        w.StringOrNull("vendorId", d.VendorId?.ToString("x4"));
+        w.StringOrNull("deviceId", d.DeviceId?.ToString("x4"));
+        w.StringOrNull("class", d.Class?.ToString());
+        w.StringOrNull("driver", d.Driver);
+        w.NumberOrNull("iommuGroup", d.IommuGroup);
+        w.BoolOrNull("bootVga", d.BootVga);
+        w.WriteString("kind", DeviceKinds.Name(a.Kind));
+        w.StringOrNull("verdict", a.Verdict is { } v ? Verdicts.Name(v) : null);
+        w.Strings("companions", a.Companions.Select(c => c.ToString()));
+        w.Strings("blockers", a.Blockers.Select(c => c.ToString()));
+
+        w.StringOrNull("subsystemVendorId", d.SubsystemVendorId?.ToString("x4"));
+        w.StringOrNull("subsystemDeviceId", d.SubsystemDeviceId?.ToString("x4"));
+        w.StringOrNull("revision", d.Revision?.ToString("x2"));
+        w.StringOrNull("vendorName", d.VendorName);
+        w.StringOrNull("deviceName", d.DeviceName);
+        w.WriteBoolean("driverKnown", d.DriverKnown);
+        w.StringOrNull("driverOverride", d.DriverOverride);
+        if (d.ResetMethods is { } methods)
+        {
+            w.Strings("resetMethods", methods);
+        }
+        else
+        {
+            w.WriteNull("resetMethods");
+        }
+
+        w.Strings("parentBridges", d.ParentBridges.Select(b => b.ToString()));
+        w.NumberOrNull("numaNode", d.NumaNode);
+        w.BoolOrNull("hasRom", d.HasRom);
+        w.NumberOrNull("sriovTotalVfs", d.SriovTotalVfs);
+        w.Strings("mdevTypes", d.MdevTypes.Select(t => t.Id));
+        WriteAcs(w, d.Config);
+        w.WriteStartArray("findings");
+        foreach (var f in a.Findings)
+        {
+            w.WriteStartObject();
+            w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
+            w.WriteString("code", f.Code);
+            w.WriteString("message", f.Message);
+            w.StringOrNull("fix", f.Fix);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteAcs(Utf8JsonWriter w, PciConfigInfo? config)
+    {
+        if (config is null || !config.ExtendedSpaceReadable)
+        {
+            w.WriteNull("acs");
+            return;
+        }
+
+        w.WriteStartObject("acs");
+        w.WriteBoolean("present", config.Acs is not null);
+        w.StringOrNull("capabilities", config.Acs is { } c ? $"0x{c.Capabilities:x4}" : null);
+        w.StringOrNull("control", config.Acs is { } c2 ? $"0x{c2.Control:x4}" : null);
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Lodge.Cli.Commands;
+using Lodge.Core;
+
+namespace Lodge.Cli;
+
+/// <summary>The command tree and the top-level error handling (house style §5).</summary>
+public static class LodgeApp
+{
+    /// <summary>The global <c>--root</c> option: every read goes below this directory.</summary>
+    public static readonly Option<string> RootOption = new("--root")
+    {
+        Description = "Read the host below this directory instead of / (a captured tree or an unpacked snapshot).",
+        DefaultValueFactory = _ => "/",
+        Recursive = true,
+        HelpName = "DIR",
+    };
+
+    /// <summary>Parses and runs a command line; returns the process exit code.</summary>
+    public static int Run(IReadOnlyList<string> args, CliContext context)
+    {
+        var root = new RootCommand("Lodge: see what this Linux host can give to guests, then run them with passthrough.");
+        root.Options.Add(RootOption);
+        root.Subcommands.Add(DevicesCommand.Create(context));
+        root.Subcommands.Add(DoctorCommand.Create(context));
+        root.Subcommands.Add(SnapshotCommand.Create(context));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                context.Error.WriteLine($"Error: {error.Message}");
+            }
+
+            context.Error.WriteLine("Run 'lodge --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });
+        }
+        catch (LodgeException e)
+        {
+            PrintChain(context.Error, e);
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            context.Error.WriteLine("Error: lodge hit an unexpected error, which is a bug.");
+            context.Error.WriteLine(e.ToString());
+            context.Error.WriteLine("Please report it with the command you ran and this output.");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static void PrintChain(TextWriter error, LodgeException e)
+    {
+        error.WriteLine($"Error: {e.Message}");
+        var i = 0;
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            error.WriteLine($"  {i++}: {inner.Message}");
+        }
+
+        if (e.Hint is not null)
+        {
+            error.WriteLine(e.Hint);
+        }
+    }
+}

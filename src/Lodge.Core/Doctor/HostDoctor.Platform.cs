@@ -1,0 +1,109 @@
+using Lodge.Core.Hardware;
+
+namespace Lodge.Core.Doctor;
+
+/// <summary>Virtualization and IOMMU checks.</summary>
+public static partial class HostDoctor
+{
+    private static DoctorSection Virtualization(HostSnapshot host, bool? kvm)
+    {
+        var cpu = host.Cpu;
+        var checks = new List<DoctorCheck>
+        {
+            cpu.ModelName is null && cpu.VendorId is null
+                ? new DoctorCheck(CheckStatus.Unknown, "CPU", "/proc/cpuinfo is missing or unreadable.")
+                : new DoctorCheck(CheckStatus.Info, "CPU", $"{cpu.ModelName ?? "unknown model"} ({cpu.VendorId ?? "unknown vendor"})."),
+        };
+
+        var flagFix = cpu.IsHypervisorGuest == true
+            ? "This host is itself a virtual machine: enable nested virtualization in its hypervisor."
+            : $"Enable {(cpu.IsAmd ? "SVM (AMD-V)" : "VT-x (Intel Virtualization Technology)")} in the firmware setup.";
+        checks.Add(cpu.HasVirtualization switch
+        {
+            true => new DoctorCheck(CheckStatus.Ok, "Hardware virtualization", cpu.HasSvm == true ? "The CPU has svm (AMD-V)." : "The CPU has vmx (Intel VT-x)."),
+            false => new DoctorCheck(CheckStatus.Fail, "Hardware virtualization", "The CPU shows neither vmx nor svm.", flagFix),
+            null => new DoctorCheck(CheckStatus.Unknown, "Hardware virtualization", "/proc/cpuinfo lists no CPU flags."),
+        });
+
+        var module = cpu.IsAmd ? "kvm_amd" : cpu.IsIntel ? "kvm_intel" : "kvm_intel or kvm_amd";
+        checks.Add(host.Kernel.KvmDevice switch
+        {
+            true => new DoctorCheck(CheckStatus.Ok, "KVM", "/dev/kvm exists."),
+            false => new DoctorCheck(CheckStatus.Fail, "KVM", "/dev/kvm does not exist, so guests would run under slow software emulation (TCG) only.", cpu.HasVirtualization == false ? flagFix : $"Load the {module} module ('modprobe {module}')."),
+            null when kvm == true => new DoctorCheck(CheckStatus.Ok, "KVM", "The kvm module is loaded (this tree holds no /dev to confirm /dev/kvm)."),
+            null when kvm == false => new DoctorCheck(CheckStatus.Fail, "KVM", "KVM cannot work without vmx or svm.", flagFix),
+            _ => new DoctorCheck(CheckStatus.Unknown, "KVM", "This tree holds neither /dev nor the loaded modules, so KVM cannot be checked."),
+        });
+
+        return new DoctorSection("Virtualization", checks);
+    }
+
+    private static DoctorSection Iommu(HostSnapshot host)
+    {
+        var checks = new List<DoctorCheck>();
+        var parameters = KernelParameterAdvice.ParametersFor(host.Cpu, host.Kernel);
+        var how = parameters.Length == 0 ? null : KernelParameterAdvice.HowToAdd(host.Boot, parameters);
+        if (host.IommuEnabled == true)
+        {
+            checks.Add(new DoctorCheck(CheckStatus.Ok, "IOMMU", $"The IOMMU is on: the kernel shows {host.IommuGroups.Count} IOMMU groups."));
+            if (host.Kernel.CommandLine is not null && host.Kernel.CommandLineValue("iommu") is not "pt")
+            {
+                checks.Add(new DoctorCheck(CheckStatus.Info, "iommu=pt", "The kernel command line lacks iommu=pt, which spares host devices the cost of IOMMU translation.", KernelParameterAdvice.HowToAdd(host.Boot, "iommu=pt")));
+            }
+        }
+        else if (host.IommuEnabled == false)
+        {
+            var firmware = host.Cpu.IsAmd ? "AMD-Vi (IOMMU) and SVM" : host.Cpu.IsIntel ? "VT-d" : "the IOMMU (VT-d or AMD-Vi)";
+            string detail;
+            string fix;
+            if (host.Cpu.IsHypervisorGuest == true)
+            {
+                detail = "The kernel shows no IOMMU groups; this host is itself a virtual machine, and its hypervisor gives it no virtual IOMMU.";
+                fix = "Passthrough needs a bare-metal host, or a hypervisor that offers a vIOMMU (QEMU's intel-iommu device).";
+            }
+            else if (how is null)
+            {
+                detail = "The kernel shows no IOMMU groups although the command line asks for the IOMMU.";
+                fix = $"Enable {firmware} in the firmware setup.";
+            }
+            else
+            {
+                detail = "The kernel shows no IOMMU groups, so no device can be passed through.";
+                fix = $"Enable {firmware} in the firmware setup. {how}";
+            }
+
+            checks.Add(new DoctorCheck(CheckStatus.Fail, "IOMMU", detail, fix));
+        }
+        else
+        {
+            checks.Add(new DoctorCheck(CheckStatus.Unknown, "IOMMU", "This tree holds no /sys/kernel, so the IOMMU cannot be checked."));
+        }
+
+        checks.Add(host.Kernel.CommandLine is null
+            ? new DoctorCheck(CheckStatus.Unknown, "Kernel command line", "/proc/cmdline is missing.")
+            : new DoctorCheck(CheckStatus.Info, "Kernel command line", $"Boot loader: {BootloaderName(host.Boot)}; IOMMU parameters present: {IommuParametersPresent(host.Kernel)}."));
+        return new DoctorSection("IOMMU", checks);
+    }
+
+    private static string BootloaderName(BootInfo boot) => boot.Bootloader switch
+    {
+        Bootloader.Grub => "GRUB (/etc/default/grub)",
+        Bootloader.SystemdBoot => $"systemd-boot ({boot.CommandLineFile ?? "/boot/loader/entries"})",
+        Bootloader.Kernelstub => "kernelstub (/etc/kernelstub/configuration)",
+        _ => "none found",
+    };
+
+    private static string IommuParametersPresent(KernelInfo kernel)
+    {
+        var present = new List<string>();
+        foreach (var key in new[] { "intel_iommu", "amd_iommu", "iommu", "vfio-pci.ids", "pcie_acs_override" })
+        {
+            if (kernel.CommandLineValue(key) is { } v)
+            {
+                present.Add(v.Length == 0 ? key : $"{key}={v}");
+            }
+        }
+
+        return present.Count == 0 ? "none" : string.Join(' ', present);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Lodge.Core.Privacy;
+
+/// <summary>Removes what identifies a machine or a person from captured host files: serial numbers, MAC addresses,
+/// UUIDs, host names, user names and home paths.</summary>
+/// <remarks>
+/// Files that are identities by nature are dropped whole (<see cref="ShouldDrop"/>). Text content and path names
+/// are scrubbed: UUIDs become zeros, MAC addresses 00:00:00:00:00:00, the <c>Uniq=</c> of input devices (serials,
+/// Bluetooth MACs) is emptied, and every known secret (the host name, USB serials) is replaced. Binary content
+/// (PCI config space) carries none of these and is kept as it is.
+/// </remarks>
+public sealed partial class PrivacyFilter
+{
+    /// <summary>Replacement for a serial number or other secret inside a name.</summary>
+    public const string Redacted = "REDACTED";
+
+    private static readonly HashSet<string> DroppedNames = new(StringComparer.Ordinal)
+    {
+        "serial", "serial_number", "product_serial", "board_serial", "chassis_serial", "product_uuid",
+        "machine-id", "hostname", "vpd", "address", "perm_addr",
+    };
+
+    private readonly List<string> _secrets;
+
+    /// <summary>Creates a filter that also replaces each of <paramref name="secrets"/> (host name, serials) wherever it appears.</summary>
+    public PrivacyFilter(IEnumerable<string> secrets)
+    {
+        // Longest first, so a serial that contains another is replaced whole; very short strings would hit ids.
+        _secrets = secrets.Where(s => s.Trim().Length >= 4).Select(s => s.Trim()).Distinct().OrderByDescending(s => s.Length).ToList();
+    }
+
+    /// <summary>True for files that hold an identity and nothing Lodge needs.</summary>
+    public static bool ShouldDrop(string path)
+    {
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        return DroppedNames.Contains(name);
+    }
+
+    /// <summary>Scrubs a path or a link target.</summary>
+    public string ScrubName(string path) => ReplaceSecrets(path);
+
+    /// <summary>Scrubs file content; binary content (anything with a NUL byte or invalid UTF-8) is returned unchanged.</summary>
+    public byte[] ScrubContent(byte[] content)
+    {
+        if (Array.IndexOf(content, (byte)0) >= 0)
+        {
+            return content;
+        }
+
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, true).GetString(content);
+        }
+        catch (DecoderFallbackException)
+        {
+            return content;
+        }
+
+        var scrubbed = ScrubText(text);
+        return ReferenceEquals(scrubbed, text) ? content : Encoding.UTF8.GetBytes(scrubbed);
+    }
+
+    /// <summary>Scrubs text.</summary>
+    public string ScrubText(string text)
+    {
+        var result = UuidPattern().Replace(text, "00000000-0000-0000-0000-000000000000");
+        result = MacPattern().Replace(result, "00:00:00:00:00:00");
+        result = UniqPattern().Replace(result, "U: Uniq=");
+        result = HomePattern().Replace(result, "/home/user");
+        result = ReplaceSecrets(result);
+        return result == text ? text : result;
+    }
+
+    private string ReplaceSecrets(string text)
+    {
+        foreach (var secret in _secrets)
+        {
+            text = text.Replace(secret, Redacted, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    [GeneratedRegex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
+    private static partial Regex UuidPattern();
+
+    [GeneratedRegex("(?<![0-9a-fA-F:])(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}(?![0-9a-fA-F:])")]
+    private static partial Regex MacPattern();
+
+    [GeneratedRegex("^U: Uniq=.*$", RegexOptions.Multiline)]
+    private static partial Regex UniqPattern();
+
+    [GeneratedRegex("/home/[^/\\s\"']+")]
+    private static partial Regex HomePattern();
+}

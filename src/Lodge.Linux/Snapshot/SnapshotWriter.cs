@@ -1,0 +1,143 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Lodge.Core.Privacy;
+
+namespace Lodge.Linux.Snapshot;
+
+/// <summary>Writes what a scan read (a <see cref="HostAccessLog"/>) as a <c>.tar.gz</c> host root, symlinks kept, identities removed.</summary>
+/// <remarks>
+/// The archive unpacks to a tree that <c>--root</c> reads back with the same answers. It holds
+/// <c>lodge-snapshot.json</c> (the versions programs reported, which a replay cannot ask them for) and
+/// <c>FIXTURE.json</c>, so that a snapshot attached to a bug report can become a test fixture as it is.
+/// </remarks>
+public static class SnapshotWriter
+{
+    /// <summary>The file in a snapshot that holds the recorded program versions.</summary>
+    public const string ManifestName = "lodge-snapshot.json";
+
+    /// <summary>Collects the secrets to scrub: the host name and the serial numbers of the USB devices the scan saw.</summary>
+    public static IReadOnlyList<string> CollectSecrets(HostRoot root, HostAccessLog log)
+    {
+        var secrets = new List<string>();
+        var plain = new HostRoot(root.Path);
+        foreach (var path in new[] { "/proc/sys/kernel/hostname", "/etc/hostname" })
+        {
+            if (plain.ReadAttribute(path) is { Length: > 0 } name)
+            {
+                secrets.Add(name);
+                var dot = name.IndexOf('.');
+                if (dot > 0)
+                {
+                    secrets.Add(name[..dot]);
+                }
+            }
+        }
+
+        foreach (var (path, _) in log.Entries)
+        {
+            if (path.EndsWith("/idVendor", StringComparison.Ordinal))
+            {
+                var serial = plain.ReadAttribute(path[..^"idVendor".Length] + "serial");
+                if (!string.IsNullOrEmpty(serial))
+                {
+                    secrets.Add(serial);
+                }
+            }
+        }
+
+        return secrets;
+    }
+
+    /// <summary>Writes the archive to <paramref name="output"/>.</summary>
+    public static void Write(Stream output, HostAccessLog log, PrivacyFilter filter, IReadOnlyDictionary<string, string> toolVersions, DateTimeOffset capturedAt)
+    {
+        using var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true);
+        using var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        var mtime = capturedAt;
+
+        void EnsureDirectory(string hostDir)
+        {
+            if (hostDir == "/" || written.Contains(hostDir))
+            {
+                return;
+            }
+
+            EnsureDirectory(HostRoot.ParentOf(hostDir));
+            written.Add(hostDir);
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, hostDir[1..] + "/") { Mode = Dir, ModificationTime = mtime });
+        }
+
+        foreach (var (rawPath, entry) in log.Entries)
+        {
+            if (PrivacyFilter.ShouldDrop(rawPath))
+            {
+                continue;
+            }
+
+            var path = filter.ScrubName(rawPath);
+            if (path == "/" || written.Contains(path))
+            {
+                continue;
+            }
+
+            EnsureDirectory(HostRoot.ParentOf(path));
+            switch (entry.Kind)
+            {
+                case HostAccessKind.Directory:
+                    EnsureDirectory(path);
+                    break;
+                case HostAccessKind.Link:
+                    written.Add(path);
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, path[1..]) { LinkName = filter.ScrubName(entry.LinkTarget!), Mode = Link, ModificationTime = mtime });
+                    break;
+                default:
+                    written.Add(path);
+                    var content = entry.Content is null ? [] : filter.ScrubContent(entry.Content);
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path[1..]) { DataStream = new MemoryStream(content), Mode = File, ModificationTime = mtime });
+                    break;
+            }
+        }
+
+        WriteFile(tar, ManifestName, Manifest(toolVersions, capturedAt), mtime);
+        WriteFile(tar, "FIXTURE.json", Fixture(capturedAt), mtime);
+    }
+
+    private const UnixFileMode Dir = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+    private const UnixFileMode File = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode Link = Dir | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+
+    private static void WriteFile(TarWriter tar, string name, string text, DateTimeOffset mtime) =>
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)), Mode = File, ModificationTime = mtime });
+
+    private static string Manifest(IReadOnlyDictionary<string, string> toolVersions, DateTimeOffset capturedAt)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("schema", "lodge-snapshot/v1");
+            w.WriteString("captured", capturedAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteStartObject("toolVersions");
+            foreach (var (path, version) in toolVersions.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.WriteString(path, version);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
+    }
+
+    private static string Fixture(DateTimeOffset capturedAt) =>
+        "{\n" +
+        " \"schema\": \"lodge-sysfs-fixture/v1\",\n" +
+        " \"generated_by\": \"lodge snapshot\",\n" +
+        $" \"provenance\": {{\"kind\": \"lodge snapshot\", \"captured\": \"{capturedAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}\"}},\n" +
+        " \"facts_absent\": [\"serial numbers, MAC addresses, UUIDs and host names are removed\", \"only the files lodge's scanner reads are kept\"]\n" +
+        "}\n";
+}

@@ -1,0 +1,23 @@
+namespace Lodge.Linux.Sysfs;
+
+/// <summary>Asks an inner probe and remembers each answer by host path, so a snapshot can carry program versions.</summary>
+public sealed class RecordingToolVersionProbe(IToolVersionProbe inner, HostRoot root) : IToolVersionProbe
+{
+    private readonly Dictionary<string, string> _answers = new(StringComparer.Ordinal);
+
+    /// <summary>The answers so far, keyed by host-view path.</summary>
+    public IReadOnlyDictionary<string, string> Answers => _answers;
+
+    /// <inheritdoc/>
+    public string? Probe(string realPath)
+    {
+        var answer = inner.Probe(realPath);
+        if (answer is not null)
+        {
+            var hostPath = root.IsSystemRoot ? realPath : realPath[root.Path.Length..];
+            _answers[hostPath] = answer;
+        }
+
+        return answer;
+    }
+}
