@@ -31,15 +31,17 @@ public static class DoctorView
 
     private static void WriteCheck(IAnsiConsole console, DoctorCheck check, int depth)
     {
-        var indent = new string(' ', depth * 2);
         var (mark, style) = Mark(check.Status);
-        console.Write(new Text(indent));
-        console.Write(new Text(mark, style));
-        console.Write(new Text($" {check.Title}: {check.Detail}\n"));
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadLeft(depth * 2).PadRight(1)).AddColumn();
+        var body = new Paragraph();
+        body.Append($"{check.Title}: {check.Detail}");
         if (check.Fix is not null)
         {
-            console.Write(new Text($"{indent}    fix: {check.Fix}\n", new Style(Color.Grey)));
+            body.Append($"\nfix: {check.Fix}", new Style(Color.Grey));
         }
+
+        grid.AddRow(new Text(mark, style), body);
+        console.Write(grid);
 
         foreach (var detail in check.Details)
         {

@@ -40,7 +40,7 @@ public static partial class HostDoctor
         var driver = !d.DriverKnown ? "driver unknown" : d.Driver is null ? "no driver" : $"driver {d.Driver}";
         var group = d.IommuGroup is { } g ? $"group {g}" : "no group";
         var verdict = a.Verdict is { } v ? Verdicts.Name(v) : "unknown";
-        var title = $"{d.Address} {d.DisplayName} {ids}";
+        var title = d.DeviceName is null ? $"{d.Address} {ids}" : $"{d.Address} {d.DisplayName} {ids}";
         var detail = $"{verdict}; {group}; {driver}.";
         var details = a.Findings
             .Select(f => new DoctorCheck(FromSeverity(f.Severity), f.Code, f.Message, f.Fix))

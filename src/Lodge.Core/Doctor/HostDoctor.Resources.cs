@@ -61,6 +61,12 @@ public static partial class HostDoctor
     {
         var tools = host.Tools;
         var checks = new List<DoctorCheck>();
+        if (!tools.Known)
+        {
+            checks.Add(new DoctorCheck(CheckStatus.Unknown, "Programs", "This tree holds no /usr, so QEMU, OVMF, swtpm, virtiofsd and smbd cannot be checked."));
+            return new DoctorSection("Software", checks);
+        }
+
         var missing = new List<string>();
         void Tool(ToolInfo? tool, string key, string title, string purpose)
         {

@@ -38,9 +38,10 @@ public static partial class HostDoctor
         {
             var names = string.Join(", ", passable.Select(g => $"'{g.Device.Address}'"));
             var handoff = passable.Any(g => g.Device.BootVga == true) ? " (the boot VGA through a single-GPU handoff)" : string.Empty;
+            var run = kvm == true ? "guests can run" : "KVM could not be checked in this tree";
             verdict = passable.Count == 1
-                ? $"Go: guests can run, and 1 GPU can be passed through: {names}{handoff}."
-                : $"Go: guests can run, and {passable.Count} GPUs can be passed through: {names}{handoff}.";
+                ? $"Go: {run}, and 1 GPU can be passed through: {names}{handoff}."
+                : $"Go: {run}, and {passable.Count} GPUs can be passed through: {names}{handoff}.";
             exit = 0;
         }
         else

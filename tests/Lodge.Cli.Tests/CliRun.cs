@@ -1,0 +1,32 @@
+using Lodge.Cli;
+using Spectre.Console;
+using Spectre.Console.Testing;
+
+namespace Lodge.Cli.Tests;
+
+/// <summary>Runs lodge's command tree in-process against a fixed-width test console.</summary>
+internal static class CliRun
+{
+    public static CliResult Run(params string[] args)
+    {
+        var console = new TestConsole().Width(120);
+        console.Profile.Capabilities.Ansi = false;
+        console.Profile.Capabilities.Unicode = true;
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var context = new CliContext(console, stdout, stderr)
+        {
+            Time = new FixedTime(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)),
+        };
+        var exit = LodgeApp.Run(args, context);
+        var text = string.Join('\n', console.Output.Split('\n').Select(l => l.TrimEnd()));
+        return new CliResult(exit, text, stdout.ToString(), stderr.ToString());
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
+
+internal sealed record CliResult(int ExitCode, string Console, string Out, string Error);
