@@ -12,6 +12,7 @@ namespace Lodge.Linux;
 public sealed class HostRoot
 {
     private const int MaxLinkHops = 40;
+    private const string LoopSentinel = "/\u0001lodge-link-loop";
     private readonly Dictionary<string, string> _resolved = new(StringComparer.Ordinal);
     private readonly bool _manual;
 
@@ -198,7 +199,8 @@ public sealed class HostRoot
 
             if (hops >= MaxLinkHops)
             {
-                return candidate;
+                // A link loop (ELOOP): resolve to a path that cannot exist, so every read of it fails softly.
+                return LoopSentinel;
             }
 
             current.RemoveAt(current.Count - 1);

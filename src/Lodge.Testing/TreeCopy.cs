@@ -1,0 +1,58 @@
+namespace Lodge.Testing;
+
+/// <summary>Copies a host tree into a fresh temporary folder, keeping symlinks as links; deleting it on Dispose.</summary>
+public sealed class TreeCopy : IDisposable
+{
+    /// <summary>Copies <paramref name="source"/> (or makes an empty tree when null).</summary>
+    public TreeCopy(string? source = null)
+    {
+        Root = Directory.CreateTempSubdirectory("lodge-tree-").FullName;
+        if (source is not null)
+        {
+            CopyDirectory(source, Root);
+        }
+    }
+
+    /// <summary>The copy's root folder.</summary>
+    public string Root { get; }
+
+    /// <summary>Every regular file, link and folder below the root, as full paths.</summary>
+    public IReadOnlyList<string> Entries() =>
+        Directory.EnumerateFileSystemEntries(Root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A test that made a folder unreadable leaves it to the system's temp cleanup.
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
+        {
+            var target = Path.Combine(to, entry.Name);
+            if (entry.LinkTarget is { } link)
+            {
+                File.CreateSymbolicLink(target, link);
+            }
+            else if (entry is DirectoryInfo dir)
+            {
+                CopyDirectory(dir.FullName, target);
+            }
+            else
+            {
+                File.Copy(entry.FullName, target);
+            }
+        }
+    }
+}
