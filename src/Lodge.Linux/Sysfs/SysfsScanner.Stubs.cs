@@ -5,8 +5,6 @@ namespace Lodge.Linux.Sysfs;
 /// <summary>Placeholders replaced by the USB, input, CPU topology, memory, display, tools, firmware and boot partials.</summary>
 public sealed partial class SysfsScanner
 {
-    private IReadOnlyList<UsbController> ScanUsb(IReadOnlyList<PciDevice> pci, IReadOnlyList<InputDevice> inputs, IdsDatabase ids) => [];
-
     private CpuTopology ScanTopology() => new();
 
     private MemoryInfo ScanMemory() => new();
