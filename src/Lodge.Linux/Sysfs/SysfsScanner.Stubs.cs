@@ -5,8 +5,6 @@ namespace Lodge.Linux.Sysfs;
 /// <summary>Placeholders replaced by the USB, input, CPU topology, memory, display, tools, firmware and boot partials.</summary>
 public sealed partial class SysfsScanner
 {
-    private MemoryInfo ScanMemory() => new();
-
     private DisplayState ScanDisplay() => new();
 
     private HostTools ScanTools() => new();
