@@ -5,8 +5,6 @@ namespace Lodge.Linux.Sysfs;
 /// <summary>Placeholders replaced by the USB, input, CPU topology, memory, display, tools, firmware and boot partials.</summary>
 public sealed partial class SysfsScanner
 {
-    private HostTools ScanTools() => new();
-
     private IReadOnlyList<FirmwareDescriptor> ScanFirmware() => [];
 
     private BootInfo ScanBoot() => new();
