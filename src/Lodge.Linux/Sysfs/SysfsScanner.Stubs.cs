@@ -5,7 +5,5 @@ namespace Lodge.Linux.Sysfs;
 /// <summary>Placeholders replaced by the USB, input, CPU topology, memory, display, tools, firmware and boot partials.</summary>
 public sealed partial class SysfsScanner
 {
-    private IReadOnlyList<FirmwareDescriptor> ScanFirmware() => [];
-
     private BootInfo ScanBoot() => new();
 }
