@@ -6,6 +6,7 @@ namespace Lodge.Core;
 /// <code>
 /// LodgeException
 ///  ├─ HostAccessException(path)                  a host file could not be read or written
+///  ├─ HostProcessException(file)                 a host program could not be started (Lodge.Linux)
 ///  ├─ InvalidStateException(state, required)     an operation was called in the wrong state
 ///  ├─ ConfigException(problems)                  a machine definition is invalid
 ///  ├─ QmpException                               QMP (Lodge.Qmp)

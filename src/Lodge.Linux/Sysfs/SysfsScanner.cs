@@ -25,7 +25,7 @@ public sealed partial class SysfsScanner
     {
         var ids = IdsFiles.Load(_root);
         var (devices, groups, iommuEnabled) = ScanPci(ids);
-        var inputs = ScanInputDevices(devices);
+        var inputs = ScanInputDevices();
         var usb = ScanUsb(devices, inputs, ids);
         return new HostSnapshot
         {
