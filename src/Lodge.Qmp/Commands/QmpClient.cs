@@ -54,9 +54,24 @@ public sealed class QmpClient : IAsyncDisposable
     public Task SystemPowerdownAsync(CancellationToken cancellationToken = default) =>
         Session.ExecuteAsync("system_powerdown", null, cancellationToken);
 
-    /// <summary>Runs <c>quit</c>: QEMU exits at once. Completes when QEMU replies, closes or resets the socket.</summary>
-    public Task QuitAsync(CancellationToken cancellationToken = default) =>
-        Session.ExecuteAsync("quit", null, cancellationToken);
+    /// <summary>Runs <c>quit</c>: QEMU exits at once. When this returns, the session is <see cref="QmpSessionState.Closed"/>.</summary>
+    /// <remarks>
+    /// Succeeds whether QEMU replies, closes the socket or resets it. After a reply it waits up to
+    /// <see cref="QmpSessionOptions.CommandTimeout"/> for QEMU to close the socket, then closes the session itself.
+    /// </remarks>
+    public async Task QuitAsync(CancellationToken cancellationToken = default)
+    {
+        await Session.ExecuteAsync("quit", null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Session.Completion.WaitAsync(Session.Options.CommandTimeout, Session.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // QEMU acknowledged quit but kept the socket open; nothing more will come on it.
+            await Session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Runs <c>cont</c>: starts or resumes the vCPUs (QEMU then sends <c>RESUME</c>).</summary>
     public Task ContAsync(CancellationToken cancellationToken = default) =>

@@ -111,6 +111,24 @@ public sealed class TypedCommandSpecs
         Assert.Equal(QmpSessionState.Ready, client.Session.State);
     }
 
+    [Fact(Timeout = 15000)]
+    public async Task I_can_quit_and_have_the_session_closed_even_if_QEMU_keeps_the_socket_open()
+    {
+        // Arrange
+        var peer = new ScriptedQmpPeer().Negotiate().Expect("quit").Reply().Hang();
+        var (stream, server) = InMemoryDuplexStream.CreatePair();
+        var run = peer.Start(server);
+        var options = QmpSessionOptions.Default.WithCommandTimeout(TimeSpan.FromMilliseconds(200));
+        await using var client = await QmpClient.ConnectAsync(stream, options);
+
+        // Act
+        await client.QuitAsync();
+
+        // Assert
+        Assert.Equal(QmpSessionState.Closed, client.Session.State);
+        await run;
+    }
+
     private static async Task<QmpClient> ConnectAsync(ScriptedQmpPeer peer)
     {
         var (client, server) = InMemoryDuplexStream.CreatePair();

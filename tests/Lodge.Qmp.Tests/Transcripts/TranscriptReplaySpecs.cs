@@ -80,7 +80,7 @@ public sealed class TranscriptReplaySpecs
 
         // Assert
         Assert.Equal(new QmpStatus("prelaunch", Running: false), status);
-        await client.Session.Completion;
+        Assert.Equal(Closed, client.Session.State);
     }
 
     [Fact(Timeout = 15000)]
