@@ -34,11 +34,13 @@ public sealed class QmpFrameReader : IAsyncDisposable
     /// <exception cref="IOException">The transport failed, for example with a connection reset.</exception>
     public async ValueTask<JsonObject?> ReadAsync(CancellationToken cancellationToken = default)
     {
+        // Bytes already searched for '\n', so a large message arriving in many chunks is scanned once.
+        long scanned = 0;
         while (true)
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            var newline = buffer.PositionOf((byte)'\n');
+            var newline = buffer.Slice(Math.Min(scanned, buffer.Length)).PositionOf((byte)'\n');
             if (newline is { } end)
             {
                 // Parse before AdvanceTo: the pipe may reuse the memory once it is consumed.
@@ -60,6 +62,7 @@ public sealed class QmpFrameReader : IAsyncDisposable
                     _reader.AdvanceTo(buffer.GetPosition(1, end));
                 }
 
+                scanned = 0;
                 continue;
             }
 
@@ -80,6 +83,7 @@ public sealed class QmpFrameReader : IAsyncDisposable
             }
 
             // Nothing complete yet: consume nothing, but mark everything examined so the next read waits for more.
+            scanned = buffer.Length;
             _reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }

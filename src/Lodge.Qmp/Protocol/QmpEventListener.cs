@@ -20,8 +20,8 @@ public sealed class QmpEventListener : IAsyncEnumerable<QmpEvent>, IDisposable
         _names = new HashSet<string>(names, StringComparer.Ordinal);
         _unregister = unregister;
         _channel = capacity is { } bound
-            ? Channel.CreateBounded<QmpEvent>(new BoundedChannelOptions(bound) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true })
-            : Channel.CreateUnbounded<QmpEvent>(new UnboundedChannelOptions { SingleWriter = true });
+            ? Channel.CreateBounded<QmpEvent>(new BoundedChannelOptions(bound) { FullMode = BoundedChannelFullMode.DropOldest })
+            : Channel.CreateUnbounded<QmpEvent>();
     }
 
     /// <summary>The event names this listener accepts; empty means every event.</summary>

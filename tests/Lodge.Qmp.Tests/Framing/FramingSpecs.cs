@@ -28,6 +28,29 @@ public sealed class FramingSpecs
         Assert.Null(await reader.ReadAsync());
     }
 
+    [Fact(Timeout = 15000)]
+    public async Task I_can_read_a_large_message_that_arrives_in_many_small_chunks()
+    {
+        // Arrange
+        var (client, server) = InMemoryDuplexStream.CreatePair();
+        await using var reader = new QmpFrameReader(client);
+        var payload = new string('s', 1024 * 1024);
+        var bytes = Encoding.UTF8.GetBytes($"{{\"return\": \"{payload}\", \"id\": \"lodge-9\"}}\r\n");
+
+        // Act
+        var reading = reader.ReadAsync().AsTask();
+        foreach (var chunk in bytes.Chunk(1000))
+        {
+            await server.WriteAsync(chunk);
+        }
+
+        var message = await reading;
+
+        // Assert
+        Assert.Equal(payload.Length, message?["return"]?.GetValue<string>().Length);
+        Assert.Equal("lodge-9", message?["id"]?.GetValue<string>());
+    }
+
     [Theory(Timeout = 15000)]
     [InlineData("nope\n", "QEMU sent a QMP message that is not valid JSON.")]
     [InlineData("[1, 2]\n", "QEMU sent a QMP message that is not a JSON object.")]
