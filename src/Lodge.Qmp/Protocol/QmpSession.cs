@@ -101,15 +101,11 @@ public sealed partial class QmpSession : IAsyncDisposable
         Close(QmpCloseCause.Local, null);
         if (_readLoop is { } loop)
         {
+            // Only the finished read loop is sure to be off the reader; a connect still unwinding may not be.
             await loop.ConfigureAwait(false);
+            await _reader!.DisposeAsync().ConfigureAwait(false);
+            _writer?.Dispose();
         }
-
-        if (_reader is { } reader)
-        {
-            await reader.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _writer?.Dispose();
 
         _lifetime.Dispose();
     }
