@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Text;
 
 namespace Lodge.Qmp.Tests.Support;
@@ -67,14 +68,32 @@ internal sealed class QemuUnderTest : IAsyncDisposable
         return qemu;
     }
 
-    /// <summary>Waits until QEMU has created its QMP socket (wait=off: it listens before the machine runs).</summary>
+    /// <summary>Waits until QEMU's QMP socket accepts connections.</summary>
+    /// <remarks>
+    /// The socket file appears at bind(), a moment before listen(); a connect in between is refused. So this probes
+    /// with a raw connect (QEMU greets it, sees it close, and accepts the next client).
+    /// </remarks>
     public async Task WaitForSocketAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!File.Exists(QmpSocketPath))
+        while (true)
         {
-            Assert.False(Process.HasExited, $"QEMU exited with {(Process.HasExited ? Process.ExitCode : 0)} before creating its QMP socket: {Stderr}");
-            Assert.True(DateTime.UtcNow < deadline, $"QEMU did not create '{QmpSocketPath}' within {timeout.TotalSeconds} s.");
+            Assert.False(Process.HasExited, $"QEMU exited with {(Process.HasExited ? Process.ExitCode : 0)} before its QMP socket was ready: {Stderr}");
+            Assert.True(DateTime.UtcNow < deadline, $"QEMU's QMP socket '{QmpSocketPath}' did not accept a connection within {timeout.TotalSeconds} s.");
+            if (File.Exists(QmpSocketPath))
+            {
+                using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await probe.ConnectAsync(new UnixDomainSocketEndPoint(QmpSocketPath));
+                    return;
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
+                {
+                    // Bound but not listening yet.
+                }
+            }
+
             await Task.Delay(20);
         }
     }
