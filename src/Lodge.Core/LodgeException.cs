@@ -10,8 +10,11 @@ namespace Lodge.Core;
 ///  ├─ InvalidStateException(state, required)     an operation was called in the wrong state
 ///  ├─ ConfigException(problems)                  a machine definition is invalid
 ///  ├─ QmpException                               QMP (Lodge.Qmp)
-///  │   ├─ QmpConnectException
-///  │   └─ QmpCommandException(command, errorClass, desc)
+///  │   ├─ QmpConnectException(endpoint, failedState)
+///  │   ├─ QmpCommandException(command, errorClass, desc)
+///  │   ├─ QmpTimeoutException(command, timeout)
+///  │   ├─ QmpConnectionLostException(command)
+///  │   └─ QmpProtocolException(json)
 ///  └─ HandoffException(plan, appliedSteps, rollbackOutcome)
 /// </code>
 /// The CLI prints the message chain and returns <see cref="ExitCode"/>; any other exception is a bug.
