@@ -1,4 +1,5 @@
 using Lodge.Linux;
+using Lodge.Linux.Processes;
 using Lodge.Linux.Sysfs;
 
 namespace Lodge.Cli;
@@ -8,5 +9,5 @@ public static class ToolVersions
 {
     /// <summary>The probe for a root. Programs are only ever run on the system root, never from a captured tree.</summary>
     public static IToolVersionProbe? For(HostRoot root) =>
-        root.IsSystemRoot ? null : new SnapshotToolVersionProbe(root);
+        root.IsSystemRoot ? new ProcessToolVersionProbe() : new SnapshotToolVersionProbe(root);
 }

@@ -17,10 +17,29 @@ public sealed class TreeCopy : IDisposable
     public string Root { get; }
 
     /// <summary>Every regular file, link and folder below the root, as full paths.</summary>
-    public IReadOnlyList<string> Entries() =>
-        Directory.EnumerateFileSystemEntries(Root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    public IReadOnlyList<string> Entries() => Walk(Root);
+
+    /// <summary>Every entry below <paramref name="root"/>, depth first, never following a symlink (sysfs links loop).</summary>
+    public static IReadOnlyList<string> Walk(string root)
+    {
+        var result = new List<string>();
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            foreach (var entry in new DirectoryInfo(pending.Pop()).EnumerateFileSystemInfos())
+            {
+                result.Add(entry.FullName);
+                if (entry is DirectoryInfo && entry.LinkTarget is null)
+                {
+                    pending.Push(entry.FullName);
+                }
+            }
+        }
+
+        result.Sort(StringComparer.Ordinal);
+        return result;
+    }
 
     /// <inheritdoc/>
     public void Dispose()

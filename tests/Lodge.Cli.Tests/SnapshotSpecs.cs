@@ -84,8 +84,8 @@ public sealed class SnapshotSpecs
         // Act
         Assert.Equal(0, CliRun.Run("snapshot", "-o", archive, "--root", tree.Root).ExitCode);
         Untar(archive, replay);
-        var everything = string.Join('\n', Directory.EnumerateFiles(replay, "*", SearchOption.AllDirectories)
-            .Select(f => f + "\n" + (new FileInfo(f).LinkTarget ?? File.ReadAllText(f))));
+        var everything = string.Join('\n', TreeCopy.Walk(replay)
+            .Select(f => new FileInfo(f) is { LinkTarget: { } link } ? $"{f} -> {link}" : File.Exists(f) ? f + "\n" + File.ReadAllText(f) : f));
 
         // Assert
         Assert.Contains("root=UUID=00000000-0000-0000-0000-000000000000", File.ReadAllText(Path.Combine(replay, "proc/cmdline")));

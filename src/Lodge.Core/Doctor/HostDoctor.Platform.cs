@@ -18,8 +18,10 @@ public static partial class HostDoctor
         var flagFix = cpu.IsHypervisorGuest == true
             ? "This host is itself a virtual machine: enable nested virtualization in its hypervisor."
             : $"Enable {(cpu.IsAmd ? "SVM (AMD-V)" : "VT-x (Intel Virtualization Technology)")} in the firmware setup.";
+        var pvm = host.Kernel.IsModuleLoaded("kvm_pvm") == true;
         checks.Add(cpu.HasVirtualization switch
         {
+            false when pvm => new DoctorCheck(CheckStatus.Info, "Hardware virtualization", "The CPU shows neither vmx nor svm; KVM runs through kvm_pvm, the paravirtualized KVM for hosts that are themselves virtual machines."),
             true => new DoctorCheck(CheckStatus.Ok, "Hardware virtualization", cpu.HasSvm == true ? "The CPU has svm (AMD-V)." : "The CPU has vmx (Intel VT-x)."),
             false => new DoctorCheck(CheckStatus.Fail, "Hardware virtualization", "The CPU shows neither vmx nor svm.", flagFix),
             null => new DoctorCheck(CheckStatus.Unknown, "Hardware virtualization", "/proc/cpuinfo lists no CPU flags."),
@@ -28,10 +30,13 @@ public static partial class HostDoctor
         var module = cpu.IsAmd ? "kvm_amd" : cpu.IsIntel ? "kvm_intel" : "kvm_intel or kvm_amd";
         checks.Add(host.Kernel.KvmDevice switch
         {
-            true => new DoctorCheck(CheckStatus.Ok, "KVM", "/dev/kvm exists."),
+            true when kvm == true && pvm => new DoctorCheck(CheckStatus.Ok, "KVM", "/dev/kvm exists, served by kvm_pvm."),
+            true when kvm == true => new DoctorCheck(CheckStatus.Ok, "KVM", "/dev/kvm exists."),
+            true => new DoctorCheck(CheckStatus.Fail, "KVM", "/dev/kvm exists, but without vmx, svm or kvm_pvm it cannot create guests.", flagFix),
             false => new DoctorCheck(CheckStatus.Fail, "KVM", "/dev/kvm does not exist, so guests would run under slow software emulation (TCG) only.", cpu.HasVirtualization == false ? flagFix : $"Load the {module} module ('modprobe {module}')."),
             null when kvm == true => new DoctorCheck(CheckStatus.Ok, "KVM", "The kvm module is loaded (this tree holds no /dev to confirm /dev/kvm)."),
             null when kvm == false => new DoctorCheck(CheckStatus.Fail, "KVM", "KVM cannot work without vmx or svm.", flagFix),
+            _ when host.Kernel.IsModuleLoaded("kvm") == true => new DoctorCheck(CheckStatus.Unknown, "KVM", "The kvm module is loaded although the CPU shows neither vmx nor svm, and this tree holds no /dev to show whether /dev/kvm works."),
             _ => new DoctorCheck(CheckStatus.Unknown, "KVM", "This tree holds neither /dev nor the loaded modules, so KVM cannot be checked."),
         });
 

@@ -58,21 +58,29 @@ public static partial class HostDoctor
     /// <summary>True when /dev/kvm exists; false when it is known missing (or the CPU lacks vmx/svm); null when the tree cannot tell.</summary>
     public static bool? KvmAvailable(HostSnapshot host)
     {
+        // kvm_pvm (PVM) runs KVM guests without VT-x/AMD-V, inside hosts that are themselves virtual machines.
+        var pvm = host.Kernel.IsModuleLoaded("kvm_pvm") == true;
         if (host.Kernel.KvmDevice is { } dev)
         {
-            return dev;
+            return dev && (pvm || host.Cpu.HasVirtualization != false);
         }
 
-        if (host.Cpu.HasVirtualization == false)
+        if (host.Kernel.IsModuleLoaded("kvm") == true)
         {
-            return false;
+            // kvm without vmx, svm or kvm_pvm in the tree: a paravirtual KVM the tree may not show.
+            return host.Cpu.HasVirtualization == false && !pvm ? null : true;
         }
 
-        return host.Kernel.IsModuleLoaded("kvm") == true ? true : null;
+        return host.Cpu.HasVirtualization == false ? false : null;
     }
 
     private static string KvmReason(HostSnapshot host)
     {
+        if (host.Kernel.KvmDevice == true && host.Cpu.HasVirtualization == false)
+        {
+            return "/dev/kvm exists, but the CPU shows neither vmx nor svm and no kvm_pvm module is loaded, so KVM cannot create guests";
+        }
+
         if (host.Cpu.HasVirtualization == false)
         {
             return host.Cpu.IsHypervisorGuest == true

@@ -12,7 +12,7 @@ public sealed record CpuTopology
 
     /// <summary>The distinct L3 domains (each a sorted CPU list); empty when unknown.</summary>
     public IReadOnlyList<IReadOnlyList<int>> L3Domains =>
-        Cpus.Where(c => c.L3SharedWith is not null)
+        Cpus.Where(c => c.L3SharedWith is { Count: > 0 })
             .Select(c => c.L3SharedWith!)
             .DistinctBy(l => string.Join(',', l))
             .OrderBy(l => l[0])

@@ -6,7 +6,7 @@ namespace Lodge.Linux.Sysfs;
 public sealed partial class SysfsScanner
 {
     /// <summary>Modules whose parameters matter for passthrough.</summary>
-    internal static readonly string[] WatchedModules = ["vfio_pci", "vfio", "vfio_iommu_type1", "kvm", "kvm_intel", "kvm_amd", "i915", "vendor_reset", "kvmfr", "nvidia", "amdgpu"];
+    internal static readonly string[] WatchedModules = ["vfio_pci", "vfio", "vfio_iommu_type1", "kvm", "kvm_intel", "kvm_amd", "kvm_pvm", "i915", "vendor_reset", "kvmfr", "nvidia", "amdgpu"];
 
     private KernelInfo ScanKernel()
     {

@@ -6,7 +6,7 @@ namespace Lodge.Linux.Sysfs;
 /// <summary>The user-space programs guests need: QEMU, qemu-img, swtpm, virtiofsd and smbd.</summary>
 /// <remarks>
 /// Programs are found by fixed paths below the root (distribution packages install there; PATH is the caller's and
-/// says nothing about a captured tree). Only QEMU is asked its version, and only on the running system.
+/// says nothing about a captured tree). Only QEMU is asked its version, through the injected probe.
 /// </remarks>
 public sealed partial class SysfsScanner
 {
@@ -32,6 +32,7 @@ public sealed partial class SysfsScanner
         var c = rust is null ? FirstExisting(CVirtiofsdPaths) : null;
         return new HostTools
         {
+            Known = _root.DirectoryExists("/usr"),
             Qemu = qemuPath is null ? null : new ToolInfo(qemuPath, ProbeQemuVersion(qemuPath)),
             QemuImg = Tool(QemuImgPaths),
             Swtpm = Tool(SwtpmPaths),
@@ -56,10 +57,11 @@ public sealed partial class SysfsScanner
     }
 
     // A captured tree's binaries are not this machine's: running one would report the wrong version, or run
-    // something the capture's author put there. So versions come only from the running system.
+    // something the capture's author put there. The caller injects the probe accordingly: a process probe on the
+    // running system, the snapshot's recorded versions for a tree (Lodge.Cli ToolVersions.For).
     private string? ProbeQemuVersion(string hostPath)
     {
-        if (_versionProbe is null || !_root.IsSystemRoot)
+        if (_versionProbe is null)
         {
             return null;
         }

@@ -5,8 +5,8 @@ namespace Lodge.Linux.Sysfs;
 /// <summary>Reads a host once, through a <see cref="HostRoot"/>, into an immutable <see cref="HostSnapshot"/>.</summary>
 /// <remarks>
 /// A missing or malformed file never throws: the fact becomes unknown (null). Each concern lives in its own
-/// partial file (<c>SysfsScanner.Pci.cs</c>, <c>.Usb.cs</c>, <c>.Cpu.cs</c>, ...). The scanner only reads; the one
-/// process it may start is <c>qemu-system-x86_64 --version</c>, and only on the system root.
+/// partial file (<c>SysfsScanner.Pci.cs</c>, <c>.Usb.cs</c>, <c>.Cpu.cs</c>, ...). The scanner only reads; program
+/// versions come from the injected <see cref="IToolVersionProbe"/>, which runs programs only for the system root.
 /// </remarks>
 public sealed partial class SysfsScanner
 {

@@ -64,18 +64,20 @@ public class ToolsSpecs
     }
 
     [Fact]
-    public void I_can_scan_a_captured_tree_without_the_scanner_running_any_of_its_programs()
+    public void The_scanner_asks_only_the_probe_it_is_given_for_a_version()
     {
-        // Arrange
+        // Arrange (which probe a tree gets is the caller's choice; Lodge.Cli gives trees one that runs nothing)
         using var tree = new HostTreeBuilder().File("/usr/bin/qemu-system-x86_64", "#!/bin/sh\necho pwned\n");
         var probe = new RecordingProbe("QEMU emulator version 9.9.9");
 
         // Act
         var qemu = new SysfsScanner(tree.Host, probe).Scan().Tools.Qemu;
+        var unprobed = new SysfsScanner(tree.Host).Scan().Tools.Qemu;
 
         // Assert
-        Assert.Empty(probe.Calls);
-        Assert.Null(qemu?.Version);
+        Assert.Single(probe.Calls);
+        Assert.Equal("9.9.9", qemu?.Version);
+        Assert.Null(unprobed?.Version);
     }
 
     [Theory]
