@@ -14,6 +14,7 @@ public sealed class HostRoot
     private const int MaxLinkHops = 40;
     private const string LoopSentinel = "/\u0001lodge-link-loop";
     private readonly Dictionary<string, string> _resolved = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, EntryKind>?> _listings = new(StringComparer.Ordinal);
     private readonly bool _manual;
 
     /// <summary>Creates a root at <paramref name="path"/>; <paramref name="log"/> records every access for <c>lodge snapshot</c>.</summary>
@@ -52,12 +53,18 @@ public sealed class HostRoot
     public byte[]? ReadBytes(string hostPath, int maxBytes)
     {
         var canonical = Canonicalize(hostPath);
+        if (_manual && KindOfCanonical(canonical) == EntryKind.Missing)
+        {
+            return null;
+        }
+
         var real = ToReal(canonical);
         byte[]? data;
         try
         {
-            using var stream = new FileStream(real, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.None);
-            data = ReadUpTo(stream, maxBytes);
+            // One open and positional reads: no FileStream buffering or advisory locks (sysfs attributes are tiny).
+            using var handle = File.OpenHandle(real, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            data = ReadUpTo(handle, maxBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
@@ -88,17 +95,18 @@ public sealed class HostRoot
     public IReadOnlyList<string> ListDirectory(string hostPath)
     {
         var canonical = Canonicalize(hostPath);
-        var real = ToReal(canonical);
-        string[] names;
-        try
+        if (!_listings.TryGetValue(canonical, out var listing))
         {
-            names = Directory.GetFileSystemEntries(real).Select(e => System.IO.Path.GetFileName(e)).ToArray();
+            listing = canonical.StartsWith(LoopSentinel, StringComparison.Ordinal) ? null : ListKinds(ToReal(canonical));
+            _listings[canonical] = listing;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+
+        if (listing is null)
         {
             return [];
         }
 
+        var names = listing.Keys.ToArray();
         Array.Sort(names, StringComparer.Ordinal);
         if (Log is not null)
         {
@@ -121,9 +129,18 @@ public sealed class HostRoot
     public bool Exists(string hostPath)
     {
         var canonical = Canonicalize(hostPath);
+        bool isDir, exists;
         var real = ToReal(canonical);
-        var isDir = Directory.Exists(real);
-        var exists = isDir || File.Exists(real);
+        if (_manual && KindOfCanonical(canonical) == EntryKind.Missing)
+        {
+            isDir = exists = false;
+        }
+        else
+        {
+            isDir = Directory.Exists(real);
+            exists = isDir || File.Exists(real);
+        }
+
         if (exists)
         {
             Log?.RecordEntry(canonical, isDir);
@@ -136,7 +153,7 @@ public sealed class HostRoot
     public bool DirectoryExists(string hostPath)
     {
         var canonical = Canonicalize(hostPath);
-        var exists = Directory.Exists(ToReal(canonical));
+        var exists = (!_manual || KindOfCanonical(canonical) != EntryKind.Missing) && Directory.Exists(ToReal(canonical));
         if (exists)
         {
             Log?.RecordDirectory(canonical);
@@ -148,89 +165,115 @@ public sealed class HostRoot
     /// <summary>Resolves every symlink in the path, confined to the root, and returns the host-view path.</summary>
     public string Canonicalize(string hostPath)
     {
-        if (!_manual)
-        {
-            return Normalize(hostPath);
-        }
-
         var normalized = Normalize(hostPath);
-        if (_resolved.TryGetValue(normalized, out var hit))
-        {
-            return hit;
-        }
-
-        var result = Resolve(normalized, 0);
-        _resolved[normalized] = result;
-        return result;
+        return _manual ? Resolve(normalized, 0) : normalized;
     }
 
     /// <summary>The real filesystem path of a host-view path, without resolving links.</summary>
     public string ToReal(string hostPath) => Path == "/" ? hostPath : Path + hostPath;
 
+    // Resolves a normalized path one component at a time: the parent is resolved (and cached) first, then only the
+    // last component is checked for a link. Sysfs attribute reads share their device directory, so each read costs
+    // one readlink instead of one per component.
     private string Resolve(string normalized, int hops)
     {
-        var parts = normalized.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var current = new List<string>(parts.Length);
-        for (var i = 0; i < parts.Length; i++)
+        if (normalized == "/")
         {
-            var part = parts[i];
-            if (part == ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                if (current.Count > 0)
-                {
-                    current.RemoveAt(current.Count - 1);
-                }
-
-                continue;
-            }
-
-            current.Add(part);
-            var candidate = "/" + string.Join('/', current);
-            var target = ReadLinkRaw(candidate);
-            if (target is null)
-            {
-                continue;
-            }
-
-            if (hops >= MaxLinkHops)
-            {
-                // A link loop (ELOOP): resolve to a path that cannot exist, so every read of it fails softly.
-                return LoopSentinel;
-            }
-
-            current.RemoveAt(current.Count - 1);
-            var rest = string.Join('/', parts.Skip(i + 1));
-            var baseDir = "/" + string.Join('/', current);
-            var joined = target.StartsWith('/') ? target : baseDir + "/" + target;
-            if (rest.Length > 0)
-            {
-                joined += "/" + rest;
-            }
-
-            return Resolve(Normalize(joined), hops + 1);
+            return "/";
         }
 
-        return "/" + string.Join('/', current);
+        if (_resolved.TryGetValue(normalized, out var hit))
+        {
+            return hit;
+        }
+
+        if (hops > MaxLinkHops)
+        {
+            // A link loop (ELOOP): resolve to a path that cannot exist, so every read of it fails softly.
+            return LoopSentinel;
+        }
+
+        var slash = normalized.LastIndexOf('/');
+        var parent = Resolve(slash == 0 ? "/" : normalized[..slash], hops);
+        var name = normalized[(slash + 1)..];
+        var candidate = Combine(parent, name);
+        var target = KindOf(parent, name) == EntryKind.Missing ? null : ReadLinkRaw(candidate);
+        var result = target is null
+            ? candidate
+            : Resolve(Normalize(target.StartsWith('/') ? target : Combine(parent, target)), hops + 1);
+        if (hops == 0)
+        {
+            _resolved[normalized] = result;
+        }
+
+        return result;
     }
 
-    private string? ReadLinkRaw(string canonicalHostPath)
+    // Under a captured tree, each directory is listed once and its entries' kinds (from getdents' d_type) are
+    // remembered: a missing attribute then costs no failed open and a plain file no readlink. A HostRoot therefore
+    // sees a tree as it was when first listed; make a new one to see later writes.
+    private EntryKind KindOf(string canonicalDir, string name)
     {
-        string? target;
+        if (!_manual)
+        {
+            return EntryKind.Unknown;
+        }
+
+        if (!_listings.TryGetValue(canonicalDir, out var listing))
+        {
+            listing = canonicalDir.StartsWith(LoopSentinel, StringComparison.Ordinal) ? null : ListKinds(ToReal(canonicalDir));
+            _listings[canonicalDir] = listing;
+        }
+
+        return listing is not null && listing.TryGetValue(name, out var kind) ? kind : EntryKind.Missing;
+    }
+
+    private static Dictionary<string, EntryKind>? ListKinds(string realDir)
+    {
         try
         {
-            var info = new FileInfo(ToReal(canonicalHostPath));
-            target = info.LinkTarget;
+            var entries = new System.IO.Enumeration.FileSystemEnumerable<(string Name, EntryKind Kind)>(
+                realDir,
+                // Names only: asking an entry for its attributes costs an lstat, a stat and a geteuid each.
+                (ref System.IO.Enumeration.FileSystemEntry e) => (e.FileName.ToString(), EntryKind.Unknown),
+                new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true });
+            var map = new Dictionary<string, EntryKind>(StringComparer.Ordinal);
+            foreach (var (name, kind) in entries)
+            {
+                map[name] = kind;
+            }
+
+            return map;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             return null;
         }
+    }
 
+    private EntryKind KindOfCanonical(string canonical)
+    {
+        if (canonical == "/")
+        {
+            return EntryKind.Directory;
+        }
+
+        var slash = canonical.LastIndexOf('/');
+        return KindOf(slash == 0 ? "/" : canonical[..slash], canonical[(slash + 1)..]);
+    }
+
+    private enum EntryKind
+    {
+        Missing,
+        Unknown,
+        File,
+        Directory,
+        Link,
+    }
+
+    private string? ReadLinkRaw(string canonicalHostPath)
+    {
+        var target = Native.ReadLink(ToReal(canonicalHostPath));
         if (target is not null)
         {
             Log?.RecordLink(canonicalHostPath, target);
@@ -239,22 +282,27 @@ public sealed class HostRoot
         return target;
     }
 
-    private static byte[] ReadUpTo(Stream stream, int maxBytes)
+    private static byte[] ReadUpTo(Microsoft.Win32.SafeHandles.SafeFileHandle handle, int maxBytes)
     {
-        var buffer = new byte[Math.Min(maxBytes, 8192)];
-        using var ms = new MemoryStream();
-        while (ms.Length < maxBytes)
+        var buffer = new byte[Math.Min(maxBytes, 4096)];
+        var length = 0;
+        while (length < maxBytes)
         {
-            var n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, maxBytes - ms.Length));
+            if (length == buffer.Length)
+            {
+                Array.Resize(ref buffer, Math.Min(maxBytes, buffer.Length * 2));
+            }
+
+            var n = RandomAccess.Read(handle, buffer.AsSpan(length), length);
             if (n <= 0)
             {
                 break;
             }
 
-            ms.Write(buffer, 0, n);
+            length += n;
         }
 
-        return ms.ToArray();
+        return buffer.AsSpan(0, length).ToArray();
     }
 
     /// <summary>Collapses duplicate slashes and <c>.</c>/<c>..</c> components lexically; the result starts with '/'.</summary>
