@@ -16,14 +16,26 @@ public static class LodgeApp
         HelpName = "DIR",
     };
 
+    /// <summary>The global <c>--config-dir</c> option: where machine files live, instead of the default folder.</summary>
+    public static readonly Option<string?> ConfigDirOption = new("--config-dir")
+    {
+        Description = "Read and write machine files in this directory instead of /etc/lodge/machines (root) or $XDG_CONFIG_HOME/lodge/machines.",
+        Recursive = true,
+        HelpName = "DIR",
+    };
+
     /// <summary>Parses and runs a command line; returns the process exit code.</summary>
     public static int Run(IReadOnlyList<string> args, CliContext context)
     {
         var root = new RootCommand("Lodge: see what this Linux host can give to guests, then run them with passthrough.");
         root.Options.Add(RootOption);
+        root.Options.Add(ConfigDirOption);
         root.Subcommands.Add(DevicesCommand.Create(context));
         root.Subcommands.Add(DoctorCommand.Create(context));
         root.Subcommands.Add(SnapshotCommand.Create(context));
+        root.Subcommands.Add(NewCommand.Create(context));
+        root.Subcommands.Add(CheckCommand.Create(context));
+        root.Subcommands.Add(ListCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,71 @@
+using Lodge.Core;
+using Lodge.Core.Machines;
+
+namespace Lodge.Cli.Machines;
+
+/// <summary>The folder of machine files: <c>/etc/lodge/machines</c> as root, else <c>$XDG_CONFIG_HOME/lodge/machines</c>.</summary>
+public sealed class MachineStore
+{
+    public MachineStore(string directory)
+    {
+        Directory = directory;
+    }
+
+    /// <summary>The folder holding <c>NAME.toml</c> files.</summary>
+    public string Directory { get; }
+
+    /// <summary>The store <c>--config-dir</c> names, or the default for this user.</summary>
+    public static MachineStore For(string? configDir)
+    {
+        if (!string.IsNullOrEmpty(configDir))
+        {
+            return new MachineStore(configDir);
+        }
+
+        if (Environment.IsPrivilegedProcess)
+        {
+            return new MachineStore("/etc/lodge/machines");
+        }
+
+        // XDG Base Directory Specification: $XDG_CONFIG_HOME, default $HOME/.config.
+        var xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+        var configHome = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config") : xdg;
+        return new MachineStore(Path.Combine(configHome, "lodge", "machines"));
+    }
+
+    /// <summary>The file of machine <paramref name="name"/>; throws when the name could escape the folder.</summary>
+    public string PathOf(string name)
+    {
+        if (name.Length == 0 || name.StartsWith('.') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw new ConfigException($"'{name}' is not a machine name.") { Hint = "Use letters, digits, '-', '_' and '.', such as 'win11'." };
+        }
+
+        return Path.Combine(Directory, name + ".toml");
+    }
+
+    /// <summary>Reads and parses one machine; throws when its file does not exist.</summary>
+    public MachineParseResult Load(string name)
+    {
+        var path = PathOf(name);
+        if (!File.Exists(path))
+        {
+            throw new ConfigException($"There is no machine '{name}' in '{Directory}'.") { Hint = $"Run 'lodge new {name} --os OS' to create it, or 'lodge list' to see the machines." };
+        }
+
+        return MachineParser.Parse(File.ReadAllText(path), path, name);
+    }
+
+    /// <summary>Every machine in the folder, by name; empty when the folder does not exist.</summary>
+    public IReadOnlyList<MachineParseResult> LoadAll()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return [];
+        }
+
+        return [.. System.IO.Directory.EnumerateFiles(Directory, "*.toml")
+            .Order(StringComparer.Ordinal)
+            .Select(path => MachineParser.Parse(File.ReadAllText(path), path, Path.GetFileNameWithoutExtension(path)))];
+    }
+}

@@ -1,0 +1,7 @@
+namespace Lodge.Core.Machines;
+
+/// <summary><c>[cpu]</c>: guest topology and host pinning.</summary>
+/// <param name="Cores">Guest cores; null lets the plan choose.</param>
+/// <param name="Threads">SMT threads per guest core.</param>
+/// <param name="Pin"><c>auto</c>, <c>none</c>, or a host CPU list such as <c>4-11,16-23</c>.</param>
+public sealed record CpuConfig(int? Cores = null, int Threads = 2, string Pin = "auto");

@@ -1,0 +1,97 @@
+using System.Text;
+using Lodge.Core.Hardware;
+using Lodge.Core.Passthrough;
+
+namespace Lodge.Core.Machines;
+
+/// <summary>The commented TOML that <c>lodge new</c> writes, with defaults taken from the host.</summary>
+public static class MachineTemplate
+{
+    /// <summary>Writes a machine file for <paramref name="os"/>; <paramref name="gpu"/> is <c>auto</c>, <c>none</c> or a device spec.</summary>
+    public static string Write(GuestOs os, string gpu, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments)
+    {
+        var smt = host.Topology.Cpus.Any(c => c.ThreadSiblings.Count > 1);
+        var threads = smt ? 2 : 1;
+        var hostCores = host.Topology.Cpus.Count > 0 ? host.Topology.Cores : 0;
+        var cores = hostCores > 0 ? Math.Clamp(hostCores / 2, 2, 8) : 4;
+        var totalGiB = (host.Memory.TotalKiB ?? 16L << 20) >> 20;
+        var memoryGiB = Math.Clamp(totalGiB / 2, 4, 16);
+        var windows = os is GuestOs.Windows11 or GuestOs.Windows10;
+
+        var b = new StringBuilder();
+        b.AppendLine("# A Lodge machine. 'lodge check NAME' validates it against this host.");
+        b.AppendLine($"os = \"{MachineParser.NameOf(os)}\"            # windows11 | windows10 | macos | linux | other");
+        b.AppendLine("qemu_args = []              # appended verbatim to the QEMU command line");
+        b.AppendLine();
+        b.AppendLine("[cpu]");
+        b.AppendLine(hostCores > 0 ? $"cores = {cores}                   # half of this host's {hostCores} cores, at most 8" : $"cores = {cores}                   # this host's topology is unknown");
+        b.AppendLine($"threads = {threads}                 # SMT threads per guest core");
+        b.AppendLine("pin = \"auto\"                # auto | none | \"4-11,16-23\" (host CPUs)");
+        b.AppendLine();
+        b.AppendLine("[memory]");
+        b.AppendLine($"size = \"{memoryGiB}G\"");
+        b.AppendLine("hugepages = \"auto\"          # auto | off | \"2M\" | \"1G\"");
+        b.AppendLine();
+        b.AppendLine("[firmware]");
+        b.AppendLine($"type = \"{(os == GuestOs.Windows11 ? "uefi-secure" : "uefi")}\"              # uefi | uefi-secure | bios");
+        b.AppendLine($"tpm = {(os == GuestOs.Windows11 ? "true" : "false")}");
+        b.AppendLine();
+        b.AppendLine("[[disk]]");
+        b.AppendLine("path = \"system.qcow2\"       # relative to the machine's state folder");
+        b.AppendLine($"size = \"{(windows || os == GuestOs.MacOs ? 128 : 64)}G\"               # created when missing");
+        b.AppendLine("bus = \"virtio\"              # virtio | scsi | nvme | sata");
+        b.AppendLine();
+        b.AppendLine("# [[disk]]");
+        b.AppendLine("# cdrom = \"/path/to/installer.iso\"");
+        b.AppendLine();
+        b.AppendLine("[network]");
+        b.AppendLine("mode = \"user\"               # user | \"bridge:br0\" | \"tap:tap0\" | none");
+        b.AppendLine();
+        AppendGpu(b, gpu, host, assessments);
+        b.AppendLine();
+        b.AppendLine("[input]");
+        b.AppendLine("evdev = \"auto\"              # auto | none | [paths under /dev/input/by-id]");
+        b.AppendLine("toggle = \"ctrl-ctrl\"");
+        b.AppendLine();
+        b.AppendLine("[audio]");
+        b.AppendLine("backend = \"auto\"            # auto | pipewire | pulseaudio | jack | none");
+        b.AppendLine("device = \"hda\"              # hda | usb | gpu-hdmi");
+        if (os == GuestOs.MacOs)
+        {
+            b.AppendLine();
+            b.AppendLine("[macos]");
+            b.AppendLine("opencore = \"OpenCore.qcow2\" # the OpenCore boot disk you supply, relative to the state folder");
+        }
+
+        return b.ToString();
+    }
+
+    private static void AppendGpu(StringBuilder b, string gpu, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments)
+    {
+        b.AppendLine("[gpu]");
+        if (gpu == "none")
+        {
+            b.AppendLine("mode = \"virtio\"             # dedicated | handoff | gvt-g | virtio | none");
+            return;
+        }
+
+        if (gpu != "auto")
+        {
+            b.AppendLine($"device = \"{gpu}\"");
+            b.AppendLine("mode = \"dedicated\"          # dedicated | handoff | gvt-g | virtio | none");
+            b.AppendLine("rom = \"auto\"                # auto | a path | none");
+            return;
+        }
+
+        if (MachineValidator.PickAutoGpu(GpuMode.Dedicated, assessments) is not { } pick)
+        {
+            b.AppendLine("# No GPU on this host can be passed through without taking the host's own; see 'lodge devices'.");
+            b.AppendLine("mode = \"virtio\"             # dedicated | handoff | gvt-g | virtio | none");
+            return;
+        }
+
+        b.AppendLine($"device = \"{DeviceMatcher.SpecFor(pick.Device, host.PciDevices)}\"        # {pick.Device.DisplayName} at {pick.Device.Address}");
+        b.AppendLine("mode = \"dedicated\"          # dedicated | handoff | gvt-g | virtio | none");
+        b.AppendLine("rom = \"auto\"                # auto | a path | none");
+    }
+}

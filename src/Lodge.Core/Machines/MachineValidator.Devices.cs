@@ -1,0 +1,158 @@
+using Lodge.Core.Hardware;
+using Lodge.Core.Passthrough;
+
+namespace Lodge.Core.Machines;
+
+/// <summary>GPU, USB and input checks: every device is found by identity on this host, then judged.</summary>
+public static partial class MachineValidator
+{
+    /// <summary>The GPU <c>[gpu] device = "auto"</c> picks: the first passable GPU that suits the mode, or null.</summary>
+    /// <remarks><c>handoff</c> wants the boot VGA; every other mode wants a GPU the host does not boot on.</remarks>
+    public static DeviceAssessment? PickAutoGpu(GpuMode mode, IReadOnlyList<DeviceAssessment> assessments) =>
+        assessments
+            .Where(a => a.Kind == DeviceKind.Gpu && a.IsPassable && (a.Device.BootVga == true) == (mode == GpuMode.Handoff))
+            .OrderBy(a => a.Device.VendorId == 0x8086 ? 1 : 0) // a discrete card before an Intel iGPU
+            .ThenBy(a => a.Device.Address)
+            .FirstOrDefault();
+
+    private static void CheckGpu(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, List<Problem> problems)
+    {
+        if (machine.Gpu is not { Mode: GpuMode.Dedicated or GpuMode.Handoff } gpu)
+        {
+            return;
+        }
+
+        const string At = "gpu.device";
+        DeviceAssessment? assessment;
+        if (gpu.Device == "auto")
+        {
+            assessment = PickAutoGpu(gpu.Mode, assessments);
+            if (assessment is null)
+            {
+                var want = gpu.Mode == GpuMode.Handoff ? "boot GPU that can be passed through" : "GPU that can be passed through and that the host does not boot on";
+                problems.Add(Error(machine, At, "gpu-auto-none", $"This host has no {want}.", "Run 'lodge devices' to see the GPUs and their verdicts, or set mode = \"virtio\" under [gpu]."));
+                return;
+            }
+        }
+        else if (Resolve(machine, At, "GPU", gpu.Device, host, assessments, problems) is { } found)
+        {
+            assessment = found;
+        }
+        else
+        {
+            return;
+        }
+
+        var device = assessment.Device;
+        CheckVerdict(machine, At, "GPU", assessment, problems);
+        if (gpu.Mode == GpuMode.Handoff && device.BootVga != true)
+        {
+            problems.Add(Error(machine, "gpu.mode", "handoff-not-boot-vga", $"The GPU {device.Address} is not the boot VGA, so there is nothing to hand off.", "Set mode = \"dedicated\" under [gpu]; handoff is for the GPU the host boots on."));
+        }
+
+        if (gpu.Mode == GpuMode.Dedicated && device.BootVga == true)
+        {
+            problems.Add(Error(machine, "gpu.mode", "dedicated-boot-vga", $"The GPU {device.Address} is the boot VGA, which the host console uses.", "Set mode = \"handoff\" under [gpu] to lend it to the guest while it runs."));
+        }
+
+        if (machine.Os == GuestOs.MacOs && device.VendorId == NvidiaVendorId && device.DeviceId >= FirstNvidiaMaxwellId)
+        {
+            problems.Add(Error(machine, At, "macos-nvidia", $"macOS has no driver for the NVIDIA GPU {device.Address} [{device.VendorId:x4}:{device.DeviceId:x4}], which is newer than Kepler.", "Use an AMD Polaris, Vega, Navi 10/14 or Navi 21/23 card, or an NVIDIA Kepler card, for a macOS guest."));
+        }
+    }
+
+    private static void CheckUsb(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, List<Problem> problems)
+    {
+        for (var i = 0; i < machine.Usb.Count; i++)
+        {
+            var usb = machine.Usb[i];
+            if (usb.Controller is { } spec && Resolve(machine, $"usb[{i}].controller", "USB controller", spec, host, assessments, problems) is { } controller)
+            {
+                CheckVerdict(machine, $"usb[{i}].controller", "USB controller", controller, problems);
+            }
+
+            if (usb.Device is { } device && !IsUsbDeviceSpec(device))
+            {
+                problems.Add(Error(machine, $"usb[{i}].device", "bad-usb-device", $"'{device}' is neither vendor:product nor a port.", "Write a vendor:product pair such as \"046d:c52b\" (see lsusb) or a port such as \"port:1-4.2\"."));
+            }
+        }
+    }
+
+    private static void CheckInput(MachineConfig machine, HostSnapshot host, List<Problem> problems)
+    {
+        if (machine.Input.Paths is not { } paths)
+        {
+            return;
+        }
+
+        var present = host.InputDevices.SelectMany(d => d.ById).ToHashSet(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            var full = path.StartsWith('/') ? path : "/dev/input/by-id/" + path;
+            if (!present.Contains(full))
+            {
+                var sample = present.Order(StringComparer.Ordinal).FirstOrDefault(p => p.EndsWith("-event-kbd", StringComparison.Ordinal));
+                var fix = sample is null ? "Plug the device in, or set evdev = \"auto\" under [input]." : $"Pick a path from /dev/input/by-id such as \"{sample}\", or set evdev = \"auto\".";
+                problems.Add(Error(machine, "input.evdev", "evdev-missing", $"The input device '{path}' does not exist on this host.", fix));
+            }
+        }
+    }
+
+    private static DeviceAssessment? Resolve(MachineConfig machine, string at, string what, string spec, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, List<Problem> problems)
+    {
+        var match = DeviceMatcher.Find(spec, host.PciDevices);
+        if (!match.IsWellFormed)
+        {
+            problems.Add(Error(machine, at, "bad-device-spec", $"'{spec}' is neither a vendor:device identity nor a PCI address.", "Write \"vendor:device\" such as \"10de:2206\", add \":subvendor:subdevice\" or \"@0000:01:00.0\" to tell identical cards apart, or write an address."));
+            return null;
+        }
+
+        if (match.Matches.Count == 0)
+        {
+            problems.Add(Error(machine, at, "device-not-found", $"No {what} '{spec}' is present on this host.", "Run 'lodge devices' to see the devices and their ids."));
+            return null;
+        }
+
+        if (match.Matches.Count > 1)
+        {
+            var addresses = string.Join(", ", match.Matches.Select(d => d.Address.ToString()));
+            var example = DeviceMatcher.SpecFor(match.Matches[0], host.PciDevices);
+            problems.Add(Error(machine, at, "device-ambiguous", $"'{spec}' matches {match.Matches.Count} devices on this host: {addresses}.", $"Name one of them, such as \"{example}\"."));
+            return null;
+        }
+
+        var device = match.Matches[0];
+        var assessment = assessments.FirstOrDefault(a => a.Device.Address == device.Address);
+        if (assessment is null || DeviceKinds.Name(assessment.Kind) != (what == "GPU" ? "gpu" : "usb"))
+        {
+            problems.Add(Error(machine, at, "wrong-device-kind", $"The device {device.Address} ({device.DisplayName}) is not a {what}.", "Run 'lodge devices' to see the devices and their ids."));
+            return null;
+        }
+
+        return assessment;
+    }
+
+    private static void CheckVerdict(MachineConfig machine, string at, string what, DeviceAssessment assessment, List<Problem> problems)
+    {
+        var address = assessment.Device.Address;
+        if (assessment.Verdict == Verdict.Shared)
+        {
+            var blockers = string.Join(", ", assessment.Blockers.Select(b => b.ToString()));
+            problems.Add(Error(machine, at, "device-shared", $"The {what} {address} shares IOMMU group {assessment.Device.IommuGroup} with {blockers}, which cannot go to the guest with it.", "Move the card to a slot with its own IOMMU group ('lodge devices' shows the groups), or pick another device."));
+        }
+        else if (assessment.Verdict is null or Verdict.NoIommu)
+        {
+            problems.Add(Error(machine, at, "no-iommu", $"The {what} {address} cannot be passed through: the host shows no IOMMU groups.", "Run 'lodge doctor' to see which kernel parameters and firmware settings are missing."));
+        }
+    }
+
+    private static bool IsUsbDeviceSpec(string spec)
+    {
+        if (spec.StartsWith("port:", StringComparison.Ordinal))
+        {
+            return spec.Length > 5 && spec[5..].All(c => char.IsAsciiDigit(c) || c is '-' or '.');
+        }
+
+        return spec.Length == 9 && spec[4] == ':' && spec.Remove(4, 1).All(char.IsAsciiHexDigit);
+    }
+}
