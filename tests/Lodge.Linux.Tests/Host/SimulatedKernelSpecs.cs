@@ -307,6 +307,30 @@ public sealed class SimulatedKernelSpecs
         Assert.Empty(kernel.State().DiffFrom(before));
     }
 
+    [Fact(Timeout = 15000)]
+    public async Task I_can_take_the_console_away_and_give_it_back_and_the_state_diff_names_each_step_until_then()
+    {
+        // Arrange
+        var efi = new Framebuffer("efi-framebuffer.0", "efi-framebuffer");
+        using var kernel = Boot().WithVtConsole("vtcon0", "(S) dummy device", true).WithVtConsole("vtcon1", "(M) frame buffer device", true).WithFramebuffer(efi);
+        var before = kernel.State();
+
+        // Act
+        await kernel.StopDisplayManagerAsync(Timeout);
+        await kernel.SetVtConsoleBindAsync("vtcon1", false, Timeout);
+        await kernel.UnbindFramebufferAsync(efi, Timeout);
+        var during = kernel.State().DiffFrom(before);
+        await kernel.BindFramebufferAsync(efi, Timeout);
+        await kernel.SetVtConsoleBindAsync("vtcon1", true, Timeout);
+        await kernel.StartDisplayManagerAsync(Timeout);
+
+        // Assert
+        Assert.Equal(
+            ["vtconsole 'vtcon1' was bound, now unbound.", "Framebuffer 'efi-framebuffer.0' was bound to 'efi-framebuffer', now it is not.", "The display manager was running, now stopped."],
+            during);
+        Assert.Empty(kernel.State().DiffFrom(before));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         while (!condition())
