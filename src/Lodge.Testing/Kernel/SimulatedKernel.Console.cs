@@ -1,0 +1,84 @@
+using Lodge.Core.Hardware;
+using Lodge.Linux;
+using Lodge.Linux.Host;
+
+namespace Lodge.Testing.Kernel;
+
+/// <summary>vtconsole binds, firmware framebuffer links and the display manager.</summary>
+public sealed partial class SimulatedKernel
+{
+    /// <inheritdoc/>
+    public Task SetVtConsoleBindAsync(string id, bool bound, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        HostNames.VtConsole(id);
+        return Act(HostAction.VtConsoleBind, id, $"VtConsoleBind {id} {(bound ? 1 : 0)}", timeout, cancellationToken, () =>
+        {
+            var file = Real(new HostRoot(Root).Canonicalize($"/sys/class/vtconsole/{id}") + "/bind");
+            if (!File.Exists(file))
+            {
+                throw Refuse(HostAction.VtConsoleBind, id, $"There is no vtconsole '{id}'.");
+            }
+
+            File.WriteAllText(file, bound ? "1\n" : "0\n");
+        });
+    }
+
+    /// <inheritdoc/>
+    public Task UnbindFramebufferAsync(Framebuffer framebuffer, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var fb = HostNames.Framebuffer(framebuffer);
+        return Act(HostAction.FramebufferUnbind, fb.Device, $"FramebufferUnbind {fb.Device}", timeout, cancellationToken, () =>
+        {
+            var link = Real($"/sys/bus/platform/drivers/{fb.Driver}/{fb.Device}");
+            if (new FileInfo(link).LinkTarget is null)
+            {
+                throw Refuse(HostAction.FramebufferUnbind, fb.Device, $"Framebuffer '{fb.Device}' is not bound to '{fb.Driver}' (ENODEV).");
+            }
+
+            File.Delete(link);
+        });
+    }
+
+    /// <inheritdoc/>
+    public Task BindFramebufferAsync(Framebuffer framebuffer, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var fb = HostNames.Framebuffer(framebuffer);
+        return Act(HostAction.FramebufferBind, fb.Device, $"FramebufferBind {fb.Device}", timeout, cancellationToken, () =>
+        {
+            if (!Directory.Exists(Real($"/sys/devices/platform/{fb.Device}")) || !Directory.Exists(Real($"/sys/bus/platform/drivers/{fb.Driver}")))
+            {
+                throw Refuse(HostAction.FramebufferBind, fb.Device, $"There is no framebuffer '{fb.Device}' for driver '{fb.Driver}' (ENODEV).");
+            }
+
+            if (new FileInfo(Real($"/sys/bus/platform/drivers/{fb.Driver}/{fb.Device}")).LinkTarget is not null)
+            {
+                throw Refuse(HostAction.FramebufferBind, fb.Device, $"Framebuffer '{fb.Device}' is already bound to '{fb.Driver}' (EBUSY).");
+            }
+
+            LinkFramebuffer(fb);
+        });
+    }
+
+    /// <inheritdoc/>
+    public Task StopDisplayManagerAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        SetDisplayManager(HostAction.StopDisplayManager, active: false, timeout, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task StartDisplayManagerAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        SetDisplayManager(HostAction.StartDisplayManager, active: true, timeout, cancellationToken);
+
+    private Task SetDisplayManager(HostAction action, bool active, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Act(action, "display-manager.service", $"{action}", timeout, cancellationToken, () =>
+        {
+            if (_displayManagerActive is null)
+            {
+                throw Refuse(action, "display-manager.service", "Unit display-manager.service not found.");
+            }
+
+            _displayManagerActive = active;
+        });
+
+    // /sys/bus/platform/drivers/efi-framebuffer/efi-framebuffer.0 -> ../../../../devices/platform/efi-framebuffer.0
+    private void LinkFramebuffer(Framebuffer fb) =>
+        File.CreateSymbolicLink(Real($"/sys/bus/platform/drivers/{fb.Driver}/{fb.Device}"), $"../../../../devices/platform/{fb.Device}");
+}

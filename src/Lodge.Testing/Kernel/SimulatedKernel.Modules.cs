@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text;
+using Lodge.Core.Hardware;
+using Lodge.Linux.Host;
+
+namespace Lodge.Testing.Kernel;
+
+/// <summary>Modules: load with dependencies and auto-probe, refuse to unload while in use, keep /proc/modules current.</summary>
+public sealed partial class SimulatedKernel
+{
+    private readonly Dictionary<string, SimulatedModule> _catalog = SimulatedModule.Known.ToDictionary(m => m.Name, StringComparer.Ordinal);
+    private readonly SortedSet<string> _loaded = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _builtinDrivers = new(StringComparer.Ordinal);
+
+    /// <summary>Names of the loaded modules, sorted.</summary>
+    public IReadOnlyList<string> LoadedModules
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _loaded];
+            }
+        }
+    }
+
+    /// <summary>Adds (or replaces) a module the kernel can load, e.g. an out-of-tree one.</summary>
+    public SimulatedKernel WithModule(SimulatedModule module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        lock (_gate)
+        {
+            _catalog[HostNames.Module(module.Name)] = module;
+        }
+
+        return this;
+    }
+
+    /// <summary>Loads a module as if at boot, with no fault injection and no auto-probe log line.</summary>
+    public SimulatedKernel WithLoadedModule(string module)
+    {
+        lock (_gate)
+        {
+            Load(HostNames.Module(module));
+            WriteProcModules();
+        }
+
+        return this;
+    }
+
+    /// <summary>The module's reference count as /proc/modules prints it.</summary>
+    public int RefCount(string module)
+    {
+        lock (_gate)
+        {
+            return RefCountOf(HostNames.Module(module));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task LoadModuleAsync(string module, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var name = HostNames.Module(module);
+        return Act(HostAction.LoadModule, name, $"LoadModule {name}", timeout, cancellationToken, () =>
+        {
+            if (!_catalog.ContainsKey(name))
+            {
+                throw Refuse(HostAction.LoadModule, name, $"modprobe: FATAL: Module {name} not found.");
+            }
+
+            Load(name);
+        });
+    }
+
+    /// <inheritdoc/>
+    public Task UnloadModuleAsync(string module, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var name = HostNames.Module(module);
+        return Act(HostAction.UnloadModule, name, $"UnloadModule {name}", timeout, cancellationToken, () =>
+        {
+            if (!_loaded.Contains(name))
+            {
+                throw _builtinDrivers.Contains(name)
+                    ? Refuse(HostAction.UnloadModule, name, $"modprobe: FATAL: Module {name} is builtin.")
+                    : Refuse(HostAction.UnloadModule, name, $"modprobe: FATAL: Module {name} is not in kernel.");
+            }
+
+            if (RefCountOf(name) > 0)
+            {
+                throw Refuse(HostAction.UnloadModule, name, $"modprobe: FATAL: Module {name} is in use.");
+            }
+
+            Unload(name);
+        });
+    }
+
+    private void BootModules(HostSnapshot snapshot)
+    {
+        var driverDirs = Directory.Exists(Real(PciDrivers))
+            ? Directory.GetDirectories(Real(PciDrivers)).Select(Path.GetFileName).OfType<string>().ToList()
+            : [];
+        foreach (var driver in driverDirs)
+        {
+            if (!_catalog.Values.Any(m => m.Drivers.Contains(driver)))
+            {
+                var name = driver.Replace('-', '_');
+                _catalog.TryAdd(name, new SimulatedModule(name, [driver], []));
+            }
+        }
+
+        if (snapshot.Kernel.Modules is { } listed)
+        {
+            // A driver whose module /proc/modules does not list is built into the kernel.
+            foreach (var m in listed)
+            {
+                _catalog.TryAdd(m.Name, new SimulatedModule(m.Name, [], []));
+                Load(m.Name);
+            }
+
+            foreach (var driver in driverDirs.Where(d => !_loaded.Any(m => _catalog[m].Drivers.Contains(d))))
+            {
+                _builtinDrivers.Add(driver.Replace('-', '_'));
+            }
+        }
+        else
+        {
+            foreach (var driver in driverDirs)
+            {
+                Load(_catalog.Values.First(m => m.Drivers.Contains(driver)).Name);
+            }
+        }
+
+        WriteProcModules();
+    }
+
+    private void Load(string name)
+    {
+        if (_loaded.Contains(name))
+        {
+            return;
+        }
+
+        var module = _catalog[name];
+        foreach (var dependency in module.DependsOn)
+        {
+            Load(dependency);
+        }
+
+        _loaded.Add(name);
+        foreach (var driver in module.Drivers)
+        {
+            var dir = Real($"{PciDrivers}/{driver}");
+            Directory.CreateDirectory(dir);
+            foreach (var file in new[] { "bind", "unbind", "new_id", "remove_id", "uevent" })
+            {
+                var path = Path.Combine(dir, file);
+                if (!File.Exists(path))
+                {
+                    File.WriteAllText(path, string.Empty);
+                }
+            }
+
+            // driver_register() → driver_attach(): the new driver probes every unbound device it matches.
+            foreach (var address in _ids.Keys.Order())
+            {
+                if (DriverOf(address) is null && Matches(address, driver))
+                {
+                    Link(address, driver);
+                }
+            }
+        }
+    }
+
+    private void Unload(string name)
+    {
+        var module = _catalog[name];
+        _loaded.Remove(name);
+        foreach (var driver in module.Drivers)
+        {
+            Directory.Delete(Real($"{PciDrivers}/{driver}"), recursive: true);
+        }
+
+        // modprobe -r also removes the dependencies that nothing uses any more.
+        foreach (var dependency in module.DependsOn)
+        {
+            if (_loaded.Contains(dependency) && RefCountOf(dependency) == 0)
+            {
+                Unload(dependency);
+            }
+        }
+    }
+
+    // Bound devices, processes holding those devices, and loaded modules that depend on this one.
+    private int RefCountOf(string name)
+    {
+        if (!_loaded.Contains(name))
+        {
+            return 0;
+        }
+
+        var drivers = _catalog[name].Drivers;
+        var bound = _ids.Keys.Where(a => DriverOf(a) is { } d && drivers.Contains(d)).ToList();
+        return bound.Count + _holders.Count(h => bound.Contains(h.Address)) + DependentsOf(name).Count;
+    }
+
+    private List<string> DependentsOf(string name) =>
+        _loaded.Where(m => _catalog[m].DependsOn.Contains(name)).ToList();
+
+    // "nvidia 14299136 2 nvidia_modeset,nvidia_uvm, Live 0x0000000000000000"
+    private void WriteProcModules()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        var text = new StringBuilder();
+        foreach (var name in _loaded)
+        {
+            var dependents = DependentsOf(name);
+            var usedBy = dependents.Count == 0 ? "-" : string.Join(',', dependents) + ",";
+            text.Append(CultureInfo.InvariantCulture, $"{name} 16384 {RefCountOf(name)} {usedBy} Live 0x0000000000000000\n");
+        }
+
+        Directory.CreateDirectory(Real("/proc"));
+        File.WriteAllText(Real("/proc/modules"), text.ToString());
+    }
+}
