@@ -8,7 +8,11 @@ public static class Program
     /// <summary>Runs lodge with the process's console.</summary>
     public static int Main(string[] args)
     {
-        var context = new CliContext(AnsiConsole.Console, Console.Out, Console.Error);
-        return LodgeApp.Run(args, context);
+        // Raw output (JSON, argv) is written once at the end instead of a syscall per line.
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
+        var context = new CliContext(AnsiConsole.Console, stdout, Console.Error);
+        var exit = LodgeApp.Run(args, context);
+        stdout.Flush();
+        return exit;
     }
 }

@@ -58,15 +58,8 @@ public sealed class HostRoot
             return null;
         }
 
-        var real = ToReal(canonical);
-        byte[]? data;
-        try
-        {
-            // One open and positional reads: no FileStream buffering or advisory locks (sysfs attributes are tiny).
-            using var handle = File.OpenHandle(real, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            data = ReadUpTo(handle, maxBytes);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        var data = Native.ReadFile(ToReal(canonical), maxBytes);
+        if (data is null)
         {
             return null;
         }
@@ -131,9 +124,11 @@ public sealed class HostRoot
         var canonical = Canonicalize(hostPath);
         bool isDir, exists;
         var real = ToReal(canonical);
-        if (_manual && KindOfCanonical(canonical) == EntryKind.Missing)
+        if (_manual)
         {
-            isDir = exists = false;
+            // Resolved paths end in no link, so being listed in the (resolved) parent is existing.
+            exists = KindOfCanonical(canonical) != EntryKind.Missing;
+            isDir = exists && Log is not null && Directory.Exists(real);
         }
         else
         {
@@ -197,7 +192,7 @@ public sealed class HostRoot
         var parent = Resolve(slash == 0 ? "/" : normalized[..slash], hops);
         var name = normalized[(slash + 1)..];
         var candidate = Combine(parent, name);
-        var target = KindOf(parent, name) == EntryKind.Missing ? null : ReadLinkRaw(candidate);
+        var target = KindOf(parent, name) == EntryKind.Link ? ReadLinkRaw(candidate) : null;
         var result = target is null
             ? candidate
             : Resolve(Normalize(target.StartsWith('/') ? target : Combine(parent, target)), hops + 1);
@@ -209,7 +204,7 @@ public sealed class HostRoot
         return result;
     }
 
-    // Under a captured tree, each directory is listed once and its entries' kinds (from getdents' d_type) are
+    // Under a captured tree, each directory is listed once and whether each entry is a link (getdents' d_type) is
     // remembered: a missing attribute then costs no failed open and a plain file no readlink. A HostRoot therefore
     // sees a tree as it was when first listed; make a new one to see later writes.
     private EntryKind KindOf(string canonicalDir, string name)
@@ -230,25 +225,19 @@ public sealed class HostRoot
 
     private static Dictionary<string, EntryKind>? ListKinds(string realDir)
     {
-        try
-        {
-            var entries = new System.IO.Enumeration.FileSystemEnumerable<(string Name, EntryKind Kind)>(
-                realDir,
-                // Names only: asking an entry for its attributes costs an lstat, a stat and a geteuid each.
-                (ref System.IO.Enumeration.FileSystemEntry e) => (e.FileName.ToString(), EntryKind.Unknown),
-                new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true });
-            var map = new Dictionary<string, EntryKind>(StringComparer.Ordinal);
-            foreach (var (name, kind) in entries)
-            {
-                map[name] = kind;
-            }
-
-            return map;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        var entries = Native.ListDirectory(realDir);
+        if (entries is null)
         {
             return null;
         }
+
+        var map = new Dictionary<string, EntryKind>(entries.Count, StringComparer.Ordinal);
+        foreach (var (name, maybeLink) in entries)
+        {
+            map[name] = maybeLink ? EntryKind.Link : EntryKind.Unknown;
+        }
+
+        return map;
     }
 
     private EntryKind KindOfCanonical(string canonical)
@@ -280,29 +269,6 @@ public sealed class HostRoot
         }
 
         return target;
-    }
-
-    private static byte[] ReadUpTo(Microsoft.Win32.SafeHandles.SafeFileHandle handle, int maxBytes)
-    {
-        var buffer = new byte[Math.Min(maxBytes, 4096)];
-        var length = 0;
-        while (length < maxBytes)
-        {
-            if (length == buffer.Length)
-            {
-                Array.Resize(ref buffer, Math.Min(maxBytes, buffer.Length * 2));
-            }
-
-            var n = RandomAccess.Read(handle, buffer.AsSpan(length), length);
-            if (n <= 0)
-            {
-                break;
-            }
-
-            length += n;
-        }
-
-        return buffer.AsSpan(0, length).ToArray();
     }
 
     /// <summary>Collapses duplicate slashes and <c>.</c>/<c>..</c> components lexically; the result starts with '/'.</summary>

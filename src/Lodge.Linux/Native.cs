@@ -14,6 +14,115 @@ internal static partial class Native
         return n <= 0 ? null : Encoding.UTF8.GetString(buffer[..(int)n]);
     }
 
+    /// <summary>Reads up to <paramref name="maxBytes"/> of a file with open(2), read(2) and close(2) only; null when it cannot be opened or read.</summary>
+    /// <remarks>A directory opens but fails to read (EISDIR), which also reads as null.</remarks>
+    public static byte[]? ReadFile(string path, int maxBytes)
+    {
+        const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+        var fd = open(path, ReadOnlyCloseOnExec);
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var buffer = new byte[Math.Min(maxBytes, 4096)];
+            var length = 0;
+            while (length < maxBytes)
+            {
+                if (length == buffer.Length)
+                {
+                    Array.Resize(ref buffer, (int)Math.Min(maxBytes, buffer.Length * 2L));
+                }
+
+                var n = read(fd, ref buffer[length], buffer.Length - length);
+                if (n < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == 4)
+                    {
+                        continue; // EINTR
+                    }
+
+                    return null;
+                }
+
+                if (n == 0)
+                {
+                    break;
+                }
+
+                length += (int)n;
+            }
+
+            return buffer.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            _ = close(fd);
+        }
+    }
+
+    /// <summary>The entries of a directory with whether each is a symlink (d_type DT_LNK), without any stat; null when it cannot be opened.</summary>
+    /// <remarks>A file system that reports DT_UNKNOWN marks the entry as possibly a link, so the caller checks it with readlink.</remarks>
+    public static unsafe List<(string Name, bool MaybeLink)>? ListDirectory(string path)
+    {
+        const byte DtUnknown = 0;
+        const byte DtLink = 10;
+        var dir = opendir(path);
+        if (dir == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var result = new List<(string, bool)>();
+            while (true)
+            {
+                // struct dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; } (glibc, x86_64 and arm64)
+                var entry = (byte*)readdir64(dir);
+                if (entry == null)
+                {
+                    break;
+                }
+
+                var type = entry[18];
+                var name = Marshal.PtrToStringUTF8((nint)(entry + 19));
+                if (name is null or "." or "..")
+                {
+                    continue;
+                }
+
+                result.Add((name, type is DtLink or DtUnknown));
+            }
+
+            return result;
+        }
+        finally
+        {
+            _ = closedir(dir);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "opendir", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint opendir(string path);
+
+    [LibraryImport("libc", EntryPoint = "readdir64")]
+    private static partial nint readdir64(nint dir);
+
+    [LibraryImport("libc", EntryPoint = "closedir")]
+    private static partial int closedir(nint dir);
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static partial nint read(int fd, ref byte buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int close(int fd);
+
     [LibraryImport("libc", EntryPoint = "readlink", StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint readlink(string path, ref byte buffer, nint size);
 }
