@@ -1,0 +1,24 @@
+namespace Lodge.Core.Runtime;
+
+/// <summary>Everything needed to start one guest, computed purely from its plan: the exact QEMU argv, the helpers
+/// to start before it, the files to prepare, and where to connect. The runtime (Lodge.Linux) only executes it.</summary>
+/// <param name="Machine">The machine's name.</param>
+/// <param name="QemuArgv">argv[0] is the QEMU binary; never joined into a shell string.</param>
+/// <param name="Helpers">Started in order before QEMU, stopped in reverse after it.</param>
+/// <param name="QmpSocket">The QMP unix socket QEMU listens on (under the runtime folder).</param>
+/// <param name="SerialSocket">The serial console unix socket, when the guest has one.</param>
+/// <param name="Disks">Host paths of the disks, checked for other holders before start.</param>
+/// <param name="DisksToCreate">Disks to create with qemu-img when missing.</param>
+/// <param name="Nvram">The NVRAM template to copy once into the guest's state folder.</param>
+/// <param name="ConnectHints">Lines telling the user where to connect, e.g. "SPICE: spice://127.0.0.1:5900".</param>
+public sealed record LaunchSpec(
+    string Machine,
+    RuntimeLayout Layout,
+    IReadOnlyList<string> QemuArgv,
+    IReadOnlyList<HelperSpec> Helpers,
+    string QmpSocket,
+    string? SerialSocket,
+    IReadOnlyList<string> Disks,
+    IReadOnlyList<DiskCreation> DisksToCreate,
+    NvramCopy? Nvram,
+    IReadOnlyList<string> ConnectHints);
