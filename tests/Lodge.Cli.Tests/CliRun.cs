@@ -18,6 +18,12 @@ internal static class CliRun
         {
             Time = new FixedTime(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)),
         };
+        // Keep every test away from the real outcome database: a fresh path that does not exist unless the test names one.
+        if (!args.Contains("--reports-db"))
+        {
+            args = [.. args, "--reports-db", Path.Combine(Path.GetTempPath(), $"lodge-no-db-{Guid.NewGuid():N}", "reports.db")];
+        }
+
         var exit = LodgeApp.Run(args, context);
         var text = string.Join('\n', console.Output.Split('\n').Select(l => l.TrimEnd()));
         return new CliResult(exit, text, stdout.ToString(), stderr.ToString());

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lodge.Cli.Json;
 using Lodge.Cli.Rendering;
 using Lodge.Core.Doctor;
+using Lodge.Core.Reports;
 
 namespace Lodge.Cli.Commands;
 
@@ -18,6 +19,14 @@ public static class DoctorCommand
         {
             var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
             var report = HostDoctor.Examine(host, assessments);
+            using (var store = ReportsDatabase.OpenExisting(parse.GetValue(ReportCommand.DatabaseOption)))
+            {
+                if (store is not null)
+                {
+                    report = report with { Sections = [.. report.Sections, KnownOutcomes.Section(report.Gpus, store.All())] };
+                }
+            }
+
             if (parse.GetValue(json))
             {
                 context.Out.Write(DoctorJson.Write(report));

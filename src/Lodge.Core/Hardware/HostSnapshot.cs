@@ -30,6 +30,9 @@ public sealed record HostSnapshot
 
     public BootInfo Boot { get; init; } = new();
 
+    /// <summary>Board and BIOS identity.</summary>
+    public DmiInfo Dmi { get; init; } = new();
+
     /// <summary>Finds a device by address, or null.</summary>
     public PciDevice? FindDevice(PciAddress address)
     {

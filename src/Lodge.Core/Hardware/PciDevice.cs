@@ -55,6 +55,9 @@ public sealed record PciDevice
     /// <summary>What the configuration space says about PCIe and ACS; null when <c>config</c> is missing.</summary>
     public PciConfigInfo? Config { get; init; }
 
+    /// <summary>The video BIOS version when the driver shows it (amdgpu's <c>vbios_version</c>), else null.</summary>
+    public string? VbiosVersion { get; init; }
+
     public string? VendorName { get; init; }
 
     public string? DeviceName { get; init; }

@@ -27,9 +27,14 @@ public sealed partial class PrivacyFilter
     /// <summary>Creates a filter that also replaces each of <paramref name="secrets"/> (host name, serials) wherever it appears.</summary>
     public PrivacyFilter(IEnumerable<string> secrets)
     {
-        // Longest first, so a serial that contains another is replaced whole; very short strings would hit ids.
-        _secrets = secrets.Where(s => s.Trim().Length >= 4).Select(s => s.Trim()).Distinct().OrderByDescending(s => s.Length).ToList();
+        // Longest first, so a serial that contains another is replaced whole. Short names (2-3 characters, e.g. a
+        // user "bob") would hit hex ids inside words, so they are replaced only as whole words.
+        var all = secrets.Select(s => s.Trim()).Where(s => s.Length >= 2).Distinct().OrderByDescending(s => s.Length).ToList();
+        _secrets = all.Where(s => s.Length >= 4).ToList();
+        _shortSecrets = all.Where(s => s.Length < 4).Select(s => new Regex($"(?<![\\w]){Regex.Escape(s)}(?![\\w])", RegexOptions.CultureInvariant)).ToList();
     }
+
+    private readonly List<Regex> _shortSecrets;
 
     /// <summary>True for files that hold an identity and nothing Lodge needs.</summary>
     public static bool ShouldDrop(string path)
@@ -70,6 +75,8 @@ public sealed partial class PrivacyFilter
         result = MacPattern().Replace(result, "00:00:00:00:00:00");
         result = UniqPattern().Replace(result, "U: Uniq=");
         result = HomePattern().Replace(result, "/home/user");
+        result = Ipv4Pattern().Replace(result, "0.0.0.0");
+        result = Ipv6Pattern().Replace(result, m => m.Value.Contains("::", StringComparison.Ordinal) || m.Value.Count(c => c == ':') == 7 ? "::" : m.Value);
         result = ReplaceSecrets(result);
         return result == text ? text : result;
     }
@@ -79,6 +86,11 @@ public sealed partial class PrivacyFilter
         foreach (var secret in _secrets)
         {
             text = text.Replace(secret, Redacted, StringComparison.Ordinal);
+        }
+
+        foreach (var pattern in _shortSecrets)
+        {
+            text = pattern.Replace(text, Redacted);
         }
 
         return text;
@@ -92,6 +104,14 @@ public sealed partial class PrivacyFilter
 
     [GeneratedRegex("^U: Uniq=.*$", RegexOptions.Multiline)]
     private static partial Regex UniqPattern();
+
+    [GeneratedRegex("(?<![0-9.])(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(?![0-9.])")]
+    private static partial Regex Ipv4Pattern();
+
+    // A run of hex groups and colons; the replacement keeps it unless it is a full (7 colons) or compressed ("::")
+    // IPv6 address, so PCI addresses (0000:01:00.0) and times (10:30:00) survive.
+    [GeneratedRegex("(?<![\\w:.])[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}(?![\\w:.])")]
+    private static partial Regex Ipv6Pattern();
 
     [GeneratedRegex("/home/[^/\\s\"']+")]
     private static partial Regex HomePattern();

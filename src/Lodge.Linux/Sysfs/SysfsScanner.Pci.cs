@@ -65,6 +65,7 @@ public sealed partial class SysfsScanner
             SriovNum = _root.ReadAttribute(Attr("sriov_numvfs")),
             Mdev = ReadMdevTypes(Attr("mdev_supported_types")),
             Config = _root.ReadBytes(Attr("config"), 4096),
+            Vbios = _root.ReadAttribute(Attr("vbios_version")),
         };
     }
 
@@ -124,6 +125,7 @@ public sealed partial class SysfsScanner
             SriovNumVfs = ParseInt(r.SriovNum),
             MdevTypes = r.Mdev,
             Config = config,
+            VbiosVersion = string.IsNullOrEmpty(r.Vbios) ? null : r.Vbios,
             VendorName = vendor is { } v ? ids.PciVendor(v) : null,
             DeviceName = vendor is { } v2 && device is { } d ? ids.PciDevice(v2, d) : null,
             SubsystemName = vendor is { } v3 && device is { } d3 && subVendor is { } sv && subDevice is { } sd ? ids.PciSubsystem(v3, d3, sv, sd) : null,
@@ -218,5 +220,7 @@ public sealed partial class SysfsScanner
         public IReadOnlyList<MdevType> Mdev { get; init; } = [];
 
         public byte[]? Config { get; init; }
+
+        public string? Vbios { get; init; }
     }
 }

@@ -42,6 +42,7 @@ public sealed partial class SysfsScanner
             Tools = ScanTools(),
             Firmware = ScanFirmware(),
             Boot = ScanBoot(),
+            Dmi = ScanDmi(),
         };
     }
 

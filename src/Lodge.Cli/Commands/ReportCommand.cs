@@ -1,0 +1,140 @@
+using System.CommandLine;
+using Lodge.Core;
+using Lodge.Core.Reports;
+using Lodge.Linux;
+using Lodge.Linux.Reports;
+using Spectre.Console;
+
+namespace Lodge.Cli.Commands;
+
+/// <summary><c>lodge report list|show|rate|export|import|query</c>: what was tried on which hardware, and what worked.</summary>
+public static class ReportCommand
+{
+    /// <summary>The global <c>--reports-db</c> option.</summary>
+    public static readonly Option<string?> DatabaseOption = new("--reports-db")
+    {
+        Description = "The outcome database (default /var/lib/lodge/reports.db as root, else $XDG_STATE_HOME/lodge/reports.db).",
+        Recursive = true,
+        HelpName = "FILE",
+    };
+
+    /// <summary>Builds the command group.</summary>
+    public static Command Create(CliContext context)
+    {
+        var report = new Command("report", "Outcome reports: every up and handoff is recorded; rate, export, import and query them.");
+        report.Subcommands.Add(List(context));
+        report.Subcommands.Add(Show(context));
+        report.Subcommands.Add(Rate(context));
+        report.Subcommands.Add(Export(context));
+        report.Subcommands.Add(Import(context));
+        report.Subcommands.Add(ReportQueryCommand.Create(context));
+        return report;
+    }
+
+    private static Command List(CliContext context)
+    {
+        var command = new Command("list", "List the recorded attempts.");
+        command.SetAction(parse =>
+        {
+            using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
+            var table = new Table().Border(TableBorder.Simple);
+            foreach (var c in new[] { "Id", "Date", "Machine", "OS", "GPU", "Result", "Rating" })
+            {
+                table.AddColumn(c);
+            }
+
+            foreach (var r in store.All())
+            {
+                table.AddRow(new Text(r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(r.RecordedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)), new Text(r.Machine ?? $"({r.Origin})"), new Text(r.Guest.Os), new Text(r.Hardware.Gpu ?? "-"), new Text(ReportText.Result(r.Result)), new Text(ReportText.Rating(r.Rating)));
+            }
+
+            context.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Show(CliContext context)
+    {
+        var id = new Argument<long>("ID") { Description = "The report's id from 'lodge report list'." };
+        var command = new Command("show", "Show one report in full.");
+        command.Arguments.Add(id);
+        command.SetAction(parse =>
+        {
+            using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
+            var r = store.Get(parse.GetValue(id)) ?? throw new ReportNotFoundException($"There is no report {parse.GetValue(id)}.") { Hint = "Run 'lodge report list' to see the ids." };
+            context.Out.Write(ReportJson.Write([r]));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Rate(CliContext context)
+    {
+        var name = new Argument<string>("NAME") { Description = "The machine whose latest attempt you rate." };
+        var verdict = new Argument<string>("VERDICT") { Description = "good or bad." };
+        verdict.AcceptOnlyFromAmong("good", "bad");
+        var note = new Argument<string?>("NOTE") { Description = "What you saw.", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("rate", "Add your verdict to a machine's latest attempt.");
+        command.Arguments.Add(name);
+        command.Arguments.Add(verdict);
+        command.Arguments.Add(note);
+        command.SetAction(parse =>
+        {
+            using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
+            var machine = parse.GetValue(name)!;
+            var id = store.RateLatest(machine, new ReportRating(parse.GetValue(verdict) == "good", parse.GetValue(note)))
+                ?? throw new ReportNotFoundException($"There is no recorded attempt of machine '{machine}' to rate.") { Hint = "Start it once with 'lodge up'; every start is recorded." };
+            context.Console.WriteLine($"Rated report {id} of '{machine}' {parse.GetValue(verdict)}.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Export(CliContext context)
+    {
+        var ids = new Argument<long[]>("ID") { Description = "Reports to export (all when none is given).", Arity = ArgumentArity.ZeroOrMore };
+        var output = new Option<string>("--output", "-o") { Description = "The file to write.", Required = true, HelpName = "FILE.json" };
+        var command = new Command("export", "Write reports as a privacy-filtered, versioned JSON file (docs/report.schema.json) to share.");
+        command.Arguments.Add(ids);
+        command.Options.Add(output);
+        command.SetAction(parse =>
+        {
+            using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
+            var wanted = parse.GetValue(ids) ?? [];
+            var reports = store.All().Where(r => wanted.Length == 0 || wanted.Contains(r.Id)).ToList();
+            var secrets = PrivacySecrets.Collect(new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/"));
+            var text = ReportJson.Write(reports.Select(r => ReportPrivacy.Filter(r, secrets)));
+            var target = parse.GetValue(output)!;
+            File.WriteAllText(target, text);
+            context.Console.WriteLine($"Wrote {reports.Count} report(s) to {target}, without serial numbers, UUIDs, MAC or IP addresses, host names, user names or home paths.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Import(CliContext context)
+    {
+        var files = new Argument<string[]>("FILE") { Description = "Report files made by 'lodge report export'.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("import", "Bring in reports made elsewhere.");
+        command.Arguments.Add(files);
+        command.SetAction(parse =>
+        {
+            using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
+            var count = 0;
+            foreach (var file in parse.GetValue(files)!)
+            {
+                var text = File.Exists(file) ? File.ReadAllText(file) : throw new ReportNotFoundException($"The report file '{file}' does not exist.");
+                foreach (var r in ReportJsonReader.Read(text, file))
+                {
+                    store.Add(r);
+                    count++;
+                }
+            }
+
+            context.Console.WriteLine($"Imported {count} report(s).");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using Lodge.Core.Reports;
+using Spectre.Console;
+
+namespace Lodge.Cli.Commands;
+
+/// <summary><c>lodge report query --gpu 1002:73df [--board TEXT] [--os macos]</c>: what was tried on that hardware, best first.</summary>
+public static class ReportQueryCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var gpu = new Option<string>("--gpu") { Description = "vendor:device (or vendor:device:subvendor:subdevice).", Required = true, HelpName = "ID" };
+        var board = new Option<string?>("--board") { Description = "Text in the board vendor or model.", HelpName = "TEXT" };
+        var os = new Option<string?>("--os") { Description = "windows11, windows10, macos, linux or other.", HelpName = "OS" };
+        var command = new Command("query", "Show what was tried on a GPU (and board), what worked, and which config features made the difference.");
+        command.Options.Add(gpu);
+        command.Options.Add(board);
+        command.Options.Add(os);
+        command.SetAction(parse =>
+        {
+            using var store = ReportsDatabase.Open(parse.GetValue(ReportCommand.DatabaseOption));
+            var result = ReportQuery.Run(store.All(), parse.GetValue(gpu)!, parse.GetValue(board), parse.GetValue(os));
+            Render(context.Console, result);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Writes the ranked attempts and the differences.</summary>
+    public static void Render(IAnsiConsole console, ReportQueryResult result)
+    {
+        if (result.Reports.Count == 0)
+        {
+            console.WriteLine("No attempt on this hardware is recorded yet.");
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var c in new[] { "Id", "Date", "Board", "OS", "Result", "Rating", "Features" })
+        {
+            table.AddColumn(c);
+        }
+
+        foreach (var r in result.Reports)
+        {
+            var features = string.Join(", ", r.Guest.Features.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+            table.AddRow(new Text(r.Id.ToString(CultureInfo.InvariantCulture)), new Text(r.RecordedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), new Text($"{r.Hardware.BoardVendor} {r.Hardware.BoardModel}".Trim()), new Text(r.Guest.Os), new Text(ReportText.Result(r.Result)), new Text(ReportText.Rating(r.Rating)), new Text(features));
+        }
+
+        console.Write(table);
+        var worked = result.Reports.Count(r => r.Result.Succeeded && r.Rating is not { Good: false });
+        console.WriteLine($"{worked} of {result.Reports.Count} attempts worked.");
+        foreach (var d in result.Differences)
+        {
+            var values = string.Join("; ", d.Values.Select(v => $"{v.Value}: {v.Worked}/{v.Attempts} worked"));
+            console.WriteLine($"What made the difference: {d.Feature} ({values}).");
+        }
+    }
+}
