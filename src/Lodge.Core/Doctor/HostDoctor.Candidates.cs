@@ -8,19 +8,19 @@ public static partial class HostDoctor
 {
     private static IEnumerable<DoctorSection> Candidates(HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments)
     {
-        (DeviceKind Kind, string Title)[] kinds =
+        (DeviceKind Kind, string Title, string None)[] kinds =
         [
-            (DeviceKind.Gpu, "GPUs"),
-            (DeviceKind.Usb, "USB controllers"),
-            (DeviceKind.Audio, "Audio devices"),
-            (DeviceKind.Network, "Network controllers"),
+            (DeviceKind.Gpu, "GPUs", "The host shows no GPU."),
+            (DeviceKind.Usb, "USB controllers", "The host shows no USB controller."),
+            (DeviceKind.Audio, "Audio devices", "The host shows no audio device."),
+            (DeviceKind.Network, "Network controllers", "The host shows no network controller."),
         ];
-        foreach (var (kind, title) in kinds)
+        foreach (var (kind, title, none) in kinds)
         {
             var checks = assessments.Where(a => a.Kind == kind).Select(a => Candidate(host, a)).ToList();
             if (checks.Count == 0)
             {
-                checks.Add(new DoctorCheck(CheckStatus.Info, "none", $"The host shows no {title.ToLowerInvariant()}."));
+                checks.Add(new DoctorCheck(CheckStatus.Info, "none", none));
             }
 
             yield return new DoctorSection(title, checks);
