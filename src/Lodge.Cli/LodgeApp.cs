@@ -36,6 +36,9 @@ public static class LodgeApp
         root.Subcommands.Add(NewCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(ListCommand.Create(context));
+        root.Subcommands.Add(PlanCommand.Create(context));
+        root.Subcommands.Add(ArgsCommand.Create(context));
+        root.Subcommands.Add(ExportCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -219,7 +219,7 @@ public static partial class MachinePlanner
             socket = $"{layout.RunDir}/spice.sock";
         }
 
-        var videoText = video ?? "the passed GPU only (-vga none)";
+        var videoText = video ?? "none (the passed GPU is the display)";
         var reason = type switch
         {
             "looking-glass" => $"Looking Glass needs {lgMiB} MiB of shared memory for {machine.Display.Resolution}; /dev/shm works without the kvmfr module, and SPICE carries keyboard and mouse.",
