@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Lodge.Core.Planning;
+using Lodge.Core.Qemu;
 
 namespace Lodge.Core.Libvirt;
 
@@ -113,8 +114,7 @@ public static partial class DomainXmlWriter
     {
         // One pcie-root-port per slot, as in the argv, so a GPU's functions stay together as one multifunction device.
         var index = 1;
-        foreach (var slot in plan.Gpu.Functions.GroupBy(a => (a.Domain, a.Bus, a.Device)).Select(g => g.OrderBy(a => a.Function).ToList())
-                     .Concat(plan.UsbControllers.Select(c => new List<Hardware.PciAddress> { c })))
+        foreach (var slot in QemuArgvBuilder.Slots(plan.Gpu.Functions).Concat(QemuArgvBuilder.Slots(plan.UsbControllers)))
         {
             var port = index++;
             devices.Add(new XElement("controller", new XAttribute("type", "pci"), new XAttribute("index", port), new XAttribute("model", "pcie-root-port")));

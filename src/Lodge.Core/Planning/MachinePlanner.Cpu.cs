@@ -20,7 +20,7 @@ public static partial class MachinePlanner
         var topoReason = machine.Cpu.Cores is null
             ? $"With cores unset, the guest gets half of the host's {host.Topology.Cores} cores (2 to 8)."
             : "The machine sets cores and threads.";
-        decisions.Add(new("cpu", $"{cores} cores × {threads} threads = {cores * threads} vCPUs" + (host.Cpu.IsAmd ? ", host-passthrough + topoext" : ", host-passthrough"),
+        decisions.Add(new("cpu", $"{cores} cores × {threads} thread{(threads == 1 ? "" : "s")} = {cores * threads} vCPUs" + (host.Cpu.IsAmd ? ", host-passthrough + topoext" : ", host-passthrough"),
             topoReason + (host.Cpu.IsAmd ? " topoext lets the guest see SMT on an AMD host." : "")));
         var vcpus = cores * threads;
         IReadOnlyList<int> pins = [];

@@ -44,8 +44,8 @@ public static partial class MachinePlanner
         var functions = new List<PciAddress> { assessment.Device.Address };
         functions.AddRange(assessment.Companions.Where(c => c != assessment.Device.Address).Order());
         var rom = gpu.Rom is "auto" or "none" ? null : gpu.Rom;
-        var companions = functions.Count > 1 ? $" with its IOMMU group companions {string.Join(", ", functions.Skip(1))}" : "";
-        decisions.Add(new("gpu", string.Join(", ", functions), $"{assessment.Device.DisplayName} at {assessment.Device.Address} is {how}; it goes{companions} as one multifunction device."));
+        var goes = functions.Count > 1 ? $"it goes with its IOMMU group companions {string.Join(", ", functions.Skip(1))} as one multifunction device" : "nothing else in its IOMMU group has to go with it";
+        decisions.Add(new("gpu", string.Join(", ", functions), $"{assessment.Device.DisplayName} at {assessment.Device.Address} is {how}; {goes}."));
         if (gpu.Rom != "auto")
         {
             decisions.Add(new("gpu rom", rom ?? "ROM BAR off", rom is null ? "The machine hides the card's ROM from the guest." : "The machine supplies a clean ROM file, as a boot GPU's shadowed ROM often needs."));
@@ -54,15 +54,18 @@ public static partial class MachinePlanner
         return new GpuPlan(gpu.Mode, assessment.Device, functions, rom, gpu.Rom != "none");
     }
 
-    private static List<PciAddress> PlanUsbControllers(MachineConfig machine, HostSnapshot host, List<PlanDecision> decisions)
+    private static List<PciAddress> PlanUsbControllers(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, List<PlanDecision> decisions)
     {
         var result = new List<PciAddress>();
         foreach (var usb in machine.Usb)
         {
             if (usb.Controller is { } spec && DeviceMatcher.Find(spec, host.PciDevices).Device is { } device)
             {
+                var companions = assessments.FirstOrDefault(a => a.Device.Address == device.Address)?.Companions.Where(c => c != device.Address).Order().ToList() ?? [];
                 result.Add(device.Address);
-                decisions.Add(new("usb controller", device.Address.ToString(), $"'{spec}' names this controller; every port on it goes to the guest, hot-plug included."));
+                result.AddRange(companions);
+                var with = companions.Count > 0 ? $", with its IOMMU group companions {string.Join(", ", companions)}," : "";
+                decisions.Add(new("usb controller", string.Join(", ", [device.Address, .. companions]), $"'{spec}' names this controller{with} so every port on it goes to the guest, hot-plug included."));
             }
         }
 

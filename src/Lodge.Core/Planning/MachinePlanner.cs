@@ -18,7 +18,7 @@ public static partial class MachinePlanner
     {
         var decisions = new List<PlanDecision>();
         var gpu = PlanGpu(machine, host, assessments, decisions);
-        var controllers = PlanUsbControllers(machine, host, decisions);
+        var controllers = PlanUsbControllers(machine, host, assessments, decisions);
         var usb = PlanUsbDevices(machine, decisions);
         var cpu = PlanCpu(machine, host, decisions);
         var shares = PlanShares(machine, layout, decisions);

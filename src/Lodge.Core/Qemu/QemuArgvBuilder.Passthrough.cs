@@ -12,38 +12,35 @@ public sealed partial class QemuArgvBuilder
 
     private void AddPassthrough()
     {
-        var gpu = _plan.Gpu;
-        foreach (var slot in gpu.Functions.GroupBy(a => (a.Domain, a.Bus, a.Device)))
+        foreach (var slot in Slots(_plan.Gpu.Functions).Concat(Slots(_plan.UsbControllers)))
         {
             var port = AddRootPort();
-            foreach (var address in slot.OrderBy(a => a.Function))
+            foreach (var address in slot)
             {
                 var device = $"vfio-pci,host={address},id=hostdev{address.Bus:x2}{address.Device:x2}{address.Function},bus={port},addr=0.{address.Function}";
-                if (address.Function == 0 && slot.Count() > 1)
+                if (address.Function == 0 && slot.Count > 1)
                 {
                     device += ",multifunction=on";
                 }
 
-                if (address == gpu.Functions[0])
+                if (_plan.Gpu.Functions.Count > 0 && address == _plan.Gpu.Functions[0])
                 {
                     if (!_plan.Firmware.Uefi)
                     {
                         device += ",x-vga=on";
                     }
 
-                    device += gpu.RomFile is { } rom ? $",romfile={rom}" : gpu.RomBar ? "" : ",rombar=0";
+                    device += _plan.Gpu.RomFile is { } rom ? $",romfile={rom}" : _plan.Gpu.RomBar ? "" : ",rombar=0";
                 }
 
                 Add("-device", device);
             }
         }
-
-        foreach (var controller in _plan.UsbControllers)
-        {
-            var port = AddRootPort();
-            Add("-device", $"vfio-pci,host={controller},id=hostdev{controller.Bus:x2}{controller.Device:x2}{controller.Function},bus={port},addr=0.0");
-        }
     }
+
+    /// <summary>Addresses grouped by slot (domain, bus, device), functions in order.</summary>
+    internal static IEnumerable<List<Hardware.PciAddress>> Slots(IEnumerable<Hardware.PciAddress> addresses) =>
+        addresses.GroupBy(a => (a.Domain, a.Bus, a.Device)).Select(g => g.OrderBy(a => a.Function).ToList());
 
     private string AddRootPort()
     {
