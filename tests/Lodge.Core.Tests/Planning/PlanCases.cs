@@ -27,7 +27,7 @@ internal static class PlanCases
     public static IReadOnlyList<string> Names =>
         [.. Directory.EnumerateFiles(Dir, "*.toml").Select(p => Path.GetFileNameWithoutExtension(p)!).Order(StringComparer.Ordinal)];
 
-    public static (MachinePlan Plan, IReadOnlyList<Problem> Problems) Load(string name)
+    public static (MachinePlan Plan, IReadOnlyList<Problem> Problems) Load(string name, RuntimeLayout? layout = null)
     {
         var text = File.ReadAllText(Path.Combine(Dir, name + ".toml"));
         var header = text.Split('\n').TakeWhile(l => l.StartsWith('#'))
@@ -54,7 +54,7 @@ internal static class PlanCases
         var assessments = PassthroughAdvisor.Assess(host);
         var parsed = MachineParser.Parse(text, name + ".toml", name);
         var problems = parsed.Problems.Concat(MachineValidator.Validate(parsed.Machine, host, assessments, [])).ToList();
-        return (MachinePlanner.Plan(parsed.Machine, host, assessments, RuntimeLayout.For(name)), problems);
+        return (MachinePlanner.Plan(parsed.Machine, host, assessments, layout ?? RuntimeLayout.For(name)), problems);
     }
 
     private static HostTools Tools(string qemu, string virtiofsd) => new()
