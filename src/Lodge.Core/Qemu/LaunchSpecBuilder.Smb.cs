@@ -54,7 +54,8 @@ public static partial class LaunchSpecBuilder
                   guest ok = yes
 
                 """);
-            hints.Add($"SMB share '{share.Tag}': smb://{address}:{port}/{share.Tag} (Finder: Go > Connect to Server)");
+            var how = plan.Machine.Os == Machines.GuestOs.MacOs ? " (Finder: Go > Connect to Server)" : "";
+            hints.Add($"SMB share '{share.Tag}': smb://{address}:{port}/{share.Tag}{how}");
         }
 
         string[] argv = [plan.SmbdBinary, "--foreground", "--no-process-group", $"--configfile={conf}"];
