@@ -5,11 +5,11 @@ internal sealed class HelperSet : IAsyncDisposable
 {
     private readonly List<RealQemu> _started = [];
 
-    public async Task StartAsync(IReadOnlyList<string> argv, string readySocket)
+    public async Task StartAsync(IReadOnlyList<string> argv, string readySocket, bool probe = true)
     {
         var helper = RealQemu.Start(argv);
         _started.Add(helper);
-        await helper.WaitForSocketAsync(readySocket, TimeSpan.FromSeconds(10));
+        await helper.WaitForSocketAsync(readySocket, TimeSpan.FromSeconds(10), probe);
     }
 
     public async ValueTask DisposeAsync()

@@ -35,7 +35,10 @@ public sealed class QemuAcceptanceSpecs(ITestOutputHelper output)
                 File.Copy(nvram.Template, nvram.Target);
             }
 
-            var standIns = new TcgStandIns(scratch);
+            // virtiofsd runs for real when the plan's binary exists here (this machine's is the C one, which needs root).
+            var virtiofsd = spec.Helpers.Where(h => h.Name.StartsWith("virtiofsd-", StringComparison.Ordinal)).ToList();
+            var runVirtiofsd = virtiofsd.Count > 0 && virtiofsd.All(h => File.Exists(h.Argv[0])) && Environment.IsPrivilegedProcess;
+            var standIns = new TcgStandIns(scratch) { VirtiofsdRuns = runVirtiofsd };
             var argv = standIns.Apply(spec.QemuArgv);
             foreach (var (path, format) in standIns.Images)
             {
@@ -48,7 +51,16 @@ public sealed class QemuAcceptanceSpecs(ITestOutputHelper output)
                 await helpers.StartAsync(helper.Argv, helper.ReadySocket!);
             }
 
-            foreach (var left in standIns.LeftOut.Concat(spec.Helpers.Where(h => h.Name != "swtpm").Select(h => $"helper {h.Name}: not started here")))
+            foreach (var helper in runVirtiofsd ? virtiofsd : [])
+            {
+                var share = Directory.CreateDirectory(Path.Combine(scratch, "vfs-" + helper.Name)).FullName;
+                var shared = plan.Shares.Single(s => helper.Name == "virtiofsd-" + s.Tag).Host;
+                output.WriteLine($"stand-in: virtiofsd shares '{share}' instead of '{shared}'");
+                await helpers.StartAsync([.. helper.Argv.Select(a => a.Replace(shared, share, StringComparison.Ordinal))], helper.ReadySocket!, probe: false);
+            }
+
+            var notStarted = spec.Helpers.Where(h => h.Name != "swtpm" && !(runVirtiofsd && virtiofsd.Contains(h)));
+            foreach (var left in standIns.LeftOut.Concat(notStarted.Select(h => $"helper {h.Name}: not started here")))
             {
                 output.WriteLine($"left out: {left}");
             }

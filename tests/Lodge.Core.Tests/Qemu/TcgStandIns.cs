@@ -11,18 +11,20 @@ internal sealed class TcgStandIns(string scratch)
 {
     public List<string> LeftOut { get; } = [];
 
+    /// <summary>True when the test runs virtiofsd for real, so vhost-user-fs stays in.</summary>
+    public bool VirtiofsdRuns { get; init; }
+
     /// <summary>Disk images to create before QEMU starts: path and qemu-img format.</summary>
     public List<(string Path, string Format)> Images { get; } = [];
 
     public List<string> Apply(IReadOnlyList<string> argv)
     {
         var result = new List<string> { argv[0] };
-        var skipFs = new HashSet<string>();
         for (var i = 1; i < argv.Count; i++)
         {
             var option = argv[i];
             var value = i + 1 < argv.Count && !argv[i + 1].StartsWith('-') ? argv[++i] : null;
-            var kept = value is null ? option : Rewrite(option, value, skipFs);
+            var kept = value is null ? option : Rewrite(option, value);
             if (kept is null)
             {
                 continue;
@@ -38,7 +40,7 @@ internal sealed class TcgStandIns(string scratch)
         return result;
     }
 
-    private string? Rewrite(string option, string value, HashSet<string> skipFs)
+    private string? Rewrite(string option, string value)
     {
         string? Drop(string why)
         {
@@ -54,10 +56,9 @@ internal sealed class TcgStandIns(string scratch)
                 return Drop("the host USB device is not plugged in here");
             case "-object" when value.StartsWith("input-linux,", StringComparison.Ordinal):
                 return Drop("the evdev node does not exist here");
-            case "-chardev" when value.StartsWith("socket,id=fs", StringComparison.Ordinal) && !value.Contains("server=on", StringComparison.Ordinal):
-                skipFs.Add(value.Split(',')[1][3..]);
+            case "-chardev" when !VirtiofsdRuns && value.StartsWith("socket,id=fs", StringComparison.Ordinal):
                 return Drop("needs a running virtiofsd");
-            case "-device" when value.StartsWith("vhost-user-fs-pci,", StringComparison.Ordinal):
+            case "-device" when !VirtiofsdRuns && value.StartsWith("vhost-user-fs-pci,", StringComparison.Ordinal):
                 return Drop("its virtiofsd socket was left out");
             case "-cpu":
                 return Cpu(value);
