@@ -33,6 +33,11 @@ public static partial class MachinePlanner
             choice = "none";
             reason = "The machine turns pinning off; the host scheduler places the vCPUs.";
         }
+        else if (pin != "auto" && !(CpuList.TryParse(pin, out var parsed) && parsed.Count > 0))
+        {
+            choice = "none";
+            reason = $"'{pin}' is not a host CPU list, so the vCPUs float ('lodge check' reports it).";
+        }
         else if (pin != "auto")
         {
             CpuList.TryParse(pin, out var list);
