@@ -9,7 +9,7 @@ namespace Lodge.Core.Libvirt;
 /// <summary>Writes a plan as libvirt domain XML for virt-manager and multi-host users: managed hostdevs, cputune,
 /// memoryBacking, TPM, firmware, evdev input, audio and virtiofs filesystems.</summary>
 /// <remarks>
-/// Written for libvirt 9.0 (Debian 12) and checked with virt-xml-validate. Where that libvirt has no element for a
+/// Written for libvirt 9.0 (Debian 12), checked with virt-xml-validate and, for Linux guests, virsh define. Where that libvirt has no element for a
 /// choice, the XML says so in a comment and takes the nearest one: PipeWire audio is written as <c>pulseaudio</c>
 /// (PipeWire serves PulseAudio clients; the <c>pipewire</c> type came later), an NVMe disk as SATA, a USB device by
 /// host port is left out, and SMB shares (a Lodge helper) are not expressible. macOS's isa-applesmc and
@@ -82,21 +82,14 @@ public static partial class DomainXmlWriter
 
     private static XElement Os(MachinePlan plan)
     {
+        // Explicit loader and NVRAM paths, not firmware='efi' autoselection: Lodge already chose the image from the same
+        // descriptors libvirt reads, and libvirt 9.0 refuses paths together with autoselection ("loader attribute
+        // 'readonly' cannot be specified when firmware autoselection is enabled"), as virsh define showed.
         var firmware = plan.Firmware;
-        var os = new XElement("os");
+        var os = new XElement("os", new XElement("type", new XAttribute("arch", "x86_64"), new XAttribute("machine", "q35"), "hvm"));
         if (firmware.Uefi)
         {
-            os.Add(new XAttribute("firmware", "efi"));
-        }
-
-        os.Add(new XElement("type", new XAttribute("arch", "x86_64"), new XAttribute("machine", "q35"), "hvm"));
-        if (firmware.Uefi)
-        {
-            var state = firmware.SecureBoot ? "yes" : "no";
-            os.Add(new XElement("firmware",
-                new XElement("feature", new XAttribute("enabled", state), new XAttribute("name", "enrolled-keys")),
-                new XElement("feature", new XAttribute("enabled", state), new XAttribute("name", "secure-boot"))));
-            os.Add(new XElement("loader", new XAttribute("readonly", "yes"), new XAttribute("secure", state), new XAttribute("type", "pflash"), firmware.Code));
+            os.Add(new XElement("loader", new XAttribute("readonly", "yes"), new XAttribute("secure", firmware.SecureBoot ? "yes" : "no"), new XAttribute("type", "pflash"), firmware.Code));
             os.Add(new XElement("nvram", new XAttribute("template", firmware.NvramTemplate!), firmware.Nvram));
         }
 
