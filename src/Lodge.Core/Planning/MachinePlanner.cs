@@ -184,8 +184,8 @@ public static partial class MachinePlanner
         var reason = kind switch
         {
             "user" => "User networking needs no host setup; the guest reaches the host at 10.0.2.2.",
-            "bridge" => $"The guest joins the host bridge '{name}' through qemu-bridge-helper and gets an address on the LAN.",
-            "tap" => $"The guest uses the existing tap device '{name}', which the user set up.",
+            "bridge" => $"The guest joins the host bridge '{name}' through qemu-bridge-helper, with vhost-net moving packets in the kernel.",
+            "tap" => $"The guest uses the existing tap device '{name}', which the user set up, with vhost-net moving packets in the kernel.",
             _ => "The machine has no network.",
         };
         decisions.Add(new("network", kind == "none" ? "none" : $"{mode} virtio-net {mac}", reason));
