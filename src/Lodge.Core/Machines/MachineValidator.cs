@@ -68,6 +68,11 @@ public static partial class MachineValidator
             problems.Add(Error(machine, "macos", "macos-no-opencore", "A macOS guest boots through OpenCore, and this machine names no OpenCore disk.", "Add opencore = \"/path/to/OpenCore.qcow2\" under [macos]."));
         }
 
+        if (machine.MacOs.Osk is null)
+        {
+            problems.Add(new Problem(Severity.Warning, "macos-no-osk", "This machine names no Apple SMC key, so QEMU gets a placeholder that macOS refuses to boot with.", "Add osk = \"...\" under [macos] with the 64-character key read from a real Mac; Lodge never ships it.", machine.LocationOf("macos")));
+        }
+
         for (var i = 0; i < machine.Shares.Count; i++)
         {
             if (machine.Shares[i].Protocol == "virtiofs")
