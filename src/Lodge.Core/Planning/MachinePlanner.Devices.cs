@@ -18,9 +18,12 @@ public static partial class MachinePlanner
         if (machine.Gpu is not { Mode: GpuMode.Dedicated or GpuMode.Handoff } gpu)
         {
             var mode = machine.Gpu?.Mode ?? GpuMode.None;
-            decisions.Add(new("gpu", mode == GpuMode.Virtio ? "virtio-gpu" : "emulated", mode == GpuMode.Virtio
-                ? "The machine asks for an emulated virtio GPU."
-                : "No GPU goes to the guest, so it gets an emulated one."));
+            decisions.Add(new("gpu", mode == GpuMode.Virtio ? "virtio-gpu" : "emulated", mode switch
+            {
+                GpuMode.Virtio => "The machine asks for an emulated virtio GPU.",
+                GpuMode.GvtG => "Lodge does not plan GVT-g mediated devices yet, so the guest gets an emulated GPU.",
+                _ => "No GPU goes to the guest, so it gets an emulated one.",
+            }));
             return new GpuPlan(mode, null, [], null, true);
         }
 

@@ -8,7 +8,9 @@ namespace Lodge.Core.Qemu;
 /// virtiofsd's syntax follows the host's flavour: the Rust one takes <c>--socket-path S --shared-dir D --sandbox
 /// namespace</c>, the C one shipped with QEMU up to 7.2 takes <c>--socket-path=S -o source=D -o sandbox=namespace</c>.
 /// smbd gets a private smb.conf in the run folder that listens only where the guest reaches the host: loopback on
-/// user networking (the guest sees it at 10.0.2.2), else the bridge or tap interface.
+/// user networking (the guest sees it at 10.0.2.2), else the bridge or tap interface. swtpm does not create its
+/// state folder (<see cref="Planning.MachinePlan.TpmStateDir"/>, below the state folder): the runtime makes it, as it
+/// makes the run and state folders, before starting the helpers.
 /// </remarks>
 public static partial class LaunchSpecBuilder
 {
