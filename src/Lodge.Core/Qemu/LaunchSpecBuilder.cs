@@ -88,7 +88,8 @@ public static partial class LaunchSpecBuilder
 
         if (display.LookingGlassPath is { } path)
         {
-            yield return $"Looking Glass: looking-glass-client app:shmFile={path} spice:enable=no";
+            // The client reaches SPICE (keyboard, mouse, clipboard) over the unix socket when the port is 0.
+            yield return $"Looking Glass: looking-glass-client app:shmFile={path} spice:host={display.Socket} spice:port=0";
         }
 
         if (plan.Gpu.IsPassthrough)
