@@ -38,6 +38,9 @@ public static class LodgeApp
         root.Subcommands.Add(ListCommand.Create(context));
         root.Options.Add(ReportCommand.DatabaseOption);
         root.Subcommands.Add(ReportCommand.Create(context));
+        root.Subcommands.Add(PlanCommand.Create(context));
+        root.Subcommands.Add(ArgsCommand.Create(context));
+        root.Subcommands.Add(ExportCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

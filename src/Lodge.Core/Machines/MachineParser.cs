@@ -47,7 +47,7 @@ public static class MachineParser
             Firmware = new FirmwareConfig((FirmwareType)Array.IndexOf(FirmwareNames, values.Choice("firmware.type", FirmwareNames, "uefi")), values.Bool("firmware.tpm") ?? false),
             Disks = [.. Enumerable.Range(0, entries.CountOf("disk")).Select(i => ReadDisk(values, i, problems, entries))],
             Network = new NetworkConfig(ReadNetwork(values)),
-            Display = new DisplayConfig(values.Choice("display.type", DisplayNames, "spice")),
+            Display = new DisplayConfig(values.Choice("display.type", DisplayNames, "spice"), ReadResolution(values)),
             Gpu = entries.Locations.ContainsKey("gpu")
                 ? new GpuConfig(values.String("gpu.device") ?? "auto", (GpuMode)Array.IndexOf(GpuModeNames, values.Choice("gpu.mode", GpuModeNames, "dedicated")), values.String("gpu.rom") ?? "auto")
                 : null,
@@ -55,7 +55,7 @@ public static class MachineParser
             Input = ReadInput(values),
             Audio = new AudioConfig(values.Choice("audio.backend", BackendNames, "auto"), values.Choice("audio.device", AudioDeviceNames, "hda")),
             Shares = [.. Enumerable.Range(0, entries.CountOf("share")).Select(i => ReadShare(values, i, problems, entries))],
-            MacOs = new MacOsConfig(values.String("macos.opencore")),
+            MacOs = new MacOsConfig(values.String("macos.opencore"), values.String("macos.osk")),
             Locations = entries.Locations,
         };
         return new MachineParseResult(machine, problems);
@@ -125,6 +125,23 @@ public static class MachineParser
 
         var tag = values.String($"share[{i}].tag") ?? $"share{i}";
         return new ShareConfig(host ?? "", tag, values.Choice($"share[{i}].protocol", ProtocolNames, "auto"));
+    }
+
+    private static string ReadResolution(TomlValues values)
+    {
+        var text = values.String("display.resolution");
+        if (text is null)
+        {
+            return "1920x1080";
+        }
+
+        if (new DisplayConfig("spice", text).Size is null)
+        {
+            values.Report("display.resolution", "bad-resolution", $"'{text}' is not a screen size.", "Write WIDTHxHEIGHT, such as \"2560x1440\".");
+            return "1920x1080";
+        }
+
+        return text;
     }
 
     private static InputConfig ReadInput(TomlValues values)

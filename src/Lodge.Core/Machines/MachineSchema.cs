@@ -11,13 +11,13 @@ internal static class MachineSchema
         ["firmware"] = ["type", "tpm"],
         ["disk"] = ["path", "size", "bus", "cdrom"],
         ["network"] = ["mode"],
-        ["display"] = ["type"],
+        ["display"] = ["type", "resolution"],
         ["gpu"] = ["device", "mode", "rom"],
         ["usb"] = ["device", "controller"],
         ["input"] = ["evdev", "toggle"],
         ["audio"] = ["backend", "device"],
         ["share"] = ["host", "tag", "protocol"],
-        ["macos"] = ["opencore"],
+        ["macos"] = ["opencore", "osk"],
     };
 
     private static readonly HashSet<string> ArraySections = new(StringComparer.Ordinal) { "disk", "usb", "share" };

@@ -61,6 +61,7 @@ public static class MachineTemplate
             b.AppendLine();
             b.AppendLine("[macos]");
             b.AppendLine("opencore = \"OpenCore.qcow2\" # the OpenCore boot disk you supply, relative to the state folder");
+            b.AppendLine("# osk = \"...\"                # the Apple SMC key (64 characters) from a real Mac; Lodge never ships it");
         }
 
         return b.ToString();

@@ -31,6 +31,7 @@ public static partial class MachineValidator
         CheckFirmware(machine, problems);
         CheckMacOs(machine, problems);
         CheckHugePages(machine, host, problems);
+        CheckCpu(machine, host, problems);
         CheckDisks(machine, machines, problems);
         CheckGpu(machine, host, assessments, problems);
         CheckUsb(machine, host, assessments, problems);
@@ -68,6 +69,11 @@ public static partial class MachineValidator
             problems.Add(Error(machine, "macos", "macos-no-opencore", "A macOS guest boots through OpenCore, and this machine names no OpenCore disk.", "Add opencore = \"/path/to/OpenCore.qcow2\" under [macos]."));
         }
 
+        if (machine.MacOs.Osk is null)
+        {
+            problems.Add(new Problem(Severity.Warning, "macos-no-osk", "This machine names no Apple SMC key, so QEMU gets a placeholder that macOS refuses to boot with.", "Add osk = \"...\" under [macos] with the 64-character key read from a real Mac; Lodge never ships it.", machine.LocationOf("macos")));
+        }
+
         for (var i = 0; i < machine.Shares.Count; i++)
         {
             if (machine.Shares[i].Protocol == "virtiofs")
@@ -97,6 +103,26 @@ public static partial class MachineValidator
             ? $"Reserve them with 'sysctl vm.nr_hugepages={needed}' (put vm.nr_hugepages = {needed} in /etc/sysctl.d/ to keep it), or set hugepages = \"auto\"."
             : $"Add 'default_hugepagesz=1G hugepagesz=1G hugepages={needed}' to the kernel command line and reboot, or set hugepages = \"auto\".";
         problems.Add(Error(machine, "memory.hugepages", "hugepages-not-reserved", $"The guest needs {needed} hugepages of {size}, and the host has {reserved} reserved.", fix));
+    }
+
+    private static void CheckCpu(MachineConfig machine, HostSnapshot host, List<Problem> problems)
+    {
+        var online = host.Topology.Cpus.Select(c => c.Id).ToHashSet();
+        if (online.Count == 0)
+        {
+            return;
+        }
+
+        var vcpus = (machine.Cpu.Cores ?? 2) * machine.Cpu.Threads;
+        if (vcpus > online.Count)
+        {
+            problems.Add(new Problem(Severity.Warning, "vcpus-over-host", $"The guest has {vcpus} vCPUs and the host only {online.Count} CPUs, so they will contend with each other and with the host.", $"Set cores and threads under [cpu] so that cores × threads is at most {online.Count}.", machine.LocationOf("cpu.cores")));
+        }
+
+        if (machine.Cpu.Pin is not ("auto" or "none") && CpuList.TryParse(machine.Cpu.Pin, out var pins) && pins.Where(p => !online.Contains(p)).ToList() is { Count: > 0 } missing)
+        {
+            problems.Add(Error(machine, "cpu.pin", "pin-cpu-missing", $"The pin list names CPUs {string.Join(", ", missing)}, which this host does not have online (it has {online.Count}).", "List only online host CPUs ('lodge doctor' shows the topology), or set pin = \"auto\"."));
+        }
     }
 
     private static void CheckDisks(MachineConfig machine, IReadOnlyList<MachineConfig> machines, List<Problem> problems)

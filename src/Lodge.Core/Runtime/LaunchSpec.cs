@@ -11,6 +11,8 @@ namespace Lodge.Core.Runtime;
 /// <param name="DisksToCreate">Disks to create with qemu-img when missing.</param>
 /// <param name="Nvram">The NVRAM template to copy once into the guest's state folder.</param>
 /// <param name="ConnectHints">Lines telling the user where to connect, e.g. "SPICE: spice://127.0.0.1:5900".</param>
+/// <param name="Pinning">Where to pin vCPU and emulator threads after QEMU starts; null to leave them to the scheduler.
+/// Added at the end because an argv cannot pin vCPU threads.</param>
 public sealed record LaunchSpec(
     string Machine,
     RuntimeLayout Layout,
@@ -21,4 +23,5 @@ public sealed record LaunchSpec(
     IReadOnlyList<string> Disks,
     IReadOnlyList<DiskCreation> DisksToCreate,
     NvramCopy? Nvram,
-    IReadOnlyList<string> ConnectHints);
+    IReadOnlyList<string> ConnectHints,
+    CpuPinning? Pinning = null);

@@ -1,0 +1,131 @@
+using System.Globalization;
+using Lodge.Core.Hardware;
+using Lodge.Core.Machines;
+using Lodge.Core.Passthrough;
+
+namespace Lodge.Core.Planning;
+
+/// <summary>GPU, USB and input: every device is found by identity each time a plan is made.</summary>
+/// <remarks>
+/// <c>rom = "auto"</c> uses the card's own ROM (a clean dump is the user's call, named by path). evdev <c>auto</c>
+/// takes every keyboard and mouse the host shows under /dev/input/by-id. macOS has no virtio-input driver, so it gets
+/// usb-kbd and usb-tablet instead.
+/// </remarks>
+public static partial class MachinePlanner
+{
+    private static GpuPlan PlanGpu(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, List<PlanDecision> decisions)
+    {
+        if (machine.Gpu is not { Mode: GpuMode.Dedicated or GpuMode.Handoff } gpu)
+        {
+            var mode = machine.Gpu?.Mode ?? GpuMode.None;
+            decisions.Add(new("gpu", mode == GpuMode.Virtio ? "virtio-gpu" : "emulated", mode switch
+            {
+                GpuMode.Virtio => "The machine asks for an emulated virtio GPU.",
+                GpuMode.GvtG => "Lodge does not plan GVT-g mediated devices yet, so the guest gets an emulated GPU.",
+                _ => "No GPU goes to the guest, so it gets an emulated one.",
+            }));
+            return new GpuPlan(mode, null, [], null, true);
+        }
+
+        DeviceAssessment assessment;
+        string how;
+        if (gpu.Device == "auto")
+        {
+            assessment = MachineValidator.PickAutoGpu(gpu.Mode, assessments)
+                ?? throw new ConfigException($"This host has no GPU that '{machine.Name}' can take in {gpu.Mode.ToString().ToLowerInvariant()} mode.") { Hint = $"Run 'lodge check {machine.Name}' to see why." };
+            how = gpu.Mode == GpuMode.Handoff ? "the boot GPU, picked by 'auto'" : "the first passable GPU the host does not boot on, picked by 'auto'";
+        }
+        else
+        {
+            var match = DeviceMatcher.Find(gpu.Device, host.PciDevices);
+            var device = match.Device
+                ?? throw new ConfigException($"The GPU '{gpu.Device}' of '{machine.Name}' matches {match.Matches.Count} devices on this host.") { Hint = $"Run 'lodge check {machine.Name}' to see the fix." };
+            assessment = assessments.First(a => a.Device.Address == device.Address);
+            how = $"found by '{gpu.Device}'";
+        }
+
+        var functions = new List<PciAddress> { assessment.Device.Address };
+        functions.AddRange(assessment.Companions.Where(c => c != assessment.Device.Address).Order());
+        var rom = gpu.Rom is "auto" or "none" ? null : gpu.Rom;
+        var goes = functions.Count > 1 ? $"it goes with its IOMMU group companions {string.Join(", ", functions.Skip(1))} as one multifunction device" : "nothing else in its IOMMU group has to go with it";
+        decisions.Add(new("gpu", string.Join(", ", functions), $"{assessment.Device.DisplayName} at {assessment.Device.Address} is {how}; {goes}."));
+        if (gpu.Rom != "auto")
+        {
+            decisions.Add(new("gpu rom", rom ?? "ROM BAR off", rom is null ? "The machine hides the card's ROM from the guest." : "The machine supplies a clean ROM file, as a boot GPU's shadowed ROM often needs."));
+        }
+
+        return new GpuPlan(gpu.Mode, assessment.Device, functions, rom, gpu.Rom != "none");
+    }
+
+    private static List<PciAddress> PlanUsbControllers(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, List<PlanDecision> decisions)
+    {
+        var result = new List<PciAddress>();
+        foreach (var usb in machine.Usb)
+        {
+            if (usb.Controller is { } spec && DeviceMatcher.Find(spec, host.PciDevices).Device is { } device)
+            {
+                var companions = assessments.FirstOrDefault(a => a.Device.Address == device.Address)?.Companions.Where(c => c != device.Address).Order().ToList() ?? [];
+                result.Add(device.Address);
+                result.AddRange(companions);
+                var with = companions.Count > 0 ? $", with its IOMMU group companions {string.Join(", ", companions)}," : "";
+                decisions.Add(new("usb controller", string.Join(", ", [device.Address, .. companions]), $"'{spec}' names this controller{with} so every port on it goes to the guest, hot-plug included."));
+            }
+        }
+
+        return result;
+    }
+
+    private static List<UsbPlan> PlanUsbDevices(MachineConfig machine, List<PlanDecision> decisions)
+    {
+        var result = new List<UsbPlan>();
+        foreach (var spec in machine.Usb.Select(u => u.Device).OfType<string>())
+        {
+            if (spec.StartsWith("port:", StringComparison.Ordinal))
+            {
+                // "port:1-4.2": bus 1, port path 4.2 (the kernel's usb device name).
+                var path = spec[5..];
+                var dash = path.IndexOf('-', StringComparison.Ordinal);
+                if (dash > 0 && int.TryParse(path[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var bus))
+                {
+                    result.Add(new UsbPlan(null, null, bus, path[(dash + 1)..]));
+                    decisions.Add(new("usb", $"host port {path}", "Whatever is plugged into this port goes to the guest."));
+                }
+
+                continue;
+            }
+
+            var ids = spec.Split(':');
+            result.Add(new UsbPlan(ushort.Parse(ids[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture), ushort.Parse(ids[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture), null, null));
+            decisions.Add(new("usb", spec, "This vendor:product goes to the guest wherever it is plugged in."));
+        }
+
+        return result;
+    }
+
+    private static InputPlan PlanInput(MachineConfig machine, HostSnapshot host, List<PlanDecision> decisions)
+    {
+        var usbInput = machine.Os == GuestOs.MacOs;
+        var guestSide = usbInput ? "usb-kbd + usb-tablet (macOS has no virtio-input driver)" : "virtio-keyboard + virtio-mouse";
+        List<string> keyboards = [];
+        List<string> mice = [];
+        if (machine.Input.Evdev == "list" && machine.Input.Paths is { } paths)
+        {
+            var full = paths.Select(p => p.StartsWith('/') ? p : "/dev/input/by-id/" + p).ToList();
+            keyboards = [.. full.Where(p => p.Contains("kbd", StringComparison.Ordinal))];
+            mice = [.. full.Where(p => !p.Contains("kbd", StringComparison.Ordinal))];
+        }
+        else if (machine.Input.Evdev == "auto")
+        {
+            keyboards = [.. host.InputDevices.Where(d => d.IsKeyboard).SelectMany(d => d.ById.Where(p => p.EndsWith("-event-kbd", StringComparison.Ordinal)).Take(1)).Order(StringComparer.Ordinal)];
+            mice = [.. host.InputDevices.Where(d => d.IsMouse && !d.IsKeyboard).SelectMany(d => d.ById.Where(p => p.EndsWith("-event-mouse", StringComparison.Ordinal)).Take(1)).Order(StringComparer.Ordinal)];
+        }
+
+        var plan = new InputPlan(keyboards, mice, machine.Input.Toggle, usbInput);
+        decisions.Add(plan.HasEvdev
+            ? new("input", $"evdev {string.Join(", ", keyboards.Concat(mice))}; guest {guestSide}", $"Keyboard and mouse go to the guest directly; {machine.Input.Toggle} switches them between host and guest.")
+            : new("input", $"guest {(usbInput ? "usb-kbd + usb-tablet" : "virtio-keyboard + virtio-tablet")}", machine.Input.Evdev == "none"
+                ? "The machine turns evdev off, so input comes through the remote display."
+                : "The host shows no keyboard or mouse under /dev/input/by-id, so input comes through the remote display."));
+        return plan;
+    }
+}

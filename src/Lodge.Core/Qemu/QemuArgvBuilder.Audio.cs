@@ -1,0 +1,24 @@
+namespace Lodge.Core.Qemu;
+
+/// <summary>The host audio backend and the guest's HDA or USB sound card.</summary>
+public sealed partial class QemuArgvBuilder
+{
+    private void AddAudio()
+    {
+        var audio = _plan.Audio;
+        if (!audio.Emulated)
+        {
+            return;
+        }
+
+        Add("-audiodev", $"{audio.Backend},id=snd0");
+        if (audio.Device == "usb")
+        {
+            Add("-device", "usb-audio,audiodev=snd0,bus=xhci.0");
+            return;
+        }
+
+        Add("-device", "ich9-intel-hda,id=sound0");
+        Add("-device", "hda-duplex,audiodev=snd0,bus=sound0.0");
+    }
+}

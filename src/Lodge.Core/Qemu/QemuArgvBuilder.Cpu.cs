@@ -1,0 +1,51 @@
+using Lodge.Core.Machines;
+
+namespace Lodge.Core.Qemu;
+
+/// <summary>CPU model, topology and the I/O thread.</summary>
+/// <remarks>
+/// Windows gets the Hyper-V enlightenments the passthrough community settled on; an NVIDIA card going to Windows
+/// also hides KVM and sets a vendor id (drivers before 465 refused to start in a VM; newer ones do not mind).
+/// macOS wants an Intel CPU: the host's on Intel, a Penryn model with the features it checks on AMD.
+/// </remarks>
+public sealed partial class QemuArgvBuilder
+{
+    /// <summary>The Hyper-V set for Windows guests (DOMAIN.md).</summary>
+    public const string HyperVFlags = "hv_relaxed,hv_vapic,hv_spinlocks=0x1fff,hv_time,hv_synic,hv_stimer,hv_vpindex,hv_frequencies,hv_reset,hv_runtime";
+
+    /// <summary>Twelve characters, as hv_vendor_id requires.</summary>
+    public const string HvVendorId = "LodgeLodge00";
+
+    private void AddCpu()
+    {
+        var cpu = _plan.Cpu;
+        string model;
+        if (Machine.Os == GuestOs.MacOs)
+        {
+            model = cpu.HostIsAmd
+                ? "Penryn,vendor=GenuineIntel,+invtsc,vmware-cpuid-freq=on,+ssse3,+sse4.2,+popcnt,+avx,+aes,+xsave,+xsaveopt,check"
+                : "host,vendor=GenuineIntel,+invtsc,vmware-cpuid-freq=on";
+        }
+        else
+        {
+            model = "host";
+            if (cpu.HostIsAmd)
+            {
+                model += ",topoext=on";
+            }
+
+            if (IsWindows)
+            {
+                model += "," + HyperVFlags;
+                if (_plan.Gpu.IsNvidia)
+                {
+                    model += $",kvm=off,hv_vendor_id={HvVendorId}";
+                }
+            }
+        }
+
+        Add("-cpu", model);
+        Add("-smp", $"{cpu.Vcpus},sockets=1,cores={cpu.Cores},threads={cpu.Threads}");
+        Add("-object", "iothread,id=io0");
+    }
+}

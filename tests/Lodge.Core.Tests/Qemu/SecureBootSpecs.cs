@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Lodge.Core.Qemu;
+using Lodge.Core.Tests.Planning;
+using Lodge.Qmp.Commands;
+using Xunit.Abstractions;
+
+namespace Lodge.Core.Tests.Qemu;
+
+/// <summary>Secure-boot OVMF (descriptor-chosen, its own NVRAM copy) with swtpm boots under TCG until the firmware writes to the serial console.</summary>
+public sealed class SecureBootSpecs(ITestOutputHelper output)
+{
+    [Fact(Timeout = 90000)]
+    public async Task Secure_boot_OVMF_with_swtpm_boots_under_TCG_until_the_firmware_writes_to_the_serial_console()
+    {
+        // Arrange
+        var scratch = Directory.CreateTempSubdirectory("lsb-").FullName;
+        await using var helpers = new HelperSet();
+        try
+        {
+            var layout = TcgStandIns.LayoutIn(scratch);
+            var (plan, _) = PlanCases.Load("win11-virtio-spice-qemu72-c-virtiofsd", layout);
+            var spec = LaunchSpecBuilder.Build(plan, new QemuArgvOptions("tcg"));
+            Assert.True(plan.Firmware.SecureBoot && plan.Firmware.Smm && plan.TpmStateDir is not null);
+            Directory.CreateDirectory(layout.RunDir);
+            Directory.CreateDirectory(plan.TpmStateDir!);
+            File.Copy(spec.Nvram!.Template, spec.Nvram.Target);
+            var standIns = new TcgStandIns(scratch);
+            var argv = standIns.Apply(spec.QemuArgv);
+            foreach (var (path, format) in standIns.Images.Concat(spec.DisksToCreate.Select(d => (d.Path, d.Format))))
+            {
+                using var img = Process.Start("qemu-img", ["create", "-q", "-f", format, path, "16M"]);
+                await img.WaitForExitAsync();
+            }
+
+            var swtpm = spec.Helpers.Single(h => h.Name == "swtpm");
+            await helpers.StartAsync(swtpm.Argv, swtpm.ReadySocket!);
+            foreach (var left in standIns.LeftOut)
+            {
+                output.WriteLine($"left out: {left}");
+            }
+
+            // Act
+            await using var qemu = RealQemu.Start(argv);
+            await qemu.WaitForSocketAsync(spec.SerialSocket!, TimeSpan.FromSeconds(30));
+            using var serial = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await serial.ConnectAsync(new UnixDomainSocketEndPoint(spec.SerialSocket!));
+            var buffer = new byte[4096];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var read = await serial.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            output.WriteLine($"serial: {System.Text.Encoding.ASCII.GetString(buffer, 0, read)}");
+            await using var client = await QmpClient.ConnectUnixAsync(spec.QmpSocket);
+            var status = await client.QueryStatusAsync();
+            await client.QuitAsync();
+
+            // Assert
+            Assert.True(read > 0, $"The firmware wrote nothing to the serial console.\n{qemu.Output}");
+            Assert.True(status.Running);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+}
