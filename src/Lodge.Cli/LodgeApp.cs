@@ -36,6 +36,7 @@ public static class LodgeApp
         root.Subcommands.Add(NewCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(ListCommand.Create(context));
+        root.Subcommands.Add(SetupCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
