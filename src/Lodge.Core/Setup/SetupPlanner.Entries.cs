@@ -100,9 +100,17 @@ public static partial class SetupPlanner
         }
 
         var body = WithOptions(set.Current(entry)!, line).Split('\n')
-            .Select(l => l.TrimStart().StartsWith("title", StringComparison.Ordinal) ? l.TrimEnd() + " (lodge trial)" : l)
+            .Select(l => IsKey(l, "title") ? l.TrimEnd() + " (lodge trial)" : IsKey(l, "version") ? "version 0-lodge-trial" : l)
             .Where(l => !l.TrimStart().StartsWith("# Written by lodge", StringComparison.Ordinal));
         set.SetOwned(trialPath, $"{OwnedHeader}\n{string.Join('\n', body)}", reason);
+    }
+
+    // Both systemd-boot and blscfg list entries newest version first and fall back to the first one, so the trial
+    // entry gets the lowest version: it must never become the default by sorting.
+    private static bool IsKey(string line, string key)
+    {
+        var t = line.TrimStart();
+        return t.StartsWith(key, StringComparison.Ordinal) && (t.Length == key.Length || t[key.Length] is ' ' or '\t');
     }
 
     private static void EditAllEntries(SetupChangeSet set, BootInfo boot, IReadOnlyList<string> parameters, SetupReason reason)

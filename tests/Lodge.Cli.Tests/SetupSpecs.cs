@@ -1,0 +1,245 @@
+using Lodge.Cli.Commands;
+using Lodge.Testing;
+using Lodge.Testing.Processes;
+
+namespace Lodge.Cli.Tests;
+
+/// <summary><c>lodge setup</c> on fixture trees of four distributions; commands go to a recording runner.</summary>
+/// <remarks>One class, so its tests run one at a time: they share the static runner seam of <see cref="SetupCommand"/>.</remarks>
+public sealed class SetupSpecs : IDisposable
+{
+    private readonly RecordingProcessRunner _runner = new();
+
+    public SetupSpecs() => SetupCommand.RunnerFactory = () => _runner;
+
+    public void Dispose() => SetupCommand.RunnerFactory = null;
+
+    public static TheoryData<string> Distros => new() { "debian", "fedora", "arch", "pop" };
+
+    private static CliResult Setup(TreeCopy tree, string distro, params string[] args) =>
+        CliRun.Run(["setup", "--root", tree.Root, "--config-dir", SetupTrees.Machines(distro), .. args]);
+
+    [Theory]
+    [MemberData(nameof(Distros))]
+    public void I_can_see_the_changes_as_a_diff_per_file_with_the_commands_and_nothing_is_written(string distro)
+    {
+        // Arrange
+        using var tree = SetupTrees.Create(distro);
+        var before = SetupTrees.Snapshot(tree.Root, includeBackups: true);
+
+        // Act
+        var result = Setup(tree, distro);
+
+        // Assert
+        Assert.Equal(0, result.ExitCode);
+        Golden.Match(SetupTrees.GoldenPath($"{distro}.plan.txt"), result.Out);
+        SetupTrees.AssertSame(before, SetupTrees.Snapshot(tree.Root, includeBackups: true));
+        Assert.Empty(_runner.Commands);
+    }
+
+    [Theory]
+    [MemberData(nameof(Distros))]
+    public void I_can_apply_and_then_revert_and_get_a_byte_identical_tree(string distro)
+    {
+        // Arrange
+        using var tree = SetupTrees.Create(distro);
+        var before = SetupTrees.Snapshot(tree.Root);
+
+        // Act
+        var applied = Setup(tree, distro, "--apply");
+        var afterApply = SetupTrees.Snapshot(tree.Root);
+        var applyCommands = _runner.Commands.Count;
+        var reverted = Setup(tree, distro, "--revert");
+        var transcript = string.Concat(_runner.Commands.Select((c, i) => (i == applyCommands ? "# revert\n" : "") + string.Join(' ', c) + "\n"));
+
+        // Assert
+        Assert.Equal(0, applied.ExitCode);
+        Assert.Equal(0, reverted.ExitCode);
+        Assert.NotEqual(before, afterApply);
+        Golden.Match(SetupTrees.GoldenPath($"{distro}.apply.commands"), transcript);
+        SetupTrees.AssertSame(before, SetupTrees.Snapshot(tree.Root));
+    }
+
+    [Theory]
+    [MemberData(nameof(Distros))]
+    public void I_can_apply_twice_and_get_the_same_tree_as_applying_once(string distro)
+    {
+        // Arrange
+        using var tree = SetupTrees.Create(distro);
+        Setup(tree, distro, "--apply");
+        var once = SetupTrees.Snapshot(tree.Root, includeBackups: true);
+        var commands = _runner.Commands.Count;
+
+        // Act
+        var again = Setup(tree, distro, "--apply");
+
+        // Assert
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("The host already has everything these machines need.", again.Out, StringComparison.Ordinal);
+        Assert.Equal(commands, _runner.Commands.Count);
+        SetupTrees.AssertSame(once, SetupTrees.Snapshot(tree.Root, includeBackups: true));
+    }
+
+    [Theory]
+    [MemberData(nameof(Distros))]
+    public void I_can_confirm_a_trial_boot_and_revert_both_steps_back_to_the_original_tree(string distro)
+    {
+        // Arrange
+        using var tree = SetupTrees.Create(distro);
+        var before = SetupTrees.Snapshot(tree.Root);
+        Setup(tree, distro, "--apply");
+        var applyCommands = _runner.Commands.Count;
+
+        // Act
+        var confirmed = Setup(tree, distro, "--confirm");
+        var confirmCommands = string.Concat(_runner.Commands.Skip(applyCommands).Select(c => string.Join(' ', c) + "\n"));
+        var afterConfirm = Setup(tree, distro);
+        var list = Setup(tree, distro, "--list");
+        Setup(tree, distro, "--revert");
+        Setup(tree, distro, "--revert");
+
+        // Assert
+        Assert.Equal(0, confirmed.ExitCode);
+        Golden.Match(SetupTrees.GoldenPath($"{distro}.confirm.txt"), confirmed.Out);
+        Golden.Match(SetupTrees.GoldenPath($"{distro}.confirm.commands"), confirmCommands);
+        if (distro != "pop")
+        {
+            // kernelstub rewrites the Pop!_OS entries itself, and the recording runner does not run it.
+            Assert.Contains("The host already has everything these machines need.", afterConfirm.Out, StringComparison.Ordinal);
+        }
+
+        Assert.Matches(@"(?m)^20261127-120000-2 +confirm +\d+  applied", list.Out);
+        SetupTrees.AssertSame(before, SetupTrees.Snapshot(tree.Root));
+    }
+
+    [Fact]
+    public void I_can_see_what_setup_would_change_on_an_unknown_boot_loader_and_it_refuses_to_guess()
+    {
+        // Arrange
+        using var tree = SetupTrees.Create("unknown");
+        var before = SetupTrees.Snapshot(tree.Root, includeBackups: true);
+
+        // Act
+        var shown = Setup(tree, "unknown");
+        var applied = Setup(tree, "unknown", "--apply");
+
+        // Assert
+        Assert.Equal(3, shown.ExitCode);
+        Assert.Equal(3, applied.ExitCode);
+        Golden.Match(SetupTrees.GoldenPath("unknown.plan.txt"), shown.Out);
+        Golden.Match(SetupTrees.GoldenPath("unknown.err"), shown.Error);
+        SetupTrees.AssertSame(before, SetupTrees.Snapshot(tree.Root, includeBackups: true));
+        Assert.Empty(_runner.Commands);
+    }
+
+    [Theory]
+    [InlineData("debian", "/etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet", "Error: '/etc/default/grub' line 9 sets GRUB_CMDLINE_LINUX_DEFAULT in a way setup cannot parse")]
+    [InlineData("arch", "/etc/mkinitcpio.conf", "MODULES=(btrfs)", "MODULES=\"btrfs\"", "Error: '/etc/mkinitcpio.conf' has a MODULES line that is not a one-line array (line 7)")]
+    [InlineData("arch", "/boot/loader/entries/arch.conf", "options root=", "#options root=", "Error: The boot entry '/boot/loader/entries/arch.conf' has no 'options' line")]
+    [InlineData("fedora", "/boot/loader/entries/8a1d0f6e2c3b4a5d9e7f1a2b3c4d5e6f-6.6.9-200.fc39.x86_64.conf", "options root=UUID=6f3c1a4e-2b7d-4d8e-9f10-1a2b3c4d5e6f ro rootflags=subvol=root rhgb quiet", "options $kernelopts", "takes its options from a GRUB variable")]
+    public void I_can_try_to_apply_with_a_malformed_file_and_get_a_clear_error_and_nothing_written(string distro, string path, string from, string to, string error)
+    {
+        // Arrange
+        using var tree = SetupTrees.Create(distro);
+        var real = tree.Root + path;
+        File.WriteAllText(real, File.ReadAllText(real).Replace(from, to, StringComparison.Ordinal));
+        var before = SetupTrees.Snapshot(tree.Root, includeBackups: true);
+
+        // Act
+        var result = Setup(tree, distro, "--apply");
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains(error, result.Error, StringComparison.Ordinal);
+        Assert.Contains("Nothing was written.", result.Error, StringComparison.Ordinal);
+        SetupTrees.AssertSame(before, SetupTrees.Snapshot(tree.Root, includeBackups: true));
+        Assert.Empty(_runner.Commands);
+    }
+
+    [Fact]
+    public void I_can_try_to_apply_over_a_file_lodge_did_not_write_and_get_an_error()
+    {
+        // Arrange
+        using var tree = SetupTrees.Create("debian");
+        Directory.CreateDirectory(tree.Root + "/etc/modprobe.d");
+        File.WriteAllText(tree.Root + "/etc/modprobe.d/lodge-vfio.conf", "options vfio-pci ids=10de:1e81\n");
+
+        // Act
+        var result = Setup(tree, "debian", "--apply");
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Error: '/etc/modprobe.d/lodge-vfio.conf' exists but was not written by Lodge, so setup will not overwrite it.", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(tree.Root + "/var/lib/lodge"));
+    }
+
+    [Fact]
+    public void I_can_have_a_write_fail_halfway_and_get_every_file_back_as_it_was()
+    {
+        // Arrange: a directory where the rescue unit goes makes the rename of that one file fail, after others were written.
+        using var tree = SetupTrees.Create("debian");
+        Directory.CreateDirectory(tree.Root + "/etc/systemd/system/lodge-rescue.service");
+        var before = SetupTrees.Snapshot(tree.Root, includeBackups: true);
+
+        // Act
+        var result = Setup(tree, "debian", "--apply");
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Error: Cannot write '/etc/systemd/system/lodge-rescue.service'; every file written before it was restored", result.Error, StringComparison.Ordinal);
+        var after = SetupTrees.Snapshot(tree.Root, includeBackups: true);
+        after.Remove("/var/lib/lodge/setup");
+        after.Remove("/var/lib/lodge");
+        after.Remove("/var/lib");
+        after.Remove("/var");
+        SetupTrees.AssertSame(before, after);
+        Assert.Empty(_runner.Commands);
+    }
+
+    [Fact]
+    public void I_can_try_to_confirm_without_a_trial_boot_and_get_an_error()
+    {
+        // Arrange
+        using var tree = SetupTrees.Create("arch");
+
+        // Act
+        var result = Setup(tree, "arch", "--confirm");
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Error: There is no trial boot to confirm: '/boot/loader/entries/lodge-trial.conf' does not exist.", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void I_can_try_to_revert_after_a_file_changed_and_get_an_error_that_names_it()
+    {
+        // Arrange
+        using var tree = SetupTrees.Create("arch");
+        Setup(tree, "arch", "--apply");
+        File.AppendAllText(tree.Root + "/etc/mkinitcpio.conf", "COMPRESSION=\"zstd\"\n");
+
+        // Act
+        var result = Setup(tree, "arch", "--revert", "20261127-120000");
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Error: '/etc/mkinitcpio.conf' changed after setup '20261127-120000' wrote it, so a revert would lose that change.", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void I_can_list_past_applies_and_see_which_were_reverted()
+    {
+        // Arrange
+        using var tree = SetupTrees.Create("debian");
+        Setup(tree, "debian", "--apply");
+        Setup(tree, "debian", "--revert");
+        Setup(tree, "debian", "--apply");
+
+        // Act
+        var result = Setup(tree, "debian", "--list");
+
+        // Assert
+        Assert.Equal(0, result.ExitCode);
+        Golden.Match(SetupTrees.GoldenPath("debian.list.txt"), result.Out);
+    }
+}
