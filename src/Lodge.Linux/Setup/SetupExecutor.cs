@@ -45,19 +45,26 @@ public sealed partial class SetupExecutor
         var id = NewId();
         var backup = Real($"{BackupDirectory}/{id}");
         var records = new List<SetupManifest.BackedUpFile>();
-        foreach (var change in plan.Changes)
-        {
-            records.Add(BackUp(backup, change.Path, change.After is null ? null : SetupManifest.Sha256(Encoding.UTF8.GetBytes(change.After)), change.Executable, touched: false));
-        }
-
-        foreach (var path in plan.CommandTouchedPaths.Except(plan.Changes.Select(c => c.Path)))
-        {
-            records.Add(BackUp(backup, path, null, false, touched: true));
-        }
-
         var created = plan.Changes.Where(c => c.After is not null).SelectMany(c => MissingParents(c.Path)).Distinct().Order(StringComparer.Ordinal).ToList();
-        var manifest = new SetupManifest(id, plan.Phase, machines) { Files = records, CreatedDirectories = created, Regenerate = plan.Regenerate, Undo = plan.UndoCommands };
-        WriteAtomically(Real($"{BackupDirectory}/{id}/manifest"), Encoding.UTF8.GetBytes(manifest.Format()), RegularMode);
+        try
+        {
+            foreach (var change in plan.Changes)
+            {
+                records.Add(BackUp(backup, change.Path, change.After is null ? null : SetupManifest.Sha256(Encoding.UTF8.GetBytes(change.After)), change.Executable, touched: false));
+            }
+
+            foreach (var path in plan.CommandTouchedPaths.Except(plan.Changes.Select(c => c.Path)))
+            {
+                records.Add(BackUp(backup, path, null, false, touched: true));
+            }
+
+            var manifest = new SetupManifest(id, plan.Phase, machines) { Files = records, CreatedDirectories = created, Regenerate = plan.Regenerate, Undo = plan.UndoCommands };
+            WriteAtomically(Real($"{BackupDirectory}/{id}/manifest"), Encoding.UTF8.GetBytes(manifest.Format()), RegularMode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SetupException($"Cannot keep the backups in '{BackupDirectory}/{id}', so setup wrote nothing.", BackupDirectory, e) { Hint = "Run 'lodge setup --apply' as root." };
+        }
 
         var done = new List<SetupManifest.BackedUpFile>();
         try
