@@ -242,4 +242,18 @@ public sealed class SetupSpecs : IDisposable
         Assert.Equal(0, result.ExitCode);
         Golden.Match(SetupTrees.GoldenPath("debian.list.txt"), result.Out);
     }
+
+    [Fact]
+    public void I_can_see_in_doctor_that_a_trial_boot_waits_for_confirm()
+    {
+        // Arrange
+        using var tree = SetupTrees.Create("arch");
+        Setup(tree, "arch", "--apply");
+
+        // Act
+        var doctor = CliRun.Run("doctor", "--root", tree.Root);
+
+        // Assert
+        Assert.Contains("run 'lodge setup --confirm'", doctor.Console + doctor.Out, StringComparison.Ordinal);
+    }
 }
