@@ -87,8 +87,9 @@ public static partial class SetupPlanner
         }
 
         // Split-lock detection stalls a guest that takes split locks (Windows does) for 10 ms per lock; see
-        // Documentation/admin-guide/sysctl/kernel.rst, split_lock_mitigate.
-        var sysctl = new List<string> { "kernel.split_lock_mitigate = 0" };
+        // Documentation/admin-guide/sysctl/kernel.rst, split_lock_mitigate. The key exists from Linux 6.2; the leading
+        // '-' makes systemd-sysctl skip it quietly on older kernels (sysctl.d(5)).
+        var sysctl = new List<string> { "-kernel.split_lock_mitigate = 0" };
         var reasons = new List<SetupReason> { Reason(needs.All, "Turns off split-lock mitigation, which stalls guests that take split locks.") };
         if (needs.HugePages2M.Count > 0)
         {
