@@ -20,12 +20,12 @@ public sealed partial class SetupExecutor
         return id;
     }
 
-    private SetupManifest.BackedUpFile BackUp(string backup, string path, string? after, bool executable, bool touched)
+    private SetupBackedUpFile BackUp(string backup, string path, string? after, bool executable, bool touched)
     {
         var real = Real(path);
         if (!File.Exists(real))
         {
-            return new SetupManifest.BackedUpFile(path, false, executable ? ExecutableMode : RegularMode, null, after, touched);
+            return new SetupBackedUpFile(path, false, executable ? ExecutableMode : RegularMode, null, after, touched);
         }
 
         var bytes = File.ReadAllBytes(real);
@@ -33,7 +33,7 @@ public sealed partial class SetupExecutor
         var copy = backup + "/files" + path;
         Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
         File.WriteAllBytes(copy, bytes);
-        return new SetupManifest.BackedUpFile(path, true, mode, SetupManifest.Sha256(bytes), after, touched);
+        return new SetupBackedUpFile(path, true, mode, SetupManifest.Sha256(bytes), after, touched);
     }
 
     private IEnumerable<string> MissingParents(string hostPath)
@@ -44,7 +44,7 @@ public sealed partial class SetupExecutor
         }
     }
 
-    private void Restore(string backup, IEnumerable<SetupManifest.BackedUpFile> files)
+    private void Restore(string backup, IEnumerable<SetupBackedUpFile> files)
     {
         foreach (var file in files.Reverse())
         {

@@ -44,7 +44,7 @@ public sealed partial class SetupExecutor
 
         var id = NewId();
         var backup = Real($"{BackupDirectory}/{id}");
-        var records = new List<SetupManifest.BackedUpFile>();
+        var records = new List<SetupBackedUpFile>();
         var created = plan.Changes.Where(c => c.After is not null).SelectMany(c => MissingParents(c.Path)).Distinct().Order(StringComparer.Ordinal).ToList();
         try
         {
@@ -66,7 +66,7 @@ public sealed partial class SetupExecutor
             throw new SetupException($"Cannot keep the backups in '{BackupDirectory}/{id}', so setup wrote nothing.", BackupDirectory, e) { Hint = "Run 'lodge setup --apply' as root." };
         }
 
-        var done = new List<SetupManifest.BackedUpFile>();
+        var done = new List<SetupBackedUpFile>();
         try
         {
             foreach (var (change, record) in plan.Changes.Zip(records))

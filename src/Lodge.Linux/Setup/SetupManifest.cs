@@ -24,7 +24,7 @@ public sealed record SetupManifest(string Id, SetupPhase Phase, IReadOnlyList<st
 {
     private const string Magic = "lodge-setup-manifest 1";
 
-    public IReadOnlyList<BackedUpFile> Files { get; init; } = [];
+    public IReadOnlyList<SetupBackedUpFile> Files { get; init; } = [];
 
     /// <summary>Directories the apply created, removed again by a revert when empty.</summary>
     public IReadOnlyList<string> CreatedDirectories { get; init; } = [];
@@ -35,10 +35,6 @@ public sealed record SetupManifest(string Id, SetupPhase Phase, IReadOnlyList<st
 
     /// <summary>When the apply was reverted, or null.</summary>
     public string? Reverted { get; init; }
-
-    /// <summary>One file: whether it existed, its mode, and the hashes before and after (null: no file).</summary>
-    /// <param name="Touched">True for files a command rewrote (kernelstub), whose after-state Lodge does not know.</param>
-    public sealed record BackedUpFile(string Path, bool Existed, UnixFileMode Mode, string? Before, string? After, bool Touched = false);
 
     /// <summary>The manifest as text.</summary>
     public string Format()
@@ -88,7 +84,7 @@ public sealed record SetupManifest(string Id, SetupPhase Phase, IReadOnlyList<st
         string id = "", phase = "apply";
         string? reverted = null;
         var machines = new List<string>();
-        var files = new List<BackedUpFile>();
+        var files = new List<SetupBackedUpFile>();
         var dirs = new List<string>();
         var regenerate = new List<IReadOnlyList<string>>();
         var undo = new List<IReadOnlyList<string>>();
@@ -101,7 +97,7 @@ public sealed record SetupManifest(string Id, SetupPhase Phase, IReadOnlyList<st
                 case "phase": phase = f[1]; break;
                 case "machines": machines.AddRange(f[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)); break;
                 case "file" or "touched" when f.Length == 6:
-                    files.Add(new BackedUpFile(f[1], f[2] == "existed", (UnixFileMode)Convert.ToInt32(f[3], 8), Hash(f[4]), Hash(f[5]), f[0] == "touched"));
+                    files.Add(new SetupBackedUpFile(f[1], f[2] == "existed", (UnixFileMode)Convert.ToInt32(f[3], 8), Hash(f[4]), Hash(f[5]), f[0] == "touched"));
                     break;
                 case "dir": dirs.Add(f[1]); break;
                 case "regenerate": regenerate.Add(f[1..]); break;
