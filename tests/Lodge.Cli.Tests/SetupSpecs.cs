@@ -256,4 +256,52 @@ public sealed class SetupSpecs : IDisposable
         // Assert
         Assert.Contains("run 'lodge setup --confirm'", doctor.Console + doctor.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void I_can_set_up_the_host_for_some_machines_only()
+    {
+        // Arrange
+        using var tree = SetupTrees.Create("debian");
+
+        // Act
+        var all = Setup(tree, "debian");
+        var mac = Setup(tree, "debian", "--for", "mac");
+
+        // Assert
+        Assert.Contains("+# For: mac, win11\n+options kvm ignore_msrs=1", all.Out, StringComparison.Ordinal);
+        Assert.Contains("+# For: mac\n+options kvm ignore_msrs=1", mac.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("vfio", mac.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("grub", mac.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void I_can_have_a_command_fail_and_get_its_name_and_the_revert_that_undoes_the_files()
+    {
+        // Arrange
+        using var tree = SetupTrees.Create("debian");
+        _runner.Failing.Add("update-initramfs");
+
+        // Act
+        var result = Setup(tree, "debian", "--apply");
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Error: 'update-initramfs -u' failed with exit code 1; the files of setup '20261127-120000' are written.", result.Error, StringComparison.Ordinal);
+        Assert.Contains("run 'lodge setup --revert 20261127-120000'", result.Error, StringComparison.Ordinal);
+        Assert.Single(_runner.Commands);
+    }
+
+    [Fact]
+    public void I_can_try_to_set_up_for_a_machine_that_does_not_exist_and_get_an_error()
+    {
+        // Arrange
+        using var tree = SetupTrees.Create("debian");
+
+        // Act
+        var result = Setup(tree, "debian", "--for", "ghost");
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("There is no machine 'ghost'", result.Error, StringComparison.Ordinal);
+    }
 }
