@@ -22,14 +22,14 @@ public static partial class SetupPlanner
         var wanted = WantedParameters(host, needs);
         var reason = wanted.Count == 0 ? Reason(needs.All, "Removes the trial entry now that its command line is the default.") : Reason(wanted.SelectMany(w => w.Reason.Machines), string.Join(" ", wanted.Select(w => w.Reason.Text).Distinct()));
         var parameters = wanted.Select(w => w.Parameter).ToList();
-        var boot0 = host.Boot;
-        var grubBls = boot0.Bootloader == Bootloader.Grub && TrialEntryDirectory(set, boot0) is not null;
-        string? source = boot0.Bootloader switch
+        var bootInfo = host.Boot;
+        var grubBls = bootInfo.Bootloader == Bootloader.Grub && TrialEntryDirectory(set, bootInfo) is not null;
+        string? source = bootInfo.Bootloader switch
         {
             Bootloader.Grub when !grubBls => ReadGrubCmdline(set),
             Bootloader.SystemdBoot when set.Exists(KernelCmdline) => set.Current(KernelCmdline)!.Trim(),
             Bootloader.Unknown => "",
-            _ => DefaultEntry(set, boot0) is { } entry ? EntryOptions(set, entry) : FailNoEntry(set, boot0),
+            _ => DefaultEntry(set, bootInfo) is { } entry ? EntryOptions(set, entry) : FailNoEntry(set, bootInfo),
         };
         if (source is null)
         {
@@ -37,7 +37,7 @@ public static partial class SetupPlanner
         }
 
         var missing = KernelCommandLine.Missing(source, parameters);
-        if (boot0.Bootloader == Bootloader.Unknown)
+        if (bootInfo.Bootloader == Bootloader.Unknown)
         {
             if (missing.Count > 0)
             {
@@ -47,11 +47,11 @@ public static partial class SetupPlanner
             return missing;
         }
 
-        var usesEntries = grubBls || boot0.Bootloader != Bootloader.Grub;
-        var entryDir = TrialEntryDirectory(set, boot0);
+        var usesEntries = grubBls || bootInfo.Bootloader != Bootloader.Grub;
+        var entryDir = TrialEntryDirectory(set, bootInfo);
         if (usesEntries && entryDir is null)
         {
-            FailNoEntry(set, boot0);
+            FailNoEntry(set, bootInfo);
             return missing;
         }
 
@@ -75,12 +75,12 @@ public static partial class SetupPlanner
         set.Set(trialPath, null, reason);
         if (missing.Count > 0)
         {
-            touched = MakePermanent(set, boot0, grubBls, parameters, missing, reason, regenerate, boot);
+            touched = MakePermanent(set, bootInfo, grubBls, parameters, missing, reason, regenerate, boot);
         }
 
-        if (boot0.Bootloader == Bootloader.Grub && !regenerate.Any(c => c[0].Contains("mkconfig", StringComparison.Ordinal) || c[0] == "update-grub"))
+        if (bootInfo.Bootloader == Bootloader.Grub && !regenerate.Any(c => c[0].Contains("mkconfig", StringComparison.Ordinal) || c[0] == "update-grub"))
         {
-            regenerate.Add(GrubMkconfig(boot0));
+            regenerate.Add(GrubMkconfig(bootInfo));
         }
 
         return missing;
@@ -155,32 +155,32 @@ public static partial class SetupPlanner
     }
 
     private static IReadOnlyList<string> MakePermanent(
-        SetupChangeSet set, BootInfo boot0, bool grubBls, IReadOnlyList<string> parameters, IReadOnlyList<string> missing, SetupReason reason,
+        SetupChangeSet set, BootInfo bootInfo, bool grubBls, IReadOnlyList<string> parameters, IReadOnlyList<string> missing, SetupReason reason,
         List<IReadOnlyList<string>> regenerate, List<IReadOnlyList<string>> boot)
     {
-        switch (boot0.Bootloader)
+        switch (bootInfo.Bootloader)
         {
             case Bootloader.Grub:
                 var current = ReadGrubCmdline(set) ?? "";
                 set.Set(GrubDefaults, GrubVariables.Write(set.Current(GrubDefaults)!, CmdlineKey, KernelCommandLine.With(current, parameters), quote: true), reason);
                 if (grubBls)
                 {
-                    EditAllEntries(set, boot0, parameters, reason);
+                    EditAllEntries(set, bootInfo, parameters, reason);
                 }
 
-                regenerate.Add(GrubMkconfig(boot0));
+                regenerate.Add(GrubMkconfig(bootInfo));
                 return [];
             case Bootloader.SystemdBoot when set.Exists(KernelCmdline):
                 set.Set(KernelCmdline, KernelCommandLine.With(set.Current(KernelCmdline)!.Trim(), parameters) + "\n", reason);
                 regenerate.Add(["kernel-install", "add-all"]);
                 return [];
             case Bootloader.SystemdBoot:
-                EditAllEntries(set, boot0, parameters, reason);
+                EditAllEntries(set, bootInfo, parameters, reason);
                 return [];
             default:
                 // kernelstub rewrites its configuration and the Pop_OS entries itself; they are backed up before it runs.
                 boot.Add(["kernelstub", "-a", string.Join(' ', missing)]);
-                return [KernelstubConfig, .. EntryFiles(set, boot0)];
+                return [KernelstubConfig, .. EntryFiles(set, bootInfo)];
         }
     }
 
