@@ -30,16 +30,26 @@ public static partial class SetupPlanner
                 lines.Add($"options vfio-pci ids={string.Join(',', ids)}");
             }
 
-            lines.AddRange(GpuDrivers.Select(d => $"softdep {d} pre: vfio-pci"));
-            var devices = string.Join(", ", needs.EarlyBind.Select(e => e.Device.Address.ToString()).Distinct());
-            set.SetOwned(VfioModprobe, Owned(machines, [.. lines]), Reason(machines, $"Binds {devices} to vfio-pci at boot, before nvidia, amdgpu, nouveau or radeon can claim them."));
-
             if (shared.Count > 0)
             {
-                var rules = shared.SelectMany(g => g).Select(e => e.Device.Address.ToString()).Distinct()
-                    .Select(a => $"ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"{a}\", ATTR{{driver_override}}=\"vfio-pci\"");
-                var sharedMachines = shared.SelectMany(g => g).Select(e => e.Machine);
-                set.SetOwned(VfioUdevRules, Owned(sharedMachines, [.. rules]), Reason(sharedMachines, $"Binds by address the functions whose ids the host's own cards share ({string.Join(", ", shared.Select(g => g.Key))})."));
+                // modprobe.d(5) runs an install command through the shell instead of loading the module; this one sets
+                // driver_override on the passed functions first, so vfio-pci claims exactly those when it loads. It
+                // works inside the initramfs too, which copies modprobe.d.
+                var addresses = string.Join(' ', shared.SelectMany(g => g).Select(e => e.Device.Address.ToString()).Distinct());
+                lines.Add($"install vfio-pci for d in {addresses}; do echo vfio-pci > /sys/bus/pci/devices/$d/driver_override; done; /sbin/modprobe --ignore-install vfio-pci $CMDLINE_OPTS");
+            }
+
+            lines.AddRange(GpuDrivers.Select(d => $"softdep {d} pre: vfio-pci"));
+            var devices = string.Join(", ", needs.EarlyBind.Select(e => e.Device.Address.ToString()).Distinct());
+            var reasons = new List<SetupReason> { Reason(machines, $"Binds {devices} to vfio-pci at boot, before nvidia, amdgpu, nouveau or radeon can claim them.") };
+            if (shared.Count > 0)
+            {
+                reasons.Add(Reason(shared.SelectMany(g => g).Select(e => e.Machine), $"Binds by address the functions whose ids a card the host keeps shares ({string.Join(", ", shared.Select(g => g.Key))})."));
+            }
+
+            foreach (var reason in reasons)
+            {
+                set.SetOwned(VfioModprobe, Owned(machines, [.. lines]), reason);
             }
         }
 

@@ -25,7 +25,7 @@ public static partial class SetupPlanner
     [
         GrubDefaults, GrubTrialScript, KernelCmdline, KernelstubConfig, "/boot/loader/loader.conf", "/boot/efi/loader/loader.conf",
         VfioModprobe, KvmModprobe, InitramfsToolsModules, DracutConf, DracutLodge, MkinitcpioConf,
-        SysctlLodge, MemlockLimits, VfioUdevRules, VendorResetUdevRules, VendorResetModulesLoad, RescueUnit,
+        SysctlLodge, MemlockLimits, VendorResetUdevRules, VendorResetModulesLoad, RescueUnit,
     ];
 
     private const string VfioModprobe = "/etc/modprobe.d/lodge-vfio.conf";
@@ -36,7 +36,6 @@ public static partial class SetupPlanner
     private const string MkinitcpioConf = "/etc/mkinitcpio.conf";
     private const string SysctlLodge = "/etc/sysctl.d/90-lodge.conf";
     private const string MemlockLimits = "/etc/security/limits.d/90-lodge-memlock.conf";
-    private const string VfioUdevRules = "/etc/udev/rules.d/05-lodge-vfio.rules";
     private const string VendorResetUdevRules = "/etc/udev/rules.d/90-lodge-vendor-reset.rules";
     private const string VendorResetModulesLoad = "/etc/modules-load.d/lodge-vendor-reset.conf";
     private const string RescueUnit = "/etc/systemd/system/lodge-rescue.service";

@@ -36,9 +36,8 @@ public sealed class SetupPlannerSpecs
         var modprobe = plan.Changes.Single(c => c.Path == "/etc/modprobe.d/lodge-vfio.conf").After!;
         Assert.DoesNotContain("ids=", modprobe, StringComparison.Ordinal);
         Assert.Contains("softdep nvidia pre: vfio-pci", modprobe, StringComparison.Ordinal);
-        var rule = plan.Changes.Single(c => c.Path == "/etc/udev/rules.d/05-lodge-vfio.rules").After!;
-        Assert.Contains("KERNEL==\"0000:01:00.0\", ATTR{driver_override}=\"vfio-pci\"", rule, StringComparison.Ordinal);
-        Assert.DoesNotContain("0000:02:00.0", rule, StringComparison.Ordinal);
+        Assert.Contains("install vfio-pci for d in 0000:01:00.0; do echo vfio-pci > /sys/bus/pci/devices/$d/driver_override; done; /sbin/modprobe --ignore-install vfio-pci $CMDLINE_OPTS\n", modprobe, StringComparison.Ordinal);
+        Assert.DoesNotContain("0000:02:00.0", modprobe, StringComparison.Ordinal);
     }
 
     [Fact]
