@@ -50,7 +50,7 @@ public sealed class SetupSpecs : IDisposable
         var afterApply = SetupTrees.Snapshot(tree.Root);
         var applyCommands = _runner.Commands.Count;
         var reverted = Setup(tree, distro, "--revert");
-        var transcript = string.Concat(_runner.Commands.Select((c, i) => (i == applyCommands ? "# revert\n" : "") + string.Join(' ', c) + "\n"));
+        var transcript = string.Concat(_runner.Commands.Select((c, i) => (i == applyCommands ? "# revert\n" : "") + RecordingProcessRunner.Line(c) + "\n"));
 
         // Assert
         Assert.Equal(0, applied.ExitCode);
@@ -92,7 +92,7 @@ public sealed class SetupSpecs : IDisposable
 
         // Act
         var confirmed = Setup(tree, distro, "--confirm");
-        var confirmCommands = string.Concat(_runner.Commands.Skip(applyCommands).Select(c => string.Join(' ', c) + "\n"));
+        var confirmCommands = string.Concat(_runner.Commands.Skip(applyCommands).Select(c => RecordingProcessRunner.Line(c) + "\n"));
         var afterConfirm = Setup(tree, distro);
         var list = Setup(tree, distro, "--list");
         Setup(tree, distro, "--revert");

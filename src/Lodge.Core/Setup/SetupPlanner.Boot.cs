@@ -16,7 +16,7 @@ public static partial class SetupPlanner
 
     private static IReadOnlyList<string> PlanCommandLine(
         SetupChangeSet set, HostSnapshot host, SetupNeeds needs, SetupPhase phase,
-        List<IReadOnlyList<string>> regenerate, List<IReadOnlyList<string>> boot, out IReadOnlyList<string> touched)
+        List<IReadOnlyList<string>> regenerate, List<IReadOnlyList<string>> boot, List<IReadOnlyList<string>> undo, out IReadOnlyList<string> touched)
     {
         touched = [];
         var wanted = WantedParameters(host, needs);
@@ -60,7 +60,7 @@ public static partial class SetupPlanner
         {
             if (missing.Count > 0)
             {
-                PlanTrial(set, host, source, parameters, reason, trialPath, grubBls, regenerate, boot);
+                PlanTrial(set, host, source, parameters, reason, trialPath, grubBls, regenerate, boot, undo);
             }
 
             return missing;
@@ -114,7 +114,7 @@ public static partial class SetupPlanner
 
     private static void PlanTrial(
         SetupChangeSet set, HostSnapshot host, string source, IReadOnlyList<string> parameters, SetupReason reason, string trialPath, bool grubBls,
-        List<IReadOnlyList<string>> regenerate, List<IReadOnlyList<string>> boot)
+        List<IReadOnlyList<string>> regenerate, List<IReadOnlyList<string>> boot, List<IReadOnlyList<string>> undo)
     {
         var line = KernelCommandLine.With(source, parameters);
         var trialReason = reason with { Text = $"Boots '{line}' once on trial; the old entry stays the default until 'lodge setup --confirm'. " + reason.Text };
@@ -141,7 +141,11 @@ public static partial class SetupPlanner
 
             if (set.Changed(trialPath))
             {
-                boot.Add([IsFedoraLike(host.Boot) ? "grub2-reboot" : "grub-reboot", TrialEntryId]);
+                var fedora = IsFedoraLike(host.Boot);
+                boot.Add([fedora ? "grub2-reboot" : "grub-reboot", TrialEntryId]);
+
+                // A revert also forgets the one-shot choice, which grub-reboot keeps in grubenv.
+                undo.Add([fedora ? "grub2-editenv" : "grub-editenv", "-", "unset", "next_entry"]);
             }
 
             return;
@@ -151,6 +155,9 @@ public static partial class SetupPlanner
         if (set.Changed(trialPath))
         {
             boot.Add(["bootctl", "set-oneshot", "lodge-trial.conf"]);
+
+            // bootctl(1): an empty string removes the one-shot entry.
+            undo.Add(["bootctl", "set-oneshot", ""]);
         }
     }
 

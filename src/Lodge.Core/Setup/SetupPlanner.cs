@@ -52,7 +52,7 @@ public static partial class SetupPlanner
         PlanModules(set, needs);
         var initramfsChanged = PlanInitramfs(set, needs);
         PlanSystem(set, needs, boot, undo);
-        var cmdline = PlanCommandLine(set, host, needs, phase, regenerate, boot, out var touched);
+        var cmdline = PlanCommandLine(set, host, needs, phase, regenerate, boot, undo, out var touched);
 
         if (initramfsChanged || set.Changed(VfioModprobe) || set.Changed(KvmModprobe))
         {

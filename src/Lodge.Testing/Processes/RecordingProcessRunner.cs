@@ -14,7 +14,10 @@ public sealed class RecordingProcessRunner : IProcessRunner
     public IReadOnlyList<IReadOnlyList<string>> Commands => _commands;
 
     /// <summary>The commands one per line, arguments separated by spaces, for golden files.</summary>
-    public string Transcript => string.Concat(_commands.Select(c => string.Join(' ', c) + "\n"));
+    public string Transcript => string.Concat(_commands.Select(c => Line(c) + "\n"));
+
+    /// <summary>One command as a line; an empty argument shows as <c>''</c>.</summary>
+    public static string Line(IReadOnlyList<string> command) => string.Join(' ', command.Select(a => a.Length == 0 ? "''" : a));
 
     /// <inheritdoc/>
     public ProcessResult Run(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
