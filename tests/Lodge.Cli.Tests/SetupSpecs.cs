@@ -304,4 +304,21 @@ public sealed class SetupSpecs : IDisposable
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("There is no machine 'ghost'", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void I_can_try_to_set_up_a_host_whose_grub_defaults_are_a_symlink_and_get_an_error()
+    {
+        // Arrange
+        using var tree = SetupTrees.Create("debian");
+        File.Move(tree.Root + "/etc/default/grub", tree.Root + "/etc/default/grub.real");
+        File.CreateSymbolicLink(tree.Root + "/etc/default/grub", "grub.real");
+
+        // Act
+        var result = Setup(tree, "debian", "--apply");
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Error: '/etc/default/grub' is a symbolic link (to 'grub.real'), and setup edits only regular files.", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(tree.Root + "/var/lib/lodge"));
+    }
 }

@@ -17,6 +17,12 @@ public static class SetupFiles
         foreach (var path in paths)
         {
             var real = Real(rootPath, path);
+            if (new FileInfo(real).LinkTarget is { } target)
+            {
+                // A rename would replace the link with a file, and a revert could not give the link back.
+                throw new SetupException($"'{path}' is a symbolic link (to '{target}'), and setup edits only regular files.", path) { Hint = $"Replace '{path}' with a copy of its target, or edit it by hand; nothing was written." };
+            }
+
             try
             {
                 files[path] = File.Exists(real) ? File.ReadAllText(real) : null;
