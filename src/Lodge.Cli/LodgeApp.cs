@@ -41,6 +41,7 @@ public static class LodgeApp
         root.Subcommands.Add(PlanCommand.Create(context));
         root.Subcommands.Add(ArgsCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
+        root.Subcommands.Add(SetupCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

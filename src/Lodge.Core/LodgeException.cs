@@ -7,6 +7,7 @@ namespace Lodge.Core;
 /// LodgeException
 ///  ├─ HostAccessException(path)                  a host file could not be read or written
 ///  ├─ HostProcessException(file)                 a host program could not be started (Lodge.Linux)
+///  ├─ SetupException(path)                      'lodge setup' refused or failed; nothing, or everything, was written (Lodge.Linux)
 ///  ├─ InvalidStateException(state, required)     an operation was called in the wrong state
 ///  ├─ ConfigException(problems)                  a machine definition is invalid
 ///  ├─ QmpException                               QMP (Lodge.Qmp)

@@ -46,6 +46,11 @@ public static partial class HostDoctor
     private static DoctorSection Iommu(HostSnapshot host)
     {
         var checks = new List<DoctorCheck>();
+        if (host.Boot.SetupTrialPending)
+        {
+            checks.Add(new DoctorCheck(CheckStatus.Warning, "Trial boot", "A kernel command line from 'lodge setup --apply' boots once on trial and is not the default yet.", "If this boot has it and works, run 'lodge setup --confirm'; otherwise run 'lodge setup --revert'."));
+        }
+
         var parameters = KernelParameterAdvice.ParametersFor(host.Cpu, host.Kernel);
         var how = parameters.Length == 0 ? null : KernelParameterAdvice.HowToAdd(host.Boot, parameters);
         if (host.IommuEnabled == true)

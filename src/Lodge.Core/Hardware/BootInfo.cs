@@ -19,6 +19,9 @@ public sealed record BootInfo
     /// <summary>Whether the host booted through UEFI (<c>/sys/firmware/efi</c> exists); null when unknown.</summary>
     public bool? Efi { get; init; }
 
+    /// <summary>A <c>lodge setup</c> trial entry is waiting for <c>lodge setup --confirm</c> (<c>/etc/grub.d/42_lodge_trial</c> or a <c>lodge-trial.conf</c> loader entry).</summary>
+    public bool SetupTrialPending { get; init; }
+
     /// <summary>True for Debian and derivatives (apt).</summary>
     public bool IsDebianLike => OsId is "debian" or "ubuntu" || OsIdLike.Contains("debian") || OsIdLike.Contains("ubuntu");
 }

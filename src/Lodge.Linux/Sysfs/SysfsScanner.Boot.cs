@@ -27,6 +27,7 @@ public sealed partial class SysfsScanner
             OsPrettyName = osRelease.GetValueOrDefault("PRETTY_NAME"),
             // Every booted kernel has /sys/firmware (memmap, acpi, dmi); a tree without it never captured the answer.
             Efi = _root.DirectoryExists("/sys/firmware") ? _root.DirectoryExists("/sys/firmware/efi") : null,
+            SetupTrialPending = _root.Exists("/etc/grub.d/42_lodge_trial") || LoaderEntryDirs.Any(d => _root.Exists(d + "/lodge-trial.conf")),
         };
     }
 

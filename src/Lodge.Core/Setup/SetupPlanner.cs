@@ -1,0 +1,143 @@
+using Lodge.Core.Hardware;
+using Lodge.Core.Machines;
+using Lodge.Core.Passthrough;
+
+namespace Lodge.Core.Setup;
+
+/// <summary>Computes the host changes the configured guests need: file edits with reasons, then commands. Pure.</summary>
+/// <remarks>
+/// The shell reads <see cref="FilesToRead"/> (plus every <c>*.conf</c> in <see cref="LoaderEntryDirectories"/>) below
+/// the root and passes their text; a missing file is absent from the map or null. Every edit is idempotent: planning
+/// against the files a plan produced yields no changes. Lodge owns whole files under its own names (they start with
+/// <see cref="OwnedHeader"/>) and edits shared files (<c>/etc/default/grub</c>, <c>/etc/mkinitcpio.conf</c>, ...)
+/// line by line. A changed kernel command line first goes into a trial entry that boots once; see <see cref="SetupPhase"/>.
+/// </remarks>
+public static partial class SetupPlanner
+{
+    /// <summary>The first line of every file Lodge owns.</summary>
+    public const string OwnedHeader = SetupChangeSet.OwnedHeader;
+
+    /// <summary>The Boot Loader Specification's entry directories, in the order bootctl looks.</summary>
+    public static readonly IReadOnlyList<string> LoaderEntryDirectories = ["/boot/loader/entries", "/boot/efi/loader/entries", "/efi/loader/entries"];
+
+    /// <summary>Every fixed path the planner may read or write.</summary>
+    public static readonly IReadOnlyList<string> FilesToRead =
+    [
+        GrubDefaults, GrubTrialScript, KernelCmdline, KernelstubConfig, "/boot/loader/loader.conf", "/boot/efi/loader/loader.conf",
+        VfioModprobe, KvmModprobe, InitramfsToolsModules, DracutConf, DracutLodge, MkinitcpioConf,
+        SysctlLodge, MemlockLimits, VendorResetUdevRules, VendorResetModulesLoad, RescueUnit,
+    ];
+
+    private const string VfioModprobe = "/etc/modprobe.d/lodge-vfio.conf";
+    private const string KvmModprobe = "/etc/modprobe.d/lodge-kvm.conf";
+    private const string InitramfsToolsModules = "/etc/initramfs-tools/modules";
+    private const string DracutConf = "/etc/dracut.conf";
+    private const string DracutLodge = "/etc/dracut.conf.d/lodge-vfio.conf";
+    private const string MkinitcpioConf = "/etc/mkinitcpio.conf";
+    private const string SysctlLodge = "/etc/sysctl.d/90-lodge.conf";
+    private const string MemlockLimits = "/etc/security/limits.d/90-lodge-memlock.conf";
+    private const string VendorResetUdevRules = "/etc/udev/rules.d/90-lodge-vendor-reset.rules";
+    private const string VendorResetModulesLoad = "/etc/modules-load.d/lodge-vendor-reset.conf";
+    private const string RescueUnit = "/etc/systemd/system/lodge-rescue.service";
+
+    /// <summary>Plans setup for <paramref name="machines"/> on <paramref name="host"/>, given the current text of the host files.</summary>
+    public static SetupPlan Plan(HostSnapshot host, IReadOnlyList<MachineConfig> machines, IReadOnlyDictionary<string, string?> files, SetupPhase phase = SetupPhase.Apply)
+    {
+        var set = new SetupChangeSet(files);
+        var needs = SetupNeeds.Of(host, machines, PassthroughAdvisor.Assess(host));
+        var regenerate = new List<IReadOnlyList<string>>();
+        var boot = new List<IReadOnlyList<string>>();
+        var undo = new List<IReadOnlyList<string>>();
+
+        PlanModules(set, needs);
+        var initramfsChanged = PlanInitramfs(set, needs);
+        PlanSystem(set, needs, boot, undo);
+        var cmdline = PlanCommandLine(set, host, needs, phase, regenerate, boot, undo, out var touched);
+
+        if (initramfsChanged || set.Changed(VfioModprobe) || set.Changed(KvmModprobe))
+        {
+            regenerate.InsertRange(0, InitramfsCommands(set));
+        }
+
+        var changes = set.Changes();
+        return new SetupPlan
+        {
+            Phase = phase,
+            Changes = changes,
+            Regenerate = changes.Count == 0 ? [] : regenerate,
+            BootCommands = boot,
+            UndoCommands = undo,
+            CommandTouchedPaths = touched,
+            KernelParameters = cmdline,
+            Error = set.Error,
+        };
+    }
+
+    private static SetupReason Reason(IEnumerable<string> machines, string text) => new([.. machines.Distinct().Order(StringComparer.Ordinal)], text);
+
+    private static string Owned(IEnumerable<string> machines, params string[] lines) =>
+        $"{OwnedHeader}\n# For: {string.Join(", ", machines.Distinct().Order(StringComparer.Ordinal))}\n{string.Join("\n", lines)}\n";
+
+    private static void PlanSystem(SetupChangeSet set, SetupNeeds needs, List<IReadOnlyList<string>> boot, List<IReadOnlyList<string>> undo)
+    {
+        if (needs.All.Count == 0)
+        {
+            return;
+        }
+
+        // Split-lock detection stalls a guest that takes split locks (Windows does) for 10 ms per lock; see
+        // Documentation/admin-guide/sysctl/kernel.rst, split_lock_mitigate. The key exists from Linux 6.2; the leading
+        // '-' makes systemd-sysctl skip it quietly on older kernels (sysctl.d(5)).
+        var sysctl = new List<string> { "-kernel.split_lock_mitigate = 0" };
+        var reasons = new List<SetupReason> { Reason(needs.All, "Turns off split-lock mitigation, which stalls guests that take split locks.") };
+        if (needs.HugePages2M.Count > 0)
+        {
+            var pages = needs.HugePages2M.Max(m => m.Pages);
+            sysctl.Add($"vm.nr_hugepages = {pages}");
+            reasons.Add(Reason(needs.HugePages2M.Select(m => m.Machine), $"Reserves {pages} hugepages of 2 MiB at boot, enough for the largest guest that asks for them."));
+        }
+
+        foreach (var reason in reasons)
+        {
+            set.SetOwned(SysctlLodge, Owned(needs.All, [.. sysctl]), reason);
+        }
+
+        if (needs.Vfio.Count > 0)
+        {
+            // VFIO pins all guest RAM (DOMAIN.md), so the memlock limit covers the largest guest plus 1 GiB for QEMU.
+            var kib = needs.Vfio.Max(m => m.Memory.SizeBytes) / 1024 + (1 << 20);
+            set.SetOwned(
+                MemlockLimits,
+                Owned(needs.Vfio.Select(m => m.Name), $"@kvm soft memlock {kib}", $"@kvm hard memlock {kib}", $"root soft memlock {kib}", $"root hard memlock {kib}"),
+                Reason(needs.Vfio.Select(m => m.Name), $"Lets VFIO pin {kib} KiB: the largest passthrough guest's RAM plus 1 GiB."));
+        }
+
+        var unitExisted = set.Exists(RescueUnit);
+        set.SetOwned(RescueUnit, RescueUnitText, Reason(needs.All, "Installs the 'lodge rescue' unit, which gives passed-through devices back to the host at boot."));
+        if (!unitExisted && set.Changed(RescueUnit))
+        {
+            boot.Add(["systemctl", "enable", "lodge-rescue.service"]);
+            undo.Add(["systemctl", "disable", "lodge-rescue.service"]);
+        }
+    }
+
+    /// <summary>The text of <c>/etc/systemd/system/lodge-rescue.service</c>.</summary>
+    public static string RescueUnitText =>
+        $"""
+        {OwnedHeader}
+        [Unit]
+        Description=Lodge rescue: give devices that a guest held back to the host
+        DefaultDependencies=no
+        After=local-fs.target systemd-modules-load.service
+        Before=display-manager.service
+
+        [Service]
+        Type=oneshot
+        ExecStart=/usr/bin/lodge rescue
+        RemainAfterExit=yes
+
+        [Install]
+        WantedBy=multi-user.target
+
+        """;
+}

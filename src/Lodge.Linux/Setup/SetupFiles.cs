@@ -1,0 +1,50 @@
+using Lodge.Core.Setup;
+
+namespace Lodge.Linux.Setup;
+
+/// <summary>Reads, below a root, the host files <see cref="SetupPlanner"/> may touch.</summary>
+public static class SetupFiles
+{
+    /// <summary>The text of every file the planner may read: its fixed list, every loader entry and every dracut.conf.d file.</summary>
+    /// <exception cref="SetupException">A file exists but cannot be read.</exception>
+    public static IReadOnlyDictionary<string, string?> Read(string rootPath)
+    {
+        var files = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var paths = SetupPlanner.FilesToRead
+            .Concat(SetupPlanner.LoaderEntryDirectories.SelectMany(d => List(rootPath, d, "*.conf")))
+            .Concat(List(rootPath, "/etc/dracut.conf.d", "*"))
+            .Distinct(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            var real = Real(rootPath, path);
+            if (new FileInfo(real).LinkTarget is { } target)
+            {
+                // A rename would replace the link with a file, and a revert could not give the link back.
+                throw new SetupException($"'{path}' is a symbolic link (to '{target}'), and setup edits only regular files.", path) { Hint = $"Replace '{path}' with a copy of its target, or edit it by hand; nothing was written." };
+            }
+
+            try
+            {
+                files[path] = File.Exists(real) ? File.ReadAllText(real) : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SetupException($"Cannot read '{path}' below '{rootPath}'.", path, e) { Hint = "Run 'lodge setup' as root." };
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>The real path of a host-view path below the root.</summary>
+    public static string Real(string rootPath, string hostPath) =>
+        Path.GetFullPath(rootPath).TrimEnd('/') + HostRoot.Normalize(hostPath);
+
+    private static IEnumerable<string> List(string rootPath, string dir, string pattern)
+    {
+        var real = Real(rootPath, dir);
+        return Directory.Exists(real)
+            ? Directory.EnumerateFiles(real, pattern).Select(f => dir + "/" + Path.GetFileName(f)).Order(StringComparer.Ordinal)
+            : [];
+    }
+}
