@@ -1,4 +1,4 @@
-namespace Lodge.Testing;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>Copies a host tree into a fresh temporary folder, keeping symlinks as links; deleting it on Dispose.</summary>
 public sealed class TreeCopy : IDisposable

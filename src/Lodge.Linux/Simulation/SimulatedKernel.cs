@@ -1,10 +1,9 @@
 using Lodge.Core.Handoff;
 using Lodge.Core.Hardware;
-using Lodge.Linux;
 using Lodge.Linux.Host;
 using Lodge.Linux.Sysfs;
 
-namespace Lodge.Testing.Kernel;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>Acts like the kernel on every host write, over a private copy of a host tree that <see cref="SysfsScanner"/> reads back.</summary>
 /// <remarks>

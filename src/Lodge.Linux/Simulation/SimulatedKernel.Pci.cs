@@ -1,8 +1,7 @@
 using Lodge.Core.Hardware;
-using Lodge.Linux;
 using Lodge.Linux.Host;
 
-namespace Lodge.Testing.Kernel;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>The PCI rules: driver links, driver_override, drivers_probe, new_id/remove_id, reset_method.</summary>
 public sealed partial class SimulatedKernel
