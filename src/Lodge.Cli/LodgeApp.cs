@@ -36,6 +36,8 @@ public static class LodgeApp
         root.Subcommands.Add(NewCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(ListCommand.Create(context));
+        root.Subcommands.Add(GpuCommand.Create(context));
+        root.Subcommands.Add(RescueCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -141,7 +141,7 @@ public static partial class HandoffPlanner
         add($"reset_method of {gpu.Address} = device_specific", new(HandoffOperationKind.SetResetMethod, gpu.Address.ToString(), "device_specific"), new(HandoffOperationKind.SetResetMethod, gpu.Address.ToString(), before), t.Sysfs);
     }
 
-    // The GPU first, then every other endpoint of its IOMMU group (bridges stay with the host); without groups, its slot.
+    // The GPU first, then every other endpoint of its IOMMU group and of its slot (bridges stay with the host).
     private static List<PciAddress> Endpoints(HostSnapshot host, PciDevice gpu, List<string> warnings)
     {
         var members = gpu.IommuGroup is { } id && host.FindGroup(id) is { } group ? group.Devices : null;
@@ -151,8 +151,11 @@ public static partial class HandoffPlanner
             members = host.PciDevices.Where(d => d.Address.IsSameSlot(gpu.Address)).Select(d => d.Address).ToList();
         }
 
-        return [gpu.Address, .. members
+        // The card's other functions (its HDMI audio) go along even when the IOMMU puts them in a group of their own.
+        var slot = host.PciDevices.Where(d => d.Address.IsSameSlot(gpu.Address)).Select(d => d.Address);
+        return [gpu.Address, .. members.Union(slot)
             .Where(a => a != gpu.Address && host.FindDevice(a)?.Class is not ({ IsPciBridge: true } or { IsHostBridge: true }))
+            .Distinct()
             .Order()];
     }
 }

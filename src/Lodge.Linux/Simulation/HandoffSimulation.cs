@@ -1,0 +1,114 @@
+using Lodge.Core.Handoff;
+using Lodge.Core.Hardware;
+using Lodge.Linux.Handoff;
+using Lodge.Linux.Host;
+
+namespace Lodge.Linux.Simulation;
+
+/// <summary>Runs a whole handoff (guest included) against a copy of a host tree under the <see cref="SimulatedKernel"/>.</summary>
+/// <remarks>What <c>lodge gpu handoff NAME --simulate</c> and the fault-matrix specs both run. The journal lives inside the copy.</remarks>
+public static class HandoffSimulation
+{
+    /// <summary>Plans from the copy's snapshot, injects <paramref name="fault"/>, runs the executor (and rescue after a crash), and compares.</summary>
+    /// <param name="request">Builds the request from the copy's snapshot (so the GPU can be found by identity there).</param>
+    /// <param name="setup">Adjusts the kernel before the run (consoles, framebuffers, holders); optional.</param>
+    public static async Task<HandoffSimulationResult> RunAsync(
+        string tree,
+        Func<HostSnapshot, HandoffRequest> request,
+        SimulationFault? fault = null,
+        Action<SimulatedKernel>? setup = null,
+        Action<string>? log = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var kernel = new SimulatedKernel(tree);
+        setup?.Invoke(kernel);
+        var initial = kernel.State();
+        var snapshot = kernel.Scan();
+        var req = request(snapshot) with { DisplayManagerActive = kernel.DisplayManagerActive };
+        var plan = HandoffPlanner.Plan(snapshot, req);
+        if (!plan.CanRun)
+        {
+            return new HandoffSimulationResult(plan, [], kernel.State().DiffFrom(initial), null, null, null);
+        }
+
+        var guest = new SimulatedGuest(kernel, plan.Endpoints);
+        var host = kernel.HandoffHost(guest, log);
+        using var holder = Inject(kernel, guest, plan, fault, ref host);
+        var journal = new HandoffJournal(Path.Combine(kernel.Root, "var/lib/lodge/handoff.journal"));
+        var options = new HandoffExecutorOptions
+        {
+            Health = new GuestHealth(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), guest.IsHealthyAsync),
+            AbandonAfterStep = fault?.Kind == SimulationFault.Crash ? fault.Step : null,
+        };
+        var report = await new HandoffExecutor(host, journal, options).RunAsync(plan, cancellationToken).ConfigureAwait(false);
+        holder?.Dispose();
+        HandoffReport? rescue = null;
+        var steps = report.Steps.ToDictionary(s => s.Index);
+        if (report.State == HandoffState.Abandoned)
+        {
+            // A new process, as after a kill: only the journal and the host are left.
+            rescue = await new HandoffRescue(kernel.HandoffHost(guest, log), journal).RunAsync().ConfigureAwait(false);
+            foreach (var s in rescue.Steps)
+            {
+                steps[s.Index] = s;
+            }
+        }
+
+        var diff = kernel.State().DiffFrom(initial);
+        return new HandoffSimulationResult(plan, [.. steps.Values.OrderBy(s => s.Index)], diff, report, rescue, guest);
+    }
+
+    // Makes step N's own operation fail or hang; returns a holder to release after the run, if one was needed.
+    private static SimulatedHolder? Inject(SimulatedKernel kernel, SimulatedGuest guest, HandoffPlan plan, SimulationFault? fault, ref HandoffHost host)
+    {
+        if (fault is null || fault.Kind == SimulationFault.Crash)
+        {
+            return null;
+        }
+
+        if (fault.Step < 1 || fault.Step > plan.Steps.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fault), fault.Step, $"The plan has steps 1 to {plan.Steps.Count}.");
+        }
+
+        var op = plan.Step(fault.Step).Do;
+        var hang = fault.Kind == SimulationFault.Hang;
+        switch (op.Kind)
+        {
+            case HandoffOperationKind.CheckHolders when hang:
+                host = host with { Holders = async (_, ct) => { await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false); return []; } };
+                return null;
+            case HandoffOperationKind.CheckHolders:
+                return kernel.Hold(plan.Gpu, "Xorg (pid 4242)");
+            case HandoffOperationKind.StartGuest:
+                guest.HangStart = hang;
+                guest.FailStart = !hang;
+                return null;
+        }
+
+        var (action, target) = op.Kind switch
+        {
+            HandoffOperationKind.StopDisplayManager => (HostAction.StopDisplayManager, op.Target),
+            HandoffOperationKind.UnbindVtConsole => (HostAction.VtConsoleBind, op.Target),
+            HandoffOperationKind.UnbindFramebuffer => (HostAction.FramebufferUnbind, op.Target),
+            HandoffOperationKind.LoadModule => (HostAction.LoadModule, op.Target),
+            HandoffOperationKind.UnloadModule => (HostAction.UnloadModule, op.Target),
+            HandoffOperationKind.Unbind => (HostAction.Unbind, op.Target),
+            HandoffOperationKind.SetDriverOverride => (HostAction.SetDriverOverride, op.Target),
+            HandoffOperationKind.ProbeDrivers => (HostAction.ProbeDrivers, op.Target),
+            HandoffOperationKind.SetResetMethod => (HostAction.SetResetMethod, op.Target),
+            _ => throw new ArgumentOutOfRangeException(nameof(fault), op.Kind, "This step cannot be faulted."),
+        };
+        if (hang)
+        {
+            kernel.HangOn(action, target);
+        }
+        else
+        {
+            kernel.FailOn(action, target);
+        }
+
+        return null;
+    }
+}
