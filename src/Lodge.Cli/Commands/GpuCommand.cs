@@ -64,9 +64,9 @@ public static class GpuCommand
 
     private static int Simulate(CliContext context, Core.Machines.MachineConfig machine, string root, SimulationFault? fault)
     {
-        // Short limits, so a hung step costs half a second, not the production minute.
-        var timeouts = HandoffTimeouts.All(TimeSpan.FromMilliseconds(500));
-        var result = HandoffSimulation.RunAsync(root, snapshot => Request(machine, GpuResolver.Resolve(machine, snapshot), null, timeouts), fault)
+        // Short limits: a hung step costs half a second, not the production minute; the others get room for a busy machine.
+        var timeouts = HandoffTimeouts.All(TimeSpan.FromSeconds(5));
+        var result = HandoffSimulation.RunAsync(root, snapshot => Request(machine, GpuResolver.Resolve(machine, snapshot), null, timeouts), fault, hangTimeout: TimeSpan.FromMilliseconds(500))
             .GetAwaiter().GetResult();
         if (!result.Plan.CanRun)
         {

@@ -12,21 +12,29 @@ public static class HandoffSimulation
     /// <summary>Plans from the copy's snapshot, injects <paramref name="fault"/>, runs the executor (and rescue after a crash), and compares.</summary>
     /// <param name="request">Builds the request from the copy's snapshot (so the GPU can be found by identity there).</param>
     /// <param name="setup">Adjusts the kernel before the run (consoles, framebuffers, holders); optional.</param>
+    /// <param name="hangTimeout">The timeout of the step that <paramref name="fault"/> hangs, so that a hang is found fast
+    /// while every other write keeps the request's (longer) limit and is not cut short on a loaded machine.</param>
     public static async Task<HandoffSimulationResult> RunAsync(
         string tree,
         Func<HostSnapshot, HandoffRequest> request,
         SimulationFault? fault = null,
         Action<SimulatedKernel>? setup = null,
         Action<string>? log = null,
+        TimeSpan? hangTimeout = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var kernel = new SimulatedKernel(tree);
         setup?.Invoke(kernel);
         var initial = kernel.State();
-        var snapshot = kernel.Scan();
+        var snapshot = kernel.ScanForHandoff();
         var req = request(snapshot) with { DisplayManagerActive = kernel.DisplayManagerActive };
         var plan = HandoffPlanner.Plan(snapshot, req);
+        if (fault is { Kind: SimulationFault.Hang } && hangTimeout is { } shorter && fault.Step >= 1 && fault.Step <= plan.Steps.Count)
+        {
+            plan = plan with { Steps = [.. plan.Steps.Select(s => s.Index == fault.Step ? s with { Timeout = shorter } : s)] };
+        }
+
         if (!plan.CanRun)
         {
             return new HandoffSimulationResult(plan, [], kernel.State().DiffFrom(initial), null, null, null);

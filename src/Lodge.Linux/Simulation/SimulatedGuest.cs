@@ -49,7 +49,7 @@ public sealed class SimulatedGuest(SimulatedKernel kernel, IReadOnlyList<PciAddr
             throw new InvalidOperationException($"The simulated guest '{guest}' failed to start.");
         }
 
-        var scan = kernel.Scan();
+        var scan = kernel.ScanForHandoff();
         var drivers = devices.ToDictionary(d => d, d => scan.FindDevice(d)?.Driver);
         foreach (var (address, driver) in drivers.Where(d => d.Value != "vfio-pci"))
         {
