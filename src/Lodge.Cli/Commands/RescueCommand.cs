@@ -17,8 +17,10 @@ public static class RescueCommand
             DefaultValueFactory = _ => HandoffJournal.DefaultPath,
             HelpName = "PATH",
         };
+        var boot = new Option<bool>("--boot") { Description = "Run at boot (the lodge-rescue unit): the reboot already reset drivers and modules, so failed undos are tolerated and the journal ends clean." };
         var command = new Command("rescue", "Undo whatever an unfinished GPU handoff left applied (run over SSH, from a TTY, or at boot). A second run does nothing.");
         command.Options.Add(journalOption);
+        command.Options.Add(boot);
         command.SetAction(parse =>
         {
             var journal = new HandoffJournal(parse.GetValue(journalOption)!);
@@ -33,7 +35,7 @@ public static class RescueCommand
                 new PidFileGuestControl(root),
                 (_, _) => Task.FromResult<IReadOnlyList<Core.Handoff.DeviceHolder>>([]),
                 line => context.Error.WriteLine(line));
-            var report = new HandoffRescue(host, journal).RunAsync().GetAwaiter().GetResult();
+            var report = new HandoffRescue(host, journal).RunAsync(parse.GetValue(boot)).GetAwaiter().GetResult();
             if (report.Steps.Count == 0)
             {
                 context.Out.WriteLine($"Nothing to rescue: '{journal.Path}' is clean.");

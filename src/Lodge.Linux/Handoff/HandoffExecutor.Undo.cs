@@ -6,7 +6,7 @@ namespace Lodge.Linux.Handoff;
 public sealed partial class HandoffExecutor
 {
     // Returns true when the journal could be marked clean: every undo succeeded or was allowed to fail.
-    internal static async Task<bool> UndoAsync(HandoffOperationRunner runner, HandoffJournal journal, IReadOnlyList<HandoffStep> applied, IDictionary<int, StepResult> results, List<string> problems, Action<string> log)
+    internal static async Task<bool> UndoAsync(HandoffOperationRunner runner, HandoffJournal journal, IReadOnlyList<HandoffStep> applied, IDictionary<int, StepResult> results, List<string> problems, Action<string> log, bool tolerateAll = false)
     {
         var clean = true;
         foreach (var step in applied.Reverse())
@@ -23,7 +23,7 @@ public sealed partial class HandoffExecutor
             {
                 // A timed-out step may never have happened, and a framebuffer may refuse to rebind (a kernel bug):
                 // both are reported but do not keep the journal dirty, or rescue would retry them forever.
-                var tolerated = step.Undo.MayFail || timedOut;
+                var tolerated = step.Undo.MayFail || timedOut || tolerateAll;
                 var message = $"Undo of step {step.Index} ({step.Name}) failed{(tolerated ? " (tolerated)" : string.Empty)}: {e.Message}";
                 log(message);
                 problems.Add(message);

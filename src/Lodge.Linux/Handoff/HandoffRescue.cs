@@ -12,7 +12,9 @@ namespace Lodge.Linux.Handoff;
 public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
 {
     /// <summary>Undoes what the journal shows applied; returns the steps it undid (empty when the journal was clean).</summary>
-    public async Task<HandoffReport> RunAsync()
+    /// <param name="afterBoot">True at boot: the reboot already reset bindings, overrides and modules, so an undo that
+    /// fails (unloading vfio-pci that is not loaded) is reported and tolerated, and the journal ends clean.</param>
+    public async Task<HandoffReport> RunAsync(bool afterBoot = false)
     {
         var entries = journal.Read();
         var problems = new List<string>();
@@ -49,7 +51,7 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
 
         var pending = begun.Where(s => !finished.Contains(s.Index)).ToList();
         host.Log($"Rescue: undoing {pending.Count} step(s) left applied in '{journal.Path}'.");
-        var clean = await HandoffExecutor.UndoAsync(new HandoffOperationRunner(host), journal, pending, outcomes, problems, host.Log).ConfigureAwait(false);
+        var clean = await HandoffExecutor.UndoAsync(new HandoffOperationRunner(host), journal, pending, outcomes, problems, host.Log, afterBoot).ConfigureAwait(false);
         var undone = pending.Select(s => outcomes[s.Index]).OrderBy(r => r.Index).ToList();
         return new HandoffReport(undone, [clean ? HandoffState.Returned : HandoffState.NeedsRescue], false, problems);
     }
