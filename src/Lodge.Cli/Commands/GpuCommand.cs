@@ -4,6 +4,8 @@ using Lodge.Cli.Machines;
 using Lodge.Cli.Rendering;
 using Lodge.Core;
 using Lodge.Core.Handoff;
+using Lodge.Linux;
+using Lodge.Linux.Handoff;
 using Lodge.Linux.Simulation;
 
 namespace Lodge.Cli.Commands;
@@ -45,7 +47,12 @@ public static class GpuCommand
             }
 
             var (host, _) = HostLoader.Load(root);
-            var plan = HandoffPlanner.Plan(host, Request(machine, GpuResolver.Resolve(machine, host), displayManagerActive: null, new HandoffTimeouts()));
+            var request = Request(machine, GpuResolver.Resolve(machine, host), displayManagerActive: null, new HandoffTimeouts());
+
+            // The endpoints come from the plan; the holders of those endpoints then decide whether it may run.
+            var endpoints = HandoffPlanner.Plan(host, request).Endpoints;
+            var holders = new ProcHolderScanner(new HostRoot(root)).ScanAsync(endpoints).GetAwaiter().GetResult();
+            var plan = HandoffPlanner.Plan(host, request with { Holders = holders });
             HandoffPlanView.Write(context.Out, plan);
             if (!parse.GetValue(dryRun))
             {
