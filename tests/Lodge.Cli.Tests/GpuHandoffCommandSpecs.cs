@@ -50,7 +50,7 @@ public sealed class GpuHandoffCommandSpecs : IDisposable
     [InlineData("--crash-at", "undone")]
     public void I_can_simulate_a_fault_at_a_step_and_the_host_is_still_restored(string option, string outcome)
     {
-        // Act: step 4 unbinds the GPU from amdgpu.
+        // Act: step 4 loads vfio-pci (the fixture has no consoles: 1 check, 2 stop the display manager, 3 check again).
         var result = Handoff("--simulate", option, "4");
 
         // Assert

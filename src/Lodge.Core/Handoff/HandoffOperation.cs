@@ -6,6 +6,9 @@ namespace Lodge.Core.Handoff;
 /// <param name="MayFail">True when a failure is reported but does not count against restoring the host (a framebuffer that will not rebind).</param>
 public sealed record HandoffOperation(HandoffOperationKind Kind, string Target, string? Value = null, bool MayFail = false)
 {
+    /// <summary>The <see cref="Value"/> of a <see cref="HandoffOperationKind.CheckHolders"/> that lets the display manager's own processes hold the card.</summary>
+    public const string DisplayManagerMayHold = "display-manager-may-hold";
+
     /// <summary>The operation that changes nothing.</summary>
     public static HandoffOperation None { get; } = new(HandoffOperationKind.Nothing, "-");
 
@@ -13,7 +16,7 @@ public sealed record HandoffOperation(HandoffOperationKind Kind, string Target, 
     public string Describe() => Kind switch
     {
         HandoffOperationKind.Nothing => "nothing",
-        HandoffOperationKind.CheckHolders => $"check that no process holds {Target}",
+        HandoffOperationKind.CheckHolders => $"check that no process holds {Target}" + (Value == DisplayManagerMayHold ? " (the display manager's may)" : string.Empty),
         HandoffOperationKind.StopDisplayManager => "systemctl stop display-manager.service",
         HandoffOperationKind.StartDisplayManager => "systemctl start display-manager.service",
         HandoffOperationKind.UnbindVtConsole => $"echo 0 > /sys/class/vtconsole/{Target}/bind",

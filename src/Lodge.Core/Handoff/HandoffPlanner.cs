@@ -58,10 +58,20 @@ public static partial class HandoffPlanner
             steps.Add(new HandoffStep(steps.Count + 1, name, @do, undo, timeout));
 
         var targets = string.Join(", ", endpoints);
-        Add("pre-flight: no process holds the GPU", new(HandoffOperationKind.CheckHolders, targets), HandoffOperation.None, t.Service);
+        var stopsDisplayManager = request.Mode == GpuMode.Handoff && (request.DisplayManagerActive ?? host.Display.DisplayManager is not null);
+
+        // Before the display manager stops, its own processes may hold the card; after it, nothing may (an unbind
+        // of a held GPU can block forever).
+        var first = new HandoffOperation(HandoffOperationKind.CheckHolders, targets, stopsDisplayManager ? HandoffOperation.DisplayManagerMayHold : null);
+        Add("pre-flight: no process holds the GPU", first, HandoffOperation.None, t.Service);
         if (request.Mode == GpuMode.Handoff)
         {
             AddConsoleSteps(host, request, Add);
+        }
+
+        if (stopsDisplayManager)
+        {
+            Add("pre-flight: nothing holds the GPU after the display manager stopped", new(HandoffOperationKind.CheckHolders, targets), HandoffOperation.None, t.Service);
         }
 
         var vfioLoaded = host.Kernel.IsModuleLoaded("vfio_pci");

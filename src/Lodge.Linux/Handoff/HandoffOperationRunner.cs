@@ -21,7 +21,8 @@ public sealed class HandoffOperationRunner(HandoffHost host)
                 return;
             case HandoffOperationKind.CheckHolders:
                 var devices = target.Split(", ").Select(PciAddress.Parse).ToList();
-                var holders = await host.Holders(devices, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                var found = await host.Holders(devices, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                var holders = operation.Value == HandoffOperation.DisplayManagerMayHold ? [.. found.Where(h => !h.EndsWithDisplayManager)] : found;
                 if (holders.Count > 0)
                 {
                     throw new HandoffHeldException(holders);

@@ -84,11 +84,29 @@ public static class HandoffSimulation
         var hang = fault.Kind == SimulationFault.Hang;
         switch (op.Kind)
         {
-            case HandoffOperationKind.CheckHolders when hang:
-                host = host with { Holders = async (_, ct) => { await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false); return []; } };
-                return null;
             case HandoffOperationKind.CheckHolders:
-                return kernel.Hold(plan.Gpu, "Xorg (pid 4242)");
+                // The k-th scan is this step's: it hangs, or finds a process no display manager stop would end.
+                var k = plan.Steps.Take(fault.Step).Count(s => s.Do.Kind == HandoffOperationKind.CheckHolders);
+                var scan = host.Holders;
+                var calls = 0;
+                host = host with
+                {
+                    Holders = async (devices, ct) =>
+                    {
+                        if (Interlocked.Increment(ref calls) != k)
+                        {
+                            return await scan(devices, ct).ConfigureAwait(false);
+                        }
+
+                        if (hang)
+                        {
+                            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                        }
+
+                        return [new DeviceHolder(plan.Gpu, "/dev/dri/card0", "Xorg", 4242)];
+                    },
+                };
+                return null;
             case HandoffOperationKind.StartGuest:
                 guest.HangStart = hang;
                 guest.FailStart = !hang;
