@@ -28,7 +28,11 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
         var machine = new HandoffStateMachine(plan.Gpu.ToString());
         if (!plan.CanRun)
         {
-            throw new InvalidStateException($"Cannot hand off '{plan.Gpu}': {plan.Refusals[0]}", "refused", "runnable");
+            // Each refusal is a full sentence already ("Cannot hand off '0000:06:00.0': 'Xorg' (pid 1234) holds ...").
+            throw new InvalidStateException(string.Join(" ", plan.Refusals), "refused", "runnable")
+            {
+                Hint = "Close the programs named above, or run 'lodge gpu handoff NAME --dry-run' to see the whole plan.",
+            };
         }
 
         if (!journal.IsClean)

@@ -146,4 +146,26 @@ public sealed class HandoffSpecs
         Assert.Contains("Unbind '0000:06:00.0': driver 'vfio-pci' -> none.", rig.Log);
         Assert.Contains("Probe '0000:06:00.0': driver none -> 'amdgpu'.", rig.Log);
     }
+
+    [Fact(Timeout = 30000)]
+    public async Task I_can_have_the_unbind_block_on_a_holder_the_scan_cannot_see_and_the_handoff_times_out_and_rolls_back()
+    {
+        // Arrange: the NVIDIA "non-zero usage count" case; the scan finds nothing (a kernel user, another namespace).
+        using var rig = new HandoffRig("EADE3920D9", GpuMode.Dedicated, Gpu);
+        var hidden = rig.Kernel.Hold(Gpu, "hidden (pid 1)");
+        var host = rig.Host with { Holders = (_, _) => Task.FromResult<IReadOnlyList<DeviceHolder>>([]) };
+        var plan = rig.Plan with { Steps = [.. rig.Plan.Steps.Select(s => s.Do.Kind == HandoffOperationKind.Unbind ? s with { Timeout = TimeSpan.FromMilliseconds(200) } : s)] };
+
+        // Act
+        var report = await new HandoffExecutor(host, rig.Journal).RunAsync(plan);
+
+        // Assert: the timed-out unbind is where it stopped, and everything before it was undone.
+        Assert.Equal(HandoffState.RolledBack, report.State);
+        var last = report.Steps[^1];
+        Assert.Equal(StepOutcome.TimedOut, last.Outcome);
+        Assert.StartsWith("unbind 0000:06:00.0", last.Name, StringComparison.Ordinal);
+        Assert.Empty(rig.Diff);
+        Assert.True(rig.Journal.IsClean);
+        hidden.Dispose();
+    }
 }
