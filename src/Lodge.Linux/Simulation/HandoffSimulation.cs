@@ -42,7 +42,7 @@ public static class HandoffSimulation
 
         var guest = new SimulatedGuest(kernel, plan.Endpoints);
         var host = kernel.HandoffHost(guest, log);
-        using var holder = Inject(kernel, guest, plan, fault, ref host);
+        Inject(guest, plan, fault, kernel, ref host);
         var journal = new HandoffJournal(Path.Combine(kernel.Root, "var/lib/lodge/handoff.journal"));
         var options = new HandoffExecutorOptions
         {
@@ -50,7 +50,6 @@ public static class HandoffSimulation
             AbandonAfterStep = fault?.Kind == SimulationFault.Crash ? fault.Step : null,
         };
         var report = await new HandoffExecutor(host, journal, options).RunAsync(plan, cancellationToken).ConfigureAwait(false);
-        holder?.Dispose();
         HandoffReport? rescue = null;
         var steps = report.Steps.ToDictionary(s => s.Index);
         if (report.State == HandoffState.Abandoned)
@@ -67,12 +66,12 @@ public static class HandoffSimulation
         return new HandoffSimulationResult(plan, [.. steps.Values.OrderBy(s => s.Index)], diff, report, rescue, guest);
     }
 
-    // Makes step N's own operation fail or hang; returns a holder to release after the run, if one was needed.
-    private static SimulatedHolder? Inject(SimulatedKernel kernel, SimulatedGuest guest, HandoffPlan plan, SimulationFault? fault, ref HandoffHost host)
+    // Makes step N's own operation fail or hang.
+    private static void Inject(SimulatedGuest guest, HandoffPlan plan, SimulationFault? fault, SimulatedKernel kernel, ref HandoffHost host)
     {
         if (fault is null || fault.Kind == SimulationFault.Crash)
         {
-            return null;
+            return;
         }
 
         if (fault.Step < 1 || fault.Step > plan.Steps.Count)
@@ -106,11 +105,11 @@ public static class HandoffSimulation
                         return [new DeviceHolder(plan.Gpu, "/dev/dri/card0", "Xorg", 4242)];
                     },
                 };
-                return null;
+                return;
             case HandoffOperationKind.StartGuest:
                 guest.HangStart = hang;
                 guest.FailStart = !hang;
-                return null;
+                return;
         }
 
         var (action, target) = op.Kind switch
@@ -134,7 +133,5 @@ public static class HandoffSimulation
         {
             kernel.FailOn(action, target);
         }
-
-        return null;
     }
 }
