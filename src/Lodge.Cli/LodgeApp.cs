@@ -42,6 +42,8 @@ public static class LodgeApp
         root.Subcommands.Add(ArgsCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(SetupCommand.Create(context));
+        root.Subcommands.Add(GpuCommand.Create(context));
+        root.Subcommands.Add(RescueCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

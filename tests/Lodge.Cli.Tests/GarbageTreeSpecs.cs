@@ -1,3 +1,4 @@
+using Lodge.Linux.Simulation;
 using Lodge.Testing;
 
 namespace Lodge.Cli.Tests;

@@ -1,3 +1,4 @@
+using Lodge.Linux.Simulation;
 using Lodge.Core.Machines;
 using Lodge.Core.Reports;
 using Lodge.Linux;

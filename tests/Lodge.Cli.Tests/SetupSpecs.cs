@@ -1,3 +1,4 @@
+using Lodge.Linux.Simulation;
 using Lodge.Cli.Commands;
 using Lodge.Testing;
 using Lodge.Testing.Processes;

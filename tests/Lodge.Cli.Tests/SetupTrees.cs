@@ -1,3 +1,4 @@
+using Lodge.Linux.Simulation;
 using System.Text;
 using Lodge.Testing;
 

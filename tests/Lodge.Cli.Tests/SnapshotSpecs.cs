@@ -6,6 +6,7 @@ using Lodge.Core.Privacy;
 using Lodge.Linux;
 using Lodge.Linux.Snapshot;
 using Lodge.Linux.Sysfs;
+using Lodge.Linux.Simulation;
 using Lodge.Testing;
 
 namespace Lodge.Cli.Tests;

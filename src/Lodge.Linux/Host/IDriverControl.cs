@@ -6,7 +6,7 @@ namespace Lodge.Linux.Host;
 /// <remarks>
 /// Every call takes a timeout and runs on a thread of its own (<see cref="HostWrite"/>); a failure throws
 /// <see cref="HostWriteException"/>, a timeout <see cref="HostWriteTimeoutException"/>. Production is
-/// <see cref="SysfsDriverControl"/>; tests use <c>Lodge.Testing.Kernel.SimulatedKernel</c>.
+/// <see cref="SysfsDriverControl"/>; tests use <c>Lodge.Linux.Simulation.SimulatedKernel</c>.
 /// </remarks>
 public interface IDriverControl
 {

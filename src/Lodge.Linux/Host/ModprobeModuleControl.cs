@@ -9,6 +9,9 @@ namespace Lodge.Linux.Host;
 /// </remarks>
 public sealed class ModprobeModuleControl(IProcessRunner runner, string modprobe = "modprobe") : IModuleControl
 {
+    /// <summary>The production control: <c>modprobe</c> through the production process runner.</summary>
+    public static ModprobeModuleControl Create() => new(new ProcessRunner());
+
     /// <inheritdoc/>
     public Task LoadModuleAsync(string module, TimeSpan timeout, CancellationToken cancellationToken = default)
     {

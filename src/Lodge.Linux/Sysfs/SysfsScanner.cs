@@ -46,6 +46,21 @@ public sealed partial class SysfsScanner
         };
     }
 
+    /// <summary>Reads only what a handoff plans from and must restore: PCI devices and IOMMU groups, kernel modules, and the display.</summary>
+    /// <remarks>A fraction of <see cref="Scan"/>'s reads; the simulated kernel reads its state this way after every run.</remarks>
+    public HostSnapshot ScanForHandoff()
+    {
+        var (devices, groups, iommuEnabled) = ScanPci(IdsFiles.Load(_root));
+        return new HostSnapshot
+        {
+            PciDevices = devices,
+            IommuGroups = groups,
+            IommuEnabled = iommuEnabled,
+            Kernel = ScanKernel(),
+            Display = ScanDisplay(),
+        };
+    }
+
     private static int? ParseInt(string? text)
     {
         if (text is null)

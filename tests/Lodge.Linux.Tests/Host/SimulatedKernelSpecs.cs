@@ -1,7 +1,7 @@
 using Lodge.Core.Hardware;
 using Lodge.Linux.Host;
 using Lodge.Testing;
-using Lodge.Testing.Kernel;
+using Lodge.Linux.Simulation;
 
 namespace Lodge.Linux.Tests.Host;
 

@@ -1,10 +1,9 @@
 using Lodge.Core.Handoff;
 using Lodge.Core.Hardware;
-using Lodge.Linux;
 using Lodge.Linux.Host;
 using Lodge.Linux.Sysfs;
 
-namespace Lodge.Testing.Kernel;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>Acts like the kernel on every host write, over a private copy of a host tree that <see cref="SysfsScanner"/> reads back.</summary>
 /// <remarks>
@@ -36,7 +35,7 @@ public sealed partial class SimulatedKernel : IDriverControl, IConsoleControl, I
     public SimulatedKernel(string hostTree)
     {
         _tree = new TreeCopy(hostTree);
-        var snapshot = Scan();
+        var snapshot = ScanForHandoff();
         foreach (var d in snapshot.PciDevices)
         {
             _ids[d.Address] = (d.VendorId, d.DeviceId, d.Class);
@@ -85,8 +84,17 @@ public sealed partial class SimulatedKernel : IDriverControl, IConsoleControl, I
         }
     }
 
+    /// <summary>Reads only PCI, modules and display from the simulated tree (<see cref="SysfsScanner.ScanForHandoff"/>).</summary>
+    public HostSnapshot ScanForHandoff()
+    {
+        lock (_gate)
+        {
+            return new SysfsScanner(new HostRoot(Root)).ScanForHandoff();
+        }
+    }
+
     /// <summary>The state a handoff must restore, read from the tree plus the display manager.</summary>
-    public HostState State() => HostState.FromSnapshot(Scan(), DisplayManagerActive);
+    public HostState State() => HostState.FromSnapshot(ScanForHandoff(), DisplayManagerActive);
 
     /// <summary>Says whether display-manager.service runs at start; null means the host has none.</summary>
     public SimulatedKernel WithDisplayManager(bool? active)

@@ -1,4 +1,4 @@
-namespace Lodge.Testing.Kernel;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>A hang injected with <see cref="SimulatedKernel.HangOn"/>: the action blocks until <see cref="Release"/> (or forever).</summary>
 public sealed class SimulatedHang

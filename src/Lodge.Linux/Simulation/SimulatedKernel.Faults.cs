@@ -1,7 +1,7 @@
 using Lodge.Core.Hardware;
 using Lodge.Linux.Host;
 
-namespace Lodge.Testing.Kernel;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>Fault injection (fail or hang an action on a target) and simulated holders of devices.</summary>
 public sealed partial class SimulatedKernel

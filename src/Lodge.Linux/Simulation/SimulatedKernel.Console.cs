@@ -1,8 +1,7 @@
 using Lodge.Core.Hardware;
-using Lodge.Linux;
 using Lodge.Linux.Host;
 
-namespace Lodge.Testing.Kernel;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>vtconsole binds, firmware framebuffer links and the display manager.</summary>
 public sealed partial class SimulatedKernel

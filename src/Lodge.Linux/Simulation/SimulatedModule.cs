@@ -1,4 +1,4 @@
-namespace Lodge.Testing.Kernel;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>A module the simulated kernel can load: the PCI drivers it registers and the modules it needs.</summary>
 /// <param name="Name">The underscore form /proc/modules prints, e.g. <c>vfio_pci</c>.</param>

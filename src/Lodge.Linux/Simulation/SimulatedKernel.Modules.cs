@@ -3,7 +3,7 @@ using System.Text;
 using Lodge.Core.Hardware;
 using Lodge.Linux.Host;
 
-namespace Lodge.Testing.Kernel;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>Modules: load with dependencies and auto-probe, refuse to unload while in use, keep /proc/modules current.</summary>
 public sealed partial class SimulatedKernel

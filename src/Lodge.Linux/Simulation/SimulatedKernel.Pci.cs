@@ -1,8 +1,7 @@
 using Lodge.Core.Hardware;
-using Lodge.Linux;
 using Lodge.Linux.Host;
 
-namespace Lodge.Testing.Kernel;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>The PCI rules: driver links, driver_override, drivers_probe, new_id/remove_id, reset_method.</summary>
 public sealed partial class SimulatedKernel
@@ -218,7 +217,19 @@ public sealed partial class SimulatedKernel
     }
 
     // The device's real node, e.g. /sys/devices/pci0000:00/0000:00:03.1/0000:04:00.0/0000:05:00.0/0000:06:00.0.
-    private string DevicePath(PciAddress address) => new HostRoot(Root).Canonicalize($"{PciDevices}/{address}");
+    // Device nodes never move, so each is resolved once (a fresh HostRoot per call re-lists every parent directory).
+    private string DevicePath(PciAddress address)
+    {
+        if (!_devicePaths.TryGetValue(address, out var path))
+        {
+            path = new HostRoot(Root).Canonicalize($"{PciDevices}/{address}");
+            _devicePaths[address] = path;
+        }
+
+        return path;
+    }
+
+    private readonly Dictionary<PciAddress, string> _devicePaths = [];
 
     private string? DriverOf(PciAddress address) =>
         new FileInfo(Real(DevicePath(address) + "/driver")).LinkTarget is { } target ? HostRoot.NameOf(target.TrimEnd('/')) : null;

@@ -1,4 +1,4 @@
-namespace Lodge.Testing;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>Copies a host tree into a fresh temporary folder, keeping symlinks as links; deleting it on Dispose.</summary>
 public sealed class TreeCopy : IDisposable
@@ -6,11 +6,35 @@ public sealed class TreeCopy : IDisposable
     /// <summary>Copies <paramref name="source"/> (or makes an empty tree when null).</summary>
     public TreeCopy(string? source = null)
     {
-        Root = Directory.CreateTempSubdirectory("lodge-tree-").FullName;
+        Root = CreateRoot();
         if (source is not null)
         {
             CopyDirectory(source, Root);
         }
+    }
+
+    // A copy is thousands of small files and links: on tmpfs (/dev/shm) that is RAM work, on a disk-backed /tmp it is
+    // not. $LODGE_TREE_TMP overrides both.
+    private static string CreateRoot()
+    {
+        var parent = Environment.GetEnvironmentVariable("LODGE_TREE_TMP") is { Length: > 0 } env ? env
+            : Directory.Exists("/dev/shm") ? "/dev/shm"
+            : null;
+        if (parent is not null)
+        {
+            try
+            {
+                var dir = Path.Combine(parent, "lodge-tree-" + Guid.NewGuid().ToString("N")[..12]);
+                Directory.CreateDirectory(dir);
+                return dir;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not writable here: fall back to the system's temp folder.
+            }
+        }
+
+        return Directory.CreateTempSubdirectory("lodge-tree-").FullName;
     }
 
     /// <summary>The copy's root folder.</summary>

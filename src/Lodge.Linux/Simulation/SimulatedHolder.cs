@@ -1,6 +1,6 @@
 using Lodge.Core.Hardware;
 
-namespace Lodge.Testing.Kernel;
+namespace Lodge.Linux.Simulation;
 
 /// <summary>A simulated process that holds a device open (<c>/dev/dri/card0</c>, <c>/dev/nvidia0</c>); disposing it lets go.</summary>
 /// <remarks>While it holds, an unbind of the device blocks and the module of its driver stays in use.</remarks>

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Lodge.Cli.Json;
+using Lodge.Cli.Machines;
+using Lodge.Cli.Rendering;
+using Lodge.Core;
+using Lodge.Core.Handoff;
+using Lodge.Linux;
+using Lodge.Linux.Handoff;
+using Lodge.Linux.Simulation;
+
+namespace Lodge.Cli.Commands;
+
+/// <summary><c>lodge gpu handoff NAME --dry-run | --simulate [--fail-at N | --hang-at N | --crash-at N]</c>.</summary>
+public static class GpuCommand
+{
+    /// <summary>Builds <c>lodge gpu</c> and its <c>handoff</c> subcommand.</summary>
+    public static Command Create(CliContext context)
+    {
+        var name = new Argument<string>("NAME") { Description = "The machine whose GPU is handed off." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print every step, its undo and its timeout; change nothing." };
+        var simulate = new Option<bool>("--simulate") { Description = "Run the whole handoff against a copy of the --root tree under a simulated kernel and guest; print JSON." };
+        var failAt = new Option<int?>("--fail-at") { Description = "With --simulate: step N's write is refused.", HelpName = "N" };
+        var hangAt = new Option<int?>("--hang-at") { Description = "With --simulate: step N's write never returns.", HelpName = "N" };
+        var crashAt = new Option<int?>("--crash-at") { Description = "With --simulate: lodge is killed after step N; then 'lodge rescue' runs from the journal.", HelpName = "N" };
+        var handoff = new Command("handoff", "Hand the machine's GPU to its guest and get it back: plan, simulate or (later) run.");
+        handoff.Arguments.Add(name);
+        foreach (var option in new Option[] { dryRun, simulate, failAt, hangAt, crashAt })
+        {
+            handoff.Options.Add(option);
+        }
+
+        handoff.SetAction(parse =>
+        {
+            var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
+            var machine = store.Load(parse.GetValue(name)!).Machine;
+            var root = parse.GetValue(LodgeApp.RootOption) ?? "/";
+            var faults = new[] { (SimulationFault.Fail, parse.GetValue(failAt)), (SimulationFault.Hang, parse.GetValue(hangAt)), (SimulationFault.Crash, parse.GetValue(crashAt)) }
+                .Where(f => f.Item2 is not null).Select(f => new SimulationFault(f.Item1, f.Item2!.Value)).ToList();
+            if (faults.Count > 1 || (faults.Count == 1 && !parse.GetValue(simulate)))
+            {
+                throw new ConfigException("Use at most one of --fail-at, --hang-at and --crash-at, and only with --simulate.");
+            }
+
+            if (parse.GetValue(simulate))
+            {
+                return Simulate(context, machine, root, faults.SingleOrDefault());
+            }
+
+            var (host, _) = HostLoader.Load(root);
+            var request = Request(machine, GpuResolver.Resolve(machine, host), displayManagerActive: null, new HandoffTimeouts());
+
+            // The endpoints come from the plan; the holders of those endpoints then decide whether it may run.
+            var endpoints = HandoffPlanner.Plan(host, request).Endpoints;
+            var holders = new ProcHolderScanner(new HostRoot(root)).ScanAsync(endpoints).GetAwaiter().GetResult();
+            var plan = HandoffPlanner.Plan(host, request with { Holders = holders });
+            HandoffPlanView.Write(context.Out, plan);
+            if (!parse.GetValue(dryRun))
+            {
+                throw new ConfigException("Only --dry-run and --simulate can run for now; a real handoff needs the guest runtime ('lodge vm start').");
+            }
+
+            return plan.CanRun ? ExitCodes.Ok : ExitCodes.Error;
+        });
+        var gpu = new Command("gpu", "Work with a machine's GPU.");
+        gpu.Subcommands.Add(handoff);
+        return gpu;
+    }
+
+    private static HandoffRequest Request(Core.Machines.MachineConfig machine, Core.Hardware.PciAddress gpu, bool? displayManagerActive, HandoffTimeouts timeouts) =>
+        new(machine.Name, gpu, machine.Gpu!.Mode, [], displayManagerActive) { Timeouts = timeouts };
+
+    private static int Simulate(CliContext context, Core.Machines.MachineConfig machine, string root, SimulationFault? fault)
+    {
+        // Short limits: a hung step costs half a second, not the production minute; the others get room for a busy machine.
+        var timeouts = HandoffTimeouts.All(TimeSpan.FromSeconds(5));
+        var result = HandoffSimulation.RunAsync(root, snapshot => Request(machine, GpuResolver.Resolve(machine, snapshot), null, timeouts), fault, hangTimeout: TimeSpan.FromMilliseconds(500))
+            .GetAwaiter().GetResult();
+        if (!result.Plan.CanRun)
+        {
+            HandoffPlanView.Write(context.Error, result.Plan);
+            return ExitCodes.Error;
+        }
+
+        context.Out.Write(HandoffJson.Write(result));
+        return result.Restored ? ExitCodes.Ok : ExitCodes.Error;
+    }
+}

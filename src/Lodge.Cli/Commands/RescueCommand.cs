@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Lodge.Linux;
+using Lodge.Linux.Handoff;
+using Lodge.Linux.Host;
+
+namespace Lodge.Cli.Commands;
+
+/// <summary><c>lodge rescue [--journal PATH]</c>: give the GPU back after a handoff that died; idempotent.</summary>
+public static class RescueCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var journalOption = new Option<string>("--journal")
+        {
+            Description = "The handoff journal to read.",
+            DefaultValueFactory = _ => HandoffJournal.DefaultPath,
+            HelpName = "PATH",
+        };
+        var boot = new Option<bool>("--boot") { Description = "Run at boot (the lodge-rescue unit): the reboot already reset drivers and modules, so failed undos are tolerated and the journal ends clean." };
+        var command = new Command("rescue", "Undo whatever an unfinished GPU handoff left applied (run over SSH, from a TTY, or at boot). A second run does nothing.");
+        command.Options.Add(journalOption);
+        command.Options.Add(boot);
+        command.SetAction(parse =>
+        {
+            var journal = new HandoffJournal(parse.GetValue(journalOption)!);
+            var root = new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/");
+            var sysfs = new SysfsDriverControl(root);
+            var host = new HandoffHost(
+                sysfs,
+                sysfs,
+                sysfs,
+                ModprobeModuleControl.Create(),
+                new SystemctlDisplayManagerControl(),
+                new PidFileGuestControl(root),
+                (_, _) => Task.FromResult<IReadOnlyList<Core.Handoff.DeviceHolder>>([]),
+                line => context.Error.WriteLine(line));
+            var report = new HandoffRescue(host, journal).RunAsync(parse.GetValue(boot)).GetAwaiter().GetResult();
+            if (report.Steps.Count == 0)
+            {
+                context.Out.WriteLine($"Nothing to rescue: '{journal.Path}' is clean.");
+                return ExitCodes.Ok;
+            }
+
+            foreach (var step in report.Steps)
+            {
+                context.Out.WriteLine($"{step.Index,3}. {step.Name}: {Json.HandoffJson.Outcome(step.Outcome)}{(step.Error is null ? string.Empty : $" ({step.Error})")}");
+            }
+
+            context.Out.WriteLine(journal.IsClean ? "The host has its GPU back." : $"Some steps could not be undone; '{journal.Path}' keeps them for the next 'lodge rescue'.");
+            return journal.IsClean ? ExitCodes.Ok : ExitCodes.Error;
+        });
+        return command;
+    }
+}

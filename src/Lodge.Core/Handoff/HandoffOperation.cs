@@ -1,0 +1,38 @@
+namespace Lodge.Core.Handoff;
+
+/// <summary>One host write (or guest action) of a handoff: what, on which target, with which value.</summary>
+/// <param name="Target">A PCI address, vtconsole id, framebuffer device, module, <c>display-manager.service</c> or <c>guest</c>.</param>
+/// <param name="Value">The driver, driver_override, reset_method or framebuffer driver the operation writes; null when none.</param>
+/// <param name="MayFail">True when a failure is reported but does not count against restoring the host (a framebuffer that will not rebind).</param>
+public sealed record HandoffOperation(HandoffOperationKind Kind, string Target, string? Value = null, bool MayFail = false)
+{
+    /// <summary>The <see cref="Value"/> of a <see cref="HandoffOperationKind.CheckHolders"/> that lets the display manager's own processes hold the card.</summary>
+    public const string DisplayManagerMayHold = "display-manager-may-hold";
+
+    /// <summary>The operation that changes nothing.</summary>
+    public static HandoffOperation None { get; } = new(HandoffOperationKind.Nothing, "-");
+
+    /// <summary>One line for <c>--dry-run</c> and logs, e.g. <c>echo 0000:06:00.0 &gt; drivers_probe</c>.</summary>
+    public string Describe() => Kind switch
+    {
+        HandoffOperationKind.Nothing => "nothing",
+        HandoffOperationKind.CheckHolders => $"check that no process holds {Target}" + (Value == DisplayManagerMayHold ? " (the display manager's may)" : string.Empty),
+        HandoffOperationKind.StopDisplayManager => "systemctl stop display-manager.service",
+        HandoffOperationKind.StartDisplayManager => "systemctl start display-manager.service",
+        HandoffOperationKind.UnbindVtConsole => $"echo 0 > /sys/class/vtconsole/{Target}/bind",
+        HandoffOperationKind.BindVtConsole => $"echo 1 > /sys/class/vtconsole/{Target}/bind",
+        HandoffOperationKind.UnbindFramebuffer => $"echo {Target} > /sys/bus/platform/drivers/{Value}/unbind",
+        HandoffOperationKind.BindFramebuffer => $"echo {Target} > /sys/bus/platform/drivers/{Value}/bind" + (MayFail ? " (a failure is tolerated)" : string.Empty),
+        HandoffOperationKind.LoadModule => $"modprobe {Target}",
+        HandoffOperationKind.UnloadModule => $"modprobe -r {Target}",
+        HandoffOperationKind.Unbind => $"echo {Target} > /sys/bus/pci/devices/{Target}/driver/unbind" + (Value is null ? string.Empty : $" (from {Value})"),
+        HandoffOperationKind.SetDriverOverride => Value is null
+            ? $"echo > /sys/bus/pci/devices/{Target}/driver_override"
+            : $"echo {Value} > /sys/bus/pci/devices/{Target}/driver_override",
+        HandoffOperationKind.ProbeDrivers => $"echo {Target} > /sys/bus/pci/drivers_probe" + (Value is null ? string.Empty : $" (binds {Value})"),
+        HandoffOperationKind.SetResetMethod => $"echo {Value} > /sys/bus/pci/devices/{Target}/reset_method",
+        HandoffOperationKind.StartGuest => $"start the guest '{Target}'",
+        HandoffOperationKind.StopGuest => $"stop the guest '{Target}'",
+        _ => Kind.ToString(),
+    };
+}

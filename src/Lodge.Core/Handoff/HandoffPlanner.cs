@@ -1,0 +1,171 @@
+using Lodge.Core.Hardware;
+using Lodge.Core.Machines;
+using Lodge.Core.Passthrough;
+
+namespace Lodge.Core.Handoff;
+
+/// <summary>Turns a snapshot and a <see cref="HandoffRequest"/> into a <see cref="HandoffPlan"/>. Pure: no I/O.</summary>
+/// <remarks>
+/// Order towards the guest: pre-flight holder check; (handoff mode) stop the display manager, unbind the frame buffer
+/// vtconsoles and the firmware framebuffers; load vfio-pci; unbind each endpoint from its driver; unload the drivers'
+/// modules that nothing else uses; reset_method=device_specific for an AMD reset-bug GPU when vendor_reset is loaded;
+/// driver_override=vfio-pci and drivers_probe for each endpoint; start the guest. The way back is the undos in reverse:
+/// stop the guest, unbind from vfio-pci, clear the overrides, restore reset_method, reload the modules (their drivers
+/// bind the devices again), re-probe, unload vfio-pci if Lodge loaded it, rebind the framebuffers (a failure is
+/// tolerated: a known kernel bug) and the consoles, start the display manager.
+/// A device whose driver is unknown or absent at plan time is not unbound and not re-probed: the way back leaves it as
+/// it was recorded, unbound, so a dump without driver links still gets a plan that restores it.
+/// </remarks>
+public static partial class HandoffPlanner
+{
+    private const string VfioPci = "vfio-pci";
+
+    /// <summary>Plans the handoff; a plan that must not run carries its <see cref="HandoffPlan.Refusals"/>.</summary>
+    public static HandoffPlan Plan(HostSnapshot host, HandoffRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(request);
+        var refusals = new List<string>();
+        var warnings = new List<string>();
+        var steps = new List<HandoffStep>();
+        var t = request.Timeouts;
+        var gpu = host.FindDevice(request.Gpu);
+        if (request.Mode is not (GpuMode.Handoff or GpuMode.Dedicated))
+        {
+            refusals.Add($"Cannot hand off '{request.Gpu}': gpu.mode is '{request.Mode}', and only 'handoff' and 'dedicated' pass a GPU through.");
+        }
+
+        if (gpu is null)
+        {
+            refusals.Add($"Cannot hand off '{request.Gpu}': there is no such PCI device on this host.");
+            return new HandoffPlan(request.Guest, request.Gpu, request.Mode, [], new Dictionary<PciAddress, string?>(), [], refusals, warnings);
+        }
+
+        var endpoints = Endpoints(host, gpu, warnings);
+        var originals = endpoints.ToDictionary(a => a, a => host.FindDevice(a)?.Driver);
+        foreach (var holder in request.Holders.Where(h => endpoints.Contains(h.Device)))
+        {
+            if (request.Mode == GpuMode.Handoff && holder.EndsWithDisplayManager)
+            {
+                warnings.Add($"{holder} and will be stopped with the display manager.");
+                continue;
+            }
+
+            refusals.Add($"Cannot hand off '{request.Gpu}': {holder}.");
+        }
+
+        void Add(string name, HandoffOperation @do, HandoffOperation undo, TimeSpan timeout) =>
+            steps.Add(new HandoffStep(steps.Count + 1, name, @do, undo, timeout));
+
+        var targets = string.Join(", ", endpoints);
+        var stopsDisplayManager = request.Mode == GpuMode.Handoff && (request.DisplayManagerActive ?? host.Display.DisplayManager is not null);
+
+        // Before the display manager stops, its own processes may hold the card; after it, nothing may (an unbind
+        // of a held GPU can block forever).
+        var first = new HandoffOperation(HandoffOperationKind.CheckHolders, targets, stopsDisplayManager ? HandoffOperation.DisplayManagerMayHold : null);
+        Add("pre-flight: no process holds the GPU", first, HandoffOperation.None, t.Service);
+        if (request.Mode == GpuMode.Handoff)
+        {
+            AddConsoleSteps(host, request, Add);
+        }
+
+        if (stopsDisplayManager)
+        {
+            Add("pre-flight: nothing holds the GPU after the display manager stopped", new(HandoffOperationKind.CheckHolders, targets), HandoffOperation.None, t.Service);
+        }
+
+        var vfioLoaded = host.Kernel.IsModuleLoaded("vfio_pci");
+        if (vfioLoaded != true)
+        {
+            Add("load vfio-pci", new(HandoffOperationKind.LoadModule, "vfio_pci"), new(HandoffOperationKind.UnloadModule, "vfio_pci"), t.Module);
+        }
+
+        foreach (var address in endpoints.Where(a => originals[a] is not null))
+        {
+            var driver = originals[address]!;
+            Add($"unbind {address} from {driver}", new(HandoffOperationKind.Unbind, address.ToString(), driver), new(HandoffOperationKind.ProbeDrivers, address.ToString(), driver), t.Unbind);
+        }
+
+        foreach (var module in ModulesToUnload(host, endpoints, originals, warnings))
+        {
+            Add($"unload {module}", new(HandoffOperationKind.UnloadModule, module), new(HandoffOperationKind.LoadModule, module), t.Module);
+        }
+
+        AddResetMethod(host, gpu, Add, warnings, t);
+        foreach (var address in endpoints)
+        {
+            var before = host.FindDevice(address)?.DriverOverride;
+            Add($"driver_override of {address} = vfio-pci", new(HandoffOperationKind.SetDriverOverride, address.ToString(), VfioPci), new(HandoffOperationKind.SetDriverOverride, address.ToString(), before), t.Sysfs);
+        }
+
+        foreach (var address in endpoints)
+        {
+            Add($"bind {address} to vfio-pci", new(HandoffOperationKind.ProbeDrivers, address.ToString(), VfioPci), new(HandoffOperationKind.Unbind, address.ToString(), VfioPci), t.Sysfs);
+        }
+
+        Add($"start the guest '{request.Guest}'", new(HandoffOperationKind.StartGuest, request.Guest), new(HandoffOperationKind.StopGuest, request.Guest), t.Guest);
+        return new HandoffPlan(request.Guest, request.Gpu, request.Mode, endpoints, originals, steps, refusals, warnings);
+    }
+
+    private static void AddConsoleSteps(HostSnapshot host, HandoffRequest request, Action<string, HandoffOperation, HandoffOperation, TimeSpan> add)
+    {
+        var t = request.Timeouts;
+        if (request.DisplayManagerActive ?? host.Display.DisplayManager is not null)
+        {
+            const string Unit = "display-manager.service";
+            add("stop the display manager", new(HandoffOperationKind.StopDisplayManager, Unit), new(HandoffOperationKind.StartDisplayManager, Unit), t.Service);
+        }
+
+        foreach (var console in host.Display.VtConsoles.Where(v => v.IsFramebuffer && v.Bound == true).OrderBy(v => v.Id, StringComparer.Ordinal))
+        {
+            add($"unbind vtconsole {console.Id}", new(HandoffOperationKind.UnbindVtConsole, console.Id), new(HandoffOperationKind.BindVtConsole, console.Id), t.Sysfs);
+        }
+
+        foreach (var fb in host.Display.Framebuffers.OrderBy(f => f.Device, StringComparer.Ordinal))
+        {
+            // A framebuffer that will not rebind after the guest is a known kernel bug; the display manager must come back anyway.
+            add($"unbind framebuffer {fb.Device}", new(HandoffOperationKind.UnbindFramebuffer, fb.Device, fb.Driver), new(HandoffOperationKind.BindFramebuffer, fb.Device, fb.Driver, MayFail: true), t.Sysfs);
+        }
+    }
+
+    private static void AddResetMethod(HostSnapshot host, PciDevice gpu, Action<string, HandoffOperation, HandoffOperation, TimeSpan> add, List<string> warnings, HandoffTimeouts t)
+    {
+        if (AmdResetBug.Family(gpu.VendorId, gpu.DeviceId) is not { } family)
+        {
+            return;
+        }
+
+        if (host.Kernel.IsModuleLoaded("vendor_reset") != true)
+        {
+            warnings.Add($"'{gpu.Address}' is a {family} GPU with the AMD reset bug and vendor-reset is not loaded: after the guest stops, the GPU may not come back until the host reboots.");
+            return;
+        }
+
+        if (gpu.ResetMethods is null)
+        {
+            warnings.Add($"'{gpu.Address}' is a {family} GPU and its reset_method is unknown (kernel older than 5.15?): vendor-reset cannot be selected.");
+            return;
+        }
+
+        var before = gpu.ResetMethods.Count == 0 ? "default" : string.Join(' ', gpu.ResetMethods);
+        add($"reset_method of {gpu.Address} = device_specific", new(HandoffOperationKind.SetResetMethod, gpu.Address.ToString(), "device_specific"), new(HandoffOperationKind.SetResetMethod, gpu.Address.ToString(), before), t.Sysfs);
+    }
+
+    // The GPU first, then every other endpoint of its IOMMU group and of its slot (bridges stay with the host).
+    private static List<PciAddress> Endpoints(HostSnapshot host, PciDevice gpu, List<string> warnings)
+    {
+        var members = gpu.IommuGroup is { } id && host.FindGroup(id) is { } group ? group.Devices : null;
+        if (members is null)
+        {
+            warnings.Add($"'{gpu.Address}' is in no IOMMU group: the plan takes the functions of its slot, and QEMU will refuse to start without an IOMMU.");
+            members = host.PciDevices.Where(d => d.Address.IsSameSlot(gpu.Address)).Select(d => d.Address).ToList();
+        }
+
+        // The card's other functions (its HDMI audio) go along even when the IOMMU puts them in a group of their own.
+        var slot = host.PciDevices.Where(d => d.Address.IsSameSlot(gpu.Address)).Select(d => d.Address);
+        return [gpu.Address, .. members.Union(slot)
+            .Where(a => a != gpu.Address && host.FindDevice(a)?.Class is not ({ IsPciBridge: true } or { IsHostBridge: true }))
+            .Distinct()
+            .Order()];
+    }
+}

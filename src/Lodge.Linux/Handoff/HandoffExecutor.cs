@@ -1,0 +1,160 @@
+using Lodge.Core;
+using Lodge.Core.Handoff;
+
+namespace Lodge.Linux.Handoff;
+
+/// <summary>Runs a <see cref="HandoffPlan"/>: journals each step, applies it with its timeout, watches the guest, and gives everything back.</summary>
+/// <remarks>
+/// <para>Invariant: if the handoff fails, the host is returned to its starting state. A step that fails or times out
+/// stops the handoff; every applied step (and the timed-out one, whose write may still land) is undone in reverse. The
+/// only exceptions are undos marked <see cref="HandoffOperation.MayFail"/> (a framebuffer that will not rebind), which
+/// are reported, and undos that fail outright, which leave the journal dirty for <c>lodge rescue</c>.</para>
+/// <para>Each step's <c>begin</c> line, with its undo, is synced to disk before the step runs, so a killed executor
+/// leaves a journal from which <see cref="HandoffRescue"/> can undo exactly what was applied.</para>
+/// <para>After the guest starts, the watchdog gives it <see cref="GuestHealth.HealthyWithin"/> to show it is healthy;
+/// otherwise it is stopped. Either way the way back runs when the guest exits: the undos in reverse, best effort, so
+/// the display manager comes back even when a framebuffer does not.</para>
+/// </remarks>
+public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal journal, HandoffExecutorOptions? options = null)
+{
+    private readonly HandoffOperationRunner _runner = new(host);
+    private readonly HandoffExecutorOptions _options = options ?? new HandoffExecutorOptions();
+
+    /// <summary>Hands the GPU to the guest, runs the guest's life, and gives the GPU back.</summary>
+    /// <exception cref="InvalidStateException">The plan has refusals, or the journal shows an unfinished handoff.</exception>
+    public async Task<HandoffReport> RunAsync(HandoffPlan plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var machine = new HandoffStateMachine(plan.Gpu.ToString());
+        if (!plan.CanRun)
+        {
+            // Each refusal is a full sentence already ("Cannot hand off '0000:06:00.0': 'Xorg' (pid 1234) holds ...").
+            throw new InvalidStateException(string.Join(" ", plan.Refusals), "refused", "runnable")
+            {
+                Hint = "Close the programs named above, or run 'lodge gpu handoff NAME --dry-run' to see the whole plan.",
+            };
+        }
+
+        if (!journal.IsClean)
+        {
+            throw new InvalidStateException($"A previous handoff in '{journal.Path}' is not finished; nothing was changed.", "dirty journal", "clean journal")
+            {
+                Hint = "Run 'lodge rescue' to give the GPU back first.",
+            };
+        }
+
+        machine.MoveTo(HandoffState.HandingOff);
+        journal.Start(plan.Guest, plan.Gpu.ToString());
+        var results = new SortedDictionary<int, StepResult>();
+        var applied = new List<HandoffStep>();
+        var problems = new List<string>();
+        var failed = false;
+        foreach (var step in plan.Steps)
+        {
+            journal.Append(new JournalEntry(JournalEntry.Begin, step.Index, step.Name, step.Undo, step.Timeout));
+            try
+            {
+                await _runner.RunAsync(step.Do, step.Timeout, cancellationToken).ConfigureAwait(false);
+                journal.Append(new JournalEntry(JournalEntry.Done, step.Index));
+                results[step.Index] = new StepResult(step.Index, step.Name, StepOutcome.Done);
+                applied.Add(step);
+            }
+            catch (Exception e) when (IsTimeout(e))
+            {
+                // The write may still land: undo it too.
+                journal.Append(new JournalEntry(JournalEntry.TimedOut, step.Index, Detail: e.Message));
+                results[step.Index] = new StepResult(step.Index, step.Name, StepOutcome.TimedOut, e.Message);
+                applied.Add(step);
+                problems.Add($"Step {step.Index} ({step.Name}) timed out: {e.Message}");
+                failed = true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                journal.Append(new JournalEntry(JournalEntry.Failed, step.Index, Detail: e.Message));
+                results[step.Index] = new StepResult(step.Index, step.Name, StepOutcome.Failed, e.Message);
+                problems.Add($"Step {step.Index} ({step.Name}) failed: {e.Message}");
+                failed = true;
+            }
+
+            if (failed)
+            {
+                break;
+            }
+
+            if (_options.AbandonAfterStep == step.Index)
+            {
+                machine.MoveTo(HandoffState.Abandoned);
+                return new HandoffReport([.. results.Values], machine.History, false, problems);
+            }
+        }
+
+        var watchdogFired = false;
+        if (failed)
+        {
+            machine.MoveTo(HandoffState.RollingBack);
+        }
+        else
+        {
+            machine.MoveTo(HandoffState.GuestRunning);
+            watchdogFired = await WatchGuestAsync(plan, problems, cancellationToken).ConfigureAwait(false);
+            machine.MoveTo(HandoffState.GivingBack);
+        }
+
+        var clean = await UndoAsync(_runner, journal, applied, results, problems, host.Log).ConfigureAwait(false);
+        machine.MoveTo(!clean ? HandoffState.NeedsRescue : failed ? HandoffState.RolledBack : HandoffState.Returned);
+        return new HandoffReport([.. results.Values], machine.History, watchdogFired, problems);
+    }
+
+    internal static bool IsTimeout(Exception e) => e is TimeoutException or Host.HostWriteTimeoutException;
+
+    // Waits for the guest to exit; returns true when the watchdog had to stop it.
+    private async Task<bool> WatchGuestAsync(HandoffPlan plan, List<string> problems, CancellationToken cancellationToken)
+    {
+        var exit = host.Guest.WaitForExitAsync(cancellationToken);
+        if (_options.Health is { } health)
+        {
+            var time = _options.Time;
+            var deadline = time.GetUtcNow() + health.HealthyWithin;
+            while (!exit.IsCompleted)
+            {
+                if (await IsHealthyAsync(health, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                if (time.GetUtcNow() >= deadline)
+                {
+                    var message = $"The guest '{plan.Guest}' did not show it was healthy within {health.HealthyWithin.TotalSeconds:0.###} s; the watchdog stops it and gives '{plan.Gpu}' back.";
+                    host.Log(message);
+                    problems.Add(message);
+                    return true;
+                }
+
+                await Task.WhenAny(exit, Task.Delay(health.PollInterval, time, cancellationToken)).ConfigureAwait(false);
+            }
+        }
+
+        try
+        {
+            await exit.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled while the guest runs: give the GPU back (the undo of the start stops the guest).
+        }
+
+        return false;
+    }
+
+    private static async Task<bool> IsHealthyAsync(GuestHealth health, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await health.IsHealthy(cancellationToken).WaitAsync(health.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or LodgeException or IOException)
+        {
+            return false;
+        }
+    }
+}

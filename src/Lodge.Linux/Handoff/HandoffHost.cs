@@ -1,0 +1,15 @@
+using Lodge.Linux.Host;
+
+namespace Lodge.Linux.Handoff;
+
+/// <summary>Everything a handoff acts through: the narrow host-write interfaces, the guest, the holder scan, and a log.</summary>
+/// <param name="Log">Receives one Information line per host mutation (device and both drivers), so a failed handoff can be reconstructed.</param>
+public sealed record HandoffHost(
+    IDriverControl Drivers,
+    IConsoleControl Consoles,
+    IResetMethodControl ResetMethods,
+    IModuleControl Modules,
+    IDisplayManagerControl DisplayManager,
+    IGuestControl Guest,
+    HolderScan Holders,
+    Action<string> Log);

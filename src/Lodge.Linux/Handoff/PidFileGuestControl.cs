@@ -1,0 +1,45 @@
+using System.Globalization;
+using Lodge.Core.Runtime;
+using Lodge.Linux.Processes;
+
+namespace Lodge.Linux.Handoff;
+
+/// <summary>What rescue uses to stop a stuck guest: the pid in <c>/run/lodge/&lt;guest&gt;/qemu.pid</c>, sent SIGTERM and then SIGKILL.</summary>
+/// <remarks>Rescue cannot start guests; <see cref="StartAsync"/> refuses. No pid file means no guest, which is success.</remarks>
+public sealed class PidFileGuestControl(HostRoot root, IProcessRunner runner) : IGuestControl
+{
+    /// <summary>Uses the production process runner.</summary>
+    public PidFileGuestControl(HostRoot root)
+        : this(root, new ProcessRunner())
+    {
+    }
+
+    /// <inheritdoc/>
+    public Task StartAsync(string guest, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Rescue never starts a guest.");
+
+    /// <inheritdoc/>
+    public async Task StopAsync(string guest, CancellationToken cancellationToken = default)
+    {
+        var pidFile = RuntimeLayout.For(guest).RunDir + "/qemu.pid";
+        if (root.ReadAttribute(pidFile) is not { } text || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 1)
+        {
+            return;
+        }
+
+        // HOST EFFECT: the guest is asked to stop, then killed; the way back (rescue's next undos) follows.
+        await runner.RunAsync("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < 50 && root.DirectoryExists($"/proc/{pid}"); i++)
+        {
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (root.DirectoryExists($"/proc/{pid}"))
+        {
+            await runner.RunAsync("kill", ["-KILL", pid.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task WaitForExitAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+}

@@ -1,0 +1,111 @@
+using Lodge.Core.Handoff;
+using Lodge.Core.Hardware;
+using Lodge.Linux.Handoff;
+using Lodge.Linux.Host;
+
+namespace Lodge.Linux.Tests.Handoff;
+
+// lodge rescue and the journal it reads.
+public sealed class HandoffRescueSpecs
+{
+    private static readonly PciAddress Gpu = PciAddress.Parse("0000:06:00.0");
+
+    [Fact(Timeout = 30000)]
+    public async Task I_can_rescue_after_the_executor_died_with_the_guest_running_and_a_second_rescue_does_nothing()
+    {
+        // Arrange: killed right after the guest started.
+        using var rig = new HandoffRig("EADE3920D9");
+        rig.Guest = new Simulation.SimulatedGuest(rig.Kernel, rig.Plan.Endpoints) { Lifetime = null };
+        var abandoned = await rig.RunAsync(new HandoffExecutorOptions { AbandonAfterStep = rig.Plan.Steps.Count });
+        Assert.Equal(HandoffState.Abandoned, abandoned.State);
+        Assert.Equal("vfio-pci", rig.DriverOf(Gpu));
+        Assert.False(rig.Journal.IsClean);
+
+        // Act
+        var first = await new HandoffRescue(rig.Host, rig.Journal).RunAsync();
+        var log = rig.Kernel.Log.Count;
+        var second = await new HandoffRescue(rig.Host, rig.Journal).RunAsync();
+
+        // Assert
+        Assert.Equal(rig.Plan.Steps.Count, first.Steps.Count);
+        Assert.All(first.Steps, s => Assert.Equal(StepOutcome.Undone, s.Outcome));
+        Assert.Equal(1, rig.Guest.Stops);
+        Assert.Empty(rig.Diff);
+        Assert.True(rig.Journal.IsClean);
+        Assert.Empty(second.Steps);
+        Assert.Equal(log, rig.Kernel.Log.Count);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task I_can_rescue_with_no_journal_at_all_and_nothing_happens()
+    {
+        // Arrange
+        using var rig = new HandoffRig("EADE3920D9");
+
+        // Act
+        var report = await new HandoffRescue(rig.Host, rig.Journal).RunAsync();
+
+        // Assert
+        Assert.Empty(report.Steps);
+        Assert.Empty(rig.Kernel.Log);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task I_can_read_the_journal_and_see_each_step_begun_with_its_undo_before_it_ran()
+    {
+        // Arrange: the unbind of the GPU fails.
+        using var rig = new HandoffRig("EADE3920D9");
+        var unbind = rig.Plan.Steps.Single(s => s.Do.Kind == HandoffOperationKind.Unbind && s.Do.Target == Gpu.ToString());
+        rig.Kernel.FailOn(HostAction.Unbind, Gpu.ToString());
+
+        // Act
+        await rig.RunAsync();
+        var entries = rig.Journal.Read();
+
+        // Assert
+        var lines = entries.Select(e => $"{e.Event} {e.Index}").ToList();
+        Assert.Equal("plan ", lines[0]);
+        var begin = entries.Single(e => e.Event == JournalEntry.Begin && e.Index == unbind.Index);
+        Assert.Equal(unbind.Undo, begin.Undo);
+        Assert.Equal(unbind.Timeout, begin.Timeout);
+        Assert.Equal($"failed {unbind.Index}", lines[lines.IndexOf($"begin {unbind.Index}") + 1]);
+        Assert.Equal("clean ", lines[^1]);
+        Assert.Equal(unbind.Index - 1, entries.Count(e => e.Event == JournalEntry.Undone));
+        Assert.Empty(rig.Diff);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task I_can_try_to_start_a_handoff_over_a_dirty_journal_and_get_told_to_run_rescue()
+    {
+        // Arrange
+        using var rig = new HandoffRig("EADE3920D9");
+        await rig.RunAsync(new HandoffExecutorOptions { AbandonAfterStep = 3 });
+        var log = rig.Kernel.Log.Count;
+
+        // Act
+        var e = await Assert.ThrowsAsync<Core.InvalidStateException>(() => rig.RunAsync());
+
+        // Assert
+        Assert.Contains("lodge rescue", e.Hint, StringComparison.Ordinal);
+        Assert.Equal(log, rig.Kernel.Log.Count);
+    }
+
+    [Fact]
+    public void I_can_read_a_journal_whose_last_line_was_torn_by_a_crash()
+    {
+        // Arrange
+        var path = Path.Combine(Directory.CreateTempSubdirectory("lodge-journal-").FullName, "handoff.journal");
+        var journal = new HandoffJournal(path);
+        journal.Start("win", "0000:06:00.0");
+        journal.Append(new JournalEntry(JournalEntry.Begin, 1, "stop the display manager", new HandoffOperation(HandoffOperationKind.StartDisplayManager, "display-manager.service"), TimeSpan.FromSeconds(60)));
+        File.AppendAllText(path, "{\"event\":\"do");
+
+        // Act
+        var entries = journal.Read();
+
+        // Assert
+        Assert.Equal([JournalEntry.Plan, JournalEntry.Begin], entries.Select(e => e.Event));
+        Assert.Equal(HandoffOperationKind.StartDisplayManager, entries[1].Undo!.Kind);
+        Assert.False(journal.IsClean);
+    }
+}
