@@ -121,20 +121,23 @@ public static partial class SetupPlanner
         }
     }
 
-    /// <summary>The text of <c>/etc/systemd/system/lodge-rescue.service</c>.</summary>
+    /// <summary>The text of <c>/etc/systemd/system/lodge-rescue.service</c>; the same unit as dist/systemd/lodge-rescue.service
+    /// (a spec keeps the two in step).</summary>
     public static string RescueUnitText =>
         $"""
         {OwnedHeader}
         [Unit]
-        Description=Lodge rescue: give devices that a guest held back to the host
+        Description=Lodge: undo an unfinished GPU handoff
         DefaultDependencies=no
         After=local-fs.target systemd-modules-load.service
-        Before=display-manager.service
+        Before=display-manager.service systemd-user-sessions.service
+        ConditionPathExists=/var/lib/lodge/handoff.journal
 
         [Service]
         Type=oneshot
-        ExecStart=/usr/bin/lodge rescue
-        RemainAfterExit=yes
+        ExecCondition=/bin/sh -c '! tail -n 1 /var/lib/lodge/handoff.journal | grep -q "\"event\":\"clean\""'
+        ExecStart=/usr/local/bin/lodge rescue --boot --journal /var/lib/lodge/handoff.journal
+        TimeoutStartSec=5min
 
         [Install]
         WantedBy=multi-user.target
