@@ -36,6 +36,14 @@ public static class LodgeApp
         root.Subcommands.Add(NewCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(ListCommand.Create(context));
+        root.Subcommands.Add(UpSpecCommand.Create(context));
+        root.Subcommands.Add(SuperviseCommand.Create(context));
+        root.Subcommands.Add(DownCommand.Create(context));
+        root.Subcommands.Add(StatusCommand.Create(context));
+        root.Subcommands.Add(ConsoleCommand.Create(context));
+        root.Subcommands.Add(LogsCommand.Create(context));
+        root.Subcommands.Add(UsbCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -51,7 +59,7 @@ public static class LodgeApp
 
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (LodgeException e)
         {

@@ -33,20 +33,8 @@ public sealed partial class GuestRuntime
     /// <exception cref="GuestRuntimeException">The guest already runs, or a helper or QEMU failed to start.</exception>
     public async Task<RunningGuest> StartAsync(LaunchSpec spec, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (Store.Refresh(spec.Machine, out _) is { } existing)
-        {
-            throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' is already running (QEMU pid {existing.Qemu?.Pid}).") { Hint = $"Stop it first with 'lodge down {spec.Machine}'." };
-        }
-
+        CheckCanStart(spec);
         var self = SelfState();
-        foreach (var disk in spec.Disks.Where(File.Exists))
-        {
-            if (DiskHolders.Find(disk, Store.LiveOthers(spec.Machine), new HashSet<int> { Environment.ProcessId }) is { } holder)
-            {
-                throw new DiskHeldException(spec.Machine, disk, holder);
-            }
-        }
-
         Directory.CreateDirectory(spec.Layout.RunDir);
         Directory.CreateDirectory(spec.Layout.StateDir);
         await PrepareFilesAsync(spec, progress, cancellationToken).ConfigureAwait(false);
@@ -97,6 +85,25 @@ public sealed partial class GuestRuntime
 
             Store.Clean(state);
             throw;
+        }
+    }
+
+    /// <summary>Refuses a guest that already runs or whose disk another guest or process holds; cleans stale state first.</summary>
+    /// <exception cref="DiskHeldException">Another guest or process holds one of the disks.</exception>
+    /// <exception cref="GuestRuntimeException">The guest already runs.</exception>
+    public void CheckCanStart(LaunchSpec spec)
+    {
+        if (Store.Refresh(spec.Machine, out _) is { } existing)
+        {
+            throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' is already running (QEMU pid {existing.Qemu?.Pid}).") { Hint = $"Stop it first with 'lodge down {spec.Machine}'." };
+        }
+
+        foreach (var disk in spec.Disks.Where(File.Exists))
+        {
+            if (DiskHolders.Find(disk, Store.LiveOthers(spec.Machine), new HashSet<int> { Environment.ProcessId }) is { } holder)
+            {
+                throw new DiskHeldException(spec.Machine, disk, holder);
+            }
         }
     }
 
