@@ -14,11 +14,18 @@ public static class DemoCommand
         var share = new Option<string>("--share") { Description = "How the guest mounts the shared folder.", DefaultValueFactory = _ => "virtiofs" };
         share.AcceptOnlyFromAmong("virtiofs", "9p");
         var tcg = new Option<bool>("--tcg") { Description = "Use TCG even when KVM is available." };
+        var writeSpec = new Option<string?>("--write-spec") { Description = "Only write the demo guest's launch spec (JSON) to FILE; used by bench/.", Hidden = true, HelpName = "FILE" };
         var command = new Command("demo", "Boot a tiny Linux guest with a shared folder and print timings; needs nothing configured.");
         command.Options.Add(share);
         command.Options.Add(tcg);
+        command.Options.Add(writeSpec);
         command.SetAction((parse, cancellationToken) =>
-            new DemoRun(context, RuntimeRoots.FromEnvironment(), HostProcesses.Runner).RunAsync(parse.GetValue(share)!, parse.GetValue(tcg), cancellationToken));
+        {
+            var run = new DemoRun(context, RuntimeRoots.FromEnvironment(), HostProcesses.Runner);
+            return parse.GetValue(writeSpec) is { } file
+                ? run.WriteSpecAsync(file, parse.GetValue(share)!, parse.GetValue(tcg), cancellationToken)
+                : run.RunAsync(parse.GetValue(share)!, parse.GetValue(tcg), cancellationToken);
+        });
         return command;
     }
 }

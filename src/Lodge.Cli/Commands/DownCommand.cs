@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Spectre.Console;
 using Lodge.Linux.Runtime;
+using Spectre.Console;
 
 namespace Lodge.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Spectre.Console;
 using Lodge.Cli.Guests;
 using Lodge.Linux.Runtime;
+using Spectre.Console;
 
 namespace Lodge.Cli.Commands;
 

@@ -1,6 +1,5 @@
-using Lodge.Core;
-using Spectre.Console;
 using Lodge.Linux.Processes;
+using Spectre.Console;
 
 namespace Lodge.Cli.Demo;
 

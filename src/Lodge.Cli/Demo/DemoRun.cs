@@ -73,6 +73,17 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
         }
     }
 
+    /// <summary>Builds the image if needed and writes the demo guest's launch spec to <paramref name="file"/> without booting it.</summary>
+    public async Task<int> WriteSpecAsync(string file, string share, bool forceTcg, CancellationToken cancellationToken)
+    {
+        var image = await BuildImageAsync(cancellationToken).ConfigureAwait(false);
+        var shareDir = Path.Combine(roots.StateDir(Machine), "share");
+        Directory.CreateDirectory(shareDir);
+        var spec = DemoGuest.Spec(Machine, image, roots, shareDir, share, !forceTcg && KvmUsable());
+        await File.WriteAllTextAsync(file, LaunchSpecJson.Write(spec), cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
     private async Task<DemoImage> BuildImageAsync(CancellationToken cancellationToken)
     {
         var cache = Environment.GetEnvironmentVariable("LODGE_DEMO_CACHE") is { Length: > 0 } dir ? dir : Path.Combine(roots.StateRoot, "demo-image");
