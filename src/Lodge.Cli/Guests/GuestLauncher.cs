@@ -63,7 +63,7 @@ public sealed class GuestLauncher(CliContext context, GuestRuntime runtime)
                 throw new GuestRuntimeException(spec.Machine, $"The supervisor of '{spec.Machine}' stopped before the guest ran: {string.Join(" | ", tail)}");
             }
 
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
         }
 
         throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' did not start within 90 s; see {log}.");

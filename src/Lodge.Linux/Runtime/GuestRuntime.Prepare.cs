@@ -53,7 +53,7 @@ public sealed partial class GuestRuntime
                 throw new GuestRuntimeException(spec.Machine, $"Helper '{name}' of '{spec.Machine}' did not create its socket '{socket}' within {HelperReadyTimeout.TotalSeconds:0} s.{LogTailSuffix(spec, name)}");
             }
 
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -87,7 +87,7 @@ public sealed partial class GuestRuntime
                 throw new GuestRuntimeException(spec.Machine, $"QEMU for '{spec.Machine}' did not answer on QMP socket '{spec.QmpSocket}' within {QmpReadyTimeout.TotalSeconds:0} s.");
             }
 
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
         }
     }
 
