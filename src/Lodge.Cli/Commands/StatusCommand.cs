@@ -40,7 +40,7 @@ public static class StatusCommand
 
             if (parse.GetValue(json))
             {
-                context.Out.WriteLine(ToJson(statuses, notes).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                context.Out.WriteLine(ToJson(statuses, notes).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return ExitCodes.Ok;
             }
 
