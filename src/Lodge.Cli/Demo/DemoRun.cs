@@ -39,7 +39,21 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
         File.Delete(serialLog);
 
         clock.Restart();
-        var guest = await runtime.StartAsync(spec, null, cancellationToken).ConfigureAwait(false);
+        RunningGuest guest;
+        try
+        {
+            guest = await runtime.StartAsync(spec, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GuestRuntimeException e) when (kvm)
+        {
+            // /dev/kvm can open yet fail at vCPU set-up (nested or paravirtual KVM): fall back rather than give up.
+            context.Console.WriteLine($"QEMU failed with KVM, so the demo uses TCG instead: {e.Message}");
+            kvm = false;
+            spec = DemoGuest.Spec(Machine, image, roots, shareDir, share, kvm);
+            clock.Restart();
+            guest = await runtime.StartAsync(spec, null, cancellationToken).ConfigureAwait(false);
+        }
+
         var qmpTime = clock.Elapsed;
         try
         {
