@@ -55,6 +55,12 @@ public sealed record DemoImage(string Kernel, string Initramfs, string KernelVer
         File.Copy(sourceKernel, kernel, overwrite: true);
         File.Move(temporary, initramfs, overwrite: true);
         await File.WriteAllTextAsync(marker, $"{version}\n{source}\n", cancellationToken).ConfigureAwait(false);
+        foreach (var scratch in new[] { "download", "kernel-tree" }.Select(d => Path.Combine(cacheDir, d)).Where(Directory.Exists))
+        {
+            // The unpacked package (~500 MB) is only needed while packing; the image is two files.
+            Directory.Delete(scratch, recursive: true);
+        }
+
         progress?.Report(("Done", 1.0));
         return new DemoImage(kernel, initramfs, version, source, Built: true);
     }
