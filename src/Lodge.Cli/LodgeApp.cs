@@ -44,6 +44,15 @@ public static class LodgeApp
         root.Subcommands.Add(SetupCommand.Create(context));
         root.Subcommands.Add(GpuCommand.Create(context));
         root.Subcommands.Add(RescueCommand.Create(context));
+        root.Subcommands.Add(UpCommand.Create(context));
+        root.Subcommands.Add(UpSpecCommand.Create(context));
+        root.Subcommands.Add(SuperviseCommand.Create(context));
+        root.Subcommands.Add(DownCommand.Create(context));
+        root.Subcommands.Add(StatusCommand.Create(context));
+        root.Subcommands.Add(ConsoleCommand.Create(context));
+        root.Subcommands.Add(LogsCommand.Create(context));
+        root.Subcommands.Add(UsbCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -59,7 +68,7 @@ public static class LodgeApp
 
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (LodgeException e)
         {

@@ -10,7 +10,10 @@ namespace Lodge.Cli.Machines;
 public static class MachinePlanning
 {
     /// <summary>The plan of machine <paramref name="name"/>; throws <see cref="ConfigException"/> when the machine has errors.</summary>
-    public static MachinePlan Load(ParseResult parse, string name)
+    public static MachinePlan Load(ParseResult parse, string name) => Load(parse, name, RuntimeLayout.For(name)).Plan;
+
+    /// <summary>The plan with the host it was made against, for a given runtime layout (what <c>up</c> needs).</summary>
+    public static (MachinePlan Plan, Lodge.Core.Hardware.HostSnapshot Host) Load(ParseResult parse, string name, RuntimeLayout layout)
     {
         var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
         var parsed = store.Load(name);
@@ -23,6 +26,6 @@ public static class MachinePlanning
             throw new ConfigException($"The machine '{name}' has {errors} error(s), so it cannot be planned.") { Hint = $"Run 'lodge check {name}' to see each one with its fix." };
         }
 
-        return MachinePlanner.Plan(parsed.Machine, host, assessments, RuntimeLayout.For(name));
+        return (MachinePlanner.Plan(parsed.Machine, host, assessments, layout), host);
     }
 }

@@ -20,7 +20,15 @@ public sealed partial class QemuArgvBuilder
     {
         var cpu = _plan.Cpu;
         string model;
-        if (Machine.Os == GuestOs.MacOs)
+        if (_options.Accel == "tcg")
+        {
+            // QEMU's emulator has no host CPU to pass through and refuses the Hyper-V set (hv_vpindex) and kvm=off:
+            // the "max" model gives every feature TCG can emulate. macOS keeps its Penryn model, which TCG runs.
+            model = Machine.Os == GuestOs.MacOs
+                ? "Penryn,vendor=GenuineIntel,+invtsc,+ssse3,+sse4.2,+popcnt,+aes,+xsave"
+                : "max";
+        }
+        else if (Machine.Os == GuestOs.MacOs)
         {
             model = cpu.HostIsAmd
                 ? "Penryn,vendor=GenuineIntel,+invtsc,vmware-cpuid-freq=on,+ssse3,+sse4.2,+popcnt,+avx,+aes,+xsave,+xsaveopt,check"

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Lodge.Linux.Runtime;
+using Spectre.Console;
+
+namespace Lodge.Cli.Commands;
+
+/// <summary><c>lodge down NAME [--timeout S] [--force]</c>: ACPI power-down, a wait, and only with --force a hard stop.</summary>
+public static class DownCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var name = new Argument<string>("NAME") { Description = "The guest to stop." };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the guest to power off.", DefaultValueFactory = _ => 60, HelpName = "S" };
+        var force = new Option<bool>("--force") { Description = "After the timeout, stop QEMU hard (the guest loses unsaved data)." };
+        var command = new Command("down", "Power a guest off through ACPI and stop its helpers.");
+        command.Arguments.Add(name);
+        command.Options.Add(timeout);
+        command.Options.Add(force);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var machine = parse.GetValue(name)!;
+            var runtime = new GuestRuntime(RuntimeRoots.FromEnvironment());
+            if (runtime.Store.Refresh(machine, out var cleaned) is null && cleaned is not null)
+            {
+                context.Console.WriteLine(cleaned);
+            }
+
+            var seconds = parse.GetValue(timeout);
+            var result = await runtime.DownAsync(machine, TimeSpan.FromSeconds(seconds), parse.GetValue(force), cancellationToken);
+            switch (result.Outcome)
+            {
+                case DownOutcome.NotRunning:
+                    context.Console.WriteLine($"Guest '{machine}' is not running.");
+                    return ExitCodes.Ok;
+                case DownOutcome.PoweredOff:
+                    context.Console.WriteLine($"Guest '{machine}' powered off in {result.Elapsed.TotalSeconds:0.0} s; its helpers are stopped.");
+                    return ExitCodes.Ok;
+                case DownOutcome.StoppedHard:
+                    context.Error.WriteLine($"Warning: guest '{machine}' did not power off within {seconds} s and was stopped hard; anything it had not written is lost.");
+                    return ExitCodes.Ok;
+                default:
+                    throw new GuestRuntimeException(machine, $"Guest '{machine}' did not power off within {seconds} s and is still running.")
+                    {
+                        Hint = $"Run 'lodge down {machine} --force' to stop it hard, or 'lodge console {machine}' to see why it ignores ACPI.",
+                    };
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Lodge.Cli.Guests;
+using Lodge.Core;
+using Lodge.Linux.Runtime;
+using Spectre.Console;
+
+namespace Lodge.Cli.Commands;
+
+/// <summary><c>lodge status [NAME] [--json]</c>: state, pid, uptime, QMP run state, devices, shares and where to connect; cleans stale state on the way.</summary>
+public static class StatusCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var name = new Argument<string?>("NAME") { Description = "One guest; all running guests when left out.", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("status", "Show running guests.");
+        command.Arguments.Add(name);
+        command.Options.Add(json);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var store = new GuestStateStore(RuntimeRoots.FromEnvironment());
+            var machines = parse.GetValue(name) is { } one ? [one] : store.Machines();
+            var statuses = new List<GuestStatus>();
+            var notes = new List<string>();
+            foreach (var machine in machines)
+            {
+                if (store.Refresh(machine, out var cleaned) is { } state)
+                {
+                    statuses.Add(await QueryAsync(context, state, cancellationToken));
+                }
+
+                if (cleaned is not null)
+                {
+                    notes.Add(cleaned);
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                context.Out.WriteLine(ToJson(statuses, notes).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                return ExitCodes.Ok;
+            }
+
+            notes.ForEach(n => context.Console.WriteLine(n));
+            if (statuses.Count == 0)
+            {
+                context.Console.WriteLine(parse.GetValue(name) is { } n ? $"Guest '{n}' is not running." : "No guest is running.");
+            }
+
+            statuses.ForEach(s => Render(context.Console, s));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static async Task<GuestStatus> QueryAsync(CliContext context, GuestState state, CancellationToken cancellationToken)
+    {
+        var uptime = context.Time.GetUtcNow() - state.StartedAt;
+        if (state.Phase != "running")
+        {
+            return new GuestStatus(state, uptime, null, []);
+        }
+
+        try
+        {
+            await using var client = await GuestRuntime.ConnectAsync(state, cancellationToken);
+            var status = await client.QueryStatusAsync(cancellationToken);
+            var usb = await client.HumanMonitorCommandAsync("info usb", cancellationToken);
+            var devices = usb.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            return new GuestStatus(state, uptime, status.Status, devices);
+        }
+        catch (LodgeException)
+        {
+            return new GuestStatus(state, uptime, null, []);
+        }
+    }
+
+    private static void Render(IAnsiConsole console, GuestStatus s)
+    {
+        var grid = new Grid().AddColumn().AddColumn();
+        void Row(string key, string value) => grid.AddRow(new Text(key), new Text(value));
+        Row("state", s.State.Phase == "running" ? s.RunState ?? "running (QMP did not answer)" : s.State.Phase);
+        Row("QEMU pid", s.State.Qemu?.Pid.ToString(CultureInfo.InvariantCulture) ?? "-");
+        Row("supervisor", s.State.Supervisor is { } sup ? $"pid {sup.Pid}" : "none (unsupervised)");
+        Row("uptime", $"{(int)s.Uptime.TotalHours:00}:{s.Uptime:mm\\:ss}");
+        Row("helpers", s.State.Helpers.Count == 0 ? "-" : string.Join(", ", s.State.Helpers.Select(h => $"{h.Name} (pid {h.Pid})")));
+        Row("shares", s.State.Shares.Count == 0 ? "-" : string.Join("\n", s.State.Shares));
+        Row("usb", s.UsbDevices.Count == 0 ? "-" : string.Join("\n", s.UsbDevices));
+        Row("connect", string.Join("\n", s.State.ConnectHints.Concat(s.State.SerialSocket is null ? [] : [$"serial: lodge console {s.State.Machine}"]).DefaultIfEmpty("-")));
+        console.Write(new Panel(grid).Header(Markup.Escape(s.State.Machine)));
+    }
+
+    private static JsonObject ToJson(List<GuestStatus> statuses, List<string> notes)
+    {
+        var guests = new JsonArray();
+        foreach (var s in statuses)
+        {
+            guests.Add((JsonNode)new JsonObject
+            {
+                ["name"] = s.State.Machine,
+                ["phase"] = s.State.Phase,
+                ["runState"] = s.RunState,
+                ["pid"] = s.State.Qemu?.Pid,
+                ["supervisorPid"] = s.State.Supervisor?.Pid,
+                ["startedAt"] = s.State.StartedAt.ToString("O", CultureInfo.InvariantCulture),
+                ["uptimeSeconds"] = Math.Round(s.Uptime.TotalSeconds, 1),
+                ["helpers"] = new JsonArray(s.State.Helpers.Select(h => (JsonNode)new JsonObject { ["name"] = h.Name, ["pid"] = h.Pid }).ToArray()),
+                ["shares"] = new JsonArray(s.State.Shares.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
+                ["usb"] = new JsonArray(s.UsbDevices.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
+                ["qmpSocket"] = s.State.QmpSocket,
+                ["serialSocket"] = s.State.SerialSocket,
+                ["connect"] = new JsonArray(s.State.ConnectHints.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
+            });
+        }
+
+        return new JsonObject { ["guests"] = guests, ["cleaned"] = new JsonArray(notes.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()) };
+    }
+}

@@ -1,0 +1,61 @@
+using Lodge.Linux.Processes;
+using Spectre.Console;
+
+namespace Lodge.Cli.Demo;
+
+/// <summary>The Debian/Ubuntu packages <c>lodge demo</c> needs: installs the missing ones as root (after saying which), otherwise says what to run.</summary>
+public static class DemoPackages
+{
+    /// <summary>The packages that are missing, found by the files they provide.</summary>
+    public static IReadOnlyList<string> Missing(string share)
+    {
+        var missing = new List<string>();
+        if (!OnPath("qemu-system-x86_64"))
+        {
+            missing.Add("qemu-system-x86");
+        }
+
+        if (!File.Exists("/bin/busybox") && !File.Exists("/usr/bin/busybox"))
+        {
+            missing.Add("busybox-static");
+        }
+
+        if (!OnPath("dpkg-deb"))
+        {
+            missing.Add("dpkg");
+        }
+
+        if (share == "virtiofs" && !new[] { "/usr/libexec/virtiofsd", "/usr/bin/virtiofsd", "/usr/lib/qemu/virtiofsd" }.Any(File.Exists))
+        {
+            missing.Add("virtiofsd");
+        }
+
+        return missing;
+    }
+
+    /// <summary>Installs <paramref name="missing"/> with apt-get when running as root; otherwise throws with the command to run.</summary>
+    public static async Task EnsureAsync(CliContext context, IReadOnlyList<string> missing, IProcessRunner runner, CancellationToken cancellationToken)
+    {
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var command = $"apt-get install -y {string.Join(' ', missing)}";
+        if (Environment.UserName != "root" || !OnPath("apt-get"))
+        {
+            throw new DemoPackagesException(missing) { Hint = $"Install them first, as root: {command}" };
+        }
+
+        context.Console.WriteLine($"lodge demo needs {string.Join(", ", missing)}; installing: {command}");
+        // HOST EFFECT: installs Debian packages; 'apt-get remove' undoes it.
+        var result = await runner.RunAsync("apt-get", ["install", "-y", "-q", .. missing], TimeSpan.FromMinutes(15), cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw new DemoPackagesException(missing) { Hint = $"apt-get failed: {result.StandardError.Trim()}" };
+        }
+    }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':').Any(dir => File.Exists(Path.Combine(dir, program)));
+}

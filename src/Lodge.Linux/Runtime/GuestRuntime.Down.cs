@@ -1,0 +1,115 @@
+using Lodge.Linux.Processes;
+using Lodge.Qmp;
+using Lodge.Qmp.Commands;
+
+namespace Lodge.Linux.Runtime;
+
+public sealed partial class GuestRuntime
+{
+    /// <summary>Stops <paramref name="machine"/>: ACPI power-down through QMP, then a wait of <paramref name="timeout"/>.
+    /// Only then, and only with <paramref name="force"/>, QMP <c>quit</c> (then SIGKILL). Helpers stop after QEMU.</summary>
+    /// <remarks>Works whether the guest's supervisor is this process, another one, or gone.</remarks>
+    public async Task<DownResult> DownAsync(string machine, TimeSpan timeout, bool force, CancellationToken cancellationToken = default)
+    {
+        var started = _time.GetTimestamp();
+        var state = Store.Refresh(machine, out _);
+        if (state?.Qemu is not { } qemu)
+        {
+            return new DownResult(machine, DownOutcome.NotRunning, TimeSpan.Zero, 0);
+        }
+
+        try
+        {
+            await using var client = await ConnectAsync(state, cancellationToken).ConfigureAwait(false);
+            // HOST EFFECT: presses the guest's ACPI power button; the guest decides to power off.
+            await client.SystemPowerdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (QmpException) when (!ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks))
+        {
+            // It went away on its own meanwhile.
+        }
+
+        var outcome = DownOutcome.PoweredOff;
+        if (!await WaitGoneAsync(qemu, timeout, cancellationToken).ConfigureAwait(false))
+        {
+            if (!force)
+            {
+                return new DownResult(machine, DownOutcome.StillRunning, _time.GetElapsedTime(started), 0);
+            }
+
+            outcome = DownOutcome.StoppedHard;
+            try
+            {
+                await using var client = await ConnectAsync(state, cancellationToken).ConfigureAwait(false);
+                // HOST EFFECT: QEMU exits at once; the guest loses anything it had not written.
+                await client.QuitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (QmpException)
+            {
+                // QMP is stuck or gone: SIGKILL below.
+            }
+
+            if (!await WaitGoneAsync(qemu, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false))
+            {
+                ProcessTable.Signal(qemu.Pid, qemu.StartTicks, 9);
+                await WaitGoneAsync(qemu, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // A live supervisor stops the helpers and removes state.json itself; give it a moment, then do it here.
+        var supervised = state.Supervisor is { } s && s.Pid != Environment.ProcessId && ProcessTable.IsAlive(s.Pid, s.StartTicks);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (supervised && File.Exists(Store.Roots.StateFile(machine)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+
+        var stopped = 0;
+        if (state.Supervisor?.Pid != Environment.ProcessId && File.Exists(Store.Roots.StateFile(machine)))
+        {
+            stopped = GuestStateStore.StopProcesses(state.Helpers);
+            Store.Clean(state);
+        }
+
+        return new DownResult(machine, outcome, _time.GetElapsedTime(started), stopped);
+    }
+
+    /// <summary>Connects to the guest's QMP socket, retrying for up to 5 s while another lodge command holds it (QEMU serves one client at a time).</summary>
+    /// <exception cref="GuestRuntimeException">QMP did not answer.</exception>
+    public static async Task<QmpClient> ConnectAsync(GuestState state, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            try
+            {
+                return await QmpClient.ConnectUnixAsync(state.QmpSocket, new Qmp.Protocol.QmpSessionOptions { ConnectTimeout = TimeSpan.FromSeconds(2) }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QmpConnectException e)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new GuestRuntimeException(state.Machine, $"Cannot reach QMP of '{state.Machine}' on '{state.QmpSocket}'.", e);
+                }
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> WaitGoneAsync(GuestProcessState qemu, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Lodge.Core.Runtime;
+using Lodge.Linux.Processes;
+using Lodge.Qmp;
+using Lodge.Qmp.Commands;
+
+namespace Lodge.Linux.Runtime;
+
+public sealed partial class GuestRuntime
+{
+    private async Task PrepareFilesAsync(LaunchSpec spec, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var disk in spec.DisksToCreate.Where(d => !File.Exists(d.Path)))
+        {
+            progress?.Report($"Creating disk {disk.Path}");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(disk.Path))!);
+            // HOST EFFECT: creates a new disk image; never overwrites one (checked above). Deleting the machine removes it.
+            var result = await _runner.RunAsync("qemu-img", ["create", "-q", "-f", disk.Format, disk.Path, disk.SizeBytes.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            if (result.ExitCode != 0 || result.TimedOut)
+            {
+                throw new GuestRuntimeException(spec.Machine, $"qemu-img could not create the disk '{disk.Path}': {result.StandardError.Trim()}");
+            }
+        }
+
+        if (spec.Nvram is { } nvram && !File.Exists(nvram.Target))
+        {
+            progress?.Report($"Copying NVRAM template {nvram.Template}");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(nvram.Target))!);
+            // HOST EFFECT: the guest's own variable store, copied once and never overwritten.
+            File.Copy(nvram.Template, nvram.Target, overwrite: false);
+        }
+
+        foreach (var (path, content) in spec.Helpers.SelectMany(h => h.Files))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            File.WriteAllText(path, content);
+        }
+    }
+
+    private static async Task WaitForSocketAsync(LaunchSpec spec, string name, SpawnedProcess process, string socket, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + HelperReadyTimeout;
+        while (!File.Exists(socket))
+        {
+            if (process.Exited.IsCompleted)
+            {
+                var exit = await process.Exited.ConfigureAwait(false);
+                throw new GuestRuntimeException(spec.Machine, $"Helper '{name}' of '{spec.Machine}' ended with {exit.Describe()} before its socket '{socket}' appeared.{LogTailSuffix(spec, name)}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new GuestRuntimeException(spec.Machine, $"Helper '{name}' of '{spec.Machine}' did not create its socket '{socket}' within {HelperReadyTimeout.TotalSeconds:0} s.{LogTailSuffix(spec, name)}");
+            }
+
+            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WaitForQmpAsync(LaunchSpec spec, SpawnedProcess qemu, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + QmpReadyTimeout;
+        while (true)
+        {
+            if (qemu.Exited.IsCompleted)
+            {
+                var exit = await qemu.Exited.ConfigureAwait(false);
+                throw new GuestRuntimeException(spec.Machine, $"QEMU for '{spec.Machine}' ended with {exit.Describe()} before QMP answered.{LogTailSuffix(spec, "qemu")}") { Hint = $"The full argv is in {Path.Combine(spec.Layout.RunDir, "qemu.args")}." };
+            }
+
+            // QEMU creates the socket file slightly before it accepts, so a refused connect is retried.
+            if (File.Exists(spec.QmpSocket))
+            {
+                try
+                {
+                    await using var client = await QmpClient.ConnectUnixAsync(spec.QmpSocket, null, cancellationToken).ConfigureAwait(false);
+                    await client.QueryStatusAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (QmpConnectException) when (DateTime.UtcNow < deadline)
+                {
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new GuestRuntimeException(spec.Machine, $"QEMU for '{spec.Machine}' did not answer on QMP socket '{spec.QmpSocket}' within {QmpReadyTimeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string LogTailSuffix(LaunchSpec spec, string name)
+    {
+        var tail = RunningGuest.LogTail(Path.Combine(spec.Layout.RunDir, $"{name}.log"), 5);
+        return tail.Count == 0 ? string.Empty : " Its log ends with: " + string.Join(" | ", tail);
+    }
+}

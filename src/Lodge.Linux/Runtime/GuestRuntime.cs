@@ -1,0 +1,163 @@
+using Lodge.Core.Runtime;
+using Lodge.Linux.Processes;
+using Lodge.Qmp.Commands;
+
+namespace Lodge.Linux.Runtime;
+
+/// <summary>Executes a <see cref="LaunchSpec"/>: prepares disks and NVRAM, starts the helpers and QEMU, waits for QMP, and records state.json.</summary>
+/// <remarks>
+/// The promise of <see cref="StartAsync"/>: if it throws, every process it started is stopped again and state.json is removed.
+/// QEMU's QMP socket accepts one client at a time, so the runtime does not keep it open: status, down and usb each connect briefly.
+/// </remarks>
+public sealed partial class GuestRuntime
+{
+    private static readonly TimeSpan HelperReadyTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan QmpReadyTimeout = TimeSpan.FromSeconds(30);
+    private readonly IProcessRunner _runner;
+    private readonly TimeProvider _time;
+
+    /// <summary>A runtime over <paramref name="roots"/>, running short commands (qemu-img) through <paramref name="runner"/>.</summary>
+    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null)
+    {
+        Store = new GuestStateStore(roots);
+        _runner = runner ?? new ProcessRunner();
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The state files this runtime reads and writes.</summary>
+    public GuestStateStore Store { get; }
+
+    /// <summary>Starts the guest described by <paramref name="spec"/> and returns once QEMU answers on QMP.</summary>
+    /// <param name="progress">Receives a short line per step ("Starting virtiofsd-share", ...).</param>
+    /// <exception cref="DiskHeldException">Another guest or process holds one of the disks.</exception>
+    /// <exception cref="GuestRuntimeException">The guest already runs, or a helper or QEMU failed to start.</exception>
+    public async Task<RunningGuest> StartAsync(LaunchSpec spec, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckCanStart(spec);
+        var self = SelfState();
+        Directory.CreateDirectory(spec.Layout.RunDir);
+        Directory.CreateDirectory(spec.Layout.StateDir);
+        await PrepareFilesAsync(spec, progress, cancellationToken).ConfigureAwait(false);
+
+        var startedAt = _time.GetUtcNow();
+        var state = new GuestState(spec.Machine, "starting", startedAt, self, null, [], spec.QmpSocket, spec.SerialSocket, spec.Disks, SharesOf(spec), spec.ConnectHints);
+        Store.Write(state);
+        var helpers = new List<SpawnedProcess>();
+        var helperStates = new List<GuestProcessState>();
+        SpawnedProcess? qemu = null;
+        try
+        {
+            foreach (var helper in spec.Helpers)
+            {
+                progress?.Report($"Starting {helper.Name}");
+                var process = StartLogged(spec, helper.Name, helper.Argv);
+                helpers.Add(process);
+                helperStates.Add(new GuestProcessState(helper.Name, process.Pid, ProcessTable.StartTicks(process.Pid) ?? 0, helper.ReadySocket));
+                Store.Write(state = state with { Helpers = helperStates.ToList() });
+                if (helper.ReadySocket is { } socket)
+                {
+                    await WaitForSocketAsync(spec, helper.Name, process, socket, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            progress?.Report("Starting QEMU");
+            TryDelete(spec.QmpSocket);
+            File.Delete(Path.Combine(spec.Layout.RunDir, "qemu.log"));
+            qemu = StartLogged(spec, "qemu", spec.QemuArgv);
+            var qemuState = new GuestProcessState("qemu", qemu.Pid, ProcessTable.StartTicks(qemu.Pid) ?? 0, spec.QmpSocket);
+            Store.Write(state = state with { Qemu = qemuState });
+            progress?.Report("Waiting for QMP");
+            await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
+            Store.Write(state = state with { Phase = "running" });
+            return new RunningGuest(spec, state, qemu, helpers, Store, _time);
+        }
+        catch
+        {
+            if (qemu is not null)
+            {
+                await qemu.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            }
+
+            foreach (var helper in Enumerable.Reverse(helpers))
+            {
+                await helper.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            }
+
+            Store.Clean(state);
+            throw;
+        }
+    }
+
+    /// <summary>Refuses a guest that already runs or whose disk another guest or process holds; cleans stale state first.</summary>
+    /// <exception cref="DiskHeldException">Another guest or process holds one of the disks.</exception>
+    /// <exception cref="GuestRuntimeException">The guest already runs.</exception>
+    public void CheckCanStart(LaunchSpec spec)
+    {
+        if (Store.Refresh(spec.Machine, out _) is { } existing)
+        {
+            throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' is already running (QEMU pid {existing.Qemu?.Pid}).") { Hint = $"Stop it first with 'lodge down {spec.Machine}'." };
+        }
+
+        foreach (var disk in spec.Disks.Where(File.Exists))
+        {
+            if (DiskHolders.Find(disk, Store.LiveOthers(spec.Machine), new HashSet<int> { Environment.ProcessId }) is { } holder)
+            {
+                throw new DiskHeldException(spec.Machine, disk, holder);
+            }
+        }
+    }
+
+    private static GuestProcessState SelfState() =>
+        new("supervisor", Environment.ProcessId, ProcessTable.StartTicks(Environment.ProcessId) ?? 0, null);
+
+    private static IReadOnlyList<string> SharesOf(LaunchSpec spec)
+    {
+        var shares = new List<string>();
+        var argv = spec.QemuArgv;
+        for (var i = 0; i + 1 < argv.Count; i++)
+        {
+            // "-virtfs local,path=D,mount_tag=T,..." and "-device vhost-user-fs-pci,chardev=fs0,tag=T".
+            if (argv[i] == "-virtfs")
+            {
+                shares.Add($"{Option(argv[i + 1], "mount_tag")}: {Option(argv[i + 1], "path")} (9p)");
+            }
+            else if (argv[i] == "-device" && argv[i + 1].StartsWith("vhost-user-fs-pci,", StringComparison.Ordinal))
+            {
+                var tag = Option(argv[i + 1], "tag");
+                var source = spec.Helpers.SelectMany(h => h.Argv).Select(a => Option(a, "source") ?? (a.StartsWith("--shared-dir=", StringComparison.Ordinal) ? a[13..] : null)).FirstOrDefault(s => s is not null);
+                shares.Add($"{tag}: {source ?? "?"} (virtiofs)");
+            }
+        }
+
+        return shares;
+    }
+
+    private static string? Option(string value, string key)
+    {
+        foreach (var part in value.Split(','))
+        {
+            if (part.StartsWith(key + "=", StringComparison.Ordinal))
+            {
+                return part[(key.Length + 1)..];
+            }
+        }
+
+        return null;
+    }
+
+    private static SpawnedProcess StartLogged(LaunchSpec spec, string name, IReadOnlyList<string> argv)
+    {
+        // The exact argv of every start, pasteable into a shell (house style §7).
+        File.WriteAllText(Path.Combine(spec.Layout.RunDir, $"{name}.args"), ArgsFile.Format(argv));
+        return SpawnedProcess.Start(argv, Path.Combine(spec.Layout.RunDir, $"{name}.log"));
+    }
+
+    private static void TryDelete(string path)
+    {
+        if (File.Exists(path))
+        {
+            // HOST EFFECT: removes a socket left by an earlier run; QEMU recreates it.
+            File.Delete(path);
+        }
+    }
+}

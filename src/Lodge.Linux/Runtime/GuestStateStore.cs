@@ -1,0 +1,124 @@
+using Lodge.Linux.Processes;
+
+namespace Lodge.Linux.Runtime;
+
+/// <summary>Reads, writes and cleans the state.json files below the run root, and finds stale ones left by a killed lodge.</summary>
+public sealed class GuestStateStore(RuntimeRoots roots)
+{
+    /// <summary>The roots this store reads.</summary>
+    public RuntimeRoots Roots { get; } = roots;
+
+    /// <summary>The recorded state of <paramref name="machine"/>, or null when there is none (or it is unreadable).</summary>
+    public GuestState? Read(string machine)
+    {
+        var path = Roots.StateFile(machine);
+        try
+        {
+            return File.Exists(path) ? GuestStateJson.Read(File.ReadAllText(path)) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes state.json atomically (write a temporary file, then rename).</summary>
+    public void Write(GuestState state)
+    {
+        var path = Roots.StateFile(state.Machine);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, GuestStateJson.Write(state));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The machines that have a state.json, live or stale.</summary>
+    public IReadOnlyList<string> Machines()
+    {
+        if (!Directory.Exists(Roots.RunRoot))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(Roots.RunRoot)
+            .Where(d => File.Exists(Path.Combine(d, "state.json")))
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The states of every other guest whose QEMU (or supervisor) is alive.</summary>
+    public IEnumerable<GuestState> LiveOthers(string machine) =>
+        Machines().Where(m => m != machine).Select(Read).OfType<GuestState>().Where(IsLive);
+
+    /// <summary>True while the guest's QEMU runs, or while its supervisor is still starting it.</summary>
+    public static bool IsLive(GuestState state) =>
+        state.Qemu is { } q ? ProcessTable.IsAlive(q.Pid, q.StartTicks) : state.Supervisor is { } s && ProcessTable.IsAlive(s.Pid, s.StartTicks);
+
+    /// <summary>Checks the recorded state of <paramref name="machine"/> against /proc and cleans what a killed lodge left behind.</summary>
+    /// <returns>The live state (with a dead supervisor dropped), or null; <paramref name="cleaned"/> says what was cleaned, if anything.</returns>
+    public GuestState? Refresh(string machine, out string? cleaned)
+    {
+        cleaned = null;
+        var state = Read(machine);
+        if (state is null)
+        {
+            return null;
+        }
+
+        if (!IsLive(state))
+        {
+            var why = state.Qemu is { } q ? $"its QEMU (pid {q.Pid}) is gone" : "it never got past starting";
+            var stopped = StopProcesses(state.Helpers);
+            Clean(state);
+            cleaned = $"Cleaned stale state of '{machine}': {why}; {stopped} leftover helper(s) stopped.";
+            return null;
+        }
+
+        if (state.Supervisor is { } supervisor && !ProcessTable.IsAlive(supervisor.Pid, supervisor.StartTicks))
+        {
+            state = state with { Supervisor = null };
+            Write(state);
+            cleaned = $"Cleaned stale state of '{machine}': its supervisor (pid {supervisor.Pid}) was killed; the guest keeps running unsupervised, and 'lodge down {machine}' still stops it and its helpers.";
+        }
+
+        return state;
+    }
+
+    /// <summary>Removes state.json and the sockets of a stopped guest; logs and .args files stay for <c>lodge logs</c>.</summary>
+    public void Clean(GuestState state)
+    {
+        var sockets = state.Processes.Select(p => p.Socket).Append(state.QmpSocket).Append(state.SerialSocket);
+        foreach (var socket in sockets.OfType<string>())
+        {
+            // HOST EFFECT: removes a socket of a stopped guest; the next start creates it again.
+            File.Delete(socket);
+        }
+
+        File.Delete(Roots.StateFile(state.Machine));
+    }
+
+    /// <summary>Sends SIGTERM to each live process (in reverse order), then SIGKILL after 3 s; returns how many were alive.</summary>
+    public static int StopProcesses(IReadOnlyList<GuestProcessState> processes)
+    {
+        var alive = processes.Reverse().Where(p => ProcessTable.IsAlive(p.Pid, p.StartTicks)).ToList();
+        foreach (var process in alive)
+        {
+            ProcessTable.Signal(process.Pid, process.StartTicks, 15);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        while (alive.Any(p => ProcessTable.IsAlive(p.Pid, p.StartTicks)) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+
+        foreach (var process in alive)
+        {
+            ProcessTable.Signal(process.Pid, process.StartTicks, 9);
+        }
+
+        return alive.Count;
+    }
+}

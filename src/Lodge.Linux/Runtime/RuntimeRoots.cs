@@ -1,0 +1,20 @@
+namespace Lodge.Linux.Runtime;
+
+/// <summary>Where guests keep their files: runtime files below <see cref="RunRoot"/> (<c>/run/lodge</c>), persistent ones below <see cref="StateRoot"/> (<c>/var/lib/lodge</c>).</summary>
+/// <remarks>Both can be moved with <c>LODGE_RUN_DIR</c> and <c>LODGE_STATE_DIR</c>, which tests use to run in temporary folders.</remarks>
+public sealed record RuntimeRoots(string RunRoot, string StateRoot)
+{
+    /// <summary>The roots from the environment, defaulting to <c>/run/lodge</c> and <c>/var/lib/lodge</c>.</summary>
+    public static RuntimeRoots FromEnvironment() => new(
+        Environment.GetEnvironmentVariable("LODGE_RUN_DIR") is { Length: > 0 } run ? run : "/run/lodge",
+        Environment.GetEnvironmentVariable("LODGE_STATE_DIR") is { Length: > 0 } state ? state : "/var/lib/lodge");
+
+    /// <summary>The runtime folder of one guest.</summary>
+    public string RunDir(string machine) => Path.Combine(RunRoot, machine);
+
+    /// <summary>The persistent folder of one guest.</summary>
+    public string StateDir(string machine) => Path.Combine(StateRoot, machine);
+
+    /// <summary>The state file of one guest: <c>{RunDir}/state.json</c>.</summary>
+    public string StateFile(string machine) => Path.Combine(RunDir(machine), "state.json");
+}
