@@ -60,4 +60,50 @@ public sealed class UpByNameSpecs(GuestFixture fixture) : IClassFixture<GuestFix
         Assert.True(report.Result.Started);
         Assert.Equal("linux", report.Guest.Os);
     }
+
+    [Fact(Timeout = 120000)]
+    public async Task I_can_start_a_secure_boot_machine_with_a_tpm_and_swtpm_gets_its_state_folder()
+    {
+        // Arrange
+        var config = Directory.CreateDirectory(Path.Combine(fixture.Root, "machines-tpm")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(config, "tpmvm.toml"), """
+            os = "linux"
+
+            [cpu]
+            cores = 1
+            threads = 1
+            pin = "none"
+
+            [memory]
+            size = "512M"
+            hugepages = "off"
+
+            [firmware]
+            type = "uefi-secure"
+            tpm = true
+
+            [network]
+            mode = "none"
+
+            [display]
+            type = "none"
+
+            [audio]
+            backend = "none"
+            """);
+
+        // Act
+        var up = await LodgeCli.RunAsync("up", "tpmvm", "--detach", "--tcg", "--config-dir", config, "--reports-db", Path.Combine(fixture.Root, "tpm-reports.db"));
+        var status = JsonNode.Parse((await LodgeCli.RunAsync("status", "tpmvm", "--json")).StandardOutput)!["guests"]![0]!;
+        var down = await LodgeCli.RunAsync("down", "tpmvm", "--timeout", "2", "--force");
+
+        // Assert
+        Assert.True(up.ExitCode == 0, up.StandardOutput + up.StandardError);
+        Assert.Equal("running", (string?)status["runState"]);
+        Assert.Contains(status["helpers"]!.AsArray(), h => (string?)h!["name"] == "swtpm");
+        Assert.True(Directory.EnumerateFiles(Path.Combine(fixture.Roots.StateDir("tpmvm"), "tpm")).Any(f => !f.EndsWith("README.lodge", StringComparison.Ordinal)), "swtpm wrote no state");
+        Assert.True(File.Exists(Path.Combine(fixture.Roots.StateDir("tpmvm"), "nvram.fd")), "no NVRAM copy");
+        Assert.True(down.ExitCode == 0, down.StandardOutput + down.StandardError);
+        Assert.Empty(await LodgeProcesses.OfAsync(fixture, "tpmvm"));
+    }
 }

@@ -9,8 +9,8 @@ namespace Lodge.Core.Qemu;
 /// namespace</c>, the C one shipped with QEMU up to 7.2 takes <c>--socket-path=S -o source=D -o sandbox=namespace</c>.
 /// smbd gets a private smb.conf in the run folder that listens only where the guest reaches the host: loopback on
 /// user networking (the guest sees it at 10.0.2.2), else the bridge or tap interface. swtpm does not create its
-/// state folder (<see cref="Planning.MachinePlan.TpmStateDir"/>, below the state folder): the runtime makes it, as it
-/// makes the run and state folders, before starting the helpers.
+/// state folder (<see cref="Planning.MachinePlan.TpmStateDir"/>, below the state folder): its helper spec carries a
+/// note file in that folder, and the runtime creates the folder when it writes the helper's files.
 /// </remarks>
 public static partial class LaunchSpecBuilder
 {
@@ -61,7 +61,10 @@ public static partial class LaunchSpecBuilder
     {
         var socket = QemuArgvBuilder.TpmSocketOf(plan);
         string[] argv = [plan.SwtpmBinary, "socket", "--tpm2", "--tpmstate", $"dir={stateDir},mode=0600", "--ctrl", $"type=unixio,path={socket}", "--terminate"];
-        return new HelperSpec("swtpm", argv, socket, new Dictionary<string, string>());
+        // swtpm does not create its state folder; a note file in it makes the runtime create the folder with the
+        // helper's files (swtpm keeps its own tpm2-00.permall beside it).
+        var files = new Dictionary<string, string> { [$"{stateDir}/README.lodge"] = $"TPM state of the guest '{plan.Machine.Name}', kept by swtpm. Deleting this folder resets the guest's TPM (BitLocker keys in it are lost).\n" };
+        return new HelperSpec("swtpm", argv, socket, files);
     }
 
     private static HelperSpec Virtiofsd(MachinePlan plan, SharePlan share)

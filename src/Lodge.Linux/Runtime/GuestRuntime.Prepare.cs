@@ -32,6 +32,7 @@ public sealed partial class GuestRuntime
 
         foreach (var (path, content) in spec.Helpers.SelectMany(h => h.Files))
         {
+            // HOST EFFECT: helper files (a private smb.conf, swtpm's state folder note) in the guest's folders.
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             File.WriteAllText(path, content);
         }
