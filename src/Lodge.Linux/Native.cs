@@ -105,6 +105,27 @@ internal static partial class Native
         }
     }
 
+    /// <summary>sched_setaffinity(2) for one thread; false when the kernel refuses (e.g. an offline CPU).</summary>
+    public static bool SetAffinity(int tid, IReadOnlyList<int> cpus)
+    {
+        Span<ulong> mask = stackalloc ulong[16]; // cpu_set_t: 1024 CPUs
+        mask.Clear();
+        foreach (var cpu in cpus)
+        {
+            if (cpu is < 0 or >= 1024)
+            {
+                return false;
+            }
+
+            mask[cpu / 64] |= 1UL << (cpu % 64);
+        }
+
+        return sched_setaffinity(tid, 16 * sizeof(ulong), ref MemoryMarshal.GetReference(mask)) == 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
+    private static partial int sched_setaffinity(int pid, nint size, ref ulong mask);
+
     [LibraryImport("libc", EntryPoint = "opendir", StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint opendir(string path);
 

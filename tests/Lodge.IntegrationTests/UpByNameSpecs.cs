@@ -18,7 +18,7 @@ public sealed class UpByNameSpecs(GuestFixture fixture) : IClassFixture<GuestFix
             [cpu]
             cores = 1
             threads = 1
-            pin = "none"
+            pin = "1"
 
             [memory]
             size = "256M"
@@ -44,11 +44,17 @@ public sealed class UpByNameSpecs(GuestFixture fixture) : IClassFixture<GuestFix
         // Act
         var up = await LodgeCli.RunAsync("up", "byname", "--detach", "--tcg", "--config-dir", config, "--reports-db", db);
         var status = JsonNode.Parse((await LodgeCli.RunAsync("status", "byname", "--json")).StandardOutput)!["guests"]![0]!;
+        var pid = (int)status["pid"]!;
+        var affinities = Directory.GetDirectories($"/proc/{pid}/task")
+            .Select(t => File.ReadAllLines(Path.Combine(t, "status")).Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)).Split(':')[1].Trim())
+            .ToList();
         var down = await LodgeCli.RunAsync("down", "byname", "--timeout", "2", "--force");
 
         // Assert
         Assert.True(up.ExitCode == 0, up.StandardOutput + up.StandardError);
         Assert.Equal("running", (string?)status["runState"]);
+        Assert.Single(affinities, a => a == "1");           // the one vCPU thread, on host CPU 1
+        Assert.All(affinities.Where(a => a != "1"), a => Assert.Equal("0", a)); // the emulator threads on the rest
         Assert.True(File.Exists(Path.Combine(fixture.Roots.StateDir("byname"), "system.qcow2")));
         Assert.Contains("-machine", File.ReadAllText(Path.Combine(fixture.Roots.RunDir("byname"), "qemu.args")), StringComparison.Ordinal);
         Assert.True(down.ExitCode == 0, down.StandardOutput + down.StandardError);

@@ -68,6 +68,7 @@ public sealed partial class GuestRuntime
             Store.Write(state = state with { Qemu = qemuState });
             progress?.Report("Waiting for QMP");
             await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
+            await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
             Store.Write(state = state with { Phase = "running" });
             return new RunningGuest(spec, state, qemu, helpers, Store, _time);
         }
