@@ -93,9 +93,6 @@ public sealed class UpByNameSpecs(GuestFixture fixture) : IClassFixture<GuestFix
 
             [display]
             type = "none"
-
-            [audio]
-            backend = "none"
             """);
 
         // Act

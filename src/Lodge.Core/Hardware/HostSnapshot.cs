@@ -30,6 +30,9 @@ public sealed record HostSnapshot
 
     public BootInfo Boot { get; init; } = new();
 
+    /// <summary>Sound servers of logged-in users; null when the tree holds no /run to look in.</summary>
+    public IReadOnlyList<SoundServer>? SoundServers { get; init; }
+
     /// <summary>Board and BIOS identity.</summary>
     public DmiInfo Dmi { get; init; } = new();
 

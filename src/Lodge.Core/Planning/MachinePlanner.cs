@@ -235,7 +235,13 @@ public static partial class MachinePlanner
     {
         var backend = machine.Audio.Backend;
         string reason;
-        if (backend == "auto")
+        var pulse = host.SoundServers?.FirstOrDefault(s => s.Kind == "pulseaudio");
+        if (backend == "auto" && host.SoundServers is { Count: 0 })
+        {
+            backend = "none";
+            reason = "No user runs PipeWire or PulseAudio (nothing in /run/user), so the guest gets no sound card; set audio.backend once a desktop session runs one.";
+        }
+        else if (backend == "auto")
         {
             var pipewire = QemuAtLeast(host.Tools.Qemu?.Version, 8, 1);
             backend = pipewire ? "pipewire" : "pa";
@@ -256,7 +262,7 @@ public static partial class MachinePlanner
             reason += " No GPU is passed through, so HDMI audio falls back to an emulated HDA card.";
         }
 
-        var plan = new AudioPlan(backend, device);
+        var plan = new AudioPlan(backend, device, backend == "pa" ? pulse?.Socket : null);
         var choice = backend == "none" ? "none" : plan.Emulated ? $"{backend} on {device}" : "the GPU's HDMI audio function";
         decisions.Add(new("audio", choice, reason + (backend is "pipewire" or "pa" ? " QEMU must run with the desktop user's XDG_RUNTIME_DIR." : "")));
         return plan;

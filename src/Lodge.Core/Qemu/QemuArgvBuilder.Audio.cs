@@ -11,7 +11,8 @@ public sealed partial class QemuArgvBuilder
             return;
         }
 
-        Add("-audiodev", $"{audio.Backend},id=snd0");
+        // QEMU runs as root, so it is told where the desktop user's PulseAudio socket is (audiodev pa server=).
+        Add("-audiodev", audio.Server is { } server ? $"{audio.Backend},id=snd0,server=unix:{server}" : $"{audio.Backend},id=snd0");
         if (audio.Device == "usb")
         {
             Add("-device", "usb-audio,audiodev=snd0,bus=xhci.0");

@@ -43,6 +43,7 @@ public sealed partial class SysfsScanner
             Firmware = ScanFirmware(),
             Boot = ScanBoot(),
             Dmi = ScanDmi(),
+            SoundServers = ScanSoundServers(),
         };
     }
 
