@@ -112,6 +112,13 @@ public static partial class DomainXmlWriter
 
     private static void AddHostdevs(MachinePlan plan, XElement devices)
     {
+        if (plan.Gpu.Mdev is { } mdev)
+        {
+            // GVT-g: libvirt does not create mediated devices; 'mdevctl' (or lodge up) must have made this UUID.
+            devices.Add(new XElement("hostdev", new XAttribute("mode", "subsystem"), new XAttribute("type", "mdev"), new XAttribute("managed", "no"), new XAttribute("model", "vfio-pci"), new XAttribute("display", "off"),
+                new XElement("source", new XElement("address", new XAttribute("uuid", mdev.Uuid)))));
+        }
+
         // One pcie-root-port per slot, as in the argv, so a GPU's functions stay together as one multifunction device.
         var index = 1;
         foreach (var slot in QemuArgvBuilder.Slots(plan.Gpu.Functions).Concat(QemuArgvBuilder.Slots(plan.UsbControllers)))

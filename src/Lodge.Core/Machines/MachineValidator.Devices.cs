@@ -17,6 +17,17 @@ public static partial class MachineValidator
 
     private static void CheckGpu(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, List<Problem> problems)
     {
+        if (machine.Gpu is { Mode: GpuMode.GvtG } gvt)
+        {
+            var parent = gvt.Device == "auto" ? host.PciDevices.FirstOrDefault(d => d.MdevTypes.Count > 0) : DeviceMatcher.Find(gvt.Device, host.PciDevices).Device;
+            if (parent is null || parent.MdevTypes.Count == 0)
+            {
+                problems.Add(Error(machine, "gpu.mode", "gvt-g-unavailable", "gvt-g asks for a slice of an Intel iGPU, but this host shows no GPU with mediated device types.", "GVT-g covers Broadwell to Comet Lake iGPUs with i915.enable_gvt=1 and the kvmgt module loaded; otherwise set mode = \"virtio\"."));
+            }
+
+            return;
+        }
+
         if (machine.Gpu is not { Mode: GpuMode.Dedicated or GpuMode.Handoff } gpu)
         {
             return;

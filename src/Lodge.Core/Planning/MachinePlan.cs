@@ -59,5 +59,5 @@ public sealed record MachinePlan
     public string SmbdBinary { get; init; } = "smbd";
 
     /// <summary>True when any PCI device goes to the guest through VFIO.</summary>
-    public bool HasVfio => Gpu.IsPassthrough || UsbControllers.Count > 0;
+    public bool HasVfio => Gpu.IsPassthrough || Gpu.Mdev is not null || UsbControllers.Count > 0;
 }

@@ -15,13 +15,17 @@ public static partial class MachinePlanner
 {
     private static GpuPlan PlanGpu(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, List<PlanDecision> decisions)
     {
+        if (machine.Gpu is { Mode: GpuMode.GvtG } gvt)
+        {
+            return PlanGvtG(machine, gvt, host, decisions);
+        }
+
         if (machine.Gpu is not { Mode: GpuMode.Dedicated or GpuMode.Handoff } gpu)
         {
             var mode = machine.Gpu?.Mode ?? GpuMode.None;
             decisions.Add(new("gpu", mode == GpuMode.Virtio ? "virtio-gpu" : "emulated", mode switch
             {
                 GpuMode.Virtio => "The machine asks for an emulated virtio GPU.",
-                GpuMode.GvtG => "Lodge does not plan GVT-g mediated devices yet, so the guest gets an emulated GPU.",
                 _ => "No GPU goes to the guest, so it gets an emulated one.",
             }));
             return new GpuPlan(mode, null, [], null, true);

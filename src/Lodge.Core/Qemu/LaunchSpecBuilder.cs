@@ -54,7 +54,8 @@ public static partial class LaunchSpecBuilder
             [.. disks.Where(d => d.CreateBytes is not null).Select(d => new DiskCreation(d.Path, d.Format, d.CreateBytes!.Value))],
             nvram,
             hints,
-            pinning);
+            pinning,
+            plan.Gpu.Mdev);
     }
 
     private static HelperSpec Swtpm(MachinePlan plan, string stateDir)

@@ -12,6 +12,12 @@ public sealed partial class QemuArgvBuilder
 
     private void AddPassthrough()
     {
+        if (_plan.Gpu.Mdev is { } mdev)
+        {
+            // GVT-g: the mediated device the runtime created; the OpRegion gives the guest driver the iGPU's tables.
+            Add("-device", $"vfio-pci,sysfsdev={mdev.SysfsPath},id=gvt0,display=off,x-igd-opregion=on");
+        }
+
         foreach (var slot in Slots(_plan.Gpu.Functions).Concat(Slots(_plan.UsbControllers)))
         {
             var port = AddRootPort();

@@ -33,6 +33,12 @@ public enum HostAction
     /// <summary><c>devices/&lt;bdf&gt;/reset_method</c>.</summary>
     SetResetMethod,
 
+    /// <summary><c>mdev_supported_types/&lt;type&gt;/create</c> (GVT-g).</summary>
+    CreateMdev,
+
+    /// <summary><c>/sys/bus/mdev/devices/&lt;uuid&gt;/remove</c>.</summary>
+    RemoveMdev,
+
     /// <summary><c>modprobe NAME</c>.</summary>
     LoadModule,
 

@@ -109,6 +109,9 @@ public sealed partial class SysfsDriverControl(HostRoot root) : IDriverControl, 
 
     private (string HostPath, string RealPath) Resolve(string hostPath) => (hostPath, root.ToReal(root.Canonicalize(hostPath)));
 
+    internal static Task WriteAttribute(HostAction action, string target, string hostPath, string realPath, string text, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Write(action, target, (hostPath, realPath), text, timeout, cancellationToken);
+
     private static Task Write(HostAction action, string target, (string HostPath, string RealPath) file, string text, TimeSpan timeout, CancellationToken cancellationToken) =>
         HostWrite.RunAsync(action, target, () => WriteNow(action, target, file, text), timeout, cancellationToken);
 

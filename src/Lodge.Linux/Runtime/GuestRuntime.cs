@@ -14,12 +14,14 @@ public sealed partial class GuestRuntime
     private static readonly TimeSpan HelperReadyTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan QmpReadyTimeout = TimeSpan.FromSeconds(30);
     private readonly IProcessRunner _runner;
+    private readonly Host.IMdevControl _mdev;
     private readonly TimeProvider _time;
 
     /// <summary>A runtime over <paramref name="roots"/>, running short commands (qemu-img) through <paramref name="runner"/>.</summary>
-    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null)
+    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null, Host.IMdevControl? mdev = null)
     {
-        Store = new GuestStateStore(roots);
+        _mdev = mdev ?? new Host.SysfsMdevControl(new HostRoot("/"));
+        Store = new GuestStateStore(roots, _mdev);
         _runner = runner ?? new ProcessRunner();
         _time = time ?? TimeProvider.System;
     }
@@ -58,6 +60,17 @@ public sealed partial class GuestRuntime
                 {
                     await WaitForSocketAsync(spec, helper.Name, process, socket, cancellationToken).ConfigureAwait(false);
                 }
+            }
+
+            if (spec.Mdev is { } slice)
+            {
+                if (!_mdev.Exists(slice))
+                {
+                    progress?.Report($"Creating the GVT-g device {slice.Uuid}");
+                    await _mdev.CreateAsync(slice, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+                }
+
+                Store.Write(state = state with { Mdev = slice });
             }
 
             progress?.Report("Starting QEMU");

@@ -16,7 +16,8 @@ public sealed record GuestState(
     string? SerialSocket,
     IReadOnlyList<string> Disks,
     IReadOnlyList<string> Shares,
-    IReadOnlyList<string> ConnectHints)
+    IReadOnlyList<string> ConnectHints,
+    Lodge.Core.Runtime.MdevSpec? Mdev = null)
 {
     /// <summary>Every recorded process: helpers, then QEMU, then the supervisor.</summary>
     public IEnumerable<GuestProcessState> Processes =>

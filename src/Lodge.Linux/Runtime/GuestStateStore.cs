@@ -3,8 +3,10 @@ using Lodge.Linux.Processes;
 namespace Lodge.Linux.Runtime;
 
 /// <summary>Reads, writes and cleans the state.json files below the run root, and finds stale ones left by a killed lodge.</summary>
-public sealed class GuestStateStore(RuntimeRoots roots)
+public sealed class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevControl = null)
 {
+    private readonly Host.IMdevControl _mdev = mdevControl ?? new Host.SysfsMdevControl(new HostRoot("/"));
+
     /// <summary>The roots this store reads.</summary>
     public RuntimeRoots Roots { get; } = roots;
 
@@ -94,6 +96,19 @@ public sealed class GuestStateStore(RuntimeRoots roots)
         {
             // HOST EFFECT: removes a socket of a stopped guest; the next start creates it again.
             File.Delete(socket);
+        }
+
+        if (state.Mdev is { } mdev && _mdev.Exists(mdev))
+        {
+            try
+            {
+                // HOST EFFECT: removes the guest's GVT-g slice; the next start creates it again (same UUID).
+                _mdev.RemoveAsync(mdev, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+            }
+            catch (Host.HostWriteException)
+            {
+                // A slice that will not go is reused by the next start of the same guest (its UUID is fixed).
+            }
         }
 
         File.Delete(Roots.StateFile(state.Machine));

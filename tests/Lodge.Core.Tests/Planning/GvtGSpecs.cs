@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Lodge.Core.Hardware;
+using Lodge.Core.Libvirt;
+using Lodge.Core.Machines;
+using Lodge.Core.Planning;
+using Lodge.Core.Qemu;
+using Lodge.Core.Runtime;
+
+namespace Lodge.Core.Tests.Planning;
+
+/// <summary>gpu.mode = "gvt-g": a mediated slice of the Intel iGPU, planned, passed to QEMU and to libvirt.</summary>
+public sealed class GvtGSpecs
+{
+    private static readonly PciDevice Igpu = new()
+    {
+        Address = PciAddress.Parse("0000:00:02.0"),
+        VendorId = 0x8086,
+        DeviceId = 0x3e92,
+        Class = new PciClass(0x030000),
+        BootVga = true,
+        MdevTypes = [new MdevType("i915-GVTg_V5_8", "GVTg_V5_8", 2), new MdevType("i915-GVTg_V5_4", "GVTg_V5_4", 1), new MdevType("i915-GVTg_V5_1", "GVTg_V5_1", 1)],
+    };
+
+    private static MachineConfig Machine(string device = "auto") =>
+        new("office", "/etc/lodge/machines/office.toml") { Os = GuestOs.Windows10, Gpu = new GpuConfig(device, GpuMode.GvtG) };
+
+    private static HostSnapshot Host(params PciDevice[] devices) => new() { PciDevices = devices, IommuEnabled = true, IommuGroups = [new IommuGroup(0, [Igpu.Address], null)] };
+
+    [Fact]
+    public void The_usual_v5_4_slice_of_the_igpu_is_planned_with_a_uuid_that_stays_the_same()
+    {
+        // Act
+        var plan = MachinePlanner.Plan(Machine(), Host(Igpu), [], RuntimeLayout.For("office"));
+        var again = MachinePlanner.Plan(Machine("8086:3e92"), Host(Igpu), [], RuntimeLayout.For("office"));
+
+        // Assert
+        Assert.Equal(new MdevSpec("0000:00:02.0", "i915-GVTg_V5_4", MachinePlanner.UuidFor("office")), plan.Gpu.Mdev);
+        Assert.Equal(plan.Gpu.Mdev, again.Gpu.Mdev);
+        Assert.NotEqual(MachinePlanner.UuidFor("office"), MachinePlanner.UuidFor("office2"));
+        Assert.True(Guid.TryParseExact(plan.Gpu.Mdev!.Uuid, "D", out _));
+    }
+
+    [Fact]
+    public void The_argv_the_launch_spec_and_the_domain_xml_carry_the_mediated_device()
+    {
+        // Arrange
+        var plan = MachinePlanner.Plan(Machine(), Host(Igpu), [], RuntimeLayout.For("office"));
+        var uuid = plan.Gpu.Mdev!.Uuid;
+
+        // Act
+        var argv = QemuArgvBuilder.Build(plan);
+        var spec = LaunchSpecBuilder.Build(plan);
+        var xml = DomainXmlWriter.Write(plan);
+
+        // Assert
+        Assert.Contains($"vfio-pci,sysfsdev=/sys/bus/mdev/devices/{uuid},id=gvt0,display=off,x-igd-opregion=on", argv);
+        Assert.Equal(plan.Gpu.Mdev, spec.Mdev);
+        Assert.Contains($"<address uuid=\"{uuid}\" />", xml);
+        Assert.Contains("type=\"mdev\"", xml);
+        AssertValidDomain(xml);
+    }
+
+    [Fact]
+    public void A_host_without_mediated_device_types_is_a_check_error_with_the_fix()
+    {
+        // Arrange
+        var plain = Igpu with { MdevTypes = [] };
+
+        // Act
+        var problems = MachineValidator.Validate(Machine(), Host(plain), [], []);
+
+        // Assert
+        var problem = Assert.Single(problems, p => p.Code == "gvt-g-unavailable");
+        Assert.Contains("i915.enable_gvt=1", problem.Fix);
+        Assert.Throws<ConfigException>(() => MachinePlanner.Plan(Machine(), Host(plain), [], RuntimeLayout.For("office")));
+    }
+
+    private static void AssertValidDomain(string xml)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"lodge-gvt-{Guid.NewGuid():N}.xml");
+        File.WriteAllText(file, xml);
+        try
+        {
+            var start = new ProcessStartInfo("virt-xml-validate") { RedirectStandardError = true, RedirectStandardOutput = true };
+            start.ArgumentList.Add(file);
+            start.ArgumentList.Add("domain");
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
