@@ -59,6 +59,8 @@ public static partial class LaunchSpecBuilder
         }
 
         string[] argv = [plan.SmbdBinary, "--foreground", "--no-process-group", $"--configfile={conf}"];
-        return (new HelperSpec("smbd", argv, null, new Dictionary<string, string> { [conf] = text.ToString() }), hints);
+        // The state folder must exist before smbd starts; a note file in it makes the runtime create it.
+        var files = new Dictionary<string, string> { [conf] = text.ToString(), [$"{dir}/README.lodge"] = $"State of the private smbd of '{plan.Machine.Name}'.\n" };
+        return (new HelperSpec("smbd", argv, null, files), hints);
     }
 }
