@@ -15,6 +15,8 @@ public sealed class UpHandoffSpecs : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("lodge-up-handoff-").FullName;
     private readonly SimulatedKernel _kernel = new(RepoPaths.Host("EADE3920D9"));
     private readonly HostState _initial;
+    private readonly List<SimulatedHolder> _held = [];
+    private readonly List<DeviceHolder> _stopped = [];
     private SimulatedGuest? _guest;
 
     public UpHandoffSpecs()
@@ -28,7 +30,13 @@ public sealed class UpHandoffSpecs : IDisposable
             (_, plan) => _guest = new SimulatedGuest(_kernel, plan.Endpoints),
             guest => new GuestHealth(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), ((SimulatedGuest)guest).IsHealthyAsync),
             (devices, ct) => _kernel.ScanHoldersAsync(devices, ct),
-            (_, _, _) => Task.CompletedTask,
+            (holders, log, _) =>
+            {
+                // As SIGTERM would: the holders the pre-flight named go away.
+                _stopped.AddRange(holders);
+                _held.ForEach(h => h.Dispose());
+                return Task.CompletedTask;
+            },
             new HandoffJournal(Path.Combine(_dir, "handoff.journal")));
     }
 
@@ -105,6 +113,40 @@ public sealed class UpHandoffSpecs : IDisposable
         // Assert
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.NotNull(_guest);
+        Assert.Empty(_kernel.State().DiffFrom(_initial));
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task I_can_try_to_bring_up_a_handoff_machine_whose_GPU_a_process_holds_and_get_it_named_and_nothing_changed()
+    {
+        // Arrange
+        _held.Add(_kernel.Hold(Core.Hardware.PciAddress.Parse("0000:06:00.0"), "steam (pid 4321)"));
+
+        // Act
+        var result = await Task.Run(() => Up());
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("'steam' (pid 4321) holds '/dev/dri/card0'", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--stop-holders", result.Error, StringComparison.Ordinal);
+        Assert.Empty(_stopped);
+        Assert.Empty(_kernel.State().DiffFrom(_initial));
+        using var store = ReportStore.Open(Db);
+        Assert.False(Assert.Single(store.All()).Result.Started);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task I_can_bring_up_a_handoff_machine_with_stop_holders_and_the_holder_is_stopped_instead_of_refused()
+    {
+        // Arrange
+        _held.Add(_kernel.Hold(Core.Hardware.PciAddress.Parse("0000:06:00.0"), "steam (pid 4321)"));
+
+        // Act
+        var result = await Task.Run(() => Up("--stop-holders"));
+
+        // Assert
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(4321, Assert.Single(_stopped).Pid);
         Assert.Empty(_kernel.State().DiffFrom(_initial));
     }
 }
