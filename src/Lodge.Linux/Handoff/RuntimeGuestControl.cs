@@ -15,7 +15,7 @@ public sealed class RuntimeGuestControl(GuestRuntime runtime, LaunchSpec spec, I
     private RunningGuest? _guest;
 
     /// <summary>How long the guest gets to power off after the ACPI button before QEMU is told to quit (then killed).</summary>
-    public TimeSpan AcpiTimeout { get; init; } = TimeSpan.FromSeconds(45);
+    public TimeSpan AcpiTimeout { get; init; } = TimeSpan.FromSeconds(40);
 
     /// <summary>The running guest once started; null before.</summary>
     public RunningGuest? Guest => _guest;
