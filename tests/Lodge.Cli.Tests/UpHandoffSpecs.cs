@@ -18,6 +18,7 @@ public sealed class UpHandoffSpecs : IDisposable
     private readonly List<SimulatedHolder> _held = [];
     private readonly List<DeviceHolder> _stopped = [];
     private SimulatedGuest? _guest;
+    private bool _neverHealthy;
 
     public UpHandoffSpecs()
     {
@@ -27,8 +28,8 @@ public sealed class UpHandoffSpecs : IDisposable
             _kernel.ScanForHandoff,
             () => _kernel.DisplayManagerActive,
             (guest, log) => _kernel.HandoffHost(guest, log),
-            (_, plan) => _guest = new SimulatedGuest(_kernel, plan.Endpoints),
-            guest => new GuestHealth(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), ((SimulatedGuest)guest).IsHealthyAsync),
+            (_, plan) => _guest = new SimulatedGuest(_kernel, plan.Endpoints) { NeverHealthy = _neverHealthy, Lifetime = _neverHealthy ? null : TimeSpan.FromMilliseconds(50) },
+            guest => new GuestHealth(TimeSpan.FromMilliseconds(_neverHealthy ? 300 : 5000), TimeSpan.FromMilliseconds(10), ((SimulatedGuest)guest).IsHealthyAsync),
             (devices, ct) => _kernel.ScanHoldersAsync(devices, ct),
             (holders, log, _) =>
             {
@@ -148,5 +149,27 @@ public sealed class UpHandoffSpecs : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Equal(4321, Assert.Single(_stopped).Pid);
         Assert.Empty(_kernel.State().DiffFrom(_initial));
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task I_can_bring_up_a_handoff_machine_whose_guest_never_becomes_healthy_and_the_watchdog_gives_the_GPU_back()
+    {
+        // Arrange
+        _neverHealthy = true;
+
+        // Act
+        var result = await Task.Run(() => Up());
+
+        // Assert
+        Assert.Equal(ExitCodes.Error, result.ExitCode);
+        Assert.Equal(1, _guest!.Stops);
+        Assert.Empty(_kernel.State().DiffFrom(_initial));
+        using var store = ReportStore.Open(Db);
+        var report = Assert.Single(store.All()).Result;
+        Assert.True(report.Started);
+        Assert.False(report.Healthy);
+        Assert.True(report.HandoffClean);
+        Assert.Equal("watchdog", report.FailedStep);
+        Assert.Contains("did not show it was healthy", report.Error, StringComparison.Ordinal);
     }
 }

@@ -57,7 +57,9 @@ public static class HandoffUp
             OutcomeRecorder.Record(context, database, host, machine, gpu, new ReportResult(false, false, true, handoff.Steps.FirstOrDefault()?.Name ?? "plan", refusal), resolved);
             throw new Core.InvalidStateException(refusal, "refused", "runnable")
             {
-                Hint = $"Close the programs named above, or run 'lodge up {machine.Name} --stop-holders' to stop them.",
+                Hint = holders.Count > 0
+                    ? $"Close the programs named above, or run 'lodge up {machine.Name} --stop-holders' to stop them."
+                    : $"Run 'lodge gpu handoff {machine.Name} --dry-run' to see the whole plan.",
             };
         }
 
