@@ -34,8 +34,10 @@ public sealed record HandoffEnvironment(
 
     /// <summary>The real host below <paramref name="rootPath"/>; guests run through <paramref name="runtime"/>; the journal is
     /// <c>handoff.journal</c> in the state root (<c>/var/lib/lodge</c>).</summary>
-    public static HandoffEnvironment Production(string rootPath, GuestRuntime runtime, IProgress<string>? progress)
+    public static HandoffEnvironment Production(string rootPath, GuestRuntime runtime, Action<string> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
+        var progress = new Progress<string>(write);
         ArgumentNullException.ThrowIfNull(runtime);
         var root = new HostRoot(rootPath);
         var sysfs = new SysfsDriverControl(root);
@@ -44,12 +46,27 @@ public sealed record HandoffEnvironment(
             () => new SysfsScanner(root).ScanForHandoff(),
             () => null,
             (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), new SystemctlDisplayManagerControl(), guest, scanner.ScanAsync, log),
-            (spec, _) => new RuntimeGuestControl(runtime, spec, progress),
+            (spec, _) => new RuntimeGuestControl(runtime, spec, progress) { Started = guest => PrintRunning(guest, write) },
             guest => guest is RuntimeGuestControl control
                 ? new GuestHealth(HealthyWithin, TimeSpan.FromSeconds(2), control.IsRunningAsync)
                 : null,
             scanner.ScanAsync,
             (holders, log, ct) => HolderStopper.StopAsync(holders, TimeSpan.FromSeconds(5), log, ct),
             new HandoffJournal(Path.Combine(runtime.Store.Roots.StateRoot, "handoff.journal")));
+    }
+
+    private static void PrintRunning(RunningGuest guest, Action<string> write)
+    {
+        var spec = guest.Spec;
+        write($"Guest '{spec.Machine}' is running with the GPU (QEMU pid {guest.Qemu.Pid}); power it off from inside, or press Ctrl-C here.");
+        foreach (var hint in spec.ConnectHints)
+        {
+            write($"  {hint}");
+        }
+
+        if (spec.SerialSocket is not null)
+        {
+            write($"  Serial console: lodge console {spec.Machine}");
+        }
     }
 }

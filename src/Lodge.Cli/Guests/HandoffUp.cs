@@ -27,9 +27,8 @@ public static class HandoffUp
         ArgumentNullException.ThrowIfNull(plan);
         var machine = plan.Machine;
         var gpu = plan.Gpu.Device!;
-        var progress = new Progress<string>(line => context.Error.WriteLine(line));
-        var env = EnvironmentFactory?.Invoke(rootPath, runtime) ?? HandoffEnvironment.Production(rootPath, runtime, progress);
         void Log(string line) => context.Error.WriteLine(line);
+        var env = EnvironmentFactory?.Invoke(rootPath, runtime) ?? HandoffEnvironment.Production(rootPath, runtime, Log);
 
         var snapshot = env.Scan();
         var before = HostState.FromSnapshot(snapshot, env.DisplayManagerActive());

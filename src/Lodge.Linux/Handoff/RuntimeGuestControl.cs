@@ -17,6 +17,9 @@ public sealed class RuntimeGuestControl(GuestRuntime runtime, LaunchSpec spec, I
     /// <summary>How long the guest gets to power off after the ACPI button before QEMU is told to quit (then killed).</summary>
     public TimeSpan AcpiTimeout { get; init; } = TimeSpan.FromSeconds(40);
 
+    /// <summary>Called once QEMU answers QMP (e.g. to print where to connect); optional.</summary>
+    public Action<RunningGuest>? Started { get; init; }
+
     /// <summary>The running guest once started; null before.</summary>
     public RunningGuest? Guest => _guest;
 
@@ -33,6 +36,7 @@ public sealed class RuntimeGuestControl(GuestRuntime runtime, LaunchSpec spec, I
 
         // HOST EFFECT: QEMU (and its helpers) start with the GPU; undone by StopAsync.
         _guest = await runtime.StartAsync(spec, progress, cancellationToken).ConfigureAwait(false);
+        Started?.Invoke(_guest);
     }
 
     /// <inheritdoc/>
