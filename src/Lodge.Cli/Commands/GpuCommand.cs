@@ -10,7 +10,7 @@ using Lodge.Linux.Simulation;
 
 namespace Lodge.Cli.Commands;
 
-/// <summary><c>lodge gpu handoff NAME --dry-run | --simulate [--fail-at N | --hang-at N | --crash-at N]</c>.</summary>
+/// <summary><c>lodge gpu handoff NAME [--dry-run | --simulate [--fail-at N | --hang-at N | --crash-at N] | --stop-holders]</c>; without --dry-run or --simulate it is <c>lodge up NAME</c>.</summary>
 public static class GpuCommand
 {
     /// <summary>Builds <c>lodge gpu</c> and its <c>handoff</c> subcommand.</summary>
@@ -22,48 +22,55 @@ public static class GpuCommand
         var failAt = new Option<int?>("--fail-at") { Description = "With --simulate: step N's write is refused.", HelpName = "N" };
         var hangAt = new Option<int?>("--hang-at") { Description = "With --simulate: step N's write never returns.", HelpName = "N" };
         var crashAt = new Option<int?>("--crash-at") { Description = "With --simulate: lodge is killed after step N; then 'lodge rescue' runs from the journal.", HelpName = "N" };
-        var handoff = new Command("handoff", "Hand the machine's GPU to its guest and get it back: plan, simulate or (later) run.");
+        var stopHolders = UpCommand.StopHoldersOption();
+        var handoff = new Command("handoff", "Hand the machine's GPU to its guest and get it back: plan (--dry-run), simulate (--simulate), or run it for real (the same as 'lodge up NAME').");
         handoff.Arguments.Add(name);
-        foreach (var option in new Option[] { dryRun, simulate, failAt, hangAt, crashAt })
+        foreach (var option in new Option[] { dryRun, simulate, failAt, hangAt, crashAt, stopHolders })
         {
             handoff.Options.Add(option);
         }
 
-        handoff.SetAction(parse =>
+        handoff.SetAction((parse, cancellationToken) =>
         {
-            var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
-            var machine = store.Load(parse.GetValue(name)!).Machine;
-            var root = parse.GetValue(LodgeApp.RootOption) ?? "/";
-            var faults = new[] { (SimulationFault.Fail, parse.GetValue(failAt)), (SimulationFault.Hang, parse.GetValue(hangAt)), (SimulationFault.Crash, parse.GetValue(crashAt)) }
-                .Where(f => f.Item2 is not null).Select(f => new SimulationFault(f.Item1, f.Item2!.Value)).ToList();
-            if (faults.Count > 1 || (faults.Count == 1 && !parse.GetValue(simulate)))
+            if (!parse.GetValue(dryRun) && !parse.GetValue(simulate) && parse.GetValue(failAt) is null && parse.GetValue(hangAt) is null && parse.GetValue(crashAt) is null)
             {
-                throw new ConfigException("Use at most one of --fail-at, --hang-at and --crash-at, and only with --simulate.");
+                // A real handoff is 'lodge up NAME': the guest's life runs inside it, and the outcome is recorded.
+                return UpCommand.RunAsync(context, parse, parse.GetValue(name)!, detach: false, forceTcg: false, parse.GetValue(stopHolders), cancellationToken);
             }
 
-            if (parse.GetValue(simulate))
-            {
-                return Simulate(context, machine, root, faults.SingleOrDefault());
-            }
-
-            var (host, _) = HostLoader.Load(root);
-            var request = Request(machine, GpuResolver.Resolve(machine, host), displayManagerActive: null, new HandoffTimeouts());
-
-            // The endpoints come from the plan; the holders of those endpoints then decide whether it may run.
-            var endpoints = HandoffPlanner.Plan(host, request).Endpoints;
-            var holders = new ProcHolderScanner(new HostRoot(root)).ScanAsync(endpoints).GetAwaiter().GetResult();
-            var plan = HandoffPlanner.Plan(host, request with { Holders = holders });
-            HandoffPlanView.Write(context.Out, plan);
-            if (!parse.GetValue(dryRun))
-            {
-                throw new ConfigException("Only --dry-run and --simulate can run for now; a real handoff needs the guest runtime ('lodge vm start').");
-            }
-
-            return plan.CanRun ? ExitCodes.Ok : ExitCodes.Error;
+            return Task.FromResult(PlanOrSimulate(context, parse, name, dryRun, simulate, failAt, hangAt, crashAt));
         });
         var gpu = new Command("gpu", "Work with a machine's GPU.");
         gpu.Subcommands.Add(handoff);
         return gpu;
+    }
+
+    private static int PlanOrSimulate(CliContext context, ParseResult parse, Argument<string> name, Option<bool> dryRun, Option<bool> simulate, Option<int?> failAt, Option<int?> hangAt, Option<int?> crashAt)
+    {
+        var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
+        var machine = store.Load(parse.GetValue(name)!).Machine;
+        var root = parse.GetValue(LodgeApp.RootOption) ?? "/";
+        var faults = new[] { (SimulationFault.Fail, parse.GetValue(failAt)), (SimulationFault.Hang, parse.GetValue(hangAt)), (SimulationFault.Crash, parse.GetValue(crashAt)) }
+            .Where(f => f.Item2 is not null).Select(f => new SimulationFault(f.Item1, f.Item2!.Value)).ToList();
+        if (faults.Count > 1 || (faults.Count == 1 && !parse.GetValue(simulate)))
+        {
+            throw new ConfigException("Use at most one of --fail-at, --hang-at and --crash-at, and only with --simulate.");
+        }
+
+        if (parse.GetValue(simulate))
+        {
+            return Simulate(context, machine, root, faults.SingleOrDefault());
+        }
+
+        var (host, _) = HostLoader.Load(root);
+        var request = Request(machine, GpuResolver.Resolve(machine, host), displayManagerActive: null, new HandoffTimeouts());
+
+        // The endpoints come from the plan; the holders of those endpoints then decide whether it may run.
+        var endpoints = HandoffPlanner.Plan(host, request).Endpoints;
+        var holders = new ProcHolderScanner(new HostRoot(root)).ScanAsync(endpoints).GetAwaiter().GetResult();
+        var plan = HandoffPlanner.Plan(host, request with { Holders = holders });
+        HandoffPlanView.Write(context.Out, plan);
+        return plan.CanRun ? ExitCodes.Ok : ExitCodes.Error;
     }
 
     private static HandoffRequest Request(Core.Machines.MachineConfig machine, Core.Hardware.PciAddress gpu, bool? displayManagerActive, HandoffTimeouts timeouts) =>

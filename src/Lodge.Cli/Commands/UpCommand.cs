@@ -3,6 +3,7 @@ using Lodge.Cli.Guests;
 using Lodge.Cli.Machines;
 using Lodge.Core;
 using Lodge.Core.Doctor;
+using Lodge.Core.Machines;
 using Lodge.Core.Qemu;
 using Lodge.Core.Reports;
 using Lodge.Core.Runtime;
@@ -10,56 +11,81 @@ using Lodge.Linux.Runtime;
 
 namespace Lodge.Cli.Commands;
 
-/// <summary><c>lodge up NAME [--detach] [--tcg]</c>: plans the machine against this host, starts its helpers and QEMU, and records the outcome.</summary>
+/// <summary><c>lodge up NAME [--detach] [--tcg] [--stop-holders]</c>: plans the machine against this host, hands its GPU over when it has one (foreground only), starts its helpers and QEMU, and records the outcome.</summary>
 public static class UpCommand
 {
+    /// <summary>The <c>--stop-holders</c> option of <c>up</c> and <c>gpu handoff</c>.</summary>
+    internal static Option<bool> StopHoldersOption() =>
+        new("--stop-holders") { Description = "Stop the processes that hold the GPU (SIGTERM, then SIGKILL after 5 s) instead of refusing the handoff." };
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
     {
         var name = new Argument<string>("NAME") { Description = "The machine to start." };
-        var detach = new Option<bool>("--detach") { Description = "Leave the guest running under a background supervisor." };
+        var detach = new Option<bool>("--detach") { Description = "Leave the guest running under a background supervisor (not for machines that hand off a GPU)." };
         var tcg = new Option<bool>("--tcg") { Description = "Use QEMU's software emulator even when KVM is available." };
-        var command = new Command("up", "Start a guest: disks, NVRAM, TPM, shared folders, then QEMU; runs in the foreground with a live status line unless --detach.");
+        var stopHolders = StopHoldersOption();
+        var command = new Command("up", "Start a guest: disks, NVRAM, TPM, shared folders, then QEMU; hands the GPU over and back for gpu.mode handoff or dedicated; runs in the foreground with a live status line unless --detach.");
         command.Arguments.Add(name);
         command.Options.Add(detach);
         command.Options.Add(tcg);
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var machineName = parse.GetValue(name)!;
-            var roots = RuntimeRoots.FromEnvironment();
-            var (plan, host) = MachinePlanning.Load(parse, machineName, new RuntimeLayout(roots.RunDir(machineName), roots.StateDir(machineName)));
-            var accel = "kvm";
-            if (parse.GetValue(tcg))
-            {
-                accel = "tcg";
-            }
-            else if (HostDoctor.KvmAvailable(host) != true)
-            {
-                context.Error.WriteLine("Warning: KVM is not available here, so the guest runs under QEMU's software emulator (TCG) and will be slow.");
-                accel = "tcg";
-            }
-
-            var spec = LaunchSpecBuilder.Build(plan, new QemuArgvOptions(accel));
-            var launcher = new GuestLauncher(context, new GuestRuntime(roots));
-            var database = parse.GetValue(ReportCommand.DatabaseOption);
-            var resolved = new Dictionary<string, string> { ["accel"] = accel };
-            try
-            {
-                var exit = parse.GetValue(detach)
-                    ? await launcher.StartDetachedAsync(spec, cancellationToken)
-                    : await launcher.RunForegroundAsync(spec, cancellationToken);
-                var result = exit == ExitCodes.Ok
-                    ? new ReportResult(true, true, null, null, null)
-                    : new ReportResult(true, false, null, "run", $"lodge up ended with exit code {exit}.");
-                OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, result, resolved);
-                return exit;
-            }
-            catch (LodgeException e)
-            {
-                OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
-                throw;
-            }
-        });
+        command.Options.Add(stopHolders);
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(context, parse, parse.GetValue(name)!, parse.GetValue(detach), parse.GetValue(tcg), parse.GetValue(stopHolders), cancellationToken));
         return command;
+    }
+
+    /// <summary>The body of <c>lodge up NAME</c> (and of <c>lodge gpu handoff NAME</c> without --dry-run or --simulate).</summary>
+    internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, CancellationToken cancellationToken)
+    {
+        var roots = RuntimeRoots.FromEnvironment();
+        var (plan, host) = MachinePlanning.Load(parse, machineName, new RuntimeLayout(roots.RunDir(machineName), roots.StateDir(machineName)));
+        var handsOff = plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated;
+        if (handsOff && detach)
+        {
+            throw new ConfigException($"Machine '{machineName}' hands its GPU to the guest (gpu.mode '{plan.Gpu.Mode.ToString().ToLowerInvariant()}'), so it cannot run with --detach: the GPU comes back only when the guest stops and lodge is there to undo the handoff.")
+            {
+                Hint = $"Run 'lodge up {machineName}' in the foreground (inside tmux or screen to leave it running).",
+            };
+        }
+
+        var accel = "kvm";
+        if (forceTcg)
+        {
+            accel = "tcg";
+        }
+        else if (HostDoctor.KvmAvailable(host) != true)
+        {
+            context.Error.WriteLine("Warning: KVM is not available here, so the guest runs under QEMU's software emulator (TCG) and will be slow.");
+            accel = "tcg";
+        }
+
+        var spec = LaunchSpecBuilder.Build(plan, new QemuArgvOptions(accel));
+        var runtime = new GuestRuntime(roots);
+        var database = parse.GetValue(ReportCommand.DatabaseOption);
+        var resolved = new Dictionary<string, string> { ["accel"] = accel };
+        if (handsOff)
+        {
+            var rootPath = parse.GetValue(LodgeApp.RootOption) ?? "/";
+            return await HandoffUp.RunAsync(context, plan, host, spec, rootPath, runtime, stopHolders, database, resolved, cancellationToken).ConfigureAwait(false);
+        }
+
+        var launcher = new GuestLauncher(context, runtime);
+        try
+        {
+            var exit = detach
+                ? await launcher.StartDetachedAsync(spec, cancellationToken).ConfigureAwait(false)
+                : await launcher.RunForegroundAsync(spec, cancellationToken).ConfigureAwait(false);
+            var result = exit == ExitCodes.Ok
+                ? new ReportResult(true, true, null, null, null)
+                : new ReportResult(true, false, null, "run", $"lodge up ended with exit code {exit}.");
+            OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, result, resolved);
+            return exit;
+        }
+        catch (LodgeException e)
+        {
+            OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
+            throw;
+        }
     }
 }

@@ -5,7 +5,7 @@ using Lodge.Linux.Processes;
 namespace Lodge.Linux.Handoff;
 
 /// <summary>What rescue uses to stop a stuck guest: the pid in <c>/run/lodge/&lt;guest&gt;/qemu.pid</c>, sent SIGTERM and then SIGKILL.</summary>
-/// <remarks>Rescue cannot start guests; <see cref="StartAsync"/> refuses. No pid file means no guest, which is success.</remarks>
+/// <remarks>Rescue cannot start guests; <see cref="StartAsync"/> refuses. No pid file, or a pid that is no QEMU now, means no guest, which is success.</remarks>
 public sealed class PidFileGuestControl(HostRoot root, IProcessRunner runner) : IGuestControl
 {
     /// <summary>Uses the production process runner.</summary>
@@ -23,6 +23,13 @@ public sealed class PidFileGuestControl(HostRoot root, IProcessRunner runner) : 
     {
         var pidFile = RuntimeLayout.For(guest).RunDir + "/qemu.pid";
         if (root.ReadAttribute(pidFile) is not { } text || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 1)
+        {
+            return;
+        }
+
+        // A pid file that outlived its QEMU (a reboot, a crash) may name a recycled pid: never signal anything but QEMU.
+        // /proc/PID/cmdline is NUL-separated: "qemu-system-x86_64\0-name\0guest=win\0...".
+        if (root.ReadAttribute($"/proc/{pid}/cmdline") is not { } cmdline || !cmdline.Contains("qemu", StringComparison.Ordinal))
         {
             return;
         }

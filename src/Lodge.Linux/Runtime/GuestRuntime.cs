@@ -79,6 +79,7 @@ public sealed partial class GuestRuntime
             qemu = StartLogged(spec, "qemu", spec.QemuArgv);
             var qemuState = new GuestProcessState("qemu", qemu.Pid, ProcessTable.StartTicks(qemu.Pid) ?? 0, spec.QmpSocket);
             Store.Write(state = state with { Qemu = qemuState });
+            Store.WritePidFile(spec.Machine, qemu.Pid);
             progress?.Report("Waiting for QMP");
             await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
             await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);

@@ -112,7 +112,15 @@ public sealed class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevC
         }
 
         File.Delete(Roots.StateFile(state.Machine));
+        File.Delete(PidFile(state.Machine));
     }
+
+    /// <summary>The pid file of one guest's QEMU: <c>{RunDir}/qemu.pid</c>, what <c>lodge rescue</c> reads to stop a stuck guest.</summary>
+    public string PidFile(string machine) => Path.Combine(Roots.RunDir(machine), "qemu.pid");
+
+    /// <summary>Writes <see cref="PidFile"/>; removed again by <see cref="Clean"/>.</summary>
+    public void WritePidFile(string machine, int pid) =>
+        File.WriteAllText(PidFile(machine), pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
 
     /// <summary>Sends SIGTERM to each live process (in reverse order), then SIGKILL after 3 s; returns how many were alive.</summary>
     public static int StopProcesses(IReadOnlyList<GuestProcessState> processes)

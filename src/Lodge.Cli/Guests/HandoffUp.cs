@@ -1,0 +1,137 @@
+using System.Runtime.InteropServices;
+using Lodge.Core.Handoff;
+using Lodge.Core.Hardware;
+using Lodge.Core.Planning;
+using Lodge.Core.Reports;
+using Lodge.Core.Runtime;
+using Lodge.Linux.Handoff;
+using Lodge.Linux.Runtime;
+
+namespace Lodge.Cli.Guests;
+
+/// <summary><c>lodge up NAME</c> for a machine whose physical GPU goes to the guest (<c>handoff</c> or <c>dedicated</c>):
+/// plan the handoff, run it with the guest's life inside it, give everything back, and record the outcome.</summary>
+/// <remarks>Always in the foreground: the host gets its GPU back only when the guest stops and this process runs the way
+/// back. Ctrl-C (or SIGTERM) powers the guest off through ACPI and then gives the GPU back.</remarks>
+public static class HandoffUp
+{
+    /// <summary>Test seam: replaces the production environment (real sysfs, modprobe, systemctl, QEMU).</summary>
+    internal static Func<string, GuestRuntime, HandoffEnvironment>? EnvironmentFactory { get; set; }
+
+    /// <summary>Runs the handoff; returns the exit code (0 when the guest ran, stopped cleanly, and the host is as it was).</summary>
+    /// <param name="rootPath">The <c>--root</c> the host is read below (and written below, through sysfs).</param>
+    /// <param name="stopHolders">Stop the processes that hold the GPU instead of refusing.</param>
+    public static async Task<int> RunAsync(CliContext context, MachinePlan plan, HostSnapshot host, LaunchSpec spec, string rootPath, GuestRuntime runtime, bool stopHolders, string? database, Dictionary<string, string> resolved, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(plan);
+        var machine = plan.Machine;
+        var gpu = plan.Gpu.Device!;
+        void Log(string line) => context.Error.WriteLine(line);
+        var env = EnvironmentFactory?.Invoke(rootPath, runtime) ?? HandoffEnvironment.Production(rootPath, runtime, Log);
+
+        var snapshot = env.Scan();
+        var before = HostState.FromSnapshot(snapshot, env.DisplayManagerActive());
+        var request = new HandoffRequest(machine.Name, gpu.Address, plan.Gpu.Mode, [], env.DisplayManagerActive());
+        var endpoints = HandoffPlanner.Plan(snapshot, request).Endpoints;
+        var holders = await env.Holders(endpoints, cancellationToken).ConfigureAwait(false);
+        var blocking = holders.Where(h => !(plan.Gpu.Mode == Core.Machines.GpuMode.Handoff && h.EndsWithDisplayManager)).ToList();
+        if (stopHolders && blocking.Count > 0)
+        {
+            await env.StopHolders(blocking, Log, cancellationToken).ConfigureAwait(false);
+            holders = await env.Holders(endpoints, cancellationToken).ConfigureAwait(false);
+        }
+
+        var handoff = HandoffPlanner.Plan(snapshot, request with { Holders = holders });
+        resolved["gpu-mode"] = plan.Gpu.Mode.ToString().ToLowerInvariant();
+        resolved["reset-method"] = ResetMethod(handoff, snapshot.FindDevice(gpu.Address));
+        foreach (var warning in handoff.Warnings)
+        {
+            context.Error.WriteLine($"Warning: {warning}");
+        }
+
+        if (!handoff.CanRun)
+        {
+            var refusal = string.Join(" ", handoff.Refusals);
+            OutcomeRecorder.Record(context, database, host, machine, gpu, new ReportResult(false, false, true, handoff.Steps.FirstOrDefault()?.Name ?? "plan", refusal), resolved);
+            throw new Core.InvalidStateException(refusal, "refused", "runnable")
+            {
+                Hint = holders.Count > 0
+                    ? $"Close the programs named above, or run 'lodge up {machine.Name} --stop-holders' to stop them."
+                    : $"Run 'lodge gpu handoff {machine.Name} --dry-run' to see the whole plan.",
+            };
+        }
+
+        var guest = env.Guest(spec, handoff);
+        var options = new HandoffExecutorOptions { Health = env.Health(guest) };
+        context.Error.WriteLine($"Handing '{gpu.Address}' to '{machine.Name}' ({resolved["gpu-mode"]}); it comes back when the guest stops. Ctrl-C powers the guest off.");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        var report = await new HandoffExecutor(env.Host(guest, Log), env.Journal, options).RunAsync(handoff, stop.Token).ConfigureAwait(false);
+        var diff = HostState.FromSnapshot(env.Scan(), env.DisplayManagerActive()).DiffFrom(before);
+        var result = Result(handoff, report, diff, guest);
+        OutcomeRecorder.Record(context, database, host, machine, gpu, result, resolved);
+        return Print(context, handoff, report, diff, result, env.Journal);
+
+        void Interrupt(PosixSignalContext signal)
+        {
+            // Never die mid-handoff: the way back must run. The executor stops the guest (ACPI, then quit) and gives the GPU back.
+            signal.Cancel = true;
+            context.Error.WriteLine($"Stopping '{machine.Name}' and giving '{gpu.Address}' back to the host.");
+            stop.Cancel();
+        }
+    }
+
+    // What the outcome database records: started/healthy, whether the host is as before, and the first failing step.
+    internal static ReportResult Result(HandoffPlan plan, HandoffReport report, IReadOnlyList<string> diff, IGuestControl guest)
+    {
+        var start = plan.Steps[^1];
+        var started = report.Steps.Any(s => s.Index == start.Index && s.Outcome is StepOutcome.Done or StepOutcome.Undone);
+        var failed = report.Steps.FirstOrDefault(s => s.Outcome is StepOutcome.Failed or StepOutcome.TimedOut);
+        var exit = (guest as RuntimeGuestControl)?.Exit;
+        var crashed = exit is { Clean: false };
+        var healthy = started && !report.WatchdogFired && !crashed;
+        var (step, error) = failed is not null ? (failed.Name, failed.Error)
+            : report.WatchdogFired ? ("watchdog", report.Problems.FirstOrDefault())
+            : crashed ? ("run", exit!.Describe())
+            : diff.Count > 0 ? ("way back", string.Join(" ", diff))
+            : (null, null);
+        return new ReportResult(started, healthy, diff.Count == 0, step, error);
+    }
+
+    // The reset method the GPU used in the guest: the plan's device_specific step, else what the kernel had.
+    private static string ResetMethod(HandoffPlan plan, PciDevice? gpu) =>
+        plan.Steps.Any(s => s.Do.Kind == HandoffOperationKind.SetResetMethod) ? "device_specific"
+        : gpu?.ResetMethods is { Count: > 0 } methods ? methods[0]
+        : "default";
+
+    private static int Print(CliContext context, HandoffPlan plan, HandoffReport report, IReadOnlyList<string> diff, ReportResult result, HandoffJournal journal)
+    {
+        foreach (var problem in report.Problems)
+        {
+            context.Error.WriteLine($"  {problem}");
+        }
+
+        if (report.State == HandoffState.NeedsRescue || diff.Count > 0)
+        {
+            context.Error.WriteLine($"Error: the host did not get everything back from '{plan.Guest}'; '{journal.Path}' keeps what is left.");
+            foreach (var line in diff)
+            {
+                context.Error.WriteLine($"  {line}");
+            }
+
+            context.Error.WriteLine("Run 'sudo lodge rescue' to undo the rest.");
+            return ExitCodes.Error;
+        }
+
+        context.Out.WriteLine($"'{plan.Gpu}' is back with the host; the host is as it was before '{plan.Guest}' started.");
+        if (result.FailedStep is { } step)
+        {
+            context.Error.WriteLine($"Error: the handoff to '{plan.Guest}' stopped at '{step}': {result.Error}");
+            return ExitCodes.Error;
+        }
+
+        return result.Healthy ? ExitCodes.Ok : ExitCodes.Error;
+    }
+}
