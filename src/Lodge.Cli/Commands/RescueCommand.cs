@@ -31,7 +31,7 @@ public static class RescueCommand
                 sysfs,
                 sysfs,
                 ModprobeModuleControl.Create(),
-                new SystemctlDisplayManagerControl(),
+                new SystemdDisplayManagerControl(),
                 new PidFileGuestControl(root),
                 (_, _) => Task.FromResult<IReadOnlyList<Core.Handoff.DeviceHolder>>([]),
                 line => context.Error.WriteLine(line));

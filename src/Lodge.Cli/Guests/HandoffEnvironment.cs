@@ -45,7 +45,7 @@ public sealed record HandoffEnvironment(
         return new HandoffEnvironment(
             () => new SysfsScanner(root).ScanForHandoff(),
             () => null,
-            (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), new SystemctlDisplayManagerControl(), guest, scanner.ScanAsync, log),
+            (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), new SystemdDisplayManagerControl(), guest, scanner.ScanAsync, log),
             (spec, _) => new RuntimeGuestControl(runtime, spec, progress) { Started = guest => PrintRunning(guest, write) },
             guest => guest is RuntimeGuestControl control
                 ? new GuestHealth(HealthyWithin, TimeSpan.FromSeconds(2), control.IsRunningAsync)
