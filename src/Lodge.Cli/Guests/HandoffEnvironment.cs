@@ -1,3 +1,5 @@
+using Lodge.Linux.Processes;
+using Lodge.Core.Machines;
 using Lodge.Core.Handoff;
 using Lodge.Core.Hardware;
 using Lodge.Core.Runtime;
@@ -24,7 +26,7 @@ public sealed record HandoffEnvironment(
     Func<bool?> DisplayManagerActive,
     Func<IGuestControl, Action<string>, HandoffHost> Host,
     Func<LaunchSpec, HandoffPlan, IGuestControl> Guest,
-    Func<IGuestControl, GuestHealth?> Health,
+    Func<IGuestControl, MachineConfig, GuestHealth?> Health,
     HolderScan Holders,
     Func<IReadOnlyList<DeviceHolder>, Action<string>, CancellationToken, Task> StopHolders,
     HandoffJournal Journal)
@@ -47,12 +49,29 @@ public sealed record HandoffEnvironment(
             () => null,
             (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), new SystemdDisplayManagerControl(), guest, scanner.ScanAsync, log),
             (spec, _) => new RuntimeGuestControl(runtime, spec, progress) { Started = guest => PrintRunning(guest, write) },
-            guest => guest is RuntimeGuestControl control
-                ? new GuestHealth(HealthyWithin, TimeSpan.FromSeconds(2), control.IsRunningAsync)
-                : null,
+            (guest, machine) => guest is RuntimeGuestControl control ? HealthOf(control, machine) : null,
             scanner.ScanAsync,
             (holders, log, ct) => HolderStopper.StopAsync(holders, TimeSpan.FromSeconds(5), log, ct),
             new HandoffJournal(Path.Combine(runtime.Store.Roots.StateRoot, "handoff.journal")));
+    }
+
+    /// <summary>QMP "running", and the machine's <c>[health] command</c> when it has one (each try up to 5 s).</summary>
+    private static GuestHealth HealthOf(RuntimeGuestControl control, MachineConfig machine)
+    {
+        var within = TimeSpan.FromSeconds(machine.Health.WithinSeconds);
+        if (machine.Health.Command is not { Count: > 0 } command)
+        {
+            return new GuestHealth(within, TimeSpan.FromSeconds(2), control.IsRunningAsync);
+        }
+
+        var runner = HostProcesses.Runner;
+        async Task<bool> CommandSucceeds(CancellationToken cancellationToken)
+        {
+            var result = await runner.RunAsync(command[0], [.. command.Skip(1)], TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            return result is { ExitCode: 0, TimedOut: false };
+        }
+
+        return new GuestHealth(within, TimeSpan.FromSeconds(5), GuestHealth.All(control.IsRunningAsync, CommandSucceeds));
     }
 
     private static void PrintRunning(RunningGuest guest, Action<string> write)

@@ -63,7 +63,7 @@ public static class HandoffUp
         }
 
         var guest = env.Guest(spec, handoff);
-        var options = new HandoffExecutorOptions { Health = env.Health(guest) };
+        var options = new HandoffExecutorOptions { Health = env.Health(guest, machine) };
         context.Error.WriteLine($"Handing '{gpu.Address}' to '{machine.Name}' ({resolved["gpu-mode"]}); it comes back when the guest stops. Ctrl-C powers the guest off.");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);

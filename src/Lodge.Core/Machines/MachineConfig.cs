@@ -41,6 +41,9 @@ public sealed record MachineConfig(string Name, string File)
 
     public MacOsConfig MacOs { get; init; } = new();
 
+    /// <summary>How the watchdog tells that a guest with a passed-through GPU is healthy.</summary>
+    public HealthConfig Health { get; init; } = new();
+
     /// <summary>Where each key and table was written: <c>os</c>, <c>cpu</c>, <c>cpu.cores</c>, <c>disk[0].path</c>.</summary>
     public IReadOnlyDictionary<string, SourceLocation> Locations { get; init; } = new Dictionary<string, SourceLocation>();
 

@@ -56,6 +56,7 @@ public static class MachineParser
             Audio = new AudioConfig(values.Choice("audio.backend", BackendNames, "auto"), values.Choice("audio.device", AudioDeviceNames, "hda")),
             Shares = [.. Enumerable.Range(0, entries.CountOf("share")).Select(i => ReadShare(values, i, problems, entries))],
             MacOs = new MacOsConfig(values.String("macos.opencore"), values.String("macos.osk")),
+            Health = new HealthConfig(values.StringArray("health.command") is { Count: > 0 } command ? command : null, values.Int("health.within", 5, 3600) ?? 120),
             Locations = entries.Locations,
         };
         return new MachineParseResult(machine, problems);

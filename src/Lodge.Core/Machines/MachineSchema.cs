@@ -18,6 +18,7 @@ internal static class MachineSchema
         ["audio"] = ["backend", "device"],
         ["share"] = ["host", "tag", "protocol"],
         ["macos"] = ["opencore", "osk"],
+        ["health"] = ["command", "within"],
     };
 
     private static readonly HashSet<string> ArraySections = new(StringComparer.Ordinal) { "disk", "usb", "share" };
