@@ -21,7 +21,7 @@ public static partial class HostDoctor
         var pvm = host.Kernel.IsModuleLoaded("kvm_pvm") == true;
         checks.Add(cpu.HasVirtualization switch
         {
-            false when pvm => new DoctorCheck(CheckStatus.Info, "Hardware virtualization", "The CPU shows neither vmx nor svm; KVM runs through kvm_pvm, the paravirtualized KVM for hosts that are themselves virtual machines."),
+            false when pvm => new DoctorCheck(CheckStatus.Info, "Hardware virtualization", "The CPU shows neither vmx nor svm; /dev/kvm comes from kvm_pvm, the paravirtualized KVM for hosts that are themselves virtual machines."),
             true => new DoctorCheck(CheckStatus.Ok, "Hardware virtualization", cpu.HasSvm == true ? "The CPU has svm (AMD-V)." : "The CPU has vmx (Intel VT-x)."),
             false => new DoctorCheck(CheckStatus.Fail, "Hardware virtualization", "The CPU shows neither vmx nor svm.", flagFix),
             null => new DoctorCheck(CheckStatus.Unknown, "Hardware virtualization", "/proc/cpuinfo lists no CPU flags."),
@@ -30,6 +30,7 @@ public static partial class HostDoctor
         var module = cpu.IsAmd ? "kvm_amd" : cpu.IsIntel ? "kvm_intel" : "kvm_intel or kvm_amd";
         checks.Add(host.Kernel.KvmDevice switch
         {
+            true when host.Kernel.KvmProbe is { } probe && probe != "ok" => new DoctorCheck(CheckStatus.Fail, "KVM", $"/dev/kvm exists{(pvm ? " (kvm_pvm)" : "")}, but QEMU cannot use it: {probe}", pvm ? "kvm_pvm does not support a host-passthrough CPU here; guests run under TCG (slow) until the machine offers VT-x/AMD-V or a working nested KVM." : flagFix),
             true when kvm == true && pvm => new DoctorCheck(CheckStatus.Ok, "KVM", "/dev/kvm exists, served by kvm_pvm."),
             true when kvm == true => new DoctorCheck(CheckStatus.Ok, "KVM", "/dev/kvm exists."),
             true => new DoctorCheck(CheckStatus.Fail, "KVM", "/dev/kvm exists, but without vmx, svm or kvm_pvm it cannot create guests.", flagFix),

@@ -60,6 +60,12 @@ public static partial class HostDoctor
     {
         // kvm_pvm (PVM) runs KVM guests without VT-x/AMD-V, inside hosts that are themselves virtual machines.
         var pvm = host.Kernel.IsModuleLoaded("kvm_pvm") == true;
+        if (host.Kernel.KvmProbe is { } probe)
+        {
+            // QEMU's own answer beats every inference from files.
+            return probe == "ok";
+        }
+
         if (host.Kernel.KvmDevice is { } dev)
         {
             return dev && (pvm || host.Cpu.HasVirtualization != false);
@@ -76,6 +82,11 @@ public static partial class HostDoctor
 
     private static string KvmReason(HostSnapshot host)
     {
+        if (host.Kernel.KvmProbe is { } probe && probe != "ok")
+        {
+            return $"/dev/kvm exists, but {probe.TrimEnd('.')}";
+        }
+
         if (host.Kernel.KvmDevice == true && host.Cpu.HasVirtualization == false)
         {
             return "/dev/kvm exists, but the CPU shows neither vmx nor svm and no kvm_pvm module is loaded, so KVM cannot create guests";

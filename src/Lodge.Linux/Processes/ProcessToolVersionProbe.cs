@@ -19,6 +19,9 @@ public sealed class ProcessToolVersionProbe : Sysfs.IToolVersionProbe
     }
 
     /// <inheritdoc/>
+    public string? ProbeKvm(string qemuRealPath) => File.Exists("/dev/kvm") ? Runtime.KvmProbe.Check(qemuRealPath) : null;
+
+    /// <inheritdoc/>
     public string? Probe(string realPath)
     {
         ProcessResult result;

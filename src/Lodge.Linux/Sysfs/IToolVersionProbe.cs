@@ -5,4 +5,7 @@ public interface IToolVersionProbe
 {
     /// <summary>The first line the program prints for <c>--version</c>, or null when it cannot be run.</summary>
     string? Probe(string realPath);
+
+    /// <summary>Whether QEMU (<paramref name="qemuRealPath"/>) can run a KVM guest with the host CPU: "ok" or the reason; null when not asked.</summary>
+    string? ProbeKvm(string qemuRealPath) => null;
 }

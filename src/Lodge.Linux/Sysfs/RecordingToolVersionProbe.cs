@@ -8,6 +8,21 @@ public sealed class RecordingToolVersionProbe(IToolVersionProbe inner, HostRoot 
     /// <summary>The answers so far, keyed by host-view path.</summary>
     public IReadOnlyDictionary<string, string> Answers => _answers;
 
+    /// <summary>The manifest key of the KVM answer.</summary>
+    public const string KvmKey = "kvm";
+
+    /// <inheritdoc/>
+    public string? ProbeKvm(string qemuRealPath)
+    {
+        var answer = inner.ProbeKvm(qemuRealPath);
+        if (answer is not null)
+        {
+            _answers[KvmKey] = answer;
+        }
+
+        return answer;
+    }
+
     /// <inheritdoc/>
     public string? Probe(string realPath)
     {

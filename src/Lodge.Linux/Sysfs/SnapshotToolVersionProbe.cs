@@ -39,6 +39,9 @@ public sealed class SnapshotToolVersionProbe : IToolVersionProbe
     }
 
     /// <inheritdoc/>
+    public string? ProbeKvm(string qemuRealPath) => _versions.TryGetValue(RecordingToolVersionProbe.KvmKey, out var v) ? v : null;
+
+    /// <inheritdoc/>
     public string? Probe(string realPath)
     {
         var hostPath = realPath.StartsWith(_root.Path, StringComparison.Ordinal) ? realPath[_root.Path.Length..] : realPath;

@@ -27,19 +27,27 @@ public sealed partial class SysfsScanner
         var (devices, groups, iommuEnabled) = ScanPci(ids);
         var inputs = ScanInputDevices();
         var usb = ScanUsb(devices, inputs, ids);
+        var tools = ScanTools();
+        var kernel = ScanKernel();
+        if (kernel.KvmDevice == true && tools.Qemu is { } qemu && _versionProbe is not null)
+        {
+            // /dev/kvm existing is not enough: ask QEMU to start a KVM guest with the host CPU, as Lodge's guests do.
+            kernel = kernel with { KvmProbe = _versionProbe.ProbeKvm(_root.ToReal(qemu.Path)) };
+        }
+
         return new HostSnapshot
         {
             PciDevices = devices,
             IommuGroups = groups,
             IommuEnabled = iommuEnabled,
-            Kernel = ScanKernel(),
+            Kernel = kernel,
             Cpu = ScanCpuInfo(),
             Topology = ScanTopology(),
             Memory = ScanMemory(),
             UsbControllers = usb,
             InputDevices = inputs,
             Display = ScanDisplay(),
-            Tools = ScanTools(),
+            Tools = tools,
             Firmware = ScanFirmware(),
             Boot = ScanBoot(),
             Dmi = ScanDmi(),
