@@ -93,6 +93,25 @@ public sealed class UpHandoffSpecs : IDisposable
     }
 
     [Fact(Timeout = 30000)]
+    public async Task I_can_try_to_bring_up_a_handoff_machine_while_an_unfinished_handoff_is_journaled_and_the_refusal_is_recorded()
+    {
+        // Arrange: a journal whose last line is not "clean", as a killed lodge leaves it
+        File.WriteAllText(Path.Combine(_dir, "handoff.journal"), "{\"event\":\"begin\",\"guest\":\"other\"}\n");
+
+        // Act
+        var result = await Task.Run(() => Up());
+
+        // Assert
+        Assert.Equal(ExitCodes.Error, result.ExitCode);
+        Assert.Contains("is not finished", result.Error);
+        Assert.Empty(_kernel.State().DiffFrom(_initial));
+        using var store = ReportStore.Open(Db);
+        var report = Assert.Single(store.All());
+        Assert.False(report.Result.Started);
+        Assert.Equal("start", report.Result.FailedStep);
+    }
+
+    [Fact(Timeout = 30000)]
     public async Task I_can_try_to_bring_up_a_handoff_machine_with_detach_and_get_an_error_that_says_why_and_changes_nothing()
     {
         // Act

@@ -68,7 +68,18 @@ public static class HandoffUp
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
-        var report = await new HandoffExecutor(env.Host(guest, Log), env.Journal, options).RunAsync(handoff, stop.Token).ConfigureAwait(false);
+        HandoffReport report;
+        try
+        {
+            report = await new HandoffExecutor(env.Host(guest, Log), env.Journal, options).RunAsync(handoff, stop.Token).ConfigureAwait(false);
+        }
+        catch (Core.LodgeException e)
+        {
+            // The executor refused before touching the host (e.g. an unfinished journal): still an attempt to remember.
+            OutcomeRecorder.Record(context, database, host, machine, gpu, new ReportResult(false, false, true, "start", e.Message), resolved);
+            throw;
+        }
+
         var diff = HostState.FromSnapshot(env.Scan(), env.DisplayManagerActive()).DiffFrom(before);
         var result = Result(handoff, report, diff, guest);
         OutcomeRecorder.Record(context, database, host, machine, gpu, result, resolved);

@@ -4,7 +4,7 @@ using Lodge.Linux.Processes;
 
 namespace Lodge.Linux.Handoff;
 
-/// <summary>What rescue uses to stop a stuck guest: the pid in <c>/run/lodge/&lt;guest&gt;/qemu.pid</c>, sent SIGTERM and then SIGKILL.</summary>
+/// <summary>What rescue uses to stop a stuck guest: the pid in <c>/run/lodge/&lt;guest&gt;/qemu.pid</c> (or below LODGE_RUN_DIR), sent SIGTERM and then SIGKILL.</summary>
 /// <remarks>Rescue cannot start guests; <see cref="StartAsync"/> refuses. No pid file, or a pid that is no QEMU now, means no guest, which is success.</remarks>
 public sealed class PidFileGuestControl(HostRoot root, IProcessRunner runner) : IGuestControl
 {
@@ -21,7 +21,8 @@ public sealed class PidFileGuestControl(HostRoot root, IProcessRunner runner) : 
     /// <inheritdoc/>
     public async Task StopAsync(string guest, CancellationToken cancellationToken = default)
     {
-        var pidFile = RuntimeLayout.For(guest).RunDir + "/qemu.pid";
+        // The run root honours LODGE_RUN_DIR like the runtime that wrote the file.
+        var pidFile = RuntimeLayout.For(guest, Runtime.RuntimeRoots.FromEnvironment().RunRoot).RunDir + "/qemu.pid";
         if (root.ReadAttribute(pidFile) is not { } text || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 1)
         {
             return;
