@@ -43,6 +43,7 @@ public sealed partial class SysfsScanner
         var dir = $"{PciDevicesDir}/{address}";
         var canonical = _root.Canonicalize(dir);
         string Attr(string name) => $"{dir}/{name}";
+        var driver = _root.ReadLinkName(Attr("driver"));
         return new RawPci
         {
             Address = address,
@@ -53,7 +54,7 @@ public sealed partial class SysfsScanner
             SubDevice = _root.ReadAttribute(Attr("subsystem_device")),
             Class = _root.ReadAttribute(Attr("class")),
             Revision = _root.ReadAttribute(Attr("revision")),
-            Driver = _root.ReadLinkName(Attr("driver")),
+            Driver = driver,
             DriverOverride = _root.ReadAttribute(Attr("driver_override")),
             IommuGroup = _root.ReadLinkName(Attr("iommu_group")),
             BootVga = _root.ReadAttribute(Attr("boot_vga")),
@@ -65,8 +66,16 @@ public sealed partial class SysfsScanner
             SriovNum = _root.ReadAttribute(Attr("sriov_numvfs")),
             Mdev = ReadMdevTypes(Attr("mdev_supported_types")),
             Config = _root.ReadBytes(Attr("config"), 4096),
-            Vbios = _root.ReadAttribute(Attr("vbios_version")),
+            Vbios = _root.ReadAttribute(Attr("vbios_version")) ?? (driver == "nvidia" ? NvidiaVbios(address) : null),
         };
+    }
+
+    // /proc/driver/nvidia/gpus/0000:01:00.0/information: "Video BIOS: 	  94.02.42.00.a9" (the nvidia driver's own file)
+    private string? NvidiaVbios(PciAddress address)
+    {
+        var text = _root.ReadText($"/proc/driver/nvidia/gpus/{address}/information", 64 * 1024);
+        var line = text?.Split('\n').FirstOrDefault(l => l.StartsWith("Video BIOS:", StringComparison.Ordinal));
+        return line is null ? null : line["Video BIOS:".Length..].Trim() is { Length: > 0 } v ? v : null;
     }
 
     private IReadOnlyList<MdevType> ReadMdevTypes(string dir)
