@@ -10,7 +10,7 @@ namespace Lodge.Cli;
 public static class HostLoader
 {
     /// <summary>Scans <paramref name="rootPath"/>; <paramref name="log"/> records the reads for a snapshot.</summary>
-    public static (HostSnapshot Host, IReadOnlyList<DeviceAssessment> Assessments) Load(string rootPath, HostAccessLog? log = null)
+    public static (HostSnapshot Host, IReadOnlyList<DeviceAssessment> Assessments) Load(string rootPath, HostAccessLog? log = null, bool probeKvm = false)
     {
         if (!Directory.Exists(rootPath))
         {
@@ -21,7 +21,7 @@ public static class HostLoader
         }
 
         var root = new HostRoot(rootPath, log);
-        var host = new SysfsScanner(root, ToolVersions.For(root)).Scan();
+        var host = new SysfsScanner(root, ToolVersions.For(root), probeKvm).Scan();
         return (host, PassthroughAdvisor.Assess(host));
     }
 }

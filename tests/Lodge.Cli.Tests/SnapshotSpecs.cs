@@ -51,7 +51,7 @@ public sealed class SnapshotSpecs
         var root = new HostRoot("/", log);
         var probe = ToolVersions.For(root);
         var recorder = probe is null ? null : new RecordingToolVersionProbe(probe, root);
-        var live = new SysfsScanner(root, recorder).Scan();
+        var live = new SysfsScanner(root, recorder, probeKvm: true).Scan();
         var liveAssessments = PassthroughAdvisor.Assess(live);
 
         // Act
@@ -61,7 +61,7 @@ public sealed class SnapshotSpecs
         }
 
         Untar(archive, replay);
-        var (replayed, replayedAssessments) = HostLoader.Load(replay);
+        var (replayed, replayedAssessments) = HostLoader.Load(replay, probeKvm: true);
 
         // Assert
         Assert.NotEmpty(live.PciDevices);

@@ -17,7 +17,7 @@ public static class DoctorCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
+            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", probeKvm: true);
             var report = HostDoctor.Examine(host, assessments);
             using (var store = ReportsDatabase.OpenExisting(parse.GetValue(ReportCommand.DatabaseOption)))
             {

@@ -30,7 +30,7 @@ public static class SnapshotCommand
             var root = new HostRoot(rootPath, log);
             var inner = ToolVersions.For(root);
             var recorder = inner is null ? null : new RecordingToolVersionProbe(inner, root);
-            var host = new SysfsScanner(root, recorder).Scan();
+            var host = new SysfsScanner(root, recorder, probeKvm: true).Scan();
             var filter = new PrivacyFilter(SnapshotWriter.CollectSecrets(root, log));
             var temp = target + ".tmp";
             try

@@ -10,14 +10,14 @@ namespace Lodge.Cli.Machines;
 public static class MachinePlanning
 {
     /// <summary>The plan of machine <paramref name="name"/>; throws <see cref="ConfigException"/> when the machine has errors.</summary>
-    public static MachinePlan Load(ParseResult parse, string name) => Load(parse, name, RuntimeLayout.For(name)).Plan;
+    public static MachinePlan Load(ParseResult parse, string name) => Load(parse, name, RuntimeLayout.For(name), probeKvm: false).Plan;
 
     /// <summary>The plan with the host it was made against, for a given runtime layout (what <c>up</c> needs).</summary>
-    public static (MachinePlan Plan, Lodge.Core.Hardware.HostSnapshot Host) Load(ParseResult parse, string name, RuntimeLayout layout)
+    public static (MachinePlan Plan, Lodge.Core.Hardware.HostSnapshot Host) Load(ParseResult parse, string name, RuntimeLayout layout, bool probeKvm = true)
     {
         var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
         var parsed = store.Load(name);
-        var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
+        var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", probeKvm: probeKvm);
         var all = store.LoadAll().Select(r => r.Machine).ToList();
         var errors = parsed.Problems.Concat(MachineValidator.Validate(parsed.Machine, host, assessments, all))
             .Count(p => p.Severity == Core.Passthrough.Severity.Error);

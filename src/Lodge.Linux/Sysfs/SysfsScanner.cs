@@ -12,12 +12,16 @@ public sealed partial class SysfsScanner
 {
     private readonly HostRoot _root;
     private readonly IToolVersionProbe? _versionProbe;
+    private readonly bool _probeKvm;
 
     /// <summary>Creates a scanner. <paramref name="versionProbe"/> asks programs their version; null leaves versions unknown.</summary>
-    public SysfsScanner(HostRoot root, IToolVersionProbe? versionProbe = null)
+    /// <param name="probeKvm">Also ask QEMU whether it can run a KVM guest (about 0.1 s on the system root); only
+    /// commands that decide on KVM (doctor, up, snapshot) ask.</param>
+    public SysfsScanner(HostRoot root, IToolVersionProbe? versionProbe = null, bool probeKvm = false)
     {
         _root = root;
         _versionProbe = versionProbe;
+        _probeKvm = probeKvm;
     }
 
     /// <summary>Reads the whole host.</summary>
@@ -29,7 +33,7 @@ public sealed partial class SysfsScanner
         var usb = ScanUsb(devices, inputs, ids);
         var tools = ScanTools();
         var kernel = ScanKernel();
-        if (kernel.KvmDevice == true && tools.Qemu is { } qemu && _versionProbe is not null)
+        if (_probeKvm && kernel.KvmDevice == true && tools.Qemu is { } qemu && _versionProbe is not null)
         {
             // /dev/kvm existing is not enough: ask QEMU to start a KVM guest with the host CPU, as Lodge's guests do.
             kernel = kernel with { KvmProbe = _versionProbe.ProbeKvm(_root.ToReal(qemu.Path)) };
