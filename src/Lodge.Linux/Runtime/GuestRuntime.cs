@@ -163,7 +163,7 @@ public sealed partial class GuestRuntime
     private static SpawnedProcess StartLogged(LaunchSpec spec, string name, IReadOnlyList<string> argv)
     {
         // The exact argv of every start, pasteable into a shell (house style §7).
-        File.WriteAllText(Path.Combine(spec.Layout.RunDir, $"{name}.args"), ArgsFile.Format(argv));
+        File.WriteAllText(Path.Combine(spec.Layout.RunDir, $"{name}.args"), Lodge.Core.Qemu.QemuCommandLine.Format(argv));
         return SpawnedProcess.Start(argv, Path.Combine(spec.Layout.RunDir, $"{name}.log"));
     }
 

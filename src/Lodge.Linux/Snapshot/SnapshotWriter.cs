@@ -17,24 +17,12 @@ public static class SnapshotWriter
     /// <summary>The file in a snapshot that holds the recorded program versions.</summary>
     public const string ManifestName = "lodge-snapshot.json";
 
-    /// <summary>Collects the secrets to scrub: the host name and the serial numbers of the USB devices the scan saw.</summary>
+    /// <summary>Collects the secrets to scrub: the host's names and serials (<see cref="Reports.PrivacySecrets"/>) and the
+    /// serial numbers of the USB devices the scan saw.</summary>
     public static IReadOnlyList<string> CollectSecrets(HostRoot root, HostAccessLog log)
     {
-        var secrets = new List<string>();
         var plain = new HostRoot(root.Path);
-        foreach (var path in new[] { "/proc/sys/kernel/hostname", "/etc/hostname" })
-        {
-            if (plain.ReadAttribute(path) is { Length: > 0 } name)
-            {
-                secrets.Add(name);
-                var dot = name.IndexOf('.');
-                if (dot > 0)
-                {
-                    secrets.Add(name[..dot]);
-                }
-            }
-        }
-
+        var secrets = new List<string>(Reports.PrivacySecrets.Collect(plain));
         foreach (var (path, _) in log.Entries)
         {
             if (path.EndsWith("/idVendor", StringComparison.Ordinal))

@@ -15,7 +15,7 @@ public sealed class RuntimeFileSpecs
         string[] argv = ["qemu-system-x86_64", "-name", "guest=demo", "-nodefaults", "-append", "console=ttyS0 quiet", "-virtfs", "local,path=/srv/it's,mount_tag=share"];
 
         // Act
-        var text = ArgsFile.Format(argv);
+        var text = Lodge.Core.Qemu.QemuCommandLine.Format(argv);
 
         // Assert
         Assert.Equal(
