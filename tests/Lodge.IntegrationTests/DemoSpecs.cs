@@ -1,9 +1,11 @@
+using Lodge.Testing;
+
 namespace Lodge.IntegrationTests;
 
 /// <summary><c>lodge demo</c> end to end under TCG: boot, share round trip, ACPI power-off.</summary>
 public sealed class DemoSpecs(GuestFixture fixture) : IClassFixture<GuestFixture>
 {
-    [Theory(Timeout = 120000)]
+    [Theory(Timeout = Patience.TestMilliseconds)]
     [InlineData("9p")]
     [InlineData("virtiofs")]
     public async Task I_can_run_the_demo_and_see_the_guest_use_the_shared_folder_and_power_off_through_ACPI(string share)
