@@ -23,4 +23,33 @@ public sealed class DemoSpecs(GuestFixture fixture) : IClassFixture<GuestFixture
         Assert.Contains("boot to user space (TCG)", result.StandardOutput, StringComparison.Ordinal);
         Assert.Empty(await LodgeProcesses.OfAsync(fixture, "demo"));
     }
+
+    [Fact(Timeout = Patience.TestMilliseconds)]
+    public async Task I_can_press_ctrl_c_during_the_demo_and_QEMU_and_virtiofsd_are_stopped()
+    {
+        // Arrange: the demo over virtiofs (QEMU and virtiofsd), interrupted once QEMU answers QMP.
+        var log = Path.Combine(fixture.Root, "demo-sigint.log");
+        var demo = LodgeCli.Start(log, "demo", "--share", "virtiofs", "--tcg");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (new Lodge.Linux.Runtime.GuestStateStore(fixture.Roots).Read("demo") is not { Phase: "running", Qemu: not null })
+        {
+            Assert.False(demo.Exited.IsCompleted, File.ReadAllText(log));
+            Assert.True(clock.Elapsed < Patience.Event, "The demo's QEMU never ran.");
+            await Task.Delay(50);
+        }
+
+        var running = await LodgeProcesses.OfAsync(fixture, "demo");
+        Assert.Contains(running, p => p.Contains("qemu-system", StringComparison.Ordinal));
+        Assert.Contains(running, p => p.Contains("virtiofsd", StringComparison.Ordinal));
+
+        // Act
+        demo.Signal(2);
+        var exit = await demo.Exited.WaitAsync(Patience.Event);
+
+        // Assert
+        var output = File.ReadAllText(log);
+        Assert.True(exit.ExitCode == 3, output);
+        Assert.Contains("Interrupted: the demo stopped 'demo' and its helpers.", output, StringComparison.Ordinal);
+        Assert.Empty(await LodgeProcesses.OfAsync(fixture, "demo"));
+    }
 }
