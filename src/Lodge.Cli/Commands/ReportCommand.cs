@@ -104,8 +104,12 @@ public static class ReportCommand
             using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
             var wanted = parse.GetValue(ids) ?? [];
             var reports = store.All().Where(r => wanted.Length == 0 || wanted.Contains(r.Id)).ToList();
-            var secrets = PrivacySecrets.Collect(new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/"));
-            var text = ReportJson.Write(reports.Select(r => ReportPrivacy.Filter(r, secrets)));
+            // Every machine's name is a secret in every report: one report's error may quote another machine.
+            var secrets = PrivacySecrets.Collect(new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/"))
+                .Concat(store.All().Select(r => r.Machine).OfType<string>()).Distinct(StringComparer.Ordinal).ToList();
+            var roots = Lodge.Linux.Runtime.RuntimeRoots.FromEnvironment();
+            (string, string)[] runRoots = [(roots.RunRoot, "/run/lodge"), (roots.StateRoot, "/var/lib/lodge")];
+            var text = ReportJson.Write(reports.Select(r => ReportPrivacy.Filter(r, secrets, runRoots)));
             var target = parse.GetValue(output)!;
             File.WriteAllText(target, text);
             context.Console.WriteLine($"Wrote {reports.Count} report(s) to {target}, without serial numbers, UUIDs, MAC or IP addresses, host names, user names or home paths.");
