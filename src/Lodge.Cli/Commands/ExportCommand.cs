@@ -25,7 +25,7 @@ public static class ExportCommand
                 throw new ConfigException("'lodge export' needs a format, and '--libvirt' is the only one.") { Hint = $"Run 'lodge export {parse.GetValue(name)} --libvirt'." };
             }
 
-            var xml = DomainXmlWriter.Write(MachinePlanning.Load(parse, parse.GetValue(name)!));
+            var xml = DomainXmlWriter.Write(MachinePlanning.Load(context, parse, parse.GetValue(name)!));
             if (parse.GetValue(output) is { } file)
             {
                 File.WriteAllText(file, xml);

@@ -38,8 +38,8 @@ public static class UpCommand
     /// <summary>The body of <c>lodge up NAME</c> (and of <c>lodge gpu handoff NAME</c> without --dry-run or --simulate).</summary>
     internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, CancellationToken cancellationToken)
     {
-        var roots = RuntimeRoots.FromEnvironment();
-        var (plan, host) = MachinePlanning.Load(parse, machineName, new RuntimeLayout(roots.RunDir(machineName), roots.StateDir(machineName)));
+        var roots = context.Roots;
+        var (plan, host) = MachinePlanning.Load(parse, machineName, MachinePlanning.LayoutOf(context, machineName));
         var handsOff = plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated;
         if (handsOff && detach)
         {

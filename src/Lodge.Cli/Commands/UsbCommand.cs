@@ -28,7 +28,7 @@ public static class UsbCommand
         {
             var machine = parse.GetValue(name)!;
             var usb = UsbDeviceSpec.Parse(machine, parse.GetValue(device)!, Environment.GetEnvironmentVariable("LODGE_TEST_HOOKS") == "1");
-            var state = new GuestStateStore(RuntimeRoots.FromEnvironment()).Refresh(machine, out _)
+            var state = new GuestStateStore(context.Roots).Refresh(machine, out _)
                 ?? throw new GuestRuntimeException(machine, $"Guest '{machine}' is not running.");
             await using var client = await GuestRuntime.ConnectAsync(state, cancellationToken);
             if (attach)
