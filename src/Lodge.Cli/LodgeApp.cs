@@ -56,9 +56,10 @@ public static class LodgeApp
         root.Subcommands.Add(DemoCommand.Create(context));
 
         var parse = root.Parse(args);
-        if (parse.CommandResult.Command == root && parse.UnmatchedTokens.Count == 0 && parse.Action is not System.CommandLine.Invocation.SynchronousCommandLineAction { Terminating: true })
+        if (parse.CommandResult.Command == root && parse.UnmatchedTokens.Count == 0 && parse.Errors.Count > 0)
         {
-            // 'lodge' with no command (only global options, if any) is a request for help, not an error.
+            // 'lodge' with no command (only global options, if any) is a request for help, not an error: the only parse error
+            // left is the missing command, since an unknown word would be an unmatched token.
             parse = root.Parse([.. args, "--help"]);
         }
 

@@ -78,8 +78,12 @@ public static class MachineTemplate
 
         if (gpu != "auto")
         {
+            // The boot VGA can only be lent to a guest while it runs ('check' refuses 'dedicated' for it).
+            var bootVga = DeviceMatcher.Find(gpu, host.PciDevices).Matches is [{ BootVga: true }];
             b.AppendLine($"device = \"{gpu}\"");
-            b.AppendLine("mode = \"dedicated\"          # dedicated | handoff | gvt-g | virtio | none");
+            b.AppendLine(bootVga
+                ? "mode = \"handoff\"            # the host boots on this GPU, so it is lent to the guest while it runs"
+                : "mode = \"dedicated\"          # dedicated | handoff | gvt-g | virtio | none");
             b.AppendLine("rom = \"auto\"                # auto | a path | none");
             return;
         }

@@ -40,6 +40,33 @@ public static class TerminalText
         return b.ToString();
     }
 
+    /// <summary>JSON made safe for a terminal without changing its meaning: DEL, C1 and bidi controls (which JSON writers
+    /// may leave raw) become <c>\uNNNN</c> escapes. C0 controls inside strings are already escaped by every JSON writer,
+    /// and the ones outside strings are the layout's own newlines, so they stay.</summary>
+    public static string EscapeJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (!json.Any(c => c >= '\u007f' && NeedsEscape(c)))
+        {
+            return json;
+        }
+
+        var b = new StringBuilder(json.Length + 16);
+        foreach (var c in json)
+        {
+            if (c >= '\u007f' && NeedsEscape(c))
+            {
+                b.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                b.Append(c);
+            }
+        }
+
+        return b.ToString();
+    }
+
     /// <summary>True for C0/C1 controls, DEL and the bidirectional controls.</summary>
     public static bool NeedsEscape(char c) =>
         c < ' ' || c is >= '\u007f' and <= '\u009f' || IsBidiControl(c);
