@@ -185,4 +185,21 @@ public sealed class DiskSafetySpecs : IDisposable
         Assert.Equal(string.Empty, args.Out);
         Assert.Contains("Run 'lodge check m'", args.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void I_can_try_to_use_an_image_file_that_is_loop_mounted_on_the_host_and_get_it_refused()
+    {
+        // Arrange: /srv/img.raw attached to loop1 (losetup), and loop1 mounted on /mnt/img.
+        using var tree = TreeWithDisk("loop1", "7:1")
+            .Bytes("/srv/img.raw", new byte[4096])
+            .File("/sys/devices/virtual/block/loop1/loop/backing_file", "/srv/img.raw\n")
+            .File("/proc/self/mountinfo", "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n62 27 7:1 / /mnt/img rw,relatime - ext4 /dev/loop1 rw\n");
+
+        // Act
+        var result = Check("path = \"/srv/img.raw\"", tree.Root);
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("error: The disk image '/srv/img.raw' is attached to a loop device that the host is using: 'loop1' is mounted on '/mnt/img'.", result.Out, StringComparison.Ordinal);
+    }
 }

@@ -10,7 +10,8 @@ namespace Lodge.Core.Machines;
 /// Rules (issue 10, items 1, 6 and 14):
 /// <list type="bullet">
 /// <item>A block device that is mounted, holds a mounted partition, is active swap, is an LVM/MD/dm member in use, or
-/// holds the root filesystem is never a guest disk, with or without <c>passthrough = true</c>.</item>
+/// holds the root filesystem is never a guest disk, with or without <c>passthrough = true</c>; nor is an image file
+/// attached to a loop device that is in use in any of these ways.</item>
 /// <item>A free block device needs <c>passthrough = true</c> on its <c>[[disk]]</c>.</item>
 /// <item>A disk is never a file under /etc, /boot, /usr, /proc or /sys, nor a /dev node that is not a block device;
 /// outside the state folder it must be a regular file the user owns (or a block device, above).</item>
@@ -83,9 +84,15 @@ public static class MachineSafety
     public static string? InUseMessage(string path, PathFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        return facts.Kind == PathKind.Block && facts.Uses.Count > 0
-            ? $"The disk '{path}' is the host block device '{facts.BlockDevice}', and the host is using it: {string.Join("; ", facts.Uses.Select(u => u.Describe()))}."
-            : null;
+        if (facts.Uses.Count == 0)
+        {
+            return null;
+        }
+
+        var uses = string.Join("; ", facts.Uses.Select(u => u.Describe()));
+        return facts.Kind == PathKind.Block
+            ? $"The disk '{path}' is the host block device '{facts.BlockDevice}', and the host is using it: {uses}."
+            : $"The disk image '{path}' is attached to a loop device that the host is using: {uses}.";
     }
 
     private static Finding? CheckDisk(DiskRef disk, string stateDir, string stateResolved, PathFacts f, IReadOnlySet<int> userUids)
@@ -106,6 +113,11 @@ public static class MachineSafety
         if (tree is not null)
         {
             return new("disk-system-file", $"The disk '{disk.Configured}' is{Via(disk.Path, f)} inside '{tree}', where the host keeps its own files; a guest writing there could break the host.", "Use a disk image of your own, such as path = \"system.qcow2\" in the state folder.");
+        }
+
+        if (f.Kind == PathKind.File && !disk.IsCdrom && InUseMessage(disk.Configured, f) is { } loopInUse)
+        {
+            return new("disk-in-use-by-host", loopInUse, "Unmount it and detach the loop device ('losetup -d') first; 'losetup -a' shows what is attached.");
         }
 
         if (f.Kind == PathKind.Block)

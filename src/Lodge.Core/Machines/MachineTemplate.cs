@@ -44,6 +44,10 @@ public static class MachineTemplate
         b.AppendLine("# [[disk]]");
         b.AppendLine("# cdrom = \"/path/to/installer.iso\"");
         b.AppendLine();
+        b.AppendLine("# [[disk]]                    # a whole host disk, given to the guest raw");
+        b.AppendLine("# path = \"/dev/disk/by-id/...\"");
+        b.AppendLine("# passthrough = true         # required for a block device; refused while anything on it is mounted");
+        b.AppendLine();
         b.AppendLine("[network]");
         b.AppendLine("mode = \"user\"               # user | \"bridge:br0\" | \"tap:tap0\" | none");
         b.AppendLine();

@@ -70,7 +70,7 @@ public sealed class PathFactsReader
                 { TypeBits: TypeDirectory } => PathKind.Directory,
                 _ => PathKind.Other,
             };
-            facts = new PathFacts(path, resolved, kind) { OwnerUid = stat?.Uid };
+            facts = new PathFacts(path, resolved, kind) { OwnerUid = stat?.Uid, Uses = kind == PathKind.File ? LoopUsesOf(resolved) : [] };
         }
 
         _cache[path] = facts;
@@ -117,6 +117,22 @@ public sealed class PathFactsReader
     {
         var link = _root.ReadLink(string.Create(CultureInfo.InvariantCulture, $"/sys/dev/block/{major}:{minor}"));
         return link is null ? null : HostRoot.NameOf(link.TrimEnd('/'));
+    }
+
+    // An image file attached to a loop device (losetup) is in use when that loop device is: its backing_file names it
+    // (Documentation/ABI/testing/sysfs-block-loop).
+    private List<BlockUse> LoopUsesOf(string resolvedFile)
+    {
+        var uses = new List<BlockUse>();
+        foreach (var name in _root.ListDirectory("/sys/class/block").Where(n => n.StartsWith("loop", StringComparison.Ordinal)))
+        {
+            if (_root.ReadAttribute($"/sys/class/block/{name}/loop/backing_file") is { } backing && MachineSafety.Normalize(backing) == resolvedFile)
+            {
+                uses.AddRange(UsesOf(name));
+            }
+        }
+
+        return uses;
     }
 
     private List<BlockUse> UsesOf(string name)
