@@ -29,7 +29,7 @@ public static class SuperviseCommand
                 }
             }
 
-            return new GuestLauncher(context, new GuestRuntime(RuntimeRoots.FromEnvironment())).SuperviseAsync(
+            return new GuestLauncher(context, new GuestRuntime(context.Roots)).SuperviseAsync(
                 machine,
                 cancellationToken,
                 started: () => Record(DetachedOutcome.Running),
