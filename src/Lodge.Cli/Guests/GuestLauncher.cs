@@ -60,8 +60,9 @@ public sealed class GuestLauncher(CliContext context, GuestRuntime runtime)
 
             if (supervisor.Exited.IsCompleted)
             {
-                var tail = RunningGuest.LogTail(log, 8);
-                throw new GuestRuntimeException(spec.Machine, $"The supervisor of '{spec.Machine}' stopped before the guest ran: {string.Join(" | ", tail)}");
+                // Only the sentences: a stack trace (a bug in the supervisor) stays in the log, which the message names.
+                var tail = RunningGuest.LogTail(log, 40).Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).TakeLast(8);
+                throw new GuestRuntimeException(spec.Machine, $"The supervisor of '{spec.Machine}' stopped before the guest ran: {string.Join(" | ", tail)} (see {log}).");
             }
 
             await Task.Delay(2, cancellationToken).ConfigureAwait(false);
