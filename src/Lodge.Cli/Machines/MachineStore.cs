@@ -39,9 +39,10 @@ public sealed class MachineStore
     /// <summary>The file of machine <paramref name="name"/>; throws when the name could escape the folder.</summary>
     public string PathOf(string name)
     {
-        if (name.Length == 0 || name.StartsWith('.') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        // The same rule as at the command line's boundary (MachineName), for callers that did not come through it.
+        if (MachineName.CheckForm(name) is { } bad)
         {
-            throw new ConfigException($"'{name}' is not a machine name.") { Hint = "Use letters, digits, '-', '_' and '.', such as 'win11'." };
+            throw bad;
         }
 
         return Path.Combine(Directory, name + ".toml");

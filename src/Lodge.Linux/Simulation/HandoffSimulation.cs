@@ -24,7 +24,7 @@ public static class HandoffSimulation
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var kernel = new SimulatedKernel(tree);
+        using var kernel = new SimulatedKernel(tree, cancellationToken);
         setup?.Invoke(kernel);
         var initial = kernel.State();
         var snapshot = kernel.ScanForHandoff();
