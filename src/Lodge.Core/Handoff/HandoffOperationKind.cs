@@ -15,6 +15,12 @@ public enum HandoffOperationKind
     /// <summary>Starts <c>display-manager.service</c>.</summary>
     StartDisplayManager,
 
+    /// <summary>Stops a systemd unit (<c>nvidia-persistenced.service</c>), which must be running.</summary>
+    StopService,
+
+    /// <summary>Starts a systemd unit again.</summary>
+    StartService,
+
     /// <summary>Writes <c>0</c> to a vtconsole's <c>bind</c>.</summary>
     UnbindVtConsole,
 

@@ -23,4 +23,31 @@ public sealed record HandoffPlan(
 
     /// <summary>The step with this 1-based index.</summary>
     public HandoffStep Step(int index) => Steps[index - 1];
+
+    /// <summary>True when <paramref name="operation"/> would touch the target of <paramref name="wedged"/>, a write that never returned.</summary>
+    /// <remarks>
+    /// The stuck write holds the device's lock, so everything that takes it blocks too: a write to the same target; a
+    /// load or unload of the device's own driver stack (the kernel locks each device its driver matches or releases);
+    /// and a load or unload of vfio_pci once the stuck write was one that gives the device to vfio-pci.
+    /// </remarks>
+    public bool Touches(HandoffOperation operation, HandoffOperation wedged)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(wedged);
+        if (operation.Target == wedged.Target)
+        {
+            return true;
+        }
+
+        if (operation.Kind is not (HandoffOperationKind.LoadModule or HandoffOperationKind.UnloadModule)
+            || !PciAddress.TryParse(wedged.Target, out var device) || !Endpoints.Contains(device))
+        {
+            return false;
+        }
+
+        var towardsVfio = wedged.Kind is HandoffOperationKind.SetDriverOverride or HandoffOperationKind.ProbeDrivers
+            || (wedged.Kind == HandoffOperationKind.Unbind && wedged.Value == "vfio-pci");
+        return (operation.Target == "vfio_pci" && towardsVfio)
+            || (OriginalDrivers.GetValueOrDefault(device) is { } driver && HandoffPlanner.ModulesOf(driver).Contains(operation.Target, StringComparer.Ordinal));
+    }
 }

@@ -8,8 +8,37 @@ public static partial class HandoffPlanner
     // The NVIDIA stack unloads top down (DOMAIN.md); nvidia_drm uses nvidia_modeset, which uses nvidia, as does nvidia_uvm.
     private static readonly string[] NvidiaStack = ["nvidia_drm", "nvidia_modeset", "nvidia_uvm", "nvidia"];
 
-    private static List<string> ModulesToUnload(HostSnapshot host, IReadOnlyList<PciAddress> endpoints, IReadOnlyDictionary<PciAddress, string?> originals, List<string> warnings)
+    /// <summary>The NVIDIA stack's names, top down, as /proc/modules prints them.</summary>
+    public static IReadOnlyList<string> NvidiaModules => NvidiaStack;
+
+    /// <summary>The modules that bring <paramref name="driver"/> (a PCI driver name) with them: the NVIDIA stack for nvidia.</summary>
+    public static IReadOnlyList<string> ModulesOf(string driver)
     {
+        ArgumentNullException.ThrowIfNull(driver);
+        var module = driver.Replace('-', '_');
+        return module == "nvidia" ? NvidiaStack : [module];
+    }
+
+    // Early: the NVIDIA stack, unloaded before any unbind. Late: other drivers' modules, unloaded after their devices are unbound.
+    // Unbound: the endpoints whose driver goes away with an early unload (the kernel unbinds them as the module leaves).
+    private static (List<string> Early, List<string> Late, HashSet<PciAddress> Unbound) ModulesToUnload(HostSnapshot host, HandoffRequest request, IReadOnlyList<PciAddress> endpoints, IReadOnlyDictionary<PciAddress, string?> originals, List<string> warnings, List<string> refusals)
+    {
+        var all = ModulesToUnload(host, request, endpoints, originals, warnings, out var nvidia, out var removed);
+        var early = all.Where(nvidia.Contains).ToList();
+        var late = all.Where(m => !nvidia.Contains(m)).ToList();
+        var drmStays = host.Kernel.IsModuleLoaded("nvidia_drm") == true && !removed.Contains("nvidia_drm");
+        if (drmStays && originals.Values.Contains("nvidia"))
+        {
+            refusals.Add($"Cannot hand off '{request.Gpu}': nvidia_drm stays loaded (another card or module uses the NVIDIA stack), and an unbind from nvidia while nvidia_drm is loaded never returns.");
+        }
+
+        return (early, late, removed.Contains("nvidia") ? [.. endpoints.Where(a => originals[a] == "nvidia")] : []);
+    }
+
+    private static List<string> ModulesToUnload(HostSnapshot host, HandoffRequest request, IReadOnlyList<PciAddress> endpoints, IReadOnlyDictionary<PciAddress, string?> originals, List<string> warnings, out HashSet<string> nvidia, out HashSet<string> removed)
+    {
+        nvidia = new HashSet<string>(StringComparer.Ordinal);
+        removed = new HashSet<string>(StringComparer.Ordinal);
         if (host.Kernel.Modules is not { } listed)
         {
             if (originals.Values.Any(d => d is not null))
@@ -21,7 +50,7 @@ public static partial class HandoffPlanner
         }
 
         var loaded = listed.ToDictionary(m => m.Name, m => m, StringComparer.Ordinal);
-        var removed = new HashSet<string>(StringComparer.Ordinal);
+        var gone = removed;
         var order = new List<string>();
         foreach (var driver in originals.Values.OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
@@ -34,15 +63,21 @@ public static partial class HandoffPlanner
                 continue;
             }
 
+            if (module == "amdgpu" && !request.UnloadAmdgpu)
+            {
+                // driver_override alone keeps the card on vfio-pci; unloading amdgpu only adds a failure (and a reload) of its own.
+                continue;
+            }
+
             if (!loaded.ContainsKey(module))
             {
                 warnings.Add($"Driver '{driver}' is built into the kernel, so it is unbound but not unloaded.");
                 continue;
             }
 
-            foreach (var name in stack.Where(n => loaded.ContainsKey(n) && !removed.Contains(n)))
+            foreach (var name in stack.Where(n => loaded.ContainsKey(n) && !gone.Contains(n)))
             {
-                var blockers = loaded[name].UsedBy.Where(u => !removed.Contains(u) && !stack.Contains(u)).ToList();
+                var blockers = loaded[name].UsedBy.Where(u => !gone.Contains(u) && !stack.Contains(u)).ToList();
                 if (blockers.Count > 0)
                 {
                     warnings.Add($"Module '{name}' is also used by '{string.Join("', '", blockers)}', so it stays loaded.");
@@ -50,7 +85,12 @@ public static partial class HandoffPlanner
                 }
 
                 order.Add(name);
-                Remove(name, loaded, removed);
+                if (stack == NvidiaStack)
+                {
+                    nvidia.Add(name);
+                }
+
+                Remove(name, loaded, gone);
             }
         }
 

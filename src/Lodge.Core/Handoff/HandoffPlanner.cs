@@ -7,8 +7,9 @@ namespace Lodge.Core.Handoff;
 /// <summary>Turns a snapshot and a <see cref="HandoffRequest"/> into a <see cref="HandoffPlan"/>. Pure: no I/O.</summary>
 /// <remarks>
 /// Order towards the guest: pre-flight holder check; (handoff mode) stop the display manager, unbind the frame buffer
-/// vtconsoles and the firmware framebuffers; load vfio-pci; unbind each endpoint from its driver; unload the drivers'
-/// modules that nothing else uses; reset_method=device_specific for an AMD reset-bug GPU when vendor_reset is loaded;
+/// vtconsoles and the firmware framebuffers; load vfio-pci; for an NVIDIA card stop nvidia-persistenced and unload
+/// nvidia_drm, nvidia_modeset, nvidia_uvm and nvidia (which unbinds the card) before any unbind; unbind each other
+/// endpoint from its driver; unload the other drivers' modules that nothing else uses (amdgpu only when asked); reset_method=device_specific for an AMD reset-bug GPU when vendor_reset is loaded;
 /// driver_override=vfio-pci and drivers_probe for each endpoint; start the guest. The way back is the undos in reverse:
 /// stop the guest, unbind from vfio-pci, clear the overrides, restore reset_method, reload the modules (their drivers
 /// bind the devices again), re-probe, unload vfio-pci if Lodge loaded it, rebind the framebuffers (a failure is
@@ -19,6 +20,7 @@ namespace Lodge.Core.Handoff;
 public static partial class HandoffPlanner
 {
     private const string VfioPci = "vfio-pci";
+    private const string NvidiaPersistenced = "nvidia-persistenced.service";
 
     /// <summary>Plans the handoff; a plan that must not run carries its <see cref="HandoffPlan.Refusals"/>.</summary>
     public static HandoffPlan Plan(HostSnapshot host, HandoffRequest request)
@@ -80,13 +82,34 @@ public static partial class HandoffPlanner
             Add("load vfio-pci", new(HandoffOperationKind.LoadModule, "vfio_pci"), new(HandoffOperationKind.UnloadModule, "vfio_pci"), t.Module);
         }
 
-        foreach (var address in endpoints.Where(a => originals[a] is not null))
+        // NVIDIA first: an unbind from nvidia while nvidia_drm (its in-kernel fbdev client) is loaded never returns, so the
+        // stack unloads before any binding is touched, and unloading nvidia unbinds its devices itself. A module that
+        // will not unload stops the handoff here, with no binding changed.
+        var (early, late, unbound) = ModulesToUnload(host, request, endpoints, originals, warnings, refusals);
+        if (early.Count > 0)
+        {
+            if (request.NvidiaPersistencedActive == true)
+            {
+                Add("stop nvidia-persistenced", new(HandoffOperationKind.StopService, NvidiaPersistenced), new(HandoffOperationKind.StartService, NvidiaPersistenced), t.Service);
+            }
+            else if (request.NvidiaPersistencedActive is null)
+            {
+                warnings.Add("Whether nvidia-persistenced runs is unknown: if it does, 'modprobe -r nvidia' fails and the handoff stops before any unbind, with nothing left changed.");
+            }
+        }
+
+        foreach (var module in early)
+        {
+            Add($"unload {module}", new(HandoffOperationKind.UnloadModule, module), new(HandoffOperationKind.LoadModule, module), t.Module);
+        }
+
+        foreach (var address in endpoints.Where(a => originals[a] is not null && !unbound.Contains(a)))
         {
             var driver = originals[address]!;
             Add($"unbind {address} from {driver}", new(HandoffOperationKind.Unbind, address.ToString(), driver), new(HandoffOperationKind.ProbeDrivers, address.ToString(), driver), t.Unbind);
         }
 
-        foreach (var module in ModulesToUnload(host, endpoints, originals, warnings))
+        foreach (var module in late)
         {
             Add($"unload {module}", new(HandoffOperationKind.UnloadModule, module), new(HandoffOperationKind.LoadModule, module), t.Module);
         }

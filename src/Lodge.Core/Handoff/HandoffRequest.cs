@@ -12,4 +12,11 @@ public sealed record HandoffRequest(string Guest, PciAddress Gpu, GpuMode Mode, 
 {
     /// <summary>Per-kind timeouts.</summary>
     public HandoffTimeouts Timeouts { get; init; } = new();
+
+    /// <summary>Whether <c>nvidia-persistenced.service</c> runs (it keeps the nvidia module in use); null when unknown.</summary>
+    public bool? NvidiaPersistencedActive { get; init; }
+
+    /// <summary>True when the user asked to unload amdgpu too; it is unloaded only when no other card uses it.</summary>
+    /// <remarks>driver_override alone keeps the card on vfio-pci; unloading and reloading amdgpu adds two failures of its own.</remarks>
+    public bool UnloadAmdgpu { get; init; }
 }

@@ -25,6 +25,12 @@ public sealed record HostState
     /// <summary>Names of loaded modules, sorted; null when /proc/modules is unknown.</summary>
     public IReadOnlyList<string>? LoadedModules { get; init; }
 
+    /// <summary>Units a handoff stops besides the display manager (nvidia-persistenced) that run, sorted.</summary>
+    public IReadOnlyList<string> Services { get; init; } = [];
+
+    /// <summary>Devices (or modules, consoles) a kernel write never returned from: the kernel holds their lock until a reboot.</summary>
+    public IReadOnlyList<string> Wedged { get; init; } = [];
+
     /// <summary>Takes the handoff-relevant facts out of a snapshot.</summary>
     public static HostState FromSnapshot(HostSnapshot snapshot, bool? displayManagerActive)
     {
@@ -56,6 +62,21 @@ public sealed record HostState
         }
 
         DiffModules(before, diff);
+        foreach (var unit in before.Services.Except(Services, StringComparer.Ordinal))
+        {
+            diff.Add($"'{unit}' was running, now stopped.");
+        }
+
+        foreach (var unit in Services.Except(before.Services, StringComparer.Ordinal))
+        {
+            diff.Add($"'{unit}' was stopped, now running.");
+        }
+
+        foreach (var wedged in Wedged.Except(before.Wedged, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            diff.Add($"'{wedged}' is wedged: a kernel write to it never returned, and only a reboot frees it.");
+        }
+
         return diff;
     }
 

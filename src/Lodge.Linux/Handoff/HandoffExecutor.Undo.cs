@@ -8,19 +8,43 @@ public sealed partial class HandoffExecutor
     // Returns true when every undo succeeded or was allowed to fail; then the journal is marked clean (unless told not to:
     // a rescue of a damaged journal cannot know that nothing else is applied). A step in interrupted (begun, never
     // reported back) may not have happened, so its undo may fail.
-    internal static async Task<bool> UndoAsync(HandoffOperationRunner runner, HandoffJournal journal, IReadOnlyList<HandoffStep> applied, IDictionary<int, StepResult> results, List<string> problems, Action<string> log, bool tolerateAll = false, IReadOnlySet<int>? interrupted = null, bool markClean = true)
+    internal static async Task<bool> UndoAsync(HandoffOperationRunner runner, HandoffJournal journal, IReadOnlyList<HandoffStep> applied, IDictionary<int, StepResult> results, List<string> problems, Action<string> log, bool tolerateAll = false, IReadOnlySet<int>? interrupted = null, bool markClean = true, Wedge? wedged = null)
     {
         var clean = true;
         foreach (var step in applied.Reverse())
         {
             var timedOut = results.TryGetValue(step.Index, out var before) && before.Outcome == StepOutcome.TimedOut;
             var unsure = timedOut || (interrupted?.Contains(step.Index) ?? false);
+            if (wedged?.Touched(step.Undo) is { } device)
+            {
+                // The stuck write holds the device's lock: this undo would block as well. It waits for the boot rescue.
+                var skip = $"Undo of step {step.Index} ({step.Name}) was not attempted: '{device}' is wedged (a kernel write to it never returned).";
+                log(skip);
+                problems.Add(skip);
+                journal.Append(new JournalEntry(JournalEntry.UndoFailed, step.Index, Detail: skip));
+                results[step.Index] = new StepResult(step.Index, step.Name, timedOut ? StepOutcome.TimedOut : StepOutcome.Done, skip);
+                clean = false;
+                continue;
+            }
+
             try
             {
                 // Never cancelled: giving the GPU back must not be cut short.
                 await runner.RunAsync(step.Undo, step.Timeout, CancellationToken.None).ConfigureAwait(false);
                 journal.Append(new JournalEntry(JournalEntry.Undone, step.Index));
                 results[step.Index] = new StepResult(step.Index, step.Name, timedOut ? StepOutcome.TimedOut : StepOutcome.Undone, before?.Error);
+            }
+            catch (Exception e) when (wedged is not null && IsStuckKernelWrite(e))
+            {
+                // An undo that never returns wedges its target too; later undos keep away from it.
+                var message = $"Undo of step {step.Index} ({step.Name}) timed out: {e.Message}";
+                log(message);
+                problems.Add(message);
+                wedged.Add(step.Undo);
+                journal.Append(new JournalEntry(JournalEntry.Wedged, step.Index, Detail: step.Undo.Target));
+                journal.Append(new JournalEntry(JournalEntry.UndoFailed, step.Index, Detail: e.Message));
+                results[step.Index] = new StepResult(step.Index, step.Name, timedOut ? StepOutcome.TimedOut : StepOutcome.Done, e.Message);
+                clean = false;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -47,6 +71,13 @@ public sealed partial class HandoffExecutor
         if (clean && markClean)
         {
             journal.Append(new JournalEntry(JournalEntry.Clean));
+        }
+
+        if (wedged is { Count: > 0 })
+        {
+            var message = $"A kernel write to '{string.Join("', '", wedged.Targets)}' never returned: only a reboot frees it. Reboot now; at boot, lodge-rescue.service gives back what is left.";
+            log(message);
+            problems.Add(message);
         }
 
         return clean;

@@ -9,6 +9,10 @@ namespace Lodge.Linux.Handoff;
 /// stops the handoff; every applied step (and the timed-out one, whose write may still land) is undone in reverse. The
 /// only exceptions are undos marked <see cref="HandoffOperation.MayFail"/> (a framebuffer that will not rebind), which
 /// are reported, and undos that fail outright, which leave the journal dirty for <c>lodge rescue</c>.</para>
+/// <para>A kernel write that times out (an unbind the driver never finishes) leaves its thread blocked in the kernel
+/// holding the device's lock: the target is <em>wedged</em>. The journal records it, no later write touches it (see
+/// <see cref="HandoffPlan.Touches"/>), every other step is undone, the journal stays not clean, and the report says a
+/// reboot is needed; the boot-time rescue finishes the job. The blocked thread is a background thread: Lodge exits.</para>
 /// <para>Each step's <c>begin</c> line, with its undo, is synced to disk before the step runs, so a killed executor
 /// leaves a journal from which <see cref="HandoffRescue"/> can undo exactly what was applied.</para>
 /// <para>After the guest starts, the watchdog gives it <see cref="GuestHealth.HealthyWithin"/> to show it is healthy;
@@ -48,6 +52,7 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
         var results = new SortedDictionary<int, StepResult>();
         var applied = new List<HandoffStep>();
         var problems = new List<string>();
+        var wedged = new List<HandoffOperation>();
         var failed = false;
         foreach (var step in plan.Steps)
         {
@@ -61,11 +66,18 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
             }
             catch (Exception e) when (IsTimeout(e))
             {
-                // The write may still land: undo it too.
+                // The write may still land: undo it too, unless it is a kernel write, whose thread now holds the
+                // device's lock: then the device is wedged and nothing touches it again (its undo included).
                 journal.Append(new JournalEntry(JournalEntry.TimedOut, step.Index, Detail: e.Message));
                 results[step.Index] = new StepResult(step.Index, step.Name, StepOutcome.TimedOut, e.Message);
                 applied.Add(step);
                 problems.Add($"Step {step.Index} ({step.Name}) timed out: {e.Message}");
+                if (IsStuckKernelWrite(e))
+                {
+                    wedged.Add(step.Do);
+                    journal.Append(new JournalEntry(JournalEntry.Wedged, step.Index, Detail: step.Do.Target));
+                }
+
                 failed = true;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -100,12 +112,17 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
             machine.MoveTo(HandoffState.GivingBack);
         }
 
-        var clean = await UndoAsync(_runner, journal, applied, results, problems, host.Log).ConfigureAwait(false);
+        var clean = await UndoAsync(_runner, journal, applied, results, problems, host.Log, wedged: new Wedge(wedged, plan.Touches)).ConfigureAwait(false);
         machine.MoveTo(!clean ? HandoffState.NeedsRescue : failed ? HandoffState.RolledBack : HandoffState.Returned);
         return new HandoffReport([.. results.Values], machine.History, watchdogFired, problems);
     }
 
     internal static bool IsTimeout(Exception e) => e is TimeoutException or Host.HostWriteTimeoutException;
+
+    // A sysfs or module write that never returned: its thread sits in the kernel with the device's lock. A systemd job
+    // that took too long is not one (the D-Bus call returned; the job just runs on).
+    internal static bool IsStuckKernelWrite(Exception e) =>
+        e is Host.HostWriteTimeoutException { Action: not (Host.HostAction.StopDisplayManager or Host.HostAction.StartDisplayManager or Host.HostAction.StopService or Host.HostAction.StartService) };
 
     // Waits for the guest to exit; returns true when the watchdog had to stop it.
     private async Task<bool> WatchGuestAsync(HandoffPlan plan, List<string> problems, CancellationToken cancellationToken)

@@ -12,4 +12,12 @@ public sealed record HandoffHost(
     IDisplayManagerControl DisplayManager,
     IGuestControl Guest,
     HolderScan Holders,
-    Action<string> Log);
+    Action<string> Log)
+{
+    /// <summary>Stops and starts other units (nvidia-persistenced); null means the display manager's control, when it can.</summary>
+    public IServiceControl? Services { get; init; }
+
+    /// <summary>The unit control in use: <see cref="Services"/>, else the display manager's control when it is one.</summary>
+    public IServiceControl ServiceControl => Services ?? DisplayManager as IServiceControl
+        ?? throw new InvalidOperationException("This host has no way to stop or start a systemd unit.");
+}

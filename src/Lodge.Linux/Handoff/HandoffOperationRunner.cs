@@ -42,6 +42,14 @@ public sealed class HandoffOperationRunner(HandoffHost host)
                 // HOST EFFECT: the display manager starts again; undone by StopDisplayManager.
                 await host.DisplayManager.StartDisplayManagerAsync(timeout, cancellationToken).ConfigureAwait(false);
                 break;
+            case HandoffOperationKind.StopService:
+                // HOST EFFECT: the unit (nvidia-persistenced) stops and lets go of the driver; undone by StartService.
+                await host.ServiceControl.StopUnitAsync(target, timeout, cancellationToken).ConfigureAwait(false);
+                break;
+            case HandoffOperationKind.StartService:
+                // HOST EFFECT: the unit starts again; undone by StopService.
+                await host.ServiceControl.StartUnitAsync(target, timeout, cancellationToken).ConfigureAwait(false);
+                break;
             case HandoffOperationKind.UnbindVtConsole or HandoffOperationKind.BindVtConsole:
                 // HOST EFFECT: the frame buffer console lets go of (or takes back) the VTs; undone by the opposite write.
                 await host.Consoles.SetVtConsoleBindAsync(target, operation.Kind == HandoffOperationKind.BindVtConsole, timeout, cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,9 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
 {
     /// <summary>Undoes what the journal shows applied; returns the steps it undid (empty when the journal was clean).</summary>
     /// <param name="afterBoot">True at boot: the reboot already reset bindings, overrides and modules, so an undo that
-    /// fails (unloading vfio-pci that is not loaded) is reported and tolerated, and the journal ends clean.</param>
+    /// fails (unloading vfio-pci that is not loaded) is reported and tolerated, and the journal ends clean. A wedged
+    /// device (a kernel write that never returned) is free again after the reboot; the display manager is not started
+    /// (boot ordering starts it after rescue). Without a reboot, a journal that records a wedge is left alone.</param>
     public async Task<HandoffReport> RunAsync(bool afterBoot = false)
     {
         var reading = journal.Inspect();
@@ -27,6 +29,16 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
         }
 
         var entries = reading.Entries;
+        var wedged = entries.Where(e => e.Event == JournalEntry.Wedged && e.Detail is not null).Select(e => e.Detail!).Distinct(StringComparer.Ordinal).ToList();
+        if (wedged.Count > 0 && !afterBoot)
+        {
+            // The stuck write still holds the device's lock: any undo touching it would block as well. Only a reboot frees it.
+            var message = $"A kernel write to '{string.Join("', '", wedged)}' never returned, so nothing can be given back before a reboot. Reboot: at boot, lodge-rescue.service finishes giving the GPU back.";
+            host.Log(message);
+            problems.Add(message);
+            return new HandoffReport([], [HandoffState.NeedsRescue], false, problems);
+        }
+
         var begun = new List<HandoffStep>();
         var finished = new HashSet<int>();
         var reported = new HashSet<int>();
@@ -52,6 +64,12 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
         // A step that began but never reported back (or timed out) may not have happened: its undo may fail.
         var interrupted = begun.Select(s => s.Index).Where(i => !reported.Contains(i) || entries.Any(e => e.Index == i && e.Event == JournalEntry.TimedOut)).ToHashSet();
         var pending = begun.Where(s => !finished.Contains(s.Index)).ToList();
+        if (afterBoot)
+        {
+            // At boot the display manager starts by the normal ordering after rescue: rescue never starts it and waits.
+            pending = [.. pending.Select(s => s.Undo.Kind == HandoffOperationKind.StartDisplayManager ? s with { Undo = HandoffOperation.None } : s)];
+        }
+
         var known = reading.Status != JournalStatus.Unknown;
         host.Log($"Rescue: undoing {pending.Count} step(s) left applied in '{journal.Path}'.");
         var clean = pending.Count == 0 && known;

@@ -50,4 +50,10 @@ public enum HostAction
 
     /// <summary>Start <c>display-manager.service</c>.</summary>
     StartDisplayManager,
+
+    /// <summary>Stop a systemd unit (<c>nvidia-persistenced.service</c>).</summary>
+    StopService,
+
+    /// <summary>Start a systemd unit.</summary>
+    StartService,
 }

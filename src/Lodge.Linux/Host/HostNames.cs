@@ -33,6 +33,12 @@ public static partial class HostNames
             ? module.Replace('-', '_')
             : throw new ArgumentException($"'{module}' is not a module name such as 'vfio_pci'.", nameof(module));
 
+    /// <summary>A systemd service name such as <c>nvidia-persistenced.service</c>.</summary>
+    public static string Unit(string unit) =>
+        unit is not null && unit.EndsWith(".service", StringComparison.Ordinal) && DriverRegex().IsMatch(unit)
+            ? unit
+            : throw new ArgumentException($"'{unit}' is not a service name such as 'nvidia-persistenced.service'.", nameof(unit));
+
     /// <summary>A vtconsole id such as <c>vtcon1</c>.</summary>
     public static string VtConsole(string id) =>
         id is not null && VtConsoleRegex().IsMatch(id)

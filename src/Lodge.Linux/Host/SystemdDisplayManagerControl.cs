@@ -8,7 +8,7 @@ namespace Lodge.Linux.Host;
 /// <c>ActiveState</c> is <c>inactive</c> (or <c>failed</c>) after a stop, <c>active</c> after a start, polling it through
 /// org.freedesktop.DBus.Properties. A unit systemd does not know (NoSuchUnit) counts as stopped.
 /// </remarks>
-public sealed class SystemdDisplayManagerControl(string? busAddress = null) : IDisplayManagerControl
+public sealed class SystemdDisplayManagerControl(string? busAddress = null) : IDisplayManagerControl, IServiceControl
 {
     private const string Systemd = "org.freedesktop.systemd1";
     private const string ManagerPath = "/org/freedesktop/systemd1";
@@ -17,15 +17,24 @@ public sealed class SystemdDisplayManagerControl(string? busAddress = null) : ID
 
     /// <inheritdoc/>
     public Task StopDisplayManagerAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        RunAsync("StopUnit", ["inactive", "failed"], timeout, cancellationToken);
+        RunAsync(Unit, "StopUnit", ["inactive", "failed"], timeout, cancellationToken);
 
     /// <inheritdoc/>
     public Task StartDisplayManagerAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        RunAsync("StartUnit", ["active"], timeout, cancellationToken);
+        RunAsync(Unit, "StartUnit", ["active"], timeout, cancellationToken);
 
-    private async Task RunAsync(string method, string[] wanted, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public Task StopUnitAsync(string unit, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        RunAsync(HostNames.Unit(unit), "StopUnit", ["inactive", "failed"], timeout, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task StartUnitAsync(string unit, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        RunAsync(HostNames.Unit(unit), "StartUnit", ["active"], timeout, cancellationToken);
+
+    private async Task RunAsync(string unit, string method, string[] wanted, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var action = method == "StopUnit" ? HostAction.StopDisplayManager : HostAction.StartDisplayManager;
+        var stop = method == "StopUnit";
+        var action = unit == Unit ? (stop ? HostAction.StopDisplayManager : HostAction.StartDisplayManager) : (stop ? HostAction.StopService : HostAction.StartService);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         try
@@ -35,10 +44,10 @@ public sealed class SystemdDisplayManagerControl(string? busAddress = null) : ID
 
             // HOST EFFECT: stops (or starts) the display manager and with it the graphical session; the handoff's
             // way back starts (or stops) it again.
-            await CallAsync(connection, ManagerPath, Manager, method, Unit, "replace").WaitAsync(cts.Token).ConfigureAwait(false);
+            await CallAsync(connection, ManagerPath, Manager, method, unit, "replace").WaitAsync(cts.Token).ConfigureAwait(false);
             while (true)
             {
-                var state = await ActiveStateAsync(connection).WaitAsync(cts.Token).ConfigureAwait(false);
+                var state = await ActiveStateAsync(connection, unit).WaitAsync(cts.Token).ConfigureAwait(false);
                 if (wanted.Contains(state))
                 {
                     return;
@@ -49,20 +58,20 @@ public sealed class SystemdDisplayManagerControl(string? busAddress = null) : ID
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new HostWriteTimeoutException(action, Unit, timeout);
+            throw new HostWriteTimeoutException(action, unit, timeout);
         }
         catch (Exception e) when (e is DBusConnectionException or DBusErrorReplyException or IOException or InvalidOperationException)
         {
-            throw new HostWriteException(action, Unit, $"systemd did not {(method == "StopUnit" ? "stop" : "start")} '{Unit}' over D-Bus: {e.Message}", e);
+            throw new HostWriteException(action, unit, $"systemd did not {(stop ? "stop" : "start")} '{unit}' over D-Bus: {e.Message}", e);
         }
     }
 
-    private static async Task<string> ActiveStateAsync(DBusConnection connection)
+    private static async Task<string> ActiveStateAsync(DBusConnection connection, string unit)
     {
         string path;
         try
         {
-            path = await CallAsync(connection, ManagerPath, Manager, "GetUnit", Unit).ConfigureAwait(false);
+            path = await CallAsync(connection, ManagerPath, Manager, "GetUnit", unit).ConfigureAwait(false);
         }
         catch (DBusErrorReplyException e) when (e.ErrorName == "org.freedesktop.systemd1.NoSuchUnit")
         {

@@ -28,7 +28,7 @@ public static class HandoffSimulation
         setup?.Invoke(kernel);
         var initial = kernel.State();
         var snapshot = kernel.ScanForHandoff();
-        var req = request(snapshot) with { DisplayManagerActive = kernel.DisplayManagerActive };
+        var req = request(snapshot) with { DisplayManagerActive = kernel.DisplayManagerActive, NvidiaPersistencedActive = kernel.IsServiceActive(SimulatedKernel.NvidiaPersistenced) };
         var plan = HandoffPlanner.Plan(snapshot, req);
         if (fault is not null && (fault.Step < 1 || fault.Step > plan.Steps.Count))
         {
@@ -71,7 +71,35 @@ public static class HandoffSimulation
         }
 
         var diff = kernel.State().DiffFrom(initial);
-        return new HandoffSimulationResult(plan, [.. steps.Values.OrderBy(s => s.Index)], diff, report, rescue, guest);
+        return new HandoffSimulationResult(plan, [.. steps.Values.OrderBy(s => s.Index)], diff, report, rescue, guest)
+        {
+            Initial = initial,
+            Journal = File.Exists(journal.Path) ? await File.ReadAllBytesAsync(journal.Path, CancellationToken.None).ConfigureAwait(false) : [],
+            JournalClean = journal.IsClean,
+        };
+    }
+
+    /// <summary>Reboots after <paramref name="run"/>: a fresh kernel over <paramref name="tree"/> (every stuck write gone,
+    /// bindings and modules as at boot), the run's journal on its disk, and <c>lodge rescue --boot</c> run before the
+    /// display manager starts; then boot goes on and starts it. Returns the rescue and how the host differs from before the run.</summary>
+    public static async Task<(HandoffReport Rescue, IReadOnlyList<string> Diff, bool JournalClean)> RebootAsync(
+        string tree, HandoffSimulationResult run, Action<SimulatedKernel>? setup = null, Action<string>? log = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var kernel = new SimulatedKernel(tree, cancellationToken);
+        setup?.Invoke(kernel);
+        var dm = kernel.DisplayManagerActive;
+
+        // lodge-rescue.service runs before display-manager.service.
+        kernel.WithDisplayManager(dm is null ? null : false);
+        var journal = new HandoffJournal(Path.Combine(kernel.Root, "var/lib/lodge/handoff.journal"));
+        Directory.CreateDirectory(Path.GetDirectoryName(journal.Path)!);
+        await File.WriteAllBytesAsync(journal.Path, [.. run.Journal], cancellationToken).ConfigureAwait(false);
+        var guest = new SimulatedGuest(kernel, run.Plan.Endpoints);
+        var rescue = await new HandoffRescue(kernel.HandoffHost(guest, log), journal).RunAsync(afterBoot: true).ConfigureAwait(false);
+        kernel.WithDisplayManager(dm);
+        var diff = run.Initial is { } initial ? kernel.State().DiffFrom(initial) : [];
+        return (rescue, diff, journal.IsClean);
     }
 
     // Makes step N's own operation fail or hang.
@@ -123,6 +151,7 @@ public static class HandoffSimulation
         var (action, target) = op.Kind switch
         {
             HandoffOperationKind.StopDisplayManager => (HostAction.StopDisplayManager, op.Target),
+            HandoffOperationKind.StopService => (HostAction.StopService, op.Target),
             HandoffOperationKind.UnbindVtConsole => (HostAction.VtConsoleBind, op.Target),
             HandoffOperationKind.UnbindFramebuffer => (HostAction.FramebufferUnbind, op.Target),
             HandoffOperationKind.LoadModule => (HostAction.LoadModule, op.Target),

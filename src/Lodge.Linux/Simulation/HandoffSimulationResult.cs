@@ -12,4 +12,13 @@ public sealed record HandoffSimulationResult(HandoffPlan Plan, IReadOnlyList<Ste
 {
     /// <summary>True when the final host state equals the initial one.</summary>
     public bool Restored => Diff.Count == 0;
+
+    /// <summary>The host state before the handoff.</summary>
+    public HostState? Initial { get; init; }
+
+    /// <summary>The journal's bytes as the run left them, for <see cref="HandoffSimulation.RebootAsync"/>.</summary>
+    public IReadOnlyList<byte> Journal { get; init; } = [];
+
+    /// <summary>True when the journal was left not clean (a reboot and the boot rescue have work to do).</summary>
+    public bool JournalClean { get; init; } = true;
 }

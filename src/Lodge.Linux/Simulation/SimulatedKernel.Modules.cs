@@ -163,7 +163,13 @@ public sealed partial class SimulatedKernel
             // driver_register() → driver_attach(): the new driver probes every unbound device it matches.
             foreach (var address in _ids.Keys.Order())
             {
-                if (DriverOf(address) is null && Matches(address, driver))
+                // __driver_attach() takes the lock of every device the driver matches, bound or not.
+                while (Matches(address, driver) && IsLockedByOther(address) && !_disposed)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (!_disposed && DriverOf(address) is null && Matches(address, driver))
                 {
                     Link(address, driver);
                 }
@@ -177,6 +183,12 @@ public sealed partial class SimulatedKernel
         _loaded.Remove(name);
         foreach (var driver in module.Drivers)
         {
+            // driver_unregister(): the driver lets go of every device it still has.
+            foreach (var address in _ids.Keys.Where(a => DriverOf(a) == driver).ToList())
+            {
+                File.Delete(Real(DevicePath(address) + "/driver"));
+            }
+
             Directory.Delete(Real($"{PciDrivers}/{driver}"), recursive: true);
         }
 
@@ -198,9 +210,10 @@ public sealed partial class SimulatedKernel
             return 0;
         }
 
-        var drivers = _catalog[name].Drivers;
-        var bound = _ids.Keys.Where(a => DriverOf(a) is { } d && drivers.Contains(d)).ToList();
-        return bound.Count + _holders.Count(h => bound.Contains(h.Address)) + DependentsOf(name).Count;
+        var module = _catalog[name];
+        var bound = _ids.Keys.Where(a => DriverOf(a) is { } d && module.Drivers.Contains(d)).ToList();
+        var services = name == "nvidia" && _activeServices.Contains(NvidiaPersistenced) ? 1 : 0;
+        return (module.BoundDevicesPin ? bound.Count : 0) + _holders.Count(h => bound.Contains(h.Address)) + DependentsOf(name).Count + services;
     }
 
     private List<string> DependentsOf(string name) =>

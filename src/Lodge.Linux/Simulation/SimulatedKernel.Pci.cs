@@ -16,8 +16,9 @@ public sealed partial class SimulatedKernel
         {
             RequireDevice(HostAction.Unbind, address);
 
-            // The kernel waits in the driver's remove() until the last user closes the device.
-            while (_holders.Any(h => h.Address == address) && !_disposed)
+            // The kernel waits in the driver's remove() until the last user closes the device; nvidia's remove()
+            // waits for nvidia_drm's in-kernel client (its fbdev) as well, which only unloading nvidia_drm ends.
+            while ((_holders.Any(h => h.Address == address) || (DriverOf(address) == "nvidia" && _loaded.Contains("nvidia_drm"))) && !_disposed)
             {
                 Monitor.Wait(_gate);
             }

@@ -108,8 +108,16 @@ public sealed partial class SimulatedKernel : IDriverControl, IConsoleControl, I
         }
     }
 
-    /// <summary>The state a handoff must restore, read from the tree plus the display manager.</summary>
-    public HostState State() => HostState.FromSnapshot(ScanForHandoff(), DisplayManagerActive);
+    /// <summary>The state a handoff must restore, read from the tree plus the display manager, the units a handoff stops,
+    /// and the targets a write is still stuck on (wedged).</summary>
+    public HostState State()
+    {
+        var state = HostState.FromSnapshot(ScanForHandoff(), DisplayManagerActive);
+        lock (_gate)
+        {
+            return state with { Wedged = [.. _inFlight.Keys.Order(StringComparer.Ordinal)], Services = [.. _activeServices.Order(StringComparer.Ordinal)] };
+        }
+    }
 
     /// <summary>Says whether display-manager.service runs at start; null means the host has none.</summary>
     public SimulatedKernel WithDisplayManager(bool? active)
@@ -197,20 +205,32 @@ public sealed partial class SimulatedKernel : IDriverControl, IConsoleControl, I
             target,
             () =>
             {
-                Inject(action, target);
-                lock (_gate)
+                // A PCI write holds the device's lock for its whole length, a hang included, as device_lock() does.
+                var device = LocksDevice(action) && PciAddress.TryParse(target, out var a) ? a : (PciAddress?)null;
+                // A systemd job that hangs is no stuck kernel write: only kernel writes count as in flight.
+                var kernelWrite = action is not (HostAction.StopDisplayManager or HostAction.StartDisplayManager or HostAction.StopService or HostAction.StartService);
+                Enter(kernelWrite ? target : null, device);
+                try
                 {
-                    if (_disposed)
+                    Inject(action, target);
+                    lock (_gate)
                     {
-                        return;
-                    }
+                        if (_disposed)
+                        {
+                            return;
+                        }
 
-                    effect();
-                    if (!_disposed)
-                    {
-                        _log.Add(logLine);
-                        WriteProcModules();
+                        effect();
+                        if (!_disposed)
+                        {
+                            _log.Add(logLine);
+                            WriteProcModules();
+                        }
                     }
+                }
+                finally
+                {
+                    Leave(kernelWrite ? target : null, device);
                 }
             },
             timeout,

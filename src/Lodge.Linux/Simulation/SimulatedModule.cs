@@ -6,6 +6,10 @@ namespace Lodge.Linux.Simulation;
 /// <param name="DependsOn">Modules loaded before it; they stay in use while it is loaded.</param>
 public sealed record SimulatedModule(string Name, IReadOnlyList<string> Drivers, IReadOnlyList<string> DependsOn)
 {
+    /// <summary>True when each bound device keeps the module in use (amdgpu's fbdev client); false when unloading it
+    /// unbinds its devices, as <c>modprobe -r nvidia</c> does once nothing has them open.</summary>
+    public bool BoundDevicesPin { get; init; } = true;
+
     /// <summary>The modules a GPU handoff touches, with their real dependency order (nvidia_drm → nvidia_modeset → nvidia).</summary>
     public static IReadOnlyList<SimulatedModule> Known { get; } =
     [
@@ -17,7 +21,7 @@ public sealed record SimulatedModule(string Name, IReadOnlyList<string> Drivers,
         new("radeon", ["radeon"], []),
         new("i915", ["i915"], []),
         new("nouveau", ["nouveau"], []),
-        new("nvidia", ["nvidia"], []),
+        new("nvidia", ["nvidia"], []) { BoundDevicesPin = false },
         new("nvidia_modeset", [], ["nvidia"]),
         new("nvidia_uvm", [], ["nvidia"]),
         new("nvidia_drm", [], ["nvidia_modeset"]),

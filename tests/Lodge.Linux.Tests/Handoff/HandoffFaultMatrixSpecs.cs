@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Lodge.Core.Handoff;
 using Lodge.Linux.Simulation;
+using Lodge.Testing;
 using Xunit.Abstractions;
 
 namespace Lodge.Linux.Tests.Handoff;
 
 // Issue 5: every fixture with a GPU × every step × {fail, hang, crash}; each case must end with the host as it started.
+// Issue 13: a hung kernel write instead wedges its target; the run says so, and a reboot plus the boot rescue restores the host.
 public sealed class HandoffFaultMatrixSpecs(ITestOutputHelper output)
 {
     [Fact(Timeout = 300000)]
@@ -38,6 +40,20 @@ public sealed class HandoffFaultMatrixSpecs(ITestOutputHelper output)
             var result = await HandoffScenario.RunAsync(c.Fixture, c.Fault);
             var faulted = result.Steps.SingleOrDefault(s => s.Index == c.Fault.Step);
             var expected = c.Fault.Kind switch { SimulationFault.Fail => StepOutcome.Failed, SimulationFault.Hang => StepOutcome.TimedOut, _ => StepOutcome.Undone };
+            var op = result.Plan.Step(c.Fault.Step).Do;
+            if (c.Fault.Kind == SimulationFault.Hang && HandoffScenario.IsKernelWrite(op.Kind))
+            {
+                // A kernel write that never returns wedges its target until a reboot: the run says so, and the boot rescue finishes.
+                var wedgedLine = $"'{op.Target}' is wedged: a kernel write to it never returned, and only a reboot frees it.";
+                var (rescue, after, clean) = await HandoffSimulation.RebootAsync(RepoPaths.Host(c.Fixture), result, HandoffScenario.Console);
+                if (result.Restored || !result.Diff.Contains(wedgedLine) || result.JournalClean || faulted?.Outcome != expected || after.Count > 0 || !clean)
+                {
+                    failures.Add($"{c.Fixture} wedge-at {c.Fault.Step}: {string.Join(", ", result.Steps.Select(s => $"{s.Index} {s.Outcome} {s.Error}"))}; diff: {string.Join(" ", result.Diff)}; after reboot: {string.Join(" ", after)} {string.Join(" ", rescue.Problems)}");
+                }
+
+                return;
+            }
+
             if (!result.Restored || faulted?.Outcome != expected || result.Steps.Any(s => s.Outcome == StepOutcome.Done))
             {
                 failures.Add($"{c.Fixture} {c.Fault.Kind}-at {c.Fault.Step}: {string.Join(", ", result.Steps.Select(s => $"{s.Index} {s.Outcome} {s.Error}"))}; diff: {string.Join(" ", result.Diff)}");

@@ -11,7 +11,7 @@ public sealed class HandoffPlannerSpecs
     private static IReadOnlyList<string> Names(HandoffPlan plan) => [.. plan.Steps.Select(s => s.Name)];
 
     [Fact]
-    public void I_can_plan_an_AMD_boot_GPU_and_snd_hda_intel_stays_loaded_because_the_board_audio_uses_it()
+    public void I_can_plan_an_AMD_boot_GPU_and_neither_amdgpu_nor_snd_hda_intel_is_unloaded()
     {
         // Arrange
         using var rig = new HandoffRig("EADE3920D9");
@@ -24,7 +24,7 @@ public sealed class HandoffPlannerSpecs
             [
                 "pre-flight: no process holds the GPU", "stop the display manager", "unbind vtconsole vtcon1", "unbind framebuffer efi-framebuffer.0",
                 "pre-flight: nothing holds the GPU after the display manager stopped",
-                "load vfio-pci", "unbind 0000:06:00.0 from amdgpu", "unbind 0000:06:00.1 from snd_hda_intel", "unload amdgpu",
+                "load vfio-pci", "unbind 0000:06:00.0 from amdgpu", "unbind 0000:06:00.1 from snd_hda_intel",
                 "driver_override of 0000:06:00.0 = vfio-pci", "driver_override of 0000:06:00.1 = vfio-pci",
                 "bind 0000:06:00.0 to vfio-pci", "bind 0000:06:00.1 to vfio-pci", "start the guest 'guest'",
             ],
@@ -46,6 +46,62 @@ public sealed class HandoffPlannerSpecs
 
         // Assert: modprobe -r nvidia_drm also drops nvidia_modeset; nvidia_uvm then takes nvidia with it.
         Assert.Equal(["unload nvidia_drm", "unload nvidia_uvm"], plan.Steps.Where(s => s.Do.Kind == HandoffOperationKind.UnloadModule).Select(s => s.Name));
+    }
+
+    [Fact]
+    public void I_can_plan_an_NVIDIA_GPU_and_persistenced_stops_and_the_stack_unloads_before_any_unbind()
+    {
+        // Arrange
+        using var rig = new HandoffRig("real-h100-vm");
+        rig.Kernel.WithLoadedModule("nvidia_drm").WithLoadedModule("nvidia_uvm");
+        var snapshot = rig.Kernel.ScanForHandoff();
+        var gpu = HandoffScenario.GpuOf(snapshot)!.Value;
+        var request = HandoffScenario.Request()(snapshot) with { NvidiaPersistencedActive = true };
+
+        // Act
+        var plan = HandoffPlanner.Plan(snapshot, request);
+
+        // Assert: persistenced, then the stack top down, then (only) the other functions' unbinds; nvidia's unload
+        // unbinds the GPU itself, and the way back loads the stack again (in reverse), which binds it.
+        var names = Names(plan).ToList();
+        var firstUnbind = plan.Steps.FirstOrDefault(s => s.Do.Kind == HandoffOperationKind.Unbind)?.Index ?? int.MaxValue;
+        Assert.Equal("nvidia", plan.OriginalDrivers[gpu]);
+        Assert.True(names.IndexOf("stop nvidia-persistenced") < names.IndexOf("unload nvidia_drm"));
+        Assert.True(names.IndexOf("unload nvidia_drm") < names.IndexOf("unload nvidia_uvm"));
+        Assert.All(plan.Steps.Where(s => s.Do.Kind is HandoffOperationKind.UnloadModule or HandoffOperationKind.StopService), s => Assert.True(s.Index < firstUnbind));
+        Assert.DoesNotContain(plan.Steps, s => s.Do.Kind == HandoffOperationKind.Unbind && s.Do.Target == gpu.ToString());
+        Assert.Equal(new HandoffOperation(HandoffOperationKind.StartService, "nvidia-persistenced.service"), plan.Steps.Single(s => s.Name == "stop nvidia-persistenced").Undo);
+        Assert.Empty(plan.Refusals);
+    }
+
+    [Fact]
+    public void I_can_plan_an_NVIDIA_GPU_without_knowing_about_persistenced_and_am_warned()
+    {
+        // Arrange
+        using var rig = new HandoffRig("real-h100-vm");
+        var snapshot = rig.Kernel.ScanForHandoff();
+
+        // Act
+        var plan = HandoffPlanner.Plan(snapshot, HandoffScenario.Request()(snapshot));
+
+        // Assert
+        Assert.DoesNotContain("stop nvidia-persistenced", Names(plan));
+        Assert.Contains(plan.Warnings, w => w.StartsWith("Whether nvidia-persistenced runs is unknown", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void I_can_ask_to_unload_amdgpu_and_it_unloads_after_the_unbind()
+    {
+        // Arrange
+        using var rig = new HandoffRig("EADE3920D9");
+        var snapshot = rig.Kernel.ScanForHandoff();
+
+        // Act
+        var plan = HandoffPlanner.Plan(snapshot, HandoffScenario.Request()(snapshot) with { UnloadAmdgpu = true });
+
+        // Assert
+        var names = Names(plan).ToList();
+        Assert.True(names.IndexOf("unbind 0000:06:00.0 from amdgpu") < names.IndexOf("unload amdgpu"));
     }
 
     [Fact]

@@ -24,6 +24,11 @@ internal static class HandoffScenario
     public static PciAddress? GpuOf(HostSnapshot host) =>
         host.PciDevices.Where(d => d.Class is { IsGpu: true }).OrderBy(d => d.BootVga == true ? 0 : 1).ThenBy(d => d.Address).FirstOrDefault()?.Address;
 
+    // The steps whose hang is a thread stuck in the kernel (not a systemd job, a holder scan or the guest).
+    public static bool IsKernelWrite(HandoffOperationKind kind) =>
+        kind is not (HandoffOperationKind.CheckHolders or HandoffOperationKind.StopDisplayManager or HandoffOperationKind.StartDisplayManager
+            or HandoffOperationKind.StopService or HandoffOperationKind.StartService or HandoffOperationKind.StartGuest or HandoffOperationKind.StopGuest or HandoffOperationKind.Nothing);
+
     public static void Console(SimulatedKernel kernel) =>
         kernel.WithVtConsole("vtcon0", "(S) dummy device", bound: false)
             .WithVtConsole("vtcon1", "(M) frame buffer device", bound: true)

@@ -148,7 +148,7 @@ public sealed class HandoffSpecs
     }
 
     [Fact(Timeout = 30000)]
-    public async Task I_can_have_the_unbind_block_on_a_holder_the_scan_cannot_see_and_the_handoff_times_out_and_rolls_back()
+    public async Task I_can_have_the_unbind_block_on_a_holder_the_scan_cannot_see_and_the_device_is_wedged_until_a_reboot()
     {
         // Arrange: the NVIDIA "non-zero usage count" case; the scan finds nothing (a kernel user, another namespace).
         using var rig = new HandoffRig("EADE3920D9", GpuMode.Dedicated, Gpu);
@@ -159,13 +159,22 @@ public sealed class HandoffSpecs
         // Act
         var report = await new HandoffExecutor(host, rig.Journal).RunAsync(plan);
 
-        // Assert: the timed-out unbind is where it stopped, and everything before it was undone.
-        Assert.Equal(HandoffState.RolledBack, report.State);
+        // Assert: the timed-out unbind is where it stopped; its thread still holds the device, so nothing touched the
+        // GPU again, everything else was undone, and the journal waits for the boot rescue.
+        Assert.Equal(HandoffState.NeedsRescue, report.State);
         var last = report.Steps[^1];
         Assert.Equal(StepOutcome.TimedOut, last.Outcome);
         Assert.StartsWith("unbind 0000:06:00.0", last.Name, StringComparison.Ordinal);
-        Assert.Empty(rig.Diff);
-        Assert.True(rig.Journal.IsClean);
+        Assert.Equal(["'0000:06:00.0' is wedged: a kernel write to it never returned, and only a reboot frees it."], rig.Diff);
+        Assert.False(rig.Journal.IsClean);
+        Assert.Contains(rig.Journal.Read(), e => e.Event == JournalEntry.Wedged && e.Detail == "0000:06:00.0");
+        Assert.Contains(report.Problems, p => p.StartsWith("A kernel write to '0000:06:00.0' never returned: only a reboot frees it. Reboot now;", StringComparison.Ordinal));
+        Assert.DoesNotContain(rig.Kernel.Log, l => l.StartsWith("ProbeDrivers 0000:06:00.0", StringComparison.Ordinal));
+
+        // And lodge rescue without a reboot leaves it alone, saying why.
+        var rescue = await new HandoffRescue(host, rig.Journal).RunAsync();
+        Assert.Equal(HandoffState.NeedsRescue, rescue.State);
+        Assert.Contains("Reboot: at boot, lodge-rescue.service finishes giving the GPU back.", rescue.Problems.Single(), StringComparison.Ordinal);
         hidden.Dispose();
     }
 }
