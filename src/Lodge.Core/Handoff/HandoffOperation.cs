@@ -27,6 +27,7 @@ public sealed record HandoffOperation(HandoffOperationKind Kind, string Target, 
         HandoffOperationKind.BindFramebuffer => $"echo {Target} > /sys/bus/platform/drivers/{Value}/bind" + (MayFail ? " (a failure is tolerated)" : string.Empty),
         HandoffOperationKind.LoadModule => $"modprobe {Target}",
         HandoffOperationKind.UnloadModule => $"modprobe -r {Target}",
+        HandoffOperationKind.RequireUnloaded => $"check that {Target} is no longer loaded",
         HandoffOperationKind.Unbind => $"echo {Target} > /sys/bus/pci/devices/{Target}/driver/unbind" + (Value is null ? string.Empty : $" (from {Value})"),
         HandoffOperationKind.SetDriverOverride => Value is null
             ? $"echo > /sys/bus/pci/devices/{Target}/driver_override"

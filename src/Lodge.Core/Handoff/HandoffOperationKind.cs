@@ -39,6 +39,9 @@ public enum HandoffOperationKind
     /// <summary><c>modprobe -r NAME</c>.</summary>
     UnloadModule,
 
+    /// <summary>Fails when a module is still loaded: <c>modprobe -r</c> leaves a dependency that something still uses.</summary>
+    RequireUnloaded,
+
     /// <summary>Unbinds a PCI device from whatever driver it has.</summary>
     Unbind,
 

@@ -45,9 +45,11 @@ public sealed record HandoffPlan(
             return false;
         }
 
-        var towardsVfio = wedged.Kind is HandoffOperationKind.SetDriverOverride or HandoffOperationKind.ProbeDrivers
-            || (wedged.Kind == HandoffOperationKind.Unbind && wedged.Value == "vfio-pci");
+        // Once driver_override is vfio-pci (the probe and the unbind from vfio-pci come after that write finished, and
+        // its undo never runs past the wedge), the device's own driver no longer matches it, so its reload keeps away.
+        var overridden = wedged.Kind == HandoffOperationKind.ProbeDrivers || (wedged.Kind == HandoffOperationKind.Unbind && wedged.Value == "vfio-pci");
+        var towardsVfio = overridden || wedged.Kind == HandoffOperationKind.SetDriverOverride;
         return (operation.Target == "vfio_pci" && towardsVfio)
-            || (OriginalDrivers.GetValueOrDefault(device) is { } driver && HandoffPlanner.ModulesOf(driver).Contains(operation.Target, StringComparer.Ordinal));
+            || (!overridden && OriginalDrivers.GetValueOrDefault(device) is { } driver && HandoffPlanner.ModulesOf(driver).Contains(operation.Target, StringComparer.Ordinal));
     }
 }

@@ -103,6 +103,12 @@ public static partial class HandoffPlanner
             Add($"unload {module}", new(HandoffOperationKind.UnloadModule, module), new(HandoffOperationKind.LoadModule, module), t.Module);
         }
 
+        if (unbound.Count > 0)
+        {
+            // modprobe -r leaves a dependency that something still has open (a CUDA program): then stop, before any unbind.
+            Add("check that nvidia is unloaded", new(HandoffOperationKind.RequireUnloaded, "nvidia"), HandoffOperation.None, t.Module);
+        }
+
         foreach (var address in endpoints.Where(a => originals[a] is not null && !unbound.Contains(a)))
         {
             var driver = originals[address]!;

@@ -17,6 +17,18 @@ public sealed record HandoffHost(
     /// <summary>Stops and starts other units (nvidia-persistenced); null means the display manager's control, when it can.</summary>
     public IServiceControl? Services { get; init; }
 
+    /// <summary>Whether a module is loaded now (null: unknown); by default read from <c>/proc/modules</c> of the real root.</summary>
+    public Func<string, bool?> ModuleLoaded { get; init; } = module => ProcModules(new HostRoot("/"), module);
+
+    /// <summary>Whether <paramref name="module"/> is listed in <paramref name="root"/>'s <c>/proc/modules</c>; null when unreadable.</summary>
+    public static bool? ProcModules(HostRoot root, string module)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return root.ReadText("/proc/modules") is { } text
+            ? text.Split('\n').Any(l => l.StartsWith(module + " ", StringComparison.Ordinal))
+            : null;
+    }
+
     /// <summary>The unit control in use: <see cref="Services"/>, else the display manager's control when it is one.</summary>
     public IServiceControl ServiceControl => Services ?? DisplayManager as IServiceControl
         ?? throw new InvalidOperationException("This host has no way to stop or start a systemd unit.");

@@ -1,5 +1,6 @@
 using Lodge.Core.Handoff;
 using Lodge.Core.Hardware;
+using Lodge.Linux.Host;
 
 namespace Lodge.Linux.Handoff;
 
@@ -26,6 +27,13 @@ public sealed class HandoffOperationRunner(HandoffHost host)
                 if (holders.Count > 0)
                 {
                     throw new HandoffHeldException(holders);
+                }
+
+                return;
+            case HandoffOperationKind.RequireUnloaded:
+                if (await Task.Run(() => host.ModuleLoaded(target), cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false) != false)
+                {
+                    throw new HostWriteException(HostAction.UnloadModule, target, $"Module '{target}' is still loaded (a program still has /dev/{target}* open, or /proc/modules is unreadable), so no device was unbound.");
                 }
 
                 return;

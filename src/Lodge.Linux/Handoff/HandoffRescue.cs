@@ -67,7 +67,8 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
         if (afterBoot)
         {
             // At boot the display manager starts by the normal ordering after rescue: rescue never starts it and waits.
-            pending = [.. pending.Select(s => s.Undo.Kind == HandoffOperationKind.StartDisplayManager ? s with { Undo = HandoffOperation.None } : s)];
+            // The reboot reset every binding: an unbind (from vfio-pci) would now take the device from its own driver.
+            pending = [.. pending.Select(s => s.Undo.Kind is HandoffOperationKind.StartDisplayManager or HandoffOperationKind.Unbind ? s with { Undo = HandoffOperation.None } : s)];
         }
 
         var known = reading.Status != JournalStatus.Unknown;

@@ -142,6 +142,28 @@ public static class HandoffSimulation
                     },
                 };
                 return;
+            case HandoffOperationKind.RequireUnloaded:
+                // The module is still there (a program holds it), or reading /proc/modules hangs past the step's limit.
+                var wait = plan.Step(fault.Step).Timeout + TimeSpan.FromSeconds(1);
+                var loaded = host.ModuleLoaded;
+                host = host with
+                {
+                    ModuleLoaded = m =>
+                    {
+                        if (m != op.Target)
+                        {
+                            return loaded(m);
+                        }
+
+                        if (hang)
+                        {
+                            Thread.Sleep(wait);
+                        }
+
+                        return true;
+                    },
+                };
+                return;
             case HandoffOperationKind.StartGuest:
                 guest.HangStart = hang;
                 guest.FailStart = !hang;

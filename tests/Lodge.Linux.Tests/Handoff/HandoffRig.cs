@@ -11,12 +11,17 @@ namespace Lodge.Linux.Tests.Handoff;
 // kept alive after the run so specs can look at the host.
 internal sealed class HandoffRig : IDisposable
 {
-    public HandoffRig(string fixture, GpuMode mode = GpuMode.Handoff, PciAddress? gpu = null, IReadOnlyList<DeviceHolder>? holders = null)
+    public HandoffRig(string fixture, GpuMode mode = GpuMode.Handoff, PciAddress? gpu = null, IReadOnlyList<DeviceHolder>? holders = null, Action<SimulatedKernel>? setup = null)
     {
         Kernel = new SimulatedKernel(RepoPaths.Host(fixture));
         HandoffScenario.Console(Kernel);
+        setup?.Invoke(Kernel);
         Before = Kernel.State();
-        var request = HandoffScenario.Request(mode, gpu)(Kernel.ScanForHandoff()) with { Holders = holders ?? [] };
+        var request = HandoffScenario.Request(mode, gpu)(Kernel.ScanForHandoff()) with
+        {
+            Holders = holders ?? [],
+            NvidiaPersistencedActive = setup is null ? null : Kernel.IsServiceActive(SimulatedKernel.NvidiaPersistenced),
+        };
         Plan = HandoffPlanner.Plan(Kernel.ScanForHandoff(), request);
         Guest = new SimulatedGuest(Kernel, Plan.Endpoints);
         Journal = new HandoffJournal(Path.Combine(Kernel.Root, "var/lib/lodge/handoff.journal"));

@@ -26,7 +26,7 @@ internal static class HandoffScenario
 
     // The steps whose hang is a thread stuck in the kernel (not a systemd job, a holder scan or the guest).
     public static bool IsKernelWrite(HandoffOperationKind kind) =>
-        kind is not (HandoffOperationKind.CheckHolders or HandoffOperationKind.StopDisplayManager or HandoffOperationKind.StartDisplayManager
+        kind is not (HandoffOperationKind.CheckHolders or HandoffOperationKind.RequireUnloaded or HandoffOperationKind.StopDisplayManager or HandoffOperationKind.StartDisplayManager
             or HandoffOperationKind.StopService or HandoffOperationKind.StartService or HandoffOperationKind.StartGuest or HandoffOperationKind.StopGuest or HandoffOperationKind.Nothing);
 
     public static void Console(SimulatedKernel kernel) =>
