@@ -25,7 +25,15 @@ public static class ExportCommand
                 throw new ConfigException("'lodge export' needs a format, and '--libvirt' is the only one.") { Hint = $"Run 'lodge export {parse.GetValue(name)} --libvirt'." };
             }
 
-            var xml = DomainXmlWriter.Write(MachinePlanning.Load(parse, parse.GetValue(name)!));
+            var plan = MachinePlanning.Load(parse, parse.GetValue(name)!);
+            var xml = DomainXmlWriter.Write(plan);
+
+            // libvirt drops XML comments on define, and the comments are where the compromises are written.
+            foreach (var line in plan.Warnings.Select(w => "Warning: " + w).Concat(DomainXmlWriter.Compromises(plan).Select(c => "Compromise: " + c)))
+            {
+                context.Error.WriteLine(line);
+            }
+
             if (parse.GetValue(output) is { } file)
             {
                 File.WriteAllText(file, xml);

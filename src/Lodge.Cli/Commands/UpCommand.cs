@@ -40,6 +40,11 @@ public static class UpCommand
     {
         var roots = RuntimeRoots.FromEnvironment();
         var (plan, host) = MachinePlanning.Load(parse, machineName, new RuntimeLayout(roots.RunDir(machineName), roots.StateDir(machineName)));
+        foreach (var warning in plan.Warnings)
+        {
+            context.Error.WriteLine("Warning: " + warning);
+        }
+
         var handsOff = plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated;
         if (handsOff && detach)
         {

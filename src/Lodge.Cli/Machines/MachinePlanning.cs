@@ -17,7 +17,8 @@ public static class MachinePlanning
     {
         var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
         var parsed = store.Load(name);
-        var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", probeKvm: probeKvm);
+        var root = parse.GetValue(LodgeApp.RootOption) ?? "/";
+        var (host, assessments) = HostLoader.Load(root, probeKvm: probeKvm);
         var all = store.LoadAll().Select(r => r.Machine).ToList();
         var errors = parsed.Problems.Concat(MachineValidator.Validate(parsed.Machine, host, assessments, all))
             .Count(p => p.Severity == Core.Passthrough.Severity.Error);
@@ -26,6 +27,9 @@ public static class MachinePlanning
             throw new ConfigException($"The machine '{name}' has {errors} error(s), so it cannot be planned.") { Hint = $"Run 'lodge check {name}' to see each one with its fix." };
         }
 
-        return (MachinePlanner.Plan(parsed.Machine, host, assessments, layout), host);
+        var plan = MachinePlanner.Plan(parsed.Machine, host, assessments, layout);
+        var stateDir = Linux.Runtime.RuntimeRoots.FromEnvironment().StateDir(name);
+        var systemRoot = Path.GetFullPath(root) == "/";
+        return (plan with { Uuid = Linux.Runtime.MachineIdentity.Load(stateDir, name, create: systemRoot) }, host);
     }
 }
