@@ -125,4 +125,17 @@ public sealed class StableHardwareSpecs
         Assert.Contains(compromises, c => c.StartsWith("USB port 1-4.2 goes to qemu:commandline", StringComparison.Ordinal));
         Assert.All(compromises, c => Assert.EndsWith(".", c, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void I_get_a_new_machine_file_that_pins_the_installed_QEMUs_newest_q35()
+    {
+        // Act
+        var text = MachineTemplate.Write(GuestOs.Linux, "none", Host(Qemu72), []);
+        var parsed = MachineParser.Parse(text, "m.toml", "m");
+
+        // Assert
+        Assert.Contains("machine = \"pc-q35-7.2\"", text, StringComparison.Ordinal);
+        Assert.Equal("pc-q35-7.2", parsed.Machine.MachineType);
+        Assert.DoesNotContain(parsed.Problems, p => p.Severity == Severity.Error);
+    }
 }
