@@ -139,12 +139,22 @@ public sealed partial class GuestRuntime
     {
         var shares = new List<string>();
         var argv = spec.QemuArgv;
+        var fsdevs = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < argv.Count; i++)
         {
-            // "-virtfs local,path=D,mount_tag=T,..." and "-device vhost-user-fs-pci,chardev=fs0,tag=T".
+            // "-virtfs local,path=D,mount_tag=T,...", "-fsdev local,id=F,path=D,..." with "-device virtio-9p-pci,fsdev=F,mount_tag=T",
+            // and "-device vhost-user-fs-pci,chardev=fs0,tag=T".
             if (argv[i] == "-virtfs")
             {
                 shares.Add($"{Option(argv[i + 1], "mount_tag")}: {Option(argv[i + 1], "path")} (9p)");
+            }
+            else if (argv[i] == "-fsdev" && Option(argv[i + 1], "id") is { } fsdev)
+            {
+                fsdevs[fsdev] = Option(argv[i + 1], "path");
+            }
+            else if (argv[i] == "-device" && argv[i + 1].StartsWith("virtio-9p-pci,", StringComparison.Ordinal))
+            {
+                shares.Add($"{Option(argv[i + 1], "mount_tag")}: {fsdevs.GetValueOrDefault(Option(argv[i + 1], "fsdev") ?? "") ?? "?"} (9p)");
             }
             else if (argv[i] == "-device" && argv[i + 1].StartsWith("vhost-user-fs-pci,", StringComparison.Ordinal))
             {
