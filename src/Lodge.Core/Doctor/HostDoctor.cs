@@ -31,7 +31,8 @@ public static partial class HostDoctor
         int exit;
         if (kvm == false)
         {
-            verdict = $"No-go: guests cannot run here because KVM is missing ({KvmReason(host)}).";
+            var unusable = host.Kernel.KvmProbe is { } p && p != "ok";
+            verdict = $"No-go: guests cannot run here because KVM is {(unusable ? "unusable" : "missing")} ({KvmReason(host)}).";
             exit = 2;
         }
         else if (QemuMissing(host))

@@ -19,6 +19,7 @@ public static class KvmProbe
     public static readonly TimeSpan GuestCodeLimit = TimeSpan.FromSeconds(2);
 
     /// <summary>"ok", or one line saying why a KVM guest ran no code.</summary>
+    /// <param name="accelerator">kvm, as Lodge's guests run; tcg runs the same test guest in software (for tests).</param>
     public static string Check(string qemuPath, string accelerator = "kvm")
     {
         var dir = Directory.CreateTempSubdirectory("lodge-kvm-probe-").FullName;
@@ -48,7 +49,7 @@ public static class KvmProbe
                     return Failure(log);
                 }
 
-                if (File.Exists(socket) && StartGuest(socket) is { } started)
+                if (File.Exists(socket) && StartGuest(socket, accelerator == "kvm") is { } started)
                 {
                     if (started != "ok")
                     {
@@ -59,7 +60,7 @@ public static class KvmProbe
                     if (!qemu.Exited.Wait(GuestCodeLimit))
                     {
                         qemu.StopAsync(TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
-                        return $"a KVM guest with the host CPU started, but its vCPU did not reach 64-bit mode and write Lodge's marker within {GuestCodeLimit.TotalSeconds:0} s.";
+                        return $"a KVM guest with the host CPU did not reach 64-bit mode and write Lodge's marker within {GuestCodeLimit.TotalSeconds:0} s.";
                     }
 
                     return qemu.Exited.Result.ExitCode == KvmProbePayload.ExitCode ? "ok" : Failure(log);
@@ -78,14 +79,14 @@ public static class KvmProbe
     }
 
     // Checks query-kvm and lets the vCPU run: "ok", a reason, or null while QMP is not up yet.
-    private static string? StartGuest(string socket)
+    private static string? StartGuest(string socket, bool kvm)
     {
         try
         {
             var client = QmpClient.ConnectUnixAsync(socket).GetAwaiter().GetResult();
             using var dispose = new DisposeAsync(client);
-            var kvm = client.Session.ExecuteAsync("query-kvm").GetAwaiter().GetResult() as JsonObject;
-            if (kvm?["enabled"]?.GetValue<bool>() != true)
+            var answer = client.Session.ExecuteAsync("query-kvm").GetAwaiter().GetResult() as JsonObject;
+            if (kvm && answer?["enabled"]?.GetValue<bool>() != true)
             {
                 return "QEMU reports KVM as not enabled.";
             }

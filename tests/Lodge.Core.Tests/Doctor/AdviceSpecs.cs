@@ -271,7 +271,7 @@ public sealed class AdviceSpecs
         var host = Host([]) with
         {
             Cpu = new CpuInfo { VendorId = "AuthenticAMD", HasSvm = false, HasVmx = false, IsHypervisorGuest = true },
-            Kernel = new KernelInfo { KvmDevice = true, Modules = [new LoadedModule("kvm_pvm", 0, [])], KvmProbe = "a KVM guest with the host CPU started, but its vCPU did not reach 64-bit mode and write Lodge's marker within 2 s." },
+            Kernel = new KernelInfo { KvmDevice = true, Modules = [new LoadedModule("kvm_pvm", 0, [])], KvmProbe = "a KVM guest with the host CPU did not reach 64-bit mode and write Lodge's marker within 2 s." },
         };
 
         // Act
@@ -281,6 +281,7 @@ public sealed class AdviceSpecs
         Assert.Equal(2, report.ExitCode);
         Assert.Equal(CheckStatus.Fail, report.Sections[0].Checks.Single(c => c.Title == "KVM").Status);
         Assert.False(HostDoctor.KvmAvailable(host));
+        Assert.Contains("KVM is unusable", report.Verdict);
     }
 
     [Fact]
