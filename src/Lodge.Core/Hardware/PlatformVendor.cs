@@ -11,7 +11,7 @@ public enum PlatformVendor
 /// <summary>Finds the platform vendor from the CPU, or from the hardware when <c>/proc/cpuinfo</c> is missing.</summary>
 /// <remarks>
 /// In order: the CPU's vendor_id; an AMD IOMMU function (vendor 1022, class 0x0806) or the IVRS table (AMD-Vi); the
-/// DMAR table (Intel VT-d); the vendor of the host bridge at 00:00.0. A snapshot or a partial tree thus never gets
+/// DMAR table (Intel VT-d); the vendor of the host bridges on bus 0. A snapshot or a partial tree thus never gets
 /// Intel advice on an AMD board.
 /// </remarks>
 public static class PlatformVendors
@@ -42,7 +42,9 @@ public static class PlatformVendors
             return PlatformVendor.Intel;
         }
 
-        var hostBridge = host.PciDevices.FirstOrDefault(d => d.Address is { Bus: 0, Device: 0, Function: 0 } && d.Class is { IsHostBridge: true });
+        // The host bridges on bus 0 (00:00.0 on Intel; on AMD also 00:01.0, 00:08.0 and the data fabric at 00:18.x, since
+        // 00:00.0 is in no IOMMU group and dumps of the groups lack it).
+        var hostBridge = host.PciDevices.FirstOrDefault(d => d.Address.Bus == 0 && d.Class is { IsHostBridge: true } && d.VendorId is Amd or Intel);
         return hostBridge?.VendorId switch
         {
             Amd => PlatformVendor.Amd,

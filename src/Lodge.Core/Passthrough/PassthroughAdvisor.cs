@@ -109,7 +109,13 @@ public static partial class PassthroughAdvisor
             return new Finding(Severity.Warning, "no-group", $"'{device.Address}' is in no IOMMU group because the kernel command line has intel_iommu=igfx_off, which leaves the integrated GPU out of the IOMMU, so it cannot be given to a guest.", fix);
         }
 
-        return new Finding(Severity.Warning, "no-group", $"'{device.Address}' is in no IOMMU group although other devices are, so the IOMMU does not cover it (the firmware's DMAR or IVRS table leaves it out) and it cannot be given to a guest.", "Look for the device in the kernel log's 'DMAR' or 'AMD-Vi' lines, and for a firmware update or setting that covers it.");
+        var (table, log) = PlatformVendors.Of(host) switch
+        {
+            PlatformVendor.Amd => ("IVRS", "'AMD-Vi'"),
+            PlatformVendor.Intel => ("DMAR", "'DMAR'"),
+            _ => ("DMAR or IVRS", "'DMAR' or 'AMD-Vi'"),
+        };
+        return new Finding(Severity.Warning, "no-group", $"'{device.Address}' is in no IOMMU group although other devices are, so the IOMMU does not cover it (the firmware's {table} table leaves it out) and it cannot be given to a guest.", $"Look for the device in the kernel log's {log} lines, and for a firmware update or setting that covers it.");
     }
 
     private static string SharedGroupFix(HostSnapshot host, PciDevice device, DeviceKind kind, GroupMembership membership)
