@@ -74,7 +74,7 @@ public static partial class PassthroughAdvisor
         if (membership.Blockers.Count > 0)
         {
             var names = string.Join(", ", membership.Blockers.Select(b => DescribeMember(host, b)));
-            findings.Add(new Finding(Severity.Error, "shared-group", $"IOMMU group {device.IommuGroup} also holds {names}, which would all have to go to the guest with '{device.Address}'.", SharedGroupFix(host, device, kind, membership)));
+            findings.Add(new Finding(Severity.Error, "shared-group", $"IOMMU group {device.IommuGroup} also holds {names}, which would all have to go to the guest with '{device.Address}'.", SharedGroupFix(host, device, kind)));
             foreach (var critical in membership.Blockers.Where(b => IommuAnalyzer.IsHostCritical(host.FindDevice(b)?.Class)))
             {
                 findings.Add(new Finding(Severity.Error, "host-critical", $"{DescribeMember(host, critical)} {WhyHostCritical(host.FindDevice(critical)!.Class)}, so it can never go to a guest, and '{device.Address}' cannot go without it.", null));
@@ -84,7 +84,8 @@ public static partial class PassthroughAdvisor
         if (membership.Companions.Count > 0)
         {
             var names = string.Join(", ", membership.Companions.Select(c => DescribeMember(host, c)));
-            findings.Add(new Finding(Severity.Info, "companions", $"The other functions of the card, {names}, go to the guest together with '{device.Address}'.", null));
+            var whose = DevicePlacement.IsOnboard(host, device) == true ? $"slot {device.Address.Slot}" : "the card";
+            findings.Add(new Finding(Severity.Info, "companions", $"The other functions of {whose}, {names}, go to the guest together with '{device.Address}'.", null));
         }
     }
 
@@ -118,7 +119,7 @@ public static partial class PassthroughAdvisor
         return new Finding(Severity.Warning, "no-group", $"'{device.Address}' is in no IOMMU group although other devices are, so the IOMMU does not cover it (the firmware's {table} table leaves it out) and it cannot be given to a guest.", $"Look for the device in the kernel log's {log} lines, and for a firmware update or setting that covers it.");
     }
 
-    private static string SharedGroupFix(HostSnapshot host, PciDevice device, DeviceKind kind, GroupMembership membership)
+    private static string SharedGroupFix(HostSnapshot host, PciDevice device, DeviceKind kind)
     {
         var onboard = DevicePlacement.IsOnboard(host, device);
         var moveCard = "Move the card to a slot wired to the CPU, or look for an ACS setting in the firmware setup.";
@@ -129,11 +130,10 @@ public static partial class PassthroughAdvisor
             DeviceKind.Network => "Give the guest virtio networking (network.mode) instead, or a network card in a slot wired to the CPU.",
             _ => "Use gpu.mode = \"virtio\" instead, or a card in a slot wired to the CPU.",
         };
-        var hostCritical = membership.Blockers.Any(b => IommuAnalyzer.IsHostCritical(host.FindDevice(b)?.Class));
         return onboard switch
         {
             true => $"'{device.Address}' is built into the board and cannot move. {instead} {AcsOverrideNote}",
-            false when !hostCritical => $"{moveCard} {AcsOverrideNote}",
+            false => $"{moveCard} {AcsOverrideNote}",
             _ => $"If it is a card, move it to a slot wired to the CPU; a controller built into the board cannot move: {char.ToLowerInvariant(instead[0])}{instead[1..]} {AcsOverrideNote}",
         };
     }

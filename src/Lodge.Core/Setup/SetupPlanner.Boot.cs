@@ -94,7 +94,7 @@ public static partial class SetupPlanner
             var names = needs.Vfio.Select(m => m.Name).Concat(needs.GvtG).ToList();
             if (PlatformVendors.Of(host) != PlatformVendor.Amd)
             {
-                wanted.Add(("intel_iommu=on", Reason(names, "Turns on the Intel IOMMU (VT-d), which passthrough and GVT-g need.")));
+                wanted.Add(("intel_iommu=on", Reason(names, needs.GvtG.Count > 0 ? "Turns on the Intel IOMMU (VT-d), which passthrough and GVT-g need." : "Turns on the Intel IOMMU (VT-d), which passthrough needs.")));
             }
 
             wanted.Add(("iommu=pt", Reason(names, "Maps host-owned devices 1:1 (iommu=pt), so host I/O keeps its speed.")));
