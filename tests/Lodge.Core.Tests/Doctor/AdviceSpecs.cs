@@ -292,4 +292,21 @@ public sealed class AdviceSpecs
         Assert.Equal(CheckStatus.Warning, check.Status);
         Assert.Contains("modprobe vhost_net", check.Fix);
     }
+
+    [Theory]
+    [InlineData(0, "takes the host's screen")]
+    [InlineData(1, "keeps its screen")]
+    public void A_laptop_whose_firmware_shows_a_gpu_mux_is_told_what_the_mux_changes(int mux, string expected)
+    {
+        // Arrange
+        var igpu = Dev("0000:00:02.0", 0x030000, 0x8086, 0x9a49, 0, bootVga: true);
+        var dgpu = Dev("0000:01:00.0", 0x030200, 0x10de, 0x25a2, 1);
+        var host = Host([igpu, dgpu], platform: new PlatformFacts(ChassisType: 10, GpuMuxMode: mux));
+
+        // Act
+        var finding = PassthroughAdvisor.Assess(host, dgpu).Findings.Single(f => f.Code == "gpu-mux");
+
+        // Assert
+        Assert.Contains(expected, finding.Message);
+    }
 }
