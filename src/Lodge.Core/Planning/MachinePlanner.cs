@@ -200,7 +200,9 @@ public static partial class MachinePlanner
     private static DisplayPlan PlanDisplay(MachineConfig machine, GpuPlan gpu, RuntimeLayout layout, List<PlanDecision> decisions)
     {
         var type = machine.Display.Type;
-        var video = gpu.IsPassthrough ? null : machine.Os == GuestOs.MacOs ? "VGA" : "virtio-vga";
+        // A 3D controller (a laptop's discrete GPU) has no outputs: the guest keeps an emulated adapter to have a screen at all.
+        var noOutputs = gpu.Device?.Class is { Is3dController: true };
+        var video = gpu.IsPassthrough && !noOutputs ? null : machine.Os == GuestOs.MacOs ? "VGA" : "virtio-vga";
         var socket = type switch
         {
             "spice" => $"{layout.RunDir}/spice.sock",
@@ -227,6 +229,9 @@ public static partial class MachinePlanner
         var videoText = video ?? "none (the passed GPU is the display)";
         var reason = type switch
         {
+            "looking-glass" when noOutputs => $"The passed GPU {gpu.Device!.Address} is a 3D controller without outputs, so the guest is seen through Looking Glass ({lgMiB} MiB of shared memory for {machine.Display.Resolution}, in /dev/shm) once a virtual display driver in the guest gives the GPU a screen; {video} shows the firmware and boot, and SPICE carries keyboard and mouse.",
+            "spice" or "vnc" when noOutputs => $"The passed GPU {gpu.Device!.Address} is a 3D controller without outputs, so the guest's screen is {video}, seen over {type.ToUpperInvariant()} on a unix socket in the run folder; the GPU renders for it.",
+            _ when noOutputs => $"The passed GPU {gpu.Device!.Address} is a 3D controller without outputs and the machine asks for no remote display, so nothing shows the guest's screen.",
             "looking-glass" => $"Looking Glass needs {lgMiB} MiB of shared memory for {machine.Display.Resolution}; /dev/shm works without the kvmfr module, and SPICE carries keyboard and mouse.",
             "spice" => "SPICE on a unix socket in the run folder, so only local users who can open it see the guest.",
             "vnc" => "VNC on a unix socket in the run folder, so only local users who can open it see the guest.",

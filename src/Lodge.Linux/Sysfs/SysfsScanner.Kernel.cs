@@ -39,6 +39,7 @@ public sealed partial class SysfsScanner
             Modules = ParseModules(_root.ReadText("/proc/modules")),
             ModuleParameters = parameters,
             KvmDevice = _root.DirectoryExists("/dev") ? _root.Exists("/dev/kvm") : null,
+            VhostNetDevice = _root.DirectoryExists("/dev") ? _root.Exists("/dev/vhost-net") : null,
         };
     }
 

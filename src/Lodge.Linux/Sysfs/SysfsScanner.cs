@@ -55,6 +55,7 @@ public sealed partial class SysfsScanner
             Firmware = ScanFirmware(),
             Boot = ScanBoot(),
             Dmi = ScanDmi(),
+            Platform = ScanPlatform(),
             SoundServers = ScanSoundServers(),
         };
     }
