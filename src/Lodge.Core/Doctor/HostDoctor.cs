@@ -52,7 +52,7 @@ public static partial class HostDoctor
             exit = 1;
         }
 
-        return new DoctorReport(sections, gpus, verdict, exit);
+        return new DoctorReport(sections, gpus, verdict, exit) { Topology = host.Topology };
     }
 
     /// <summary>True when /dev/kvm exists; false when it is known missing (or the CPU lacks vmx/svm); null when the tree cannot tell.</summary>

@@ -22,7 +22,7 @@ public static partial class MachinePlanner
         var usb = PlanUsbDevices(machine, decisions);
         var cpu = PlanCpu(machine, host, decisions);
         var shares = PlanShares(machine, layout, decisions);
-        var memory = PlanMemory(machine, host, shares, decisions);
+        var memory = PlanMemory(machine, host, cpu, shares, decisions);
         var firmware = PlanFirmware(machine, host, layout, decisions);
         var tpm = machine.Firmware.Tpm ? $"{layout.StateDir}/tpm" : null;
         if (tpm is not null)
@@ -66,7 +66,7 @@ public static partial class MachinePlanner
         };
     }
 
-    private static MemoryPlan PlanMemory(MachineConfig machine, HostSnapshot host, IReadOnlyList<SharePlan> shares, List<PlanDecision> decisions)
+    private static MemoryPlan PlanMemory(MachineConfig machine, HostSnapshot host, CpuPlan cpu, IReadOnlyList<SharePlan> shares, List<PlanDecision> decisions)
     {
         var size = machine.Memory.SizeBytes;
         var shared = shares.Any(s => s.Protocol == "virtiofs");
@@ -83,15 +83,22 @@ public static partial class MachinePlanner
         }
         else
         {
-            // auto: the largest page size whose pool has room for the whole guest (free pages when known).
-            var fit = host.Memory.HugePages
+            // auto: the largest page size whose pool has room for the whole guest (free pages when known). RAM bound to
+            // one NUMA node can only use that node's pages (nodeN/hugepages), so its pools count when the tree has them.
+            var node = cpu.HostNode is { } n ? host.Topology.Nodes?.FirstOrDefault(x => x.Id == n) : null;
+            var pools = node is { HugePages.Count: > 0 } ? node.HugePages : host.Memory.HugePages;
+            var fit = pools
                 .Where(p => (p.Free ?? p.Total ?? 0) * p.PageSizeKiB * 1024 >= size)
                 .OrderByDescending(p => p.PageSizeKiB)
                 .FirstOrDefault();
             pageKiB = fit?.PageSizeKiB;
             reason = fit is null
-                ? "No hugepage pool on this host has room for the whole guest, so it uses normal pages."
-                : $"The host has {fit.Free ?? fit.Total} free {PageName(fit.PageSizeKiB)} hugepages, enough for the whole guest.";
+                ? node is { HugePages.Count: > 0 }
+                    ? $"No hugepage pool of NUMA node {node.Id}, where the vCPUs sit, has room for the whole guest, so it uses normal pages ('lodge setup' can reserve 1G pages at boot)."
+                    : "No hugepage pool on this host has room for the whole guest, so it uses normal pages."
+                : node is { HugePages.Count: > 0 }
+                    ? $"NUMA node {node.Id}, where the vCPUs sit, has {fit.Free ?? fit.Total} free {PageName(fit.PageSizeKiB)} hugepages, enough for the whole guest."
+                    : $"The host has {fit.Free ?? fit.Total} free {PageName(fit.PageSizeKiB)} hugepages, enough for the whole guest.";
         }
 
         var choice = pageKiB is { } k ? $"{size >> 20} MiB on {PageName(k)} hugepages" : $"{size >> 20} MiB on normal pages";

@@ -37,9 +37,14 @@ public sealed partial class QemuArgvBuilder
         else
         {
             model = "host";
-            if (cpu.HostIsAmd)
+            if (cpu.Topoext)
             {
                 model += ",topoext=on";
+            }
+
+            if (cpu.HostCacheInfo)
+            {
+                model += ",host-cache-info=on";
             }
 
             if (IsWindows)
@@ -55,5 +60,17 @@ public sealed partial class QemuArgvBuilder
         Add("-cpu", model);
         Add("-smp", $"{cpu.Vcpus},sockets=1,cores={cpu.Cores},threads={cpu.Threads}");
         Add("-object", "iothread,id=io0");
+    }
+
+    // A guest spread over several host nodes gets one RAM backend per node, bound there, and a matching -numa layout.
+    private void AddNuma()
+    {
+        var nodes = _plan.Cpu.GuestNodes;
+        foreach (var node in nodes)
+        {
+            var backend = $"{MemoryBackendType},id=mem{node.Id},size={node.MemoryMiB}M{MemoryBackendOptions()},host-nodes={node.HostNode},policy=bind";
+            Add("-object", backend);
+            Add("-numa", $"node,nodeid={node.Id},cpus={node.VcpuRange},memdev=mem{node.Id}");
+        }
     }
 }
