@@ -53,6 +53,14 @@ public static partial class MachinePlanner
         {
             CpuList.TryParse(pin, out var list);
             pins = [.. Enumerable.Range(0, vcpus).Select(i => list[i % list.Count])];
+
+            // A list that is exactly whole sibling sets ("8-11,24-27" on a host whose siblings are n and n+16) is a set of
+            // cores: give each guest core one host core's threads rather than the list's numeric order.
+            var groups = hostCores.Select(c => c.Cpus.Where(list.Contains).ToList()).Where(g => g.Count > 0).ToList();
+            if (threads > 1 && list.Count == vcpus && groups.All(g => g.Count == threads) && groups.Sum(g => g.Count) == list.Count)
+            {
+                pins = [.. groups.SelectMany(g => g)];
+            }
             rest = [.. topology.Cpus.Select(c => c.Id).Where(id => !list.Contains(id)).Order()];
             choice = $"vCPU 0-{vcpus - 1} on CPUs {string.Join(',', pins)}";
             reason = list.Count < vcpus ? $"The machine lists {list.Count} host CPUs for {vcpus} vCPUs, so vCPUs share them in turn." : "The machine lists the host CPUs.";

@@ -27,8 +27,9 @@ public static partial class MachinePlanner
         var nodes = eligible.GroupBy(c => c.Node ?? -1).OrderBy(g => g.Key).ToList();
         var numa = topology.IsNuma;
 
-        // One node: first where it fits one L3 without CPU 0's core, then anywhere in a node without it, then with it.
-        foreach (var (keepHostCore, oneL3) in new[] { (true, true), (true, false), (false, true), (false, false) })
+        // One node: first where it fits one L3 without CPU 0's core, then one L3 with it (cache locality outweighs the
+        // host's spare core), then anywhere in a node without it, then with it.
+        foreach (var (keepHostCore, oneL3) in new[] { (true, true), (false, true), (true, false), (false, false) })
         {
             foreach (var node in nodes)
             {
@@ -58,42 +59,46 @@ public static partial class MachinePlanner
             return null;
         }
 
-        // Too big for any node: the fewest nodes that hold it with an even share each, the roomiest nodes first.
-        var byRoom = nodes.Where(g => g.Key >= 0)
-            .Select(g => (Node: g.Key, Free: Ordered(g.Where(c => c != hostCore))))
-            .OrderByDescending(n => n.Free.Count).ThenBy(n => n.Node).ToList();
-        for (var k = 2; k <= byRoom.Count; k++)
+        // Too big for any node: the fewest nodes that hold it with an even share each, the roomiest nodes first (and the
+        // bigger shares on them), CPU 0's core left to the host when that still fits.
+        foreach (var keepHostCore in new[] { true, false })
         {
-            var picked = byRoom.Take(k).OrderBy(n => n.Node).ToList();
-            var shares = Enumerable.Range(0, k).Select(i => guestCores / k + (i < guestCores % k ? 1 : 0)).ToList();
-            if (picked.Select((n, i) => n.Free.Count >= shares[i]).Any(ok => !ok))
+            var byRoom = nodes.Where(g => g.Key >= 0)
+                .Select(g => (Node: g.Key, Free: Ordered(g.Where(c => !keepHostCore || c != hostCore))))
+                .OrderByDescending(n => n.Free.Count).ThenBy(n => n.Node).ToList();
+            for (var k = 2; k <= byRoom.Count; k++)
             {
-                continue;
-            }
+                var shares = Enumerable.Range(0, k).Select(i => guestCores / k + (i < guestCores % k ? 1 : 0)).ToList();
+                var picked = byRoom.Take(k).Select((n, i) => (n.Node, n.Free, Share: shares[i])).ToList();
+                if (picked.Any(n => n.Free.Count < n.Share))
+                {
+                    continue;
+                }
 
-            var chosen = new List<PhysicalCore>();
-            var guestNodes = new List<GuestNumaNode>();
-            for (var i = 0; i < k; i++)
-            {
-                var part = FitOneL3(picked[i].Free, shares[i]) ?? [.. picked[i].Free.Take(shares[i])];
-                guestNodes.Add(new GuestNumaNode(i, chosen.Count * threads, shares[i] * threads, memoryMiB / k + (i == 0 ? memoryMiB % k : 0), picked[i].Node));
-                chosen.AddRange(part);
-            }
+                var chosen = new List<PhysicalCore>();
+                var guestNodes = new List<GuestNumaNode>();
+                var ordered = picked.OrderBy(n => n.Node).ToList();
+                for (var i = 0; i < k; i++)
+                {
+                    var part = FitOneL3(ordered[i].Free, ordered[i].Share) ?? [.. ordered[i].Free.Take(ordered[i].Share)];
+                    guestNodes.Add(new GuestNumaNode(i, chosen.Count * threads, ordered[i].Share * threads, memoryMiB / k + (i == 0 ? memoryMiB % k : 0), ordered[i].Node));
+                    chosen.AddRange(part);
+                }
 
-            var most = byRoom[0].Free.Count;
-            var decisions = new List<PlanDecision>
-            {
-                new("numa", $"{k} guest nodes on host nodes {string.Join(',', picked.Select(n => n.Node))}", $"The guest's {guestCores} cores do not fit one NUMA node (at most {most} free cores there), so they are spread evenly over {k} nodes and the guest sees the same {k}-node layout."),
-            };
-            var nodeSet = picked.Select(n => n.Node).ToHashSet();
-            var nodeCpus = topology.Cpus.Where(c => c.Node is { } n && nodeSet.Contains(n)).Select(c => c.Id).ToList();
-            return Finish(topology, chosen, threads, nodeCpus, null, guestNodes, decisions, hostCore, false, smtReason);
+                var decisions = new List<PlanDecision>
+                {
+                    new("numa", $"{k} guest nodes on host nodes {string.Join(',', ordered.Select(n => n.Node))}", $"The guest's {guestCores} cores do not fit one NUMA node (at most {byRoom[0].Free.Count} free cores there), so they are spread evenly over {k} nodes and the guest sees the same {k}-node layout."),
+                };
+                var nodeSet = ordered.Select(n => n.Node).ToHashSet();
+                var nodeCpus = topology.Cpus.Where(c => c.Node is { } n && nodeSet.Contains(n)).Select(c => c.Id).ToList();
+                return Finish(topology, chosen, threads, nodeCpus, null, guestNodes, decisions, hostCore, chosen.Contains(hostCore), smtReason);
+            }
         }
 
         return null;
     }
 
-    private static PinLayout Finish(CpuTopology topology, IReadOnlyList<PhysicalCore> chosen, int threads, IReadOnlyList<int> nodeCpus, int? hostNode,
+    private static PinLayout Finish(CpuTopology topology, List<PhysicalCore> chosen, int threads, IReadOnlyList<int> nodeCpus, int? hostNode,
         IReadOnlyList<GuestNumaNode> guestNodes, List<PlanDecision> decisions, PhysicalCore hostCore, bool reusedHostCore, string? smtReason)
     {
         var pins = chosen.SelectMany(c => c.Cpus.Take(threads)).ToList();
@@ -116,13 +121,21 @@ public static partial class MachinePlanner
 
         var l3s = chosen.Select(c => c.L3 is null ? null : Format(c.L3)).Distinct().ToList();
         var oneL3 = l3s.Count == 1 && l3s[0] is not null;
+
+        // host-cache-info passes CPUID leaf 4 through verbatim, threads-per-cache counts included: true only when each
+        // guest core is a host core with exactly the guest's threads.
+        var mirror = chosen.All(c => c.Cpus.Count == threads);
         if (l3s.Any(l => l is null))
         {
             decisions.Add(new("cache", "unknown", "The tree has no cache data for these CPUs, so whether they share an L3 is unknown."));
         }
+        else if (oneL3 && mirror)
+        {
+            decisions.Add(new("cache", $"one L3 (CPUs {l3s[0]}), host-cache-info=on", "All vCPUs sit in one L3 domain on whole cores that the guest's cores mirror thread for thread, so the guest keeps its cache and is told the host's real cache layout."));
+        }
         else if (oneL3)
         {
-            decisions.Add(new("cache", $"one L3 (CPUs {l3s[0]}), host-cache-info=on", "All vCPUs sit in one L3 domain on whole cores, so the guest keeps its cache and is told the host's real cache layout."));
+            decisions.Add(new("cache", $"one L3 (CPUs {l3s[0]})", "All vCPUs sit in one L3 domain, but the guest's cores do not mirror the host's thread for thread, so QEMU describes the caches (its default l3-cache) instead of passing the host's through."));
         }
         else
         {
@@ -140,7 +153,7 @@ public static partial class MachinePlanner
         decisions.Add(reusedHostCore
             ? new("host core", $"CPU {hostCore.Cpus[0]}'s core shared", $"The guest needs CPU {hostCore.Cpus[0]}'s core too, so the host's housekeeping shares it with a vCPU.")
             : new("host core", $"CPUs {Format(hostCore.Cpus)} kept for the host", $"CPU {hostCore.Cpus[0]}'s core, where the kernel's housekeeping runs, stays with the host because there is room elsewhere."));
-        return new PinLayout(pins, emulator, threads, hostNode, guestNodes, oneL3, reason, decisions, smtReason);
+        return new PinLayout(pins, emulator, threads, hostNode, guestNodes, oneL3 && mirror, reason, decisions, smtReason);
     }
 
     // P-cores before E-cores, then by first CPU.
