@@ -73,13 +73,13 @@ public sealed class PlanCommandSpecs : IDisposable
     }
 
     [Fact]
-    public void I_can_try_to_export_without_a_format_and_get_an_error()
+    public void I_can_try_to_export_without_a_format_and_get_a_usage_error()
     {
         // Act
         var result = CliRun.Run("export", "win11", "--root", _root, "--config-dir", _dir);
 
-        // Assert
-        Assert.Equal(3, result.ExitCode);
+        // Assert: a missing format is a wrong command line (issue 10, item 14).
+        Assert.Equal(64, result.ExitCode);
         Assert.Contains("'--libvirt' is the only one", result.Error, StringComparison.Ordinal);
     }
 

@@ -17,7 +17,7 @@ public static class ArgsCommand
         command.Options.Add(tcg);
         command.SetAction(parse =>
         {
-            var plan = MachinePlanning.Load(parse, parse.GetValue(name)!);
+            var plan = MachinePlanning.Load(context, parse, parse.GetValue(name)!);
             var argv = QemuArgvBuilder.Build(plan, new QemuArgvOptions(parse.GetValue(tcg) ? "tcg" : "kvm"));
             context.Out.Write(QemuCommandLine.Format(argv));
             return ExitCodes.Ok;

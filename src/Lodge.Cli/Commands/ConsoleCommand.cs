@@ -16,7 +16,7 @@ public static class ConsoleCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var machine = parse.GetValue(name)!;
-            var state = new GuestStateStore(RuntimeRoots.FromEnvironment()).Refresh(machine, out _)
+            var state = new GuestStateStore(context.Roots).Refresh(machine, out _)
                 ?? throw new GuestRuntimeException(machine, $"Guest '{machine}' is not running.");
             var path = state.SerialSocket ?? throw new GuestRuntimeException(machine, $"Guest '{machine}' has no serial console socket.");
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

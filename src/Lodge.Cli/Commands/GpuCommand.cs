@@ -35,7 +35,7 @@ public static class GpuCommand
             if (!parse.GetValue(dryRun) && !parse.GetValue(simulate) && parse.GetValue(failAt) is null && parse.GetValue(hangAt) is null && parse.GetValue(crashAt) is null)
             {
                 // A real handoff is 'lodge up NAME': the guest's life runs inside it, and the outcome is recorded.
-                return UpCommand.RunAsync(context, parse, parse.GetValue(name)!, detach: false, forceTcg: false, parse.GetValue(stopHolders), cancellationToken);
+                return UpCommand.RunAsync(context, parse, parse.GetValue(name)!, detach: false, forceTcg: false, parse.GetValue(stopHolders), resetNvram: false, cancellationToken);
             }
 
             return Task.FromResult(PlanOrSimulate(context, parse, name, dryRun, simulate, failAt, hangAt, crashAt));

@@ -45,7 +45,7 @@ public static class ReportCommand
 
             foreach (var r in store.All())
             {
-                table.AddRow(new Text(r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(r.RecordedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)), new Text(r.Machine ?? $"({r.Origin})"), new Text(r.Guest.Os), new Text(r.Hardware.Gpu ?? "-"), new Text(ReportText.Result(r.Result)), new Text(ReportText.Rating(r.Rating)));
+                table.AddRow(new Text(r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(r.RecordedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)), new Text(ReportText.Safe(r.Machine ?? $"({r.Origin})")), new Text(ReportText.Safe(r.Guest.Os)), new Text(ReportText.Safe(r.Hardware.Gpu ?? "-")), new Text(ReportText.Result(r.Result)), new Text(ReportText.Rating(r.Rating)));
             }
 
             context.Console.Write(table);
@@ -63,7 +63,7 @@ public static class ReportCommand
         {
             using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
             var r = store.Get(parse.GetValue(id)) ?? throw new ReportNotFoundException($"There is no report {parse.GetValue(id)}.") { Hint = "Run 'lodge report list' to see the ids." };
-            context.Out.Write(ReportJson.Write([r]));
+            context.Out.Write(Lodge.Core.Machines.TerminalText.EscapeJson(ReportJson.Write([r])));
             return ExitCodes.Ok;
         });
         return command;

@@ -21,7 +21,7 @@ public static class StatusCommand
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var store = new GuestStateStore(RuntimeRoots.FromEnvironment());
+            var store = new GuestStateStore(context.Roots);
             var machines = parse.GetValue(name) is { } one ? [one] : store.Machines();
             var statuses = new List<GuestStatus>();
             var notes = new List<string>();

@@ -14,7 +14,7 @@ public static class SuperviseCommand
         var command = new Command("supervise", "Run and supervise a guest started with --detach.") { Hidden = true };
         command.Arguments.Add(name);
         command.SetAction((parse, cancellationToken) =>
-            new GuestLauncher(context, new GuestRuntime(RuntimeRoots.FromEnvironment())).SuperviseAsync(parse.GetValue(name)!, cancellationToken));
+            new GuestLauncher(context, new GuestRuntime(context.Roots)).SuperviseAsync(parse.GetValue(name)!, cancellationToken));
         return command;
     }
 }

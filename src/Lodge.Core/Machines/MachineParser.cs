@@ -92,7 +92,7 @@ public static class MachineParser
     private static DiskConfig ReadDisk(TomlValues values, int i, List<Problem> problems, TomlEntries entries)
     {
         var prefix = $"disk[{i}].";
-        var disk = new DiskConfig(values.String(prefix + "path"), values.Size(prefix + "size"), values.Choice(prefix + "bus", BusNames, "virtio"), values.String(prefix + "cdrom"));
+        var disk = new DiskConfig(values.String(prefix + "path"), values.Size(prefix + "size"), values.Choice(prefix + "bus", BusNames, "virtio"), values.String(prefix + "cdrom"), values.Bool(prefix + "passthrough") ?? false);
         if ((disk.Path is null) == (disk.Cdrom is null) && !values.Has(prefix + "path") && !values.Has(prefix + "cdrom"))
         {
             problems.Add(new Problem(Severity.Error, "disk-empty", "This disk has neither 'path' nor 'cdrom'.", "Add path = \"system.qcow2\" for an image or cdrom = \"/path/to.iso\" for an ISO.", entries.Locations[$"disk[{i}]"]));
@@ -125,7 +125,7 @@ public static class MachineParser
         }
 
         var tag = values.String($"share[{i}].tag") ?? $"share{i}";
-        return new ShareConfig(host ?? "", tag, values.Choice($"share[{i}].protocol", ProtocolNames, "auto"));
+        return new ShareConfig(host ?? "", tag, values.Choice($"share[{i}].protocol", ProtocolNames, "auto"), values.Bool($"share[{i}].create") ?? false);
     }
 
     private static string ReadResolution(TomlValues values)

@@ -44,6 +44,10 @@ public static class MachineTemplate
         b.AppendLine("# [[disk]]");
         b.AppendLine("# cdrom = \"/path/to/installer.iso\"");
         b.AppendLine();
+        b.AppendLine("# [[disk]]                    # a whole host disk, given to the guest raw");
+        b.AppendLine("# path = \"/dev/disk/by-id/...\"");
+        b.AppendLine("# passthrough = true         # required for a block device; refused while anything on it is mounted");
+        b.AppendLine();
         b.AppendLine("[network]");
         b.AppendLine("mode = \"user\"               # user | \"bridge:br0\" | \"tap:tap0\" | none");
         b.AppendLine();
@@ -78,8 +82,12 @@ public static class MachineTemplate
 
         if (gpu != "auto")
         {
+            // The boot VGA can only be lent to a guest while it runs ('check' refuses 'dedicated' for it).
+            var bootVga = DeviceMatcher.Find(gpu, host.PciDevices).Matches is [{ BootVga: true }];
             b.AppendLine($"device = \"{gpu}\"");
-            b.AppendLine("mode = \"dedicated\"          # dedicated | handoff | gvt-g | virtio | none");
+            b.AppendLine(bootVga
+                ? "mode = \"handoff\"            # the host boots on this GPU, so it is lent to the guest while it runs"
+                : "mode = \"dedicated\"          # dedicated | handoff | gvt-g | virtio | none");
             b.AppendLine("rom = \"auto\"                # auto | a path | none");
             return;
         }

@@ -36,6 +36,9 @@ public static partial class MachineValidator
         CheckGpu(machine, host, assessments, problems);
         CheckUsb(machine, host, assessments, problems);
         CheckInput(machine, host, problems);
+        CheckMemory(machine, host, problems);
+        CheckDiskSizes(machine, problems);
+        CheckUsbDuplicatesAndPresence(machine, host, problems);
         return problems;
     }
 

@@ -105,12 +105,22 @@ public sealed partial class GuestRuntime
 
     /// <summary>Refuses a guest that already runs or whose disk another guest or process holds; cleans stale state first.</summary>
     /// <exception cref="DiskHeldException">Another guest or process holds one of the disks.</exception>
-    /// <exception cref="GuestRuntimeException">The guest already runs.</exception>
+    /// <exception cref="GuestRuntimeException">The guest already runs, or the host mounts (or otherwise uses) one of its disks.</exception>
     public void CheckCanStart(LaunchSpec spec)
     {
         if (Store.Refresh(spec.Machine, out _) is { } existing)
         {
             throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' is already running (QEMU pid {existing.Qemu?.Pid}).") { Hint = $"Stop it first with 'lodge down {spec.Machine}'." };
+        }
+
+        // Right before opening: the host may have mounted a disk (or turned on swap on it) since 'lodge check' ran.
+        var facts = new PathFactsReader(new HostRoot("/"));
+        foreach (var disk in spec.Disks)
+        {
+            if (Lodge.Core.Machines.MachineSafety.InUseMessage(disk, facts.Read(disk)) is { } inUse)
+            {
+                throw new GuestRuntimeException(spec.Machine, inUse) { Hint = "Unmount it (and turn off its swap, stop its LVM or RAID volume) first, or pick a disk the host does not use; 'lsblk' shows what is on it." };
+            }
         }
 
         foreach (var disk in spec.Disks.Where(File.Exists))

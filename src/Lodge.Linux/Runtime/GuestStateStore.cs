@@ -24,14 +24,12 @@ public sealed class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevC
         }
     }
 
-    /// <summary>Writes state.json atomically (write a temporary file, then rename).</summary>
+    /// <summary>Writes state.json atomically (a temporary file, fsync, rename, fsync of the folder).</summary>
     public void Write(GuestState state)
     {
         var path = Roots.StateFile(state.Machine);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, GuestStateJson.Write(state));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteText(path, GuestStateJson.Write(state));
     }
 
     /// <summary>The machines that have a state.json, live or stale.</summary>
