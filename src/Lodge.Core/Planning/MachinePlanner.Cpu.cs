@@ -165,6 +165,9 @@ public static partial class MachinePlanner
     }
 
     /// <summary>CPUs in the kernel's list format, e.g. <c>2-7,10-15</c>.</summary>
+    public static string FormatCpus(IEnumerable<int> cpus) => Format(cpus);
+
+    /// <summary>CPUs in the kernel's list format, e.g. <c>2-7,10-15</c>.</summary>
     internal static string Format(IEnumerable<int> cpus)
     {
         var list = cpus.Distinct().Order().ToList();
