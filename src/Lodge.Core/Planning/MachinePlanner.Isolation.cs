@@ -25,8 +25,8 @@ public static partial class MachinePlanner
             return [];
         }
 
-        decisions.Add(new("isolation", $"{string.Join(", ", IsolatedUnits)} on CPUs {Format(housekeeping)} while the guest runs (planned only)",
-            "systemd's AllowedCPUs would keep the host's services and sessions off the vCPUs' CPUs, but this build only plans it: 'lodge up' does not apply it yet."));
+        decisions.Add(new("isolation", $"{string.Join(", ", IsolatedUnits)} on CPUs {Format(housekeeping)} while the guest runs",
+            "systemd's AllowedCPUs (runtime, over D-Bus) keeps the host's services and sessions off the vCPUs' CPUs, journaled first and undone at stop, by 'lodge rescue' and at boot."));
         return housekeeping;
     }
 }

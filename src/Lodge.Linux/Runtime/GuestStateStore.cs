@@ -3,7 +3,7 @@ using Lodge.Linux.Processes;
 namespace Lodge.Linux.Runtime;
 
 /// <summary>Reads, writes and cleans the state.json files below the run root, and finds stale ones left by a killed lodge.</summary>
-public sealed class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevControl = null)
+public sealed class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevControl = null, Isolation.ICpuIsolationControl? isolationControl = null)
 {
     private readonly Host.IMdevControl _mdev = mdevControl ?? new Host.SysfsMdevControl(new HostRoot("/"));
 
@@ -109,9 +109,23 @@ public sealed class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevC
             }
         }
 
+        if (state.Isolated)
+        {
+            // HOST EFFECT: gives system.slice, user.slice and init.scope their journaled AllowedCPUs back; a failure
+            // leaves the journal for 'lodge rescue' and the boot unit.
+            Isolator().RestoreAsync(Core.Planning.MachinePlanner.IsolatedUnits).GetAwaiter().GetResult();
+        }
+
         File.Delete(Roots.StateFile(state.Machine));
         File.Delete(PidFile(state.Machine));
     }
+
+    /// <summary>The isolation journal of these roots: <c>{StateRoot}/isolation.journal</c>.</summary>
+    public string IsolationJournalPath => Path.Combine(Roots.StateRoot, "isolation.journal");
+
+    /// <summary>The isolator over this store's systemd control and journal.</summary>
+    public Isolation.CpuIsolator Isolator() =>
+        new(isolationControl ?? new Isolation.SystemdCpuIsolationControl(), new Isolation.CpuIsolationJournal(IsolationJournalPath));
 
     /// <summary>The pid file of one guest's QEMU: <c>{RunDir}/qemu.pid</c>, what <c>lodge rescue</c> reads to stop a stuck guest.</summary>
     public string PidFile(string machine) => Path.Combine(Roots.RunDir(machine), "qemu.pid");

@@ -112,3 +112,32 @@ public sealed class CpuIsolationSpecs : IDisposable
         Assert.Empty(Cpus.ToMask([]));
     }
 }
+
+/// <summary>A stopped guest's clean-up (down, crash, failed start, stale state) undoes its isolation.</summary>
+public sealed class GuestIsolationCleanSpecs : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("lodge-isolation-clean-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact(Timeout = 15000)]
+    public async Task I_get_the_hosts_CPUs_back_when_an_isolated_guests_state_is_cleaned()
+    {
+        // Arrange
+        var systemd = new SimulatedCpuIsolation().With("system.slice", []).With("user.slice", []).With("init.scope", []);
+        var start = systemd.State;
+        var store = new Lodge.Linux.Runtime.GuestStateStore(new Lodge.Linux.Runtime.RuntimeRoots(Path.Combine(_dir, "run"), Path.Combine(_dir, "state")), null, systemd);
+        await store.Isolator().ApplyAsync("g", MachinePlanner.IsolatedUnits, [0, 1]);
+        var during = systemd.State;
+        Directory.CreateDirectory(store.Roots.RunDir("g"));
+        var state = new Lodge.Linux.Runtime.GuestState("g", "running", DateTimeOffset.UnixEpoch, null, null, [], Path.Combine(_dir, "qmp.sock"), null, [], [], [], null, Isolated: true);
+
+        // Act
+        store.Clean(state);
+
+        // Assert
+        Assert.NotEqual(start, during);
+        Assert.Equal(start, systemd.State);
+        Assert.True(store.Isolator().Journal.IsClean);
+    }
+}
