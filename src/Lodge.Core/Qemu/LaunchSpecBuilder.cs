@@ -55,7 +55,8 @@ public static partial class LaunchSpecBuilder
             nvram,
             hints,
             pinning,
-            plan.Gpu.Mdev);
+            plan.Gpu.Mdev,
+            plan.Memory.Allocate);
     }
 
     private static HelperSpec Swtpm(MachinePlan plan, string stateDir)

@@ -53,4 +53,7 @@ public enum HostAction
 
     /// <summary>systemd SetUnitProperties AllowedCPUs (runtime) on a slice or scope.</summary>
     SetAllowedCpus,
+
+    /// <summary>Writes a hugepage pool's nr_hugepages.</summary>
+    SetHugePages,
 }

@@ -18,10 +18,10 @@ public sealed partial class GuestRuntime
     private readonly TimeProvider _time;
 
     /// <summary>A runtime over <paramref name="roots"/>, running short commands (qemu-img) through <paramref name="runner"/>.</summary>
-    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null, Host.IMdevControl? mdev = null, Isolation.ICpuIsolationControl? isolation = null)
+    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null, Host.IMdevControl? mdev = null, Isolation.ICpuIsolationControl? isolation = null, HugePages.IHugePageControl? hugePages = null)
     {
         _mdev = mdev ?? new Host.SysfsMdevControl(new HostRoot("/"));
-        Store = new GuestStateStore(roots, _mdev, isolation);
+        Store = new GuestStateStore(roots, _mdev, isolation, hugePages);
         _runner = runner ?? new ProcessRunner();
         _time = time ?? TimeProvider.System;
     }
@@ -71,6 +71,13 @@ public sealed partial class GuestRuntime
                 }
 
                 Store.Write(state = state with { Mdev = slice });
+            }
+
+            if (spec.HugePages is { } pages)
+            {
+                progress?.Report($"Allocating {pages.Count} hugepages{(pages.Node is { } node ? $" on NUMA node {node}" : "")}");
+                var before = await Store.HugePageAllocator().AllocateAsync(pages, cancellationToken).ConfigureAwait(false);
+                Store.Write(state = state with { HugePages = pages, HugePagesBefore = before });
             }
 
             progress?.Report("Starting QEMU");

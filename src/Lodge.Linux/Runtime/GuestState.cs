@@ -5,6 +5,7 @@ namespace Lodge.Linux.Runtime;
 /// <param name="Supervisor">The lodge process watching QEMU (the foreground <c>up</c> or the detached supervisor).</param>
 /// <param name="Qemu">Null while helpers start, before QEMU runs.</param>
 /// <param name="Shares">Host folders the guest shares, as "tag: path (protocol)".</param>
+/// <param name="HugePages">Hugepages allocated for the guest at start; <paramref name="HugePagesBefore"/> is the pool's count to restore.</param>
 /// <param name="Isolated">The host's units are limited to the housekeeping CPUs (the isolation journal says how to undo it).</param>
 public sealed record GuestState(
     string Machine,
@@ -19,7 +20,9 @@ public sealed record GuestState(
     IReadOnlyList<string> Shares,
     IReadOnlyList<string> ConnectHints,
     Lodge.Core.Runtime.MdevSpec? Mdev = null,
-    bool Isolated = false)
+    bool Isolated = false,
+    Lodge.Core.Runtime.HugePageAllocation? HugePages = null,
+    long HugePagesBefore = 0)
 {
     /// <summary>Every recorded process: helpers, then QEMU, then the supervisor.</summary>
     public IEnumerable<GuestProcessState> Processes =>
