@@ -84,6 +84,14 @@ public static class LodgeApp
             PrintChain(context.Error, e);
             return e.ExitCode;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The host refused a read or a write (a full or read-only disk, permissions, a name too long): not a bug,
+            // and one sentence without a stack trace (a supervisor's log folds into the message of 'up --detach').
+            context.Error.WriteLine($"Error: {e.Message.TrimEnd('.')}.");
+            context.Error.WriteLine("Check that the folder named above exists, is writable and has free space ('df -h', 'mount'); LODGE_STATE_DIR and LODGE_RUN_DIR move lodge's folders.");
+            return ExitCodes.Error;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             context.Error.WriteLine("Error: lodge hit an unexpected error, which is a bug.");

@@ -6,7 +6,7 @@ namespace Lodge.Cli.Tests;
 /// <summary>`lodge doctor` on the machine running the tests tells the truth about KVM and the IOMMU, checked against QEMU and the kernel.</summary>
 public sealed class ThisMachineSpecs
 {
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = Lodge.Testing.Patience.TestMilliseconds)]
     public async Task The_doctor_on_this_machine_agrees_with_qemu_about_kvm_and_with_the_kernel_about_the_iommu()
     {
         // Arrange: QEMU's own answer is the ground truth: can it run a KVM guest with the host CPU, as Lodge's guests run?

@@ -55,20 +55,38 @@ public static class RescueCommand
                 }
             }
 
+            foreach (var step in report.Steps)
+            {
+                context.Out.WriteLine($"{step.Index,3}. {step.Name}: {Json.HandoffJson.Outcome(step.Outcome)}{(step.Error is null ? string.Empty : $" ({step.Error})")}");
+            }
+
+            if (report.Unknown is { } unknown)
+            {
+                PrintUnknown(context, journal, unknown);
+                return ExitCodes.Error;
+            }
+
             if (report.Steps.Count == 0)
             {
                 context.Out.WriteLine($"Nothing to rescue: '{journal.Path}' is clean.");
                 return ExitCodes.Ok;
             }
 
-            foreach (var step in report.Steps)
-            {
-                context.Out.WriteLine($"{step.Index,3}. {step.Name}: {Json.HandoffJson.Outcome(step.Outcome)}{(step.Error is null ? string.Empty : $" ({step.Error})")}");
-            }
-
             context.Out.WriteLine(journal.IsClean ? "The host has its GPU back." : $"Some steps could not be undone; '{journal.Path}' keeps them for the next 'lodge rescue'.");
             return journal.IsClean ? ExitCodes.Ok : ExitCodes.Error;
         });
         return command;
+    }
+
+    // A damaged journal: what could be read was undone above; nothing is claimed about the rest.
+    private static void PrintUnknown(CliContext context, HandoffJournal journal, string reason)
+    {
+        var gpu = journal.Inspect().Gpu is { } g && Core.Hardware.PciAddress.TryParse(g, out var address) ? address.ToString() : "the GPU";
+        context.Error.WriteLine($"Error: the state of the host is unknown. {reason}");
+        context.Error.WriteLine("Every step that could be read was undone; check the rest by hand:");
+        context.Error.WriteLine($"  - 'lspci -nnk -s {gpu}' (and its other functions) shows the usual driver, not vfio-pci, and /sys/bus/pci/devices/*/driver_override is empty;");
+        context.Error.WriteLine("  - 'lsmod' lists the GPU's driver (amdgpu, nvidia, i915) and 'systemctl status display-manager' is active;");
+        context.Error.WriteLine("  - /sys/class/vtconsole/vtcon*/bind read 1 and no QEMU of that guest runs ('lodge status').");
+        context.Error.WriteLine($"When the host is right, move the journal aside: mv '{journal.Path}' '{journal.Path}.damaged'");
     }
 }

@@ -3,7 +3,9 @@ using Lodge.Cli.Guests;
 using Lodge.Cli.Machines;
 using Lodge.Core;
 using Lodge.Core.Doctor;
+using Lodge.Core.Hardware;
 using Lodge.Core.Machines;
+using Lodge.Core.Planning;
 using Lodge.Core.Qemu;
 using Lodge.Core.Reports;
 using Lodge.Core.Runtime;
@@ -86,11 +88,14 @@ public static class UpCommand
         }
 
         var launcher = new GuestLauncher(context, runtime);
+        if (detach)
+        {
+            return await DetachAsync(context, launcher, spec, host, plan, database, resolved, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
-            var exit = detach
-                ? await launcher.StartDetachedAsync(spec, cancellationToken).ConfigureAwait(false)
-                : await launcher.RunForegroundAsync(spec, cancellationToken).ConfigureAwait(false);
+            var exit = await launcher.RunForegroundAsync(spec, cancellationToken).ConfigureAwait(false);
             var result = exit == ExitCodes.Ok
                 ? new ReportResult(true, true, null, null, null)
                 : new ReportResult(true, false, null, "run", $"lodge up ended with exit code {exit}.");
@@ -100,6 +105,29 @@ public static class UpCommand
         catch (LodgeException e)
         {
             OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
+            throw;
+        }
+    }
+
+    // A detached guest outlives this process: its report is opened here, before the supervisor starts (so a database
+    // error is a warning before anything runs), and the supervisor records how the guest really ended.
+    private static async Task<int> DetachAsync(CliContext context, GuestLauncher launcher, LaunchSpec spec, HostSnapshot host, MachinePlan plan, string? database, Dictionary<string, string> resolved, CancellationToken cancellationToken)
+    {
+        var id = OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
+        string[] options = id is { } report
+            ? ["--reports-db", Path.GetFullPath(ReportsDatabase.PathFor(database)), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            : [];
+        try
+        {
+            return await launcher.StartDetachedAsync(spec, cancellationToken, options).ConfigureAwait(false);
+        }
+        catch (LodgeException e)
+        {
+            if (id is { } opened)
+            {
+                OutcomeRecorder.Update(context, database, plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
+            }
+
             throw;
         }
     }

@@ -23,11 +23,10 @@ public static class MachineName
     /// <summary>Null when <paramref name="name"/> is a valid machine name below <paramref name="runRoot"/>; else the exception to throw.</summary>
     public static ConfigException? Check(string name, string runRoot)
     {
-        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(runRoot);
-        if (name.Length == 0 || name.Length > MaxLength || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (CheckForm(name) is { } bad)
         {
-            return new ConfigException($"'{Shown(name)}' is not a machine name.") { Hint = $"Use up to {MaxLength} letters, digits, '-', '_' and '.', starting with a letter or digit, such as 'win11'." };
+            return bad;
         }
 
         var socket = $"{runRoot.TrimEnd('/')}/{name}/{LongestSocket}";
@@ -39,6 +38,15 @@ public static class MachineName
         }
 
         return null;
+    }
+
+    /// <summary>The part of the rule that needs no run folder: characters and length. Null when <paramref name="name"/> passes.</summary>
+    public static ConfigException? CheckForm(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Length == 0 || name.Length > MaxLength || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? new ConfigException($"'{Shown(name)}' is not a machine name.") { Hint = $"Use up to {MaxLength} letters, digits, '-', '_' and '.', starting with a letter or digit, such as 'win11'." }
+            : null;
     }
 
     /// <summary>Throws <see cref="ConfigException"/> unless <paramref name="name"/> is valid below <paramref name="runRoot"/>.</summary>

@@ -25,7 +25,17 @@ public static class MachineParser
     public static MachineParseResult Parse(string text, string file, string name)
     {
         var problems = new List<Problem>();
-        var document = SyntaxParser.Parse(text, file, validate: true);
+        Tomlyn.Syntax.DocumentSyntax document;
+        try
+        {
+            document = SyntaxParser.Parse(text, file, validate: true);
+        }
+        catch (Tomlyn.TomlException)
+        {
+            // Tomlyn refuses values nested deeper than 64 levels by throwing; only this file is affected.
+            return Unreadable(file, name, $"'{file}' nests arrays or tables deeper than 64 levels, which no machine needs.", "Flatten the nested values; a machine file needs at most a few levels.");
+        }
+
         var entries = new TomlEntries(file, problems);
         foreach (var diagnostic in document.Diagnostics)
         {
@@ -61,6 +71,10 @@ public static class MachineParser
         };
         return new MachineParseResult(machine, problems);
     }
+
+    /// <summary>A machine whose file could not be read at all (too large, too deep): defaults, and one error naming the file.</summary>
+    public static MachineParseResult Unreadable(string file, string name, string message, string hint) =>
+        new(new MachineConfig(name, file), [new Problem(Severity.Error, "unreadable-file", message, hint, new SourceLocation(file, 1, 1))]);
 
     /// <summary>The canonical TOML word for an OS (<c>windows11</c>, <c>macos</c>, ...).</summary>
     public static string NameOf(GuestOs os) => OsNames[(int)os];

@@ -120,14 +120,15 @@ public static class MachineSafety
             return new("disk-in-use-by-host", loopInUse, "Unmount it and detach the loop device ('losetup -d') first; 'losetup -a' shows what is attached.");
         }
 
-        if (f.Kind == PathKind.Block)
+        // A CD-ROM is opened read-only, so a mounted disc (or drive) may be read by a guest as well.
+        if (f.Kind == PathKind.Block && !disk.IsCdrom)
         {
             if (InUseMessage(disk.Configured, f) is { } inUse)
             {
                 return new("disk-in-use-by-host", inUse, "Unmount it (and turn off its swap, stop its LVM or RAID volume) first, or pick a disk the host does not use; 'lsblk' shows what is on it.");
             }
 
-            if (!disk.Passthrough && !disk.IsCdrom)
+            if (!disk.Passthrough)
             {
                 return new("disk-passthrough-needed", $"The disk '{disk.Configured}' is the host block device '{f.BlockDevice}', and the guest would write to it directly.", "Add passthrough = true to this [[disk]] if the whole device is meant for the guest, or use an image file.");
             }
