@@ -58,7 +58,7 @@ public static partial class HostDoctor
             exit = 1;
         }
 
-        return new DoctorReport(sections, gpus, verdict, exit);
+        return new DoctorReport(sections, gpus, verdict, exit) { Topology = host.Topology };
     }
 
     /// <summary>True when KVM runs guests; false when it is known missing, or QEMU's test guest ran no code on it; null when the tree cannot tell.</summary>
