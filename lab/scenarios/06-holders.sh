@@ -1,0 +1,33 @@
+# Holders: a process in the user's session (user-1000.slice) holds /dev/dri/card0. 'lodge up lab' names it and
+# refuses without changing anything; with --stop-holders it stops it and the handoff completes.
+# kernels: 6.1
+# timeout: 600
+desktop_before
+G=$(group_of $GPU)
+lab_machine lab 30
+systemd-run --quiet --uid=1000 --slice=user-1000.slice --unit=lab-holder -p SupplementaryGroups=video \
+  /bin/bash -c 'exec 3</dev/dri/card0; exec sleep infinity'
+wait_until 30 pgrep -u 1000 -x sleep
+holder=$(pgrep -u 1000 -x sleep)
+check "the holder holds card0" grep -qx "$holder" <(pids_holding /dev/dri/card0)
+lodge up lab > "$OUT/refused.log" 2>&1
+check "lodge up refuses while a process holds the card" test $? -ne 0
+check "the refusal names the holder's pid" grep -q "$holder" "$OUT/refused.log"
+check "the refusal names the holder's program" grep -q sleep "$OUT/refused.log"
+check "the refusal points to --stop-holders" grep -q -- --stop-holders "$OUT/refused.log"
+check "the display manager is still active" dm_active
+check_state_is "a refusal changes nothing" "$OUT/before.state"
+lodge up lab --stop-holders > "$OUT/up.log" 2>&1 &
+up=$!
+if wait_until 300 vfio_holder "$G"; then
+  check_handed_over "$G"
+else
+  check "a nested QEMU holds /dev/vfio/$G" false
+fi
+check "the holder was stopped" exited "$holder"
+wait_until 300 exited $up
+wait $up
+check_eq "lodge up --stop-holders exits 0" 0 $?
+check_given_back "$OUT/before.state"
+show "$OUT/refused.log" 20
+show "$OUT/up.log" 40
