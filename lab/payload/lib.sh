@@ -2,7 +2,7 @@
 GPU=0000:00:02.0
 AUDIO=0000:00:02.1
 XHCI=0000:00:03.0
-OUT=/lab/out
+OUT=${OUT:-/lab/out}
 mkdir -p "$OUT"
 
 lab_log() { printf '[%7.1f] %s\n' "$(cut -d' ' -f1 /proc/uptime)" "$*"; }
@@ -36,7 +36,7 @@ wait_until() {
 }
 
 driver_of() { local l; l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) && basename "$l" || echo none; }
-group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
+group_of() { local l; l=$(readlink "/sys/bus/pci/devices/$1/iommu_group" 2>/dev/null) && basename "$l" || echo null; }
 dm_state() { systemctl is-active display-manager.service 2>/dev/null; }
 dm_active() { [[ $(dm_state) == active ]]; }
 dm_stopped() { [[ $(dm_state) == inactive || $(dm_state) == failed ]]; }
@@ -182,9 +182,16 @@ check_given_back() {
   check "the frame buffer is on the GPU again" fb_on_gpu
   check_state_is "the host state equals the one before" "$1"
 }
+# Why the desktop is not up: the display manager's unit, its logs and Xorg's.
+desktop_debug() {
+  lab_log "the desktop is not up: display manager $(dm_state)"
+  systemctl status --no-pager display-manager.service 2>&1 | tail -n 15
+  journalctl -b --no-pager -u lightdm.service 2>&1 | tail -n 20
+  tail -n 20 /var/log/lightdm/lightdm.log /var/log/Xorg.0.log 2>&1
+}
 # Waits for the desktop and saves the state before a handoff in $OUT/before.state.
 desktop_before() {
-  wait_desktop 240
+  wait_desktop 300 || desktop_debug
   check "before: the display manager is active and Xorg holds card0" desktop_up
   check "before: a frame buffer console is bound" fbcon_bound
   check_eq "before: GPU driver" bochs-drm "$(driver_of $GPU)"
