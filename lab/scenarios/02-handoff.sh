@@ -1,7 +1,7 @@
 # Single-GPU handoff, happy path: 'lodge up lab' of a gpu.mode = "handoff" machine; the guest powers itself off
 # after 30 s; everything comes back.
 # kernels: 6.1 6.12
-# timeout: 600
+# timeout: 900
 desktop_before
 G=$(group_of $GPU)
 lab_machine lab 30
@@ -11,10 +11,11 @@ lodge up lab > "$OUT/up.log" 2>&1 &
 up=$!
 if wait_until 300 vfio_holder "$G"; then
   check_handed_over "$G"
+  show /run/lodge/lab/qemu.args 60
 else
   check "a nested QEMU holds /dev/vfio/$G" false
 fi
-wait_until 300 exited $up
+wait_guest_exit $up lab
 wait $up
 check_eq "lodge up exits 0" 0 $?
 check_given_back "$OUT/before.state"

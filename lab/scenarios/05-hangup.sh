@@ -2,7 +2,7 @@
 # stops, the terminal dies with the X server (its pty master closes, the kernel sends SIGHUP). The handoff and the
 # way back must still complete.
 # kernels: 6.1
-# timeout: 600
+# timeout: 900
 desktop_before
 G=$(group_of $GPU)
 lab_machine lab 30
@@ -19,7 +19,11 @@ if wait_until 300 vfio_holder "$G"; then
 else
   check "a nested QEMU holds /dev/vfio/$G" false
 fi
-wait_until 300 no_lodge
+if ! wait_until 120 no_lodge; then
+  lab_log "the guest did not power itself off within 120 s; 'lodge down lab --timeout 5 --force'"
+  lodge down lab --timeout 5 --force > "$OUT/down.log" 2>&1
+  wait_until 180 no_lodge
+fi
 check "lodge has finished" no_lodge
 check_given_back "$OUT/before.state"
 check "the journal ends clean" grep -q '"event":"clean"' <(tail -n 1 /var/lib/lodge/handoff.journal)

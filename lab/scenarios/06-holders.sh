@@ -2,7 +2,7 @@
 # and the HDMI function's PCM device (as a sound server would). 'lodge up lab' names them and refuses without
 # changing anything; with --stop-holders it stops them and the handoff completes.
 # kernels: 6.1
-# timeout: 600
+# timeout: 900
 desktop_before
 G=$(group_of $GPU)
 lab_machine lab 30
@@ -40,7 +40,7 @@ else
 fi
 check "the holder was stopped" exited "$holder"
 [[ -n $sound ]] && check "the sound player was stopped" exited "$sound"
-wait_until 300 exited $up
+wait_guest_exit $up lab
 wait $up
 check_eq "lodge up --stop-holders exits 0" 0 $?
 check_given_back "$OUT/before.state"

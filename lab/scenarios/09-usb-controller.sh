@@ -1,6 +1,6 @@
 # USB controller passthrough: the xHCI controller (00:03.0) with its keyboard goes to the nested guest and comes back.
 # kernels: 6.1
-# timeout: 600
+# timeout: 900
 wait_desktop 240
 keyboard() { grep -l 'Keyboard' /sys/class/input/input*/name 2>/dev/null | while read -r n; do readlink -f "$(dirname "$n")/device"; done | grep -q "/$XHCI/"; }
 no_keyboard() { ! keyboard; }
@@ -46,7 +46,7 @@ if wait_until 300 vfio_holder "$X"; then
 else
   check "a nested QEMU holds /dev/vfio/$X (the xHCI's group)" false
 fi
-wait_until 300 exited $up
+wait_guest_exit $up usb
 wait $up
 check_eq "lodge up usb exits 0" 0 $?
 wait_until 60 keyboard
