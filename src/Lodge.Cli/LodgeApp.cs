@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lodge.Cli.Commands;
 using Lodge.Core;
+using Lodge.Core.Machines;
 
 namespace Lodge.Cli;
 
@@ -55,6 +56,13 @@ public static class LodgeApp
         root.Subcommands.Add(DemoCommand.Create(context));
 
         var parse = root.Parse(args);
+        if (parse.CommandResult.Command == root && parse.UnmatchedTokens.Count == 0 && parse.Errors.Count > 0)
+        {
+            // 'lodge' with no command (only global options, if any) is a request for help, not an error: the only parse error
+            // left is the missing command, since an unknown word would be an unmatched token.
+            parse = root.Parse([.. args, "--help"]);
+        }
+
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
@@ -68,6 +76,7 @@ public static class LodgeApp
 
         try
         {
+            CheckMachineNames(parse, context.Roots.RunRoot);
             return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (LodgeException e)
@@ -75,12 +84,36 @@ public static class LodgeApp
             PrintChain(context.Error, e);
             return e.ExitCode;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The host refused a read or a write (a full or read-only disk, permissions, a name too long): not a bug,
+            // and one sentence without a stack trace (a supervisor's log folds into the message of 'up --detach').
+            context.Error.WriteLine($"Error: {e.Message.TrimEnd('.')}.");
+            context.Error.WriteLine("Check that the folder named above exists, is writable and has free space ('df -h', 'mount'); LODGE_STATE_DIR and LODGE_RUN_DIR move lodge's folders.");
+            return ExitCodes.Error;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             context.Error.WriteLine("Error: lodge hit an unexpected error, which is a bug.");
             context.Error.WriteLine(e.ToString());
             context.Error.WriteLine("Please report it with the command you ran and this output.");
             return ExitCodes.InternalError;
+        }
+    }
+
+    // The one boundary for machine names: every command names its machine argument NAME, and each is checked here,
+    // before any command reads a file or a folder from it.
+    private static void CheckMachineNames(ParseResult parse, string runRoot)
+    {
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            foreach (var argument in result.Children.OfType<System.CommandLine.Parsing.ArgumentResult>().Where(a => a.Argument.Name == "NAME"))
+            {
+                foreach (var token in argument.Tokens)
+                {
+                    MachineName.Require(token.Value, runRoot);
+                }
+            }
         }
     }
 

@@ -17,10 +17,35 @@ public static class OutcomeRecorder
             using var store = ReportsDatabase.Open(databaseOption);
             return store.Add(ReportFactory.Create(host, machine, gpu, result, context.Time.GetUtcNow(), resolved));
         }
-        catch (LodgeException e)
+        catch (Exception e) when (e is LodgeException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            context.Error.WriteLine($"Warning: the outcome of '{machine.Name}' was not recorded: {e.Message}");
+            Warn(context, machine.Name, e);
             return null;
+        }
+    }
+
+    /// <summary>Replaces the result of report <paramref name="id"/> (a detached guest's real end); false when it could not.</summary>
+    public static bool Update(CliContext context, string? databaseOption, string machine, long id, ReportResult result)
+    {
+        try
+        {
+            using var store = ReportsDatabase.Open(databaseOption);
+            return store.UpdateResult(id, result);
+        }
+        catch (Exception e) when (e is LodgeException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            Warn(context, machine, e);
+            return false;
+        }
+    }
+
+    // Recording never decides a guest's fate, and never ends a command with a crash: one warning, with the way out.
+    private static void Warn(CliContext context, string machine, Exception e)
+    {
+        context.Error.WriteLine($"Warning: the outcome of '{machine}' was not recorded: {e.Message}");
+        if (e is LodgeException { Hint: { } hint })
+        {
+            context.Error.WriteLine($"  {hint}");
         }
     }
 }

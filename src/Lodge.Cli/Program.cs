@@ -11,7 +11,7 @@ public static class Program
         // Raw output (JSON, argv) is written once at the end instead of a syscall per line.
         // Both survive a terminal that hangs up mid-command (HangupSafeWriter): the command goes on without output.
         using var stdout = new HangupSafeWriter(new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false });
-        var context = new CliContext(AnsiConsole.Console, stdout, new HangupSafeWriter(Console.Error));
+        var context = new CliContext(ConsoleOutput.Create(), stdout, new HangupSafeWriter(Console.Error));
         var exit = LodgeApp.Run(args, context);
         stdout.Flush();
         return exit;

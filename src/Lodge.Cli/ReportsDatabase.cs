@@ -1,22 +1,27 @@
 using Lodge.Linux.Reports;
+using Lodge.Linux.Runtime;
 
 namespace Lodge.Cli;
 
-/// <summary>Where the outcome database lives: <c>--reports-db</c>, else <c>/var/lib/lodge/reports.db</c> as root,
-/// else <c>$XDG_STATE_HOME/lodge/reports.db</c> (default <c>~/.local/state</c>).</summary>
+/// <summary>Where the outcome database lives: <c>--reports-db</c>, else <c>reports.db</c> in the state root
+/// (<c>LODGE_STATE_DIR</c> when set, <c>/var/lib/lodge</c> as root), else <c>$XDG_STATE_HOME/lodge/reports.db</c>
+/// (default <c>~/.local/state</c>).</summary>
 public static class ReportsDatabase
 {
     /// <summary>The path for this invocation.</summary>
-    public static string PathFor(string? option)
+    /// <param name="option">The <c>--reports-db</c> value, if given.</param>
+    /// <param name="roots">The run and state roots; from the environment when null.</param>
+    public static string PathFor(string? option, RuntimeRoots? roots = null)
     {
         if (!string.IsNullOrEmpty(option))
         {
             return option;
         }
 
-        if (Environment.UserName == "root")
+        var stateRoot = (roots ?? RuntimeRoots.FromEnvironment()).StateRoot;
+        if (Environment.UserName == "root" || stateRoot != RuntimeRoots.DefaultStateRoot)
         {
-            return "/var/lib/lodge/reports.db";
+            return Path.Combine(stateRoot, "reports.db");
         }
 
         var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");

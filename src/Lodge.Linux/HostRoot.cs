@@ -164,6 +164,9 @@ public sealed class HostRoot
         return _manual ? Resolve(normalized, 0) : normalized;
     }
 
+    /// <summary>True when <paramref name="canonical"/> (from <see cref="Canonicalize"/>) stands for a link loop that resolves nowhere.</summary>
+    public static bool IsUnresolvable(string canonical) => canonical.StartsWith(LoopSentinel, StringComparison.Ordinal);
+
     /// <summary>The real filesystem path of a host-view path, without resolving links.</summary>
     public string ToReal(string hostPath) => Path == "/" ? hostPath : Path + hostPath;
 

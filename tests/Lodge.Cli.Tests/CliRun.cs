@@ -7,7 +7,10 @@ namespace Lodge.Cli.Tests;
 /// <summary>Runs lodge's command tree in-process against a fixed-width test console.</summary>
 internal static class CliRun
 {
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => RunWith(null, args);
+
+    /// <summary>Runs with the given run and state roots instead of LODGE_RUN_DIR/LODGE_STATE_DIR (tests run in parallel, so they never set the environment).</summary>
+    public static CliResult RunWith(Lodge.Linux.Runtime.RuntimeRoots? roots, params string[] args)
     {
         var console = new TestConsole().Width(120);
         console.Profile.Capabilities.Ansi = false;
@@ -18,6 +21,11 @@ internal static class CliRun
         {
             Time = new FixedTime(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)),
         };
+        if (roots is not null)
+        {
+            context = context with { Roots = roots };
+        }
+
         // Keep every test away from the real outcome database: a fresh path that does not exist unless the test names one.
         if (!args.Contains("--reports-db"))
         {

@@ -63,6 +63,24 @@ public sealed class GpuHandoffCommandSpecs : IDisposable
         Assert.Equal(0, json.RootElement.GetProperty("diff").GetArrayLength());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void I_can_simulate_without_a_root_and_get_one_sentence_instead_of_a_copy_of_the_running_system(bool explicitSlash)
+    {
+        // Act: without --root the simulation would copy all of / (secrets included) to /dev/shm.
+        string[] args = explicitSlash
+            ? ["gpu", "handoff", "win", "--simulate", "--root", "/", "--config-dir", _dir]
+            : ["gpu", "handoff", "win", "--simulate", "--config-dir", _dir];
+        var result = CliRun.Run(args);
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Error: --simulate needs --root DIR with a captured host tree", result.Error, StringComparison.Ordinal);
+        Assert.Contains("lodge gpu handoff win --simulate --root host", result.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, result.Out);
+    }
+
     [Fact]
     public void I_can_try_two_faults_at_once_and_get_a_usage_error()
     {

@@ -45,11 +45,13 @@ public sealed class ReportSpecs : IDisposable
         Plant("/etc/hostname", "secret-host\n");
         Plant("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nbob:x:1000:1000:Bob Hidden,,,:/home/bob:/bin/bash\n");
         var secret = Attempt(tree.Root, "bobs-gaming-vm", works: false,
-            error: "qemu: could not open /home/bob/vms/win.qcow2 on secret-host (192.168.1.23, fe80::1ff:fe23:4567:890a) nic aa:bb:cc:dd:ee:ff disk 3f1b2c4d-1111-2222-3333-444455556666 serial C0DFBBA45126 user bob");
+            error: "qemu: could not open /home/bob/vms/win.qcow2 on secret-host (192.168.1.23, fe80::1ff:fe23:4567:890a) nic aa:bb:cc:dd:ee:ff disk 3f1b2c4d-1111-2222-3333-444455556666 serial C0DFBBA45126 user bob"
+                + " Guest 'bobs-gaming-vm' crashed; see /run/lodge/bobs-gaming-vm/qemu.log and /var/lib/lodge/bobs-gaming-vm/nvram.fd; 'office-pc' held the disk /dev/disk/by-id/ata-WDC_WD10EZEX-08WN4A0_WD-WCC6Y3KX1234");
         using (var store = ReportStore.Open(Db))
         {
             store.Add(secret);
-            store.RateLatest("bobs-gaming-vm", new ReportRating(false, "Bob Hidden says: black screen on secret-host"));
+            store.Add(Attempt(tree.Root, "office-pc", works: true));
+            store.RateLatest("bobs-gaming-vm", new ReportRating(false, "Bob Hidden says: black screen on secret-host; my NVMe S5GXNF0R123456A, ask owner: carol or dave@example.org, files in ~erin"));
         }
 
         var export = Path.Combine(_work.Root, "out.json");
@@ -60,7 +62,11 @@ public sealed class ReportSpecs : IDisposable
 
         // Assert
         Assert.Equal(0, result.ExitCode);
-        foreach (var planted in new[] { "C0DFBBA45126", "3f1b2c4d", "aa:bb:cc:dd:ee:ff", "secret-host", "bob", "Bob", "Hidden", "/home/bob", "192.168.1.23", "fe80::1ff:fe23:4567:890a", "bobs-gaming-vm" })
+        foreach (var planted in new[]
+        {
+            "C0DFBBA45126", "3f1b2c4d", "aa:bb:cc:dd:ee:ff", "secret-host", "bob", "Bob", "Hidden", "/home/bob", "192.168.1.23", "fe80::1ff:fe23:4567:890a",
+            "bobs-gaming-vm", "office-pc", "WD-WCC6Y3KX1234", "WDC_WD10EZEX", "S5GXNF0R123456A", "carol", "dave", "example.org", "erin",
+        })
         {
             Assert.DoesNotContain(planted, text);
         }

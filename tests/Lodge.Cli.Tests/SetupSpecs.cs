@@ -57,7 +57,7 @@ public sealed partial class SetupSpecs : IDisposable
         Assert.Equal(0, applied.ExitCode);
         Assert.Equal(0, reverted.ExitCode);
         Assert.NotEqual(before, afterApply);
-        Golden.Match(SetupTrees.GoldenPath($"{distro}.apply.commands"), transcript);
+        Golden.Match(SetupTrees.GoldenPath($"{distro}.apply.commands"), SetupTrees.Portable(transcript, tree));
         SetupTrees.AssertSame(before, SetupTrees.Snapshot(tree.Root));
     }
 
@@ -101,8 +101,8 @@ public sealed partial class SetupSpecs : IDisposable
 
         // Assert
         Assert.Equal(0, confirmed.ExitCode);
-        Golden.Match(SetupTrees.GoldenPath($"{distro}.confirm.txt"), confirmed.Out);
-        Golden.Match(SetupTrees.GoldenPath($"{distro}.confirm.commands"), confirmCommands);
+        Golden.Match(SetupTrees.GoldenPath($"{distro}.confirm.txt"), SetupTrees.Portable(confirmed.Out, tree));
+        Golden.Match(SetupTrees.GoldenPath($"{distro}.confirm.commands"), SetupTrees.Portable(confirmCommands, tree));
         if (distro != "pop")
         {
             // kernelstub rewrites the Pop!_OS entries itself, and the recording runner does not run it.

@@ -17,8 +17,34 @@ internal static class SetupTrees
     {
         var tree = new TreeCopy(RepoPaths.Host(File.ReadAllText(Path.Combine(Data(distro), "base")).Trim()));
         Overlay(Path.Combine(Data(distro), "root"), tree.Root);
+        PlantTools(tree.Root);
         return tree;
     }
+
+    /// <summary>The programs setup may run, as executables in the tree's /usr/sbin: below --root a command runs (through chroot)
+    /// only when the tree has it, and the recording runner never really runs them.</summary>
+    public static readonly string[] Tools =
+    [
+        "update-initramfs", "update-grub", "grub-mkconfig", "grub2-mkconfig", "grub-reboot", "grub2-reboot", "grub-editenv",
+        "grub2-editenv", "systemctl", "dracut", "mkinitcpio", "bootctl", "kernelstub", "kernel-install",
+    ];
+
+    private static void PlantTools(string root)
+    {
+        var sbin = Directory.CreateDirectory(Path.Combine(root, "usr", "sbin")).FullName;
+        foreach (var tool in Tools)
+        {
+            var path = Path.Combine(sbin, tool);
+            File.WriteAllText(path, "#!/bin/sh\nexit 0\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+            }
+        }
+    }
+
+    /// <summary>A transcript or output with the tree's random root shown as DIR.</summary>
+    public static string Portable(string text, TreeCopy tree) => text.Replace(tree.Root, "DIR", StringComparison.Ordinal);
 
     /// <summary>Every entry below the root with its bytes (files), its target (links) or "dir"; Lodge's own backups excluded.</summary>
     public static SortedDictionary<string, string> Snapshot(string root, bool includeBackups = false)

@@ -95,6 +95,41 @@ public sealed class SnapshotSpecs
         Assert.DoesNotContain("a4:c3:f0:11:22:33", everything);
     }
 
+    [Fact]
+    public void A_snapshot_carries_no_link_out_of_its_tree_and_no_disk_serial_from_the_kernel_command_line()
+    {
+        // Arrange: an absolute link and a link that climbs above the root (both resolve inside it for lodge, but
+        // unpacked they would point into the machine that unpacks them), and a by-id disk name in the command line.
+        using var tree = new TreeCopy(RepoPaths.Host("real-h100-vm"));
+        var devices = Path.Combine(tree.Root, "sys/bus/pci/devices");
+        File.Delete(Path.Combine(devices, "0000:00:00.0"));
+        File.CreateSymbolicLink(Path.Combine(devices, "0000:00:00.0"), "/sys/devices/pci0000:00/0000:00:00.0");
+        File.Delete(Path.Combine(devices, "0000:00:01.0"));
+        File.CreateSymbolicLink(Path.Combine(devices, "0000:00:01.0"), "../../../../../../../../sys/devices/pci0000:00/0000:00:01.0");
+        File.WriteAllText(Path.Combine(tree.Root, "proc/cmdline"), "BOOT_IMAGE=/vmlinuz root=/dev/disk/by-id/nvme-Samsung_SSD_980_PRO_1TB_S5GXNF0R123456A-part2 resume=/dev/disk/by-label/bobs-swap ro\n");
+        using var work = new TreeCopy();
+        var archive = Path.Combine(work.Root, "s.tar.gz");
+        var replay = Directory.CreateDirectory(Path.Combine(work.Root, "replay")).FullName;
+
+        // Act
+        Assert.Equal(0, CliRun.Run("snapshot", "-o", archive, "--root", tree.Root).ExitCode);
+        Untar(archive, replay);
+        var links = TreeCopy.Walk(replay).Select(f => (Path: f, Target: new FileInfo(f).LinkTarget)).Where(l => l.Target is not null).ToList();
+        var manifest = File.ReadAllText(Path.Combine(replay, SnapshotWriter.ManifestName));
+        var cmdline = File.ReadAllText(Path.Combine(replay, "proc/cmdline"));
+
+        // Assert
+        Assert.NotEmpty(links);
+        Assert.All(links, l => Assert.False(SnapshotWriter.LeavesTree(l.Path[replay.Length..], l.Target!), $"{l.Path} -> {l.Target} leaves the tree."));
+        Assert.Contains("\"path\": \"/sys/bus/pci/devices/0000:00:00.0\"", manifest, StringComparison.Ordinal);
+        Assert.Contains("\"target\": \"/sys/devices/pci0000:00/0000:00:00.0\"", manifest, StringComparison.Ordinal);
+        Assert.Contains("\"path\": \"/sys/bus/pci/devices/0000:00:01.0\"", manifest, StringComparison.Ordinal);
+        Assert.DoesNotContain("S5GXNF0R123456A", cmdline, StringComparison.Ordinal);
+        Assert.DoesNotContain("Samsung_SSD", cmdline, StringComparison.Ordinal);
+        Assert.DoesNotContain("bobs-swap", cmdline, StringComparison.Ordinal);
+        Assert.Contains("root=/dev/disk/by-id/REDACTED resume=/dev/disk/by-label/REDACTED ro", cmdline, StringComparison.Ordinal);
+    }
+
     private static void Untar(string archive, string into)
     {
         var psi = new ProcessStartInfo("tar") { RedirectStandardError = true };

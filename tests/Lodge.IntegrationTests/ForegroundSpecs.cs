@@ -1,11 +1,12 @@
 using Lodge.Linux.Processes;
+using Lodge.Testing;
 
 namespace Lodge.IntegrationTests;
 
 /// <summary>The foreground <c>up</c>: Ctrl-C powers the guest off through ACPI; a disk held by any process refuses the start.</summary>
 public sealed class ForegroundSpecs(GuestFixture fixture) : IClassFixture<GuestFixture>
 {
-    [Fact(Timeout = 120000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_press_ctrl_c_on_a_foreground_up_and_the_guest_powers_off_through_ACPI()
     {
         // Arrange
@@ -16,7 +17,7 @@ public sealed class ForegroundSpecs(GuestFixture fixture) : IClassFixture<GuestF
 
         // Act
         up.Signal(2);
-        var exit = await up.Exited.WaitAsync(TimeSpan.FromSeconds(60));
+        var exit = await up.Exited.WaitAsync(Patience.Event);
 
         // Assert
         var output = File.ReadAllText(log);
@@ -27,7 +28,7 @@ public sealed class ForegroundSpecs(GuestFixture fixture) : IClassFixture<GuestF
         Assert.Empty(await LodgeProcesses.OfAsync(fixture, "front"));
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_try_to_start_a_guest_whose_disk_another_process_has_open_and_get_that_process_named()
     {
         // Arrange

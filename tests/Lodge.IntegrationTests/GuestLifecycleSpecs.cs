@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using Lodge.Linux.Processes;
+using Lodge.Testing;
 
 namespace Lodge.IntegrationTests;
 
 /// <summary>up → status → usb attach/detach → down, crashes, stale state, held disks and a folder shared by two guests, all with real QEMU under TCG.</summary>
 public sealed class GuestLifecycleSpecs(GuestFixture fixture) : IClassFixture<GuestFixture>
 {
-    [Fact(Timeout = 120000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_start_a_guest_see_its_status_hotplug_usb_and_power_it_off_through_ACPI_with_no_helper_left()
     {
         // Arrange
@@ -40,7 +41,7 @@ public sealed class GuestLifecycleSpecs(GuestFixture fixture) : IClassFixture<Gu
         Assert.Contains("-qmp unix:", File.ReadAllText(Path.Combine(fixture.Roots.RunDir("life"), "qemu.args")), StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 120000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_kill_QEMU_under_a_foreground_up_and_get_the_crash_reported_with_its_helpers_gone()
     {
         // Arrange
@@ -52,7 +53,7 @@ public sealed class GuestLifecycleSpecs(GuestFixture fixture) : IClassFixture<Gu
 
         // Act
         ProcessTable.Signal(state.Qemu!.Pid, state.Qemu.StartTicks, 9);
-        var exit = await up.Exited.WaitAsync(TimeSpan.FromSeconds(30));
+        var exit = await up.Exited.WaitAsync(Patience.Event);
 
         // Assert
         var output = File.ReadAllText(log);
@@ -63,7 +64,7 @@ public sealed class GuestLifecycleSpecs(GuestFixture fixture) : IClassFixture<Gu
         Assert.False(File.Exists(fixture.Roots.StateFile("crash")));
     }
 
-    [Fact(Timeout = 120000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_kill_a_detached_supervisor_and_have_the_next_status_clean_its_stale_state()
     {
         // Arrange
@@ -87,7 +88,7 @@ public sealed class GuestLifecycleSpecs(GuestFixture fixture) : IClassFixture<Gu
         Assert.Empty(await LodgeProcesses.OfAsync(fixture, "orphan"));
     }
 
-    [Fact(Timeout = 120000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_try_to_start_a_second_guest_on_a_held_disk_and_get_refused_with_the_holder_named()
     {
         // Arrange
@@ -108,7 +109,7 @@ public sealed class GuestLifecycleSpecs(GuestFixture fixture) : IClassFixture<Gu
         Assert.True(File.Exists(disk));
     }
 
-    [Fact(Timeout = 150000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_run_two_guests_on_one_shared_folder_and_each_sees_the_others_file()
     {
         // Arrange

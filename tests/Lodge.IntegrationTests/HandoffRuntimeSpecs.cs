@@ -13,7 +13,7 @@ namespace Lodge.IntegrationTests;
 /// inside the executor, over the simulated kernel's GPU; the pid file rescue reads exists exactly while QEMU runs.</summary>
 public sealed class HandoffRuntimeSpecs(GuestFixture fixture) : IClassFixture<GuestFixture>
 {
-    [Fact(Timeout = 120000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_hand_a_simulated_GPU_to_a_real_TCG_guest_and_get_it_back_when_the_guest_powers_off()
     {
         // Arrange
@@ -25,7 +25,7 @@ public sealed class HandoffRuntimeSpecs(GuestFixture fixture) : IClassFixture<Gu
         var request = new HandoffRequest("handoff", PciAddress.Parse("0000:06:00.0"), GpuMode.Handoff, [], kernel.DisplayManagerActive);
         var plan = HandoffPlanner.Plan(kernel.ScanForHandoff(), request);
         var journal = new HandoffJournal(Path.Combine(fixture.Root, "handoff.journal"));
-        var options = new HandoffExecutorOptions { Health = new GuestHealth(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), guest.IsRunningAsync) };
+        var options = new HandoffExecutorOptions { Health = new GuestHealth(Patience.Event, TimeSpan.FromSeconds(1), guest.IsRunningAsync) };
         var pidFile = runtime.Store.PidFile("handoff");
 
         // Act
@@ -34,7 +34,7 @@ public sealed class HandoffRuntimeSpecs(GuestFixture fixture) : IClassFixture<Gu
         var pidWhileRunning = File.ReadAllText(pidFile).Trim();
         var healthy = await guest.IsRunningAsync();
         await guest.StopAsync("handoff");
-        var report = await run.WaitAsync(TimeSpan.FromSeconds(60));
+        var report = await run.WaitAsync(Patience.Event);
 
         // Assert
         Assert.Equal(HandoffState.Returned, report.State);

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Lodge.Testing;
 
 namespace Lodge.IntegrationTests;
 
 /// <summary>An SMB share starts a private smbd that listens only where the guest reaches the host (loopback, seen by the guest as 10.0.2.2).</summary>
 public sealed class SmbShareSpecs(GuestFixture fixture) : IClassFixture<GuestFixture>
 {
-    [Fact(Timeout = 120000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_start_a_machine_with_an_smb_share_and_its_private_smbd_listens_on_loopback_only()
     {
         // Arrange

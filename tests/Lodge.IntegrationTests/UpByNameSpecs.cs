@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using Lodge.Linux.Reports;
+using Lodge.Testing;
 
 namespace Lodge.IntegrationTests;
 
 /// <summary><c>lodge up NAME</c> end to end: the TOML is planned against this host, the runtime starts it, and the attempt is recorded.</summary>
 public sealed class UpByNameSpecs(GuestFixture fixture) : IClassFixture<GuestFixture>
 {
-    [Fact(Timeout = 120000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_start_a_machine_by_name_see_it_running_stop_it_and_find_the_attempt_recorded()
     {
         // Arrange: a small Linux machine with a disk lodge creates; no OS on it, so only a forced stop ends it
@@ -67,7 +68,7 @@ public sealed class UpByNameSpecs(GuestFixture fixture) : IClassFixture<GuestFix
         Assert.Equal("linux", report.Guest.Os);
     }
 
-    [Fact(Timeout = 120000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_start_a_secure_boot_machine_with_a_tpm_and_swtpm_gets_its_state_folder()
     {
         // Arrange

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Lodge.Cli.Machines;
-using Lodge.Core.Machines;
 using Lodge.Core.Passthrough;
 
 namespace Lodge.Cli.Commands;
@@ -16,14 +15,8 @@ public static class CheckCommand
         command.Arguments.Add(name);
         command.SetAction(parse =>
         {
-            var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
-            var parsed = store.Load(parse.GetValue(name)!);
-            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
-            var all = store.LoadAll().Select(r => r.Machine).ToList();
-            var problems = parsed.Problems
-                .Concat(MachineValidator.Validate(parsed.Machine, host, assessments, all))
-                .OrderBy(p => p.Location.Line).ThenBy(p => p.Location.Column)
-                .ToList();
+            var machineName = parse.GetValue(name)!;
+            var (parsed, _, _, problems) = MachinePlanning.Check(parse, machineName, MachinePlanning.LayoutOf(context, machineName));
             foreach (var problem in problems)
             {
                 context.Out.WriteLine(problem.Format());

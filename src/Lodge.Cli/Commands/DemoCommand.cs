@@ -21,7 +21,7 @@ public static class DemoCommand
         command.Options.Add(writeSpec);
         command.SetAction((parse, cancellationToken) =>
         {
-            var run = new DemoRun(context, RuntimeRoots.FromEnvironment(), HostProcesses.Runner);
+            var run = new DemoRun(context, context.Roots, HostProcesses.Runner);
             return parse.GetValue(writeSpec) is { } file
                 ? run.WriteSpecAsync(file, parse.GetValue(share)!, parse.GetValue(tcg), cancellationToken)
                 : run.RunAsync(parse.GetValue(share)!, parse.GetValue(tcg), cancellationToken);

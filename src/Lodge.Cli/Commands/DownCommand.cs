@@ -20,7 +20,7 @@ public static class DownCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var machine = parse.GetValue(name)!;
-            var runtime = new GuestRuntime(RuntimeRoots.FromEnvironment());
+            var runtime = new GuestRuntime(context.Roots);
             if (runtime.Store.Refresh(machine, out var cleaned) is null && cleaned is not null)
             {
                 context.Console.WriteLine(cleaned);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Lodge.Cli.Json;
 using Lodge.Cli.Machines;
 using Lodge.Cli.Rendering;
@@ -35,21 +36,30 @@ public static class GpuCommand
             if (!parse.GetValue(dryRun) && !parse.GetValue(simulate) && parse.GetValue(failAt) is null && parse.GetValue(hangAt) is null && parse.GetValue(crashAt) is null)
             {
                 // A real handoff is 'lodge up NAME': the guest's life runs inside it, and the outcome is recorded.
-                return UpCommand.RunAsync(context, parse, parse.GetValue(name)!, detach: false, forceTcg: false, parse.GetValue(stopHolders), cancellationToken);
+                return UpCommand.RunAsync(context, parse, parse.GetValue(name)!, detach: false, forceTcg: false, parse.GetValue(stopHolders), resetNvram: false, cancellationToken);
             }
 
-            return Task.FromResult(PlanOrSimulate(context, parse, name, dryRun, simulate, failAt, hangAt, crashAt));
+            return Task.FromResult(PlanOrSimulate(context, parse, name, dryRun, simulate, failAt, hangAt, crashAt, cancellationToken));
         });
         var gpu = new Command("gpu", "Work with a machine's GPU.");
         gpu.Subcommands.Add(handoff);
         return gpu;
     }
 
-    private static int PlanOrSimulate(CliContext context, ParseResult parse, Argument<string> name, Option<bool> dryRun, Option<bool> simulate, Option<int?> failAt, Option<int?> hangAt, Option<int?> crashAt)
+    private static int PlanOrSimulate(CliContext context, ParseResult parse, Argument<string> name, Option<bool> dryRun, Option<bool> simulate, Option<int?> failAt, Option<int?> hangAt, Option<int?> crashAt, CancellationToken cancellationToken)
     {
+        var root = parse.GetValue(LodgeApp.RootOption) ?? "/";
+        if (parse.GetValue(simulate) && HostRoot.Normalize(Path.GetFullPath(root)) == "/")
+        {
+            // The simulation works on a copy of the tree: a copy of the running system would be all of / (secrets included).
+            throw new ConfigException("--simulate needs --root DIR with a captured host tree (for example an unpacked 'lodge snapshot'); it never copies the running system.")
+            {
+                Hint = $"Run 'lodge snapshot -o host.tar.gz', unpack it with 'mkdir host && tar xzf host.tar.gz -C host', then 'lodge gpu handoff {parse.GetValue(name)} --simulate --root host'.",
+            };
+        }
+
         var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
         var machine = store.Load(parse.GetValue(name)!).Machine;
-        var root = parse.GetValue(LodgeApp.RootOption) ?? "/";
         var faults = new[] { (SimulationFault.Fail, parse.GetValue(failAt)), (SimulationFault.Hang, parse.GetValue(hangAt)), (SimulationFault.Crash, parse.GetValue(crashAt)) }
             .Where(f => f.Item2 is not null).Select(f => new SimulationFault(f.Item1, f.Item2!.Value)).ToList();
         if (faults.Count > 1 || (faults.Count == 1 && !parse.GetValue(simulate)))
@@ -59,7 +69,7 @@ public static class GpuCommand
 
         if (parse.GetValue(simulate))
         {
-            return Simulate(context, machine, root, faults.SingleOrDefault());
+            return Simulate(context, machine, root, faults.SingleOrDefault(), cancellationToken);
         }
 
         var (host, _) = HostLoader.Load(root);
@@ -76,12 +86,33 @@ public static class GpuCommand
     private static HandoffRequest Request(Core.Machines.MachineConfig machine, Core.Hardware.PciAddress gpu, bool? displayManagerActive, HandoffTimeouts timeouts) =>
         new(machine.Name, gpu, machine.Gpu!.Mode, [], displayManagerActive) { Timeouts = timeouts };
 
-    private static int Simulate(CliContext context, Core.Machines.MachineConfig machine, string root, SimulationFault? fault)
+    private static int Simulate(CliContext context, Core.Machines.MachineConfig machine, string root, SimulationFault? fault, CancellationToken cancellationToken)
     {
         // Short limits: a hung step costs half a second, not the production minute; the others get room for a busy machine.
         var timeouts = HandoffTimeouts.All(TimeSpan.FromSeconds(5));
-        var result = HandoffSimulation.RunAsync(root, snapshot => Request(machine, GpuResolver.Resolve(machine, snapshot), null, timeouts), fault, hangTimeout: TimeSpan.FromMilliseconds(500))
-            .GetAwaiter().GetResult();
+
+        // Ctrl-C stops the simulation instead of killing the process, so the copy of the tree is always deleted.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        HandoffSimulationResult result;
+        try
+        {
+            result = HandoffSimulation.RunAsync(root, snapshot => Request(machine, GpuResolver.Resolve(machine, snapshot), null, timeouts), fault, hangTimeout: TimeSpan.FromMilliseconds(500), cancellationToken: stop.Token)
+                .GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            context.Error.WriteLine("Error: the simulation was interrupted; its copy of the tree is deleted.");
+            return ExitCodes.Error;
+        }
+        catch (IOException e)
+        {
+            throw new HostAccessException($"The tree '{root}' could not be copied for the simulation: {e.Message}", root, e)
+            {
+                Hint = "Point --root at a captured host tree of regular files, folders and links (for example an unpacked 'lodge snapshot').",
+            };
+        }
         if (!result.Plan.CanRun)
         {
             HandoffPlanView.Write(context.Error, result.Plan);
@@ -90,5 +121,11 @@ public static class GpuCommand
 
         context.Out.Write(HandoffJson.Write(result));
         return result.Restored ? ExitCodes.Ok : ExitCodes.Error;
+
+        void Interrupt(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        }
     }
 }

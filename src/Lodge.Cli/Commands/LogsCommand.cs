@@ -15,7 +15,7 @@ public static class LogsCommand
         command.SetAction(parse =>
         {
             var machine = parse.GetValue(name)!;
-            var dir = RuntimeRoots.FromEnvironment().RunDir(machine);
+            var dir = context.Roots.RunDir(machine);
             var logs = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.log").Order(StringComparer.Ordinal).ToList() : [];
             if (logs.Count == 0)
             {

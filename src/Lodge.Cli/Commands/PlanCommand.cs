@@ -18,7 +18,7 @@ public static class PlanCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var plan = MachinePlanning.Load(parse, parse.GetValue(name)!);
+            var plan = MachinePlanning.Load(context, parse, parse.GetValue(name)!);
             context.Out.Write(parse.GetValue(json) ? Json(plan) : PlanText.Format(plan));
             return ExitCodes.Ok;
         });

@@ -28,6 +28,7 @@ public static class ReportCommand
         report.Subcommands.Add(Export(context));
         report.Subcommands.Add(Import(context));
         report.Subcommands.Add(ReportQueryCommand.Create(context));
+        report.Subcommands.Add(Repair(context));
         return report;
     }
 
@@ -45,7 +46,7 @@ public static class ReportCommand
 
             foreach (var r in store.All())
             {
-                table.AddRow(new Text(r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(r.RecordedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)), new Text(r.Machine ?? $"({r.Origin})"), new Text(r.Guest.Os), new Text(r.Hardware.Gpu ?? "-"), new Text(ReportText.Result(r.Result)), new Text(ReportText.Rating(r.Rating)));
+                table.AddRow(new Text(r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(r.RecordedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)), new Text(ReportText.Safe(r.Machine ?? $"({r.Origin})")), new Text(ReportText.Safe(r.Guest.Os)), new Text(ReportText.Safe(r.Hardware.Gpu ?? "-")), new Text(ReportText.Result(r.Result)), new Text(ReportText.Rating(r.Rating)));
             }
 
             context.Console.Write(table);
@@ -63,7 +64,7 @@ public static class ReportCommand
         {
             using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
             var r = store.Get(parse.GetValue(id)) ?? throw new ReportNotFoundException($"There is no report {parse.GetValue(id)}.") { Hint = "Run 'lodge report list' to see the ids." };
-            context.Out.Write(ReportJson.Write([r]));
+            context.Out.Write(Lodge.Core.Machines.TerminalText.EscapeJson(ReportJson.Write([r])));
             return ExitCodes.Ok;
         });
         return command;
@@ -103,8 +104,12 @@ public static class ReportCommand
             using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
             var wanted = parse.GetValue(ids) ?? [];
             var reports = store.All().Where(r => wanted.Length == 0 || wanted.Contains(r.Id)).ToList();
-            var secrets = PrivacySecrets.Collect(new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/"));
-            var text = ReportJson.Write(reports.Select(r => ReportPrivacy.Filter(r, secrets)));
+            // Every machine's name is a secret in every report: one report's error may quote another machine.
+            var secrets = PrivacySecrets.Collect(new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/"))
+                .Concat(store.All().Select(r => r.Machine).OfType<string>()).Distinct(StringComparer.Ordinal).ToList();
+            var roots = context.Roots;
+            (string, string)[] runRoots = [(roots.RunRoot, "/run/lodge"), (roots.StateRoot, "/var/lib/lodge")];
+            var text = ReportJson.Write(reports.Select(r => ReportPrivacy.Filter(r, secrets, runRoots)));
             var target = parse.GetValue(output)!;
             File.WriteAllText(target, text);
             context.Console.WriteLine($"Wrote {reports.Count} report(s) to {target}, without serial numbers, UUIDs, MAC or IP addresses, host names, user names or home paths.");
@@ -122,17 +127,44 @@ public static class ReportCommand
         {
             using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
             var count = 0;
+            var present = 0;
             foreach (var file in parse.GetValue(files)!)
             {
                 var text = File.Exists(file) ? File.ReadAllText(file) : throw new ReportNotFoundException($"The report file '{file}' does not exist.");
                 foreach (var r in ReportJsonReader.Read(text, file))
                 {
-                    store.Add(r);
-                    count++;
+                    // The same report twice (the same file imported again, or two files holding it) is kept once.
+                    if (store.AddImported(r) is null)
+                    {
+                        present++;
+                    }
+                    else
+                    {
+                        count++;
+                    }
                 }
             }
 
-            context.Console.WriteLine($"Imported {count} report(s).");
+            context.Console.WriteLine(present == 0 ? $"Imported {count} report(s)." : $"Imported {count} report(s); {present} were already here.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Repair(CliContext context)
+    {
+        var command = new Command("repair", "Keep a damaged outcome database as reports.db.damaged-TIME, salvage the reports it can still read, and start a fresh one.");
+        command.SetAction(parse =>
+        {
+            var path = ReportsDatabase.PathFor(parse.GetValue(DatabaseOption));
+            if (ReportStore.Repair(path, context.Time.GetUtcNow()) is not { } repaired)
+            {
+                context.Console.WriteLine(File.Exists(path) ? $"The outcome database '{path}' is not damaged; nothing was changed." : $"There is no outcome database at '{path}'; nothing was changed.");
+                return ExitCodes.Ok;
+            }
+
+            context.Console.WriteLine($"Kept the damaged database as '{repaired.Kept}'.");
+            context.Console.WriteLine($"Salvaged {repaired.Salvaged} report(s) into a fresh '{path}'.");
             return ExitCodes.Ok;
         });
         return command;

@@ -46,7 +46,7 @@ public static class ReportQueryCommand
         foreach (var r in result.Reports)
         {
             var features = string.Join(", ", r.Guest.Features.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
-            table.AddRow(new Text(r.Id.ToString(CultureInfo.InvariantCulture)), new Text(r.RecordedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), new Text($"{r.Hardware.BoardVendor} {r.Hardware.BoardModel}".Trim()), new Text(r.Guest.Os), new Text(ReportText.Result(r.Result)), new Text(ReportText.Rating(r.Rating)), new Text(features));
+            table.AddRow(new Text(r.Id.ToString(CultureInfo.InvariantCulture)), new Text(r.RecordedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), new Text(ReportText.Safe($"{r.Hardware.BoardVendor} {r.Hardware.BoardModel}".Trim())), new Text(ReportText.Safe(r.Guest.Os)), new Text(ReportText.Result(r.Result)), new Text(ReportText.Rating(r.Rating)), new Text(ReportText.Safe(features)));
         }
 
         console.Write(table);

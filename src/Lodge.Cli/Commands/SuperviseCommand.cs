@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lodge.Cli.Guests;
+using Lodge.Core.Reports;
 using Lodge.Linux.Runtime;
 
 namespace Lodge.Cli.Commands;
@@ -11,10 +12,29 @@ public static class SuperviseCommand
     public static Command Create(CliContext context)
     {
         var name = new Argument<string>("NAME") { Description = "The machine whose launch.json to run." };
+        var reportId = new Option<long?>("--report-id") { Description = "The outcome report 'up --detach' opened; the supervisor records the guest's real end in it.", HelpName = "ID" };
         var command = new Command("supervise", "Run and supervise a guest started with --detach.") { Hidden = true };
         command.Arguments.Add(name);
+        command.Options.Add(reportId);
         command.SetAction((parse, cancellationToken) =>
-            new GuestLauncher(context, new GuestRuntime(RuntimeRoots.FromEnvironment())).SuperviseAsync(parse.GetValue(name)!, cancellationToken));
+        {
+            var machine = parse.GetValue(name)!;
+            var database = parse.GetValue(ReportCommand.DatabaseOption);
+            var id = parse.GetValue(reportId);
+            void Record(ReportResult result)
+            {
+                if (id is { } report)
+                {
+                    OutcomeRecorder.Update(context, database, machine, report, result);
+                }
+            }
+
+            return new GuestLauncher(context, new GuestRuntime(context.Roots)).SuperviseAsync(
+                machine,
+                cancellationToken,
+                started: () => Record(DetachedOutcome.Running),
+                ended: exit => Record(DetachedOutcome.Ended(exit)));
+        });
         return command;
     }
 }

@@ -19,7 +19,7 @@ public static class UpSpecCommand
         {
             var path = parse.GetValue(file)!;
             var spec = LaunchSpecJson.Read(await File.ReadAllTextAsync(path, cancellationToken), path);
-            var launcher = new GuestLauncher(context, new GuestRuntime(RuntimeRoots.FromEnvironment()));
+            var launcher = new GuestLauncher(context, new GuestRuntime(context.Roots));
             return parse.GetValue(detach)
                 ? await launcher.StartDetachedAsync(spec, cancellationToken)
                 : await launcher.RunForegroundAsync(spec, cancellationToken);

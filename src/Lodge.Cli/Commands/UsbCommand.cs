@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lodge.Cli.Guests;
+using Lodge.Linux;
 using Lodge.Linux.Runtime;
 using Spectre.Console;
 
@@ -28,7 +29,12 @@ public static class UsbCommand
         {
             var machine = parse.GetValue(name)!;
             var usb = UsbDeviceSpec.Parse(machine, parse.GetValue(device)!, Environment.GetEnvironmentVariable("LODGE_TEST_HOOKS") == "1");
-            var state = new GuestStateStore(RuntimeRoots.FromEnvironment()).Refresh(machine, out _)
+            if (attach && usb.Driver == "usb-host" && !UsbDevicePresence.IsPresent(new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/"), parse.GetValue(device)!))
+            {
+                throw new GuestRuntimeException(machine, $"No USB device '{parse.GetValue(device)}' is plugged into this host, so there is nothing to attach to '{machine}'.") { Hint = "Plug it in, then run the command again; 'lsusb' shows what is present." };
+            }
+
+            var state = new GuestStateStore(context.Roots).Refresh(machine, out _)
                 ?? throw new GuestRuntimeException(machine, $"Guest '{machine}' is not running.");
             await using var client = await GuestRuntime.ConnectAsync(state, cancellationToken);
             if (attach)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Lodge.Linux.Demo;
 using Lodge.Linux.Processes;
 using Lodge.Linux.Runtime;
@@ -13,7 +14,45 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
     private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>Runs the demo; returns the exit code.</summary>
+    /// <remarks>Ctrl-C (SIGINT) or SIGTERM cancels it: whatever it started (QEMU, virtiofsd) is stopped, as <c>up</c> does,
+    /// and it returns <see cref="ExitCodes.Error"/> with one sentence.</remarks>
     public async Task<int> RunAsync(string share, bool forceTcg, CancellationToken cancellationToken)
+    {
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        void Interrupt(PosixSignalContext signal)
+        {
+            // Keep the process alive: the cancellation runs the clean-up below instead of the runtime's default exit.
+            signal.Cancel = true;
+            interrupted.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        try
+        {
+            return await RunUntilDoneAsync(share, forceTcg, interrupted.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+        {
+            // StartAsync stops what it had started when cancelled; a guest that was already running is stopped here.
+            if (new GuestStateStore(roots).Read(Machine) is not null)
+            {
+                try
+                {
+                    await new GuestRuntime(roots, runner).DownAsync(Machine, TimeSpan.Zero, force: true, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (GuestRuntimeException)
+                {
+                    // Already gone between the read and the stop.
+                }
+            }
+
+            context.Error.WriteLine($"Interrupted: the demo stopped '{Machine}' and its helpers.");
+            return ExitCodes.Error;
+        }
+    }
+
+    private async Task<int> RunUntilDoneAsync(string share, bool forceTcg, CancellationToken cancellationToken)
     {
         await DemoPackages.EnsureAsync(context, DemoPackages.Missing(share), runner, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();

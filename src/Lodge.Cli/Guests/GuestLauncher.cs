@@ -38,7 +38,8 @@ public sealed class GuestLauncher(CliContext context, GuestRuntime runtime)
     }
 
     /// <summary>Hands the spec to a detached <c>lodge supervise NAME</c> (its own session) and returns once QMP answers.</summary>
-    public async Task<int> StartDetachedAsync(LaunchSpec spec, CancellationToken cancellationToken = default)
+    /// <param name="superviseOptions">Extra options for <c>lodge supervise</c> (the outcome database and the report to complete).</param>
+    public async Task<int> StartDetachedAsync(LaunchSpec spec, CancellationToken cancellationToken = default, IReadOnlyList<string>? superviseOptions = null)
     {
         runtime.CheckCanStart(spec);
         Directory.CreateDirectory(spec.Layout.RunDir);
@@ -47,7 +48,7 @@ public sealed class GuestLauncher(CliContext context, GuestRuntime runtime)
         File.Delete(log);
         var self = Environment.ProcessPath ?? throw new GuestRuntimeException(spec.Machine, "Cannot find lodge's own executable to start a supervisor.");
         // HOST EFFECT: a background lodge that owns QEMU and its helpers until the guest stops.
-        var supervisor = SpawnedProcess.Start([self, "supervise", spec.Machine], log, newSession: true);
+        var supervisor = SpawnedProcess.Start([self, "supervise", spec.Machine, .. superviseOptions ?? []], log, newSession: true);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
@@ -59,8 +60,9 @@ public sealed class GuestLauncher(CliContext context, GuestRuntime runtime)
 
             if (supervisor.Exited.IsCompleted)
             {
-                var tail = RunningGuest.LogTail(log, 8);
-                throw new GuestRuntimeException(spec.Machine, $"The supervisor of '{spec.Machine}' stopped before the guest ran: {string.Join(" | ", tail)}");
+                // Only the sentences: a stack trace (a bug in the supervisor) stays in the log, which the message names.
+                var tail = RunningGuest.LogTail(log, 40).Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).TakeLast(8);
+                throw new GuestRuntimeException(spec.Machine, $"The supervisor of '{spec.Machine}' stopped before the guest ran: {string.Join(" | ", tail)} (see {log}).");
             }
 
             await Task.Delay(2, cancellationToken).ConfigureAwait(false);
@@ -70,14 +72,18 @@ public sealed class GuestLauncher(CliContext context, GuestRuntime runtime)
     }
 
     /// <summary>The body of the hidden <c>lodge supervise NAME</c>: starts the spec saved by <see cref="StartDetachedAsync"/> and waits for QEMU to exit.</summary>
-    public async Task<int> SuperviseAsync(string machine, CancellationToken cancellationToken = default)
+    /// <param name="started">Called once QEMU runs; <paramref name="ended"/> once it has exited (the real end, for the outcome database).</param>
+    public async Task<int> SuperviseAsync(string machine, CancellationToken cancellationToken = default, Action? started = null, Action<GuestExit>? ended = null)
     {
         var path = SpecPath(runtime.Store.Roots.RunDir(machine));
         var spec = LaunchSpecJson.Read(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
         var guest = await runtime.StartAsync(spec, new Progress<string>(line => context.Out.WriteLine(line)), cancellationToken).ConfigureAwait(false);
         context.Out.WriteLine($"Supervising '{machine}' (QEMU pid {guest.Qemu.Pid}).");
         context.Out.Flush();
-        return Report(await guest.Exited.ConfigureAwait(false));
+        started?.Invoke();
+        var exit = await guest.Exited.ConfigureAwait(false);
+        ended?.Invoke(exit);
+        return Report(exit);
     }
 
     private async Task<RunningGuest> StartWithStatusAsync(LaunchSpec spec, CancellationToken cancellationToken)

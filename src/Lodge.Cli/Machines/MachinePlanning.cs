@@ -1,31 +1,56 @@
 using System.CommandLine;
 using Lodge.Core;
+using Lodge.Core.Hardware;
 using Lodge.Core.Machines;
+using Lodge.Core.Passthrough;
 using Lodge.Core.Planning;
 using Lodge.Core.Runtime;
+using Lodge.Linux;
+using Lodge.Linux.Runtime;
 
 namespace Lodge.Cli.Machines;
 
-/// <summary>Loads a machine, checks it against the host, and plans it: what <c>plan</c>, <c>args</c> and <c>export</c> share.</summary>
+/// <summary>Loads a machine, checks it against the host, and plans it: what <c>check</c>, <c>plan</c>, <c>args</c>, <c>export</c> and <c>up</c> share.</summary>
 public static class MachinePlanning
 {
+    /// <summary>The layout a machine's files get: below <c>LODGE_RUN_DIR</c> and <c>LODGE_STATE_DIR</c> (or /run/lodge and /var/lib/lodge).</summary>
+    /// <remarks>The one place commands take a machine's run and state folders from, so that what <c>plan</c> and <c>args</c>
+    /// print is what <c>up</c> uses.</remarks>
+    public static RuntimeLayout LayoutOf(CliContext context, string name) =>
+        new(context.Roots.RunDir(name), context.Roots.StateDir(name));
+
     /// <summary>The plan of machine <paramref name="name"/>; throws <see cref="ConfigException"/> when the machine has errors.</summary>
-    public static MachinePlan Load(ParseResult parse, string name) => Load(parse, name, RuntimeLayout.For(name), probeKvm: false).Plan;
+    public static MachinePlan Load(CliContext context, ParseResult parse, string name) => Load(parse, name, LayoutOf(context, name), probeKvm: false).Plan;
 
     /// <summary>The plan with the host it was made against, for a given runtime layout (what <c>up</c> needs).</summary>
-    public static (MachinePlan Plan, Lodge.Core.Hardware.HostSnapshot Host) Load(ParseResult parse, string name, RuntimeLayout layout, bool probeKvm = true)
+    public static (MachinePlan Plan, HostSnapshot Host) Load(ParseResult parse, string name, RuntimeLayout layout, bool probeKvm = true)
     {
-        var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
-        var parsed = store.Load(name);
-        var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", probeKvm: probeKvm);
-        var all = store.LoadAll().Select(r => r.Machine).ToList();
-        var errors = parsed.Problems.Concat(MachineValidator.Validate(parsed.Machine, host, assessments, all))
-            .Count(p => p.Severity == Core.Passthrough.Severity.Error);
+        var (parsed, host, assessments, problems) = Check(parse, name, layout, probeKvm);
+        var errors = problems.Count(p => p.Severity == Severity.Error);
         if (errors > 0)
         {
             throw new ConfigException($"The machine '{name}' has {errors} error(s), so it cannot be planned.") { Hint = $"Run 'lodge check {name}' to see each one with its fix." };
         }
 
-        return (MachinePlanner.Plan(parsed.Machine, host, assessments, layout), host);
+        var plan = MachinePlanner.Plan(parsed.Machine, host, assessments, layout);
+        var systemRoot = Path.GetFullPath(parse.GetValue(LodgeApp.RootOption) ?? "/") == "/";
+        return (plan with { Uuid = MachineIdentity.Load(layout.StateDir, name, create: systemRoot) }, host);
+    }
+
+    /// <summary>Every problem with machine <paramref name="name"/>: its file, the host, and the safety of its disks, shares and sockets, in file order.</summary>
+    public static (MachineParseResult Parsed, HostSnapshot Host, IReadOnlyList<DeviceAssessment> Assessments, IReadOnlyList<Problem> Problems) Check(ParseResult parse, string name, RuntimeLayout layout, bool probeKvm = false)
+    {
+        var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
+        var parsed = store.Load(name);
+        var rootPath = parse.GetValue(LodgeApp.RootOption) ?? "/";
+        var (host, assessments) = HostLoader.Load(rootPath, probeKvm: probeKvm);
+        var all = store.LoadAll().Select(r => r.Machine).ToList();
+        var facts = new PathFactsReader(new HostRoot(rootPath));
+        var problems = parsed.Problems
+            .Concat(MachineValidator.Validate(parsed.Machine, host, assessments, all))
+            .Concat(MachineSafety.Validate(parsed.Machine, layout, facts.Read, PathFactsReader.UserUids()))
+            .OrderBy(p => p.Location.Line).ThenBy(p => p.Location.Column)
+            .ToList();
+        return (parsed, host, assessments, problems);
     }
 }

@@ -11,6 +11,9 @@ public sealed class MachineStore
         Directory = directory;
     }
 
+    /// <summary>The largest machine file read: 1 MiB.</summary>
+    public const long MaxFileBytes = 1 << 20;
+
     /// <summary>The folder holding <c>NAME.toml</c> files.</summary>
     public string Directory { get; }
 
@@ -36,9 +39,10 @@ public sealed class MachineStore
     /// <summary>The file of machine <paramref name="name"/>; throws when the name could escape the folder.</summary>
     public string PathOf(string name)
     {
-        if (name.Length == 0 || name.StartsWith('.') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        // The same rule as at the command line's boundary (MachineName), for callers that did not come through it.
+        if (MachineName.CheckForm(name) is { } bad)
         {
-            throw new ConfigException($"'{name}' is not a machine name.") { Hint = "Use letters, digits, '-', '_' and '.', such as 'win11'." };
+            throw bad;
         }
 
         return Path.Combine(Directory, name + ".toml");
@@ -53,7 +57,7 @@ public sealed class MachineStore
             throw new ConfigException($"There is no machine '{name}' in '{Directory}'.") { Hint = $"Run 'lodge new {name} --os OS' to create it, or 'lodge list' to see the machines." };
         }
 
-        return MachineParser.Parse(File.ReadAllText(path), path, name);
+        return Read(path, name);
     }
 
     /// <summary>Every machine in the folder, by name; empty when the folder does not exist.</summary>
@@ -66,6 +70,30 @@ public sealed class MachineStore
 
         return [.. System.IO.Directory.EnumerateFiles(Directory, "*.toml")
             .Order(StringComparer.Ordinal)
-            .Select(path => MachineParser.Parse(File.ReadAllText(path), path, Path.GetFileNameWithoutExtension(path)))];
+            .Select(path => Read(path, Path.GetFileNameWithoutExtension(path)))];
+    }
+
+    // A machine file is a few hundred bytes; a huge one (35 MB made every command take 28 s) is refused unread, and
+    // only that machine is affected.
+    private static MachineParseResult Read(string path, string name)
+    {
+        long length;
+        string text;
+        try
+        {
+            length = new FileInfo(path).Length;
+            if (length > MaxFileBytes)
+            {
+                return MachineParser.Unreadable(path, name, $"'{path}' is {length / 1024} KiB, more than a machine file may be ({MaxFileBytes / 1024} KiB).", "Move the file out of the machines folder, or cut it down to the machine's own keys.");
+            }
+
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return MachineParser.Unreadable(path, name, $"'{path}' cannot be read: {e.Message}", "Check the file's permissions, or move it out of the machines folder.");
+        }
+
+        return MachineParser.Parse(text, path, name);
     }
 }

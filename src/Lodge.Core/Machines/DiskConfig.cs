@@ -4,4 +4,5 @@ namespace Lodge.Core.Machines;
 /// <param name="Path">Relative to the machine's state folder, or absolute.</param>
 /// <param name="SizeBytes">The size to create the image with when it is missing.</param>
 /// <param name="Bus"><c>virtio</c>, <c>scsi</c>, <c>nvme</c> or <c>sata</c>.</param>
-public sealed record DiskConfig(string? Path, long? SizeBytes, string Bus, string? Cdrom);
+/// <param name="Passthrough"><c>passthrough = true</c>: the user means to give a host block device to the guest whole.</param>
+public sealed record DiskConfig(string? Path, long? SizeBytes, string Bus, string? Cdrom, bool Passthrough = false);

@@ -25,7 +25,17 @@ public static class MachineParser
     public static MachineParseResult Parse(string text, string file, string name)
     {
         var problems = new List<Problem>();
-        var document = SyntaxParser.Parse(text, file, validate: true);
+        Tomlyn.Syntax.DocumentSyntax document;
+        try
+        {
+            document = SyntaxParser.Parse(text, file, validate: true);
+        }
+        catch (Tomlyn.TomlException)
+        {
+            // Tomlyn refuses values nested deeper than 64 levels by throwing; only this file is affected.
+            return Unreadable(file, name, $"'{file}' nests arrays or tables deeper than 64 levels, which no machine needs.", "Flatten the nested values; a machine file needs at most a few levels.");
+        }
+
         var entries = new TomlEntries(file, problems);
         foreach (var diagnostic in document.Diagnostics)
         {
@@ -41,8 +51,9 @@ public static class MachineParser
         var machine = new MachineConfig(name, file)
         {
             Os = (GuestOs)Array.IndexOf(OsNames, values.Choice("os", OsNames, "other")),
+            MachineType = values.String("machine"),
             QemuArgs = values.StringArray("qemu_args") ?? [],
-            Cpu = new CpuConfig(values.Int("cpu.cores", 1, 1024), values.Int("cpu.threads", 1, 8) ?? 2, ReadPin(values)),
+            Cpu = new CpuConfig(values.Int("cpu.cores", 1, 1024), values.Int("cpu.threads", 1, 8) ?? 2, ReadPin(values), values.Bool("cpu.isolate") ?? false),
             Memory = new MemoryConfig(values.Size("memory.size") ?? 8L << 30, values.Choice("memory.hugepages", HugePageNames, "auto")),
             Firmware = new FirmwareConfig((FirmwareType)Array.IndexOf(FirmwareNames, values.Choice("firmware.type", FirmwareNames, "uefi")), values.Bool("firmware.tpm") ?? false),
             Disks = [.. Enumerable.Range(0, entries.CountOf("disk")).Select(i => ReadDisk(values, i, problems, entries))],
@@ -61,6 +72,10 @@ public static class MachineParser
         };
         return new MachineParseResult(machine, problems);
     }
+
+    /// <summary>A machine whose file could not be read at all (too large, too deep): defaults, and one error naming the file.</summary>
+    public static MachineParseResult Unreadable(string file, string name, string message, string hint) =>
+        new(new MachineConfig(name, file), [new Problem(Severity.Error, "unreadable-file", message, hint, new SourceLocation(file, 1, 1))]);
 
     /// <summary>The canonical TOML word for an OS (<c>windows11</c>, <c>macos</c>, ...).</summary>
     public static string NameOf(GuestOs os) => OsNames[(int)os];
@@ -92,7 +107,7 @@ public static class MachineParser
     private static DiskConfig ReadDisk(TomlValues values, int i, List<Problem> problems, TomlEntries entries)
     {
         var prefix = $"disk[{i}].";
-        var disk = new DiskConfig(values.String(prefix + "path"), values.Size(prefix + "size"), values.Choice(prefix + "bus", BusNames, "virtio"), values.String(prefix + "cdrom"));
+        var disk = new DiskConfig(values.String(prefix + "path"), values.Size(prefix + "size"), values.Choice(prefix + "bus", BusNames, "virtio"), values.String(prefix + "cdrom"), values.Bool(prefix + "passthrough") ?? false);
         if ((disk.Path is null) == (disk.Cdrom is null) && !values.Has(prefix + "path") && !values.Has(prefix + "cdrom"))
         {
             problems.Add(new Problem(Severity.Error, "disk-empty", "This disk has neither 'path' nor 'cdrom'.", "Add path = \"system.qcow2\" for an image or cdrom = \"/path/to.iso\" for an ISO.", entries.Locations[$"disk[{i}]"]));
@@ -125,7 +140,7 @@ public static class MachineParser
         }
 
         var tag = values.String($"share[{i}].tag") ?? $"share{i}";
-        return new ShareConfig(host ?? "", tag, values.Choice($"share[{i}].protocol", ProtocolNames, "auto"));
+        return new ShareConfig(host ?? "", tag, values.Choice($"share[{i}].protocol", ProtocolNames, "auto"), values.Bool($"share[{i}].create") ?? false);
     }
 
     private static string ReadResolution(TomlValues values)

@@ -5,18 +5,18 @@ internal static class MachineSchema
 {
     private static readonly Dictionary<string, string[]> Keys = new(StringComparer.Ordinal)
     {
-        [""] = ["os", "qemu_args"],
-        ["cpu"] = ["cores", "threads", "pin"],
+        [""] = ["os", "machine", "qemu_args"],
+        ["cpu"] = ["cores", "threads", "pin", "isolate"],
         ["memory"] = ["size", "hugepages"],
         ["firmware"] = ["type", "tpm"],
-        ["disk"] = ["path", "size", "bus", "cdrom"],
+        ["disk"] = ["path", "size", "bus", "cdrom", "passthrough"],
         ["network"] = ["mode"],
         ["display"] = ["type", "resolution"],
         ["gpu"] = ["device", "mode", "rom"],
         ["usb"] = ["device", "controller"],
         ["input"] = ["evdev", "toggle"],
         ["audio"] = ["backend", "device"],
-        ["share"] = ["host", "tag", "protocol"],
+        ["share"] = ["host", "tag", "protocol", "create"],
         ["macos"] = ["opencore", "osk"],
         ["health"] = ["command", "within"],
     };

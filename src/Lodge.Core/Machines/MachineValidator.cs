@@ -29,6 +29,7 @@ public static partial class MachineValidator
     {
         var problems = new List<Problem>();
         CheckFirmware(machine, problems);
+        CheckMachineType(machine, host, problems);
         CheckMacOs(machine, problems);
         CheckHugePages(machine, host, problems);
         CheckCpu(machine, host, problems);
@@ -36,6 +37,9 @@ public static partial class MachineValidator
         CheckGpu(machine, host, assessments, problems);
         CheckUsb(machine, host, assessments, problems);
         CheckInput(machine, host, problems);
+        CheckMemory(machine, host, problems);
+        CheckDiskSizes(machine, problems);
+        CheckUsbDuplicatesAndPresence(machine, host, problems);
         return problems;
     }
 

@@ -77,8 +77,22 @@ public sealed partial class PrivacyFilter
         result = HomePattern().Replace(result, "/home/user");
         result = Ipv4Pattern().Replace(result, "0.0.0.0");
         result = Ipv6Pattern().Replace(result, m => m.Value.Contains("::", StringComparison.Ordinal) || m.Value.Count(c => c == ':') == 7 ? "::" : m.Value);
+        result = DiskNamePattern().Replace(result, m => m.Groups["kind"].Value + Redacted);
         result = ReplaceSecrets(result);
         return result == text ? text : result;
+    }
+
+    /// <summary>Scrubs free text a person wrote or an error printed (a rating's note, a failure's message): what
+    /// <see cref="ScrubText"/> removes, and also words that look like serial numbers (10 or more capitals and digits,
+    /// with at least one of each) and like user names (<c>user@host</c>, <c>~user</c>, <c>user: NAME</c>, <c>login=NAME</c>).</summary>
+    public string ScrubNote(string text)
+    {
+        var result = ScrubText(text);
+        result = UserAtHostPattern().Replace(result, Redacted + "@" + Redacted);
+        result = TildeUserPattern().Replace(result, "~" + Redacted);
+        result = UserWordPattern().Replace(result, m => m.Groups["key"].Value + m.Groups["sep"].Value + Redacted);
+        result = SerialPattern().Replace(result, Redacted);
+        return result;
     }
 
     private string ReplaceSecrets(string text)
@@ -112,6 +126,25 @@ public sealed partial class PrivacyFilter
     // IPv6 address, so PCI addresses (0000:01:00.0) and times (10:30:00) survive.
     [GeneratedRegex("(?<![\\w:.])[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}(?![\\w:.])")]
     private static partial Regex Ipv6Pattern();
+
+    // The stable names of disks carry the model and serial (by-id), the file system's UUID or label (by-uuid,
+    // by-label) or the partition's (by-partuuid, by-partlabel): the name goes, the kind stays.
+    [GeneratedRegex("(?<kind>/dev/disk/by-(?:id|uuid|partuuid|label|partlabel|diskseq)/)[^\\s\"',;]+")]
+    private static partial Regex DiskNamePattern();
+
+    // 10+ characters of capitals, digits and dashes with at least one capital and one digit: C0DFBBA45126, WD-WCC4N1234567.
+    // (Shorter ones, like GPU model names, stay; a DMI serial of any length is a known secret anyway.)
+    [GeneratedRegex("(?<![\\w-])(?=[A-Z0-9-]*[0-9])(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{9,}(?![\\w-])", RegexOptions.CultureInvariant)]
+    private static partial Regex SerialPattern();
+
+    [GeneratedRegex("(?<![\\w.-])[A-Za-z_][\\w.-]*@[A-Za-z0-9][\\w.-]*", RegexOptions.CultureInvariant)]
+    private static partial Regex UserAtHostPattern();
+
+    [GeneratedRegex("(?<![\\w/])~[a-z_][a-z0-9_-]*", RegexOptions.CultureInvariant)]
+    private static partial Regex TildeUserPattern();
+
+    [GeneratedRegex("(?<key>\\b(?:user|username|user name|login|account|owner)\\b)(?<sep>\\s*[:=]\\s*)(?!REDACTED)[A-Za-z_][\\w.-]*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex UserWordPattern();
 
     [GeneratedRegex("/home/[^/\\s\"']+")]
     private static partial Regex HomePattern();

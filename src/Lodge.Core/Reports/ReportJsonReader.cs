@@ -27,7 +27,7 @@ public static class ReportJsonReader
                 throw new ReportFormatException($"'{source}' is not a lodge report file (its \"format\" is not \"{ReportJson.Format}\").", source);
             }
 
-            if (!root.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.Number || v.GetInt32() is < 1 or > ReportJson.Version)
+            if (!root.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var version) || version is < 1 or > ReportJson.Version)
             {
                 throw new ReportFormatException($"'{source}' has a report format version this lodge cannot read (it reads 1 to {ReportJson.Version}).", source) { Hint = "Update lodge to import it." };
             }
@@ -50,7 +50,8 @@ public static class ReportJsonReader
 
     private static OutcomeReport ReadReport(JsonElement e, string where)
     {
-        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("hardware", out var hw) || !e.TryGetProperty("guest", out var guest) || !e.TryGetProperty("result", out var result))
+        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("hardware", out var hw) || !e.TryGetProperty("guest", out var guest) || !e.TryGetProperty("result", out var result)
+            || hw.ValueKind != JsonValueKind.Object || guest.ValueKind != JsonValueKind.Object || result.ValueKind != JsonValueKind.Object)
         {
             throw new ReportFormatException($"{where} lacks one of \"hardware\", \"guest\" or \"result\".", where);
         }
@@ -88,8 +89,8 @@ public static class ReportJsonReader
     }
 
     private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static bool Bool(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
 }

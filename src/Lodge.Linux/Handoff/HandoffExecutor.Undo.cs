@@ -5,13 +5,16 @@ namespace Lodge.Linux.Handoff;
 /// <summary>The way back and the rollback: undo applied steps in reverse, best effort, journaling each.</summary>
 public sealed partial class HandoffExecutor
 {
-    // Returns true when the journal could be marked clean: every undo succeeded or was allowed to fail.
-    internal static async Task<bool> UndoAsync(HandoffOperationRunner runner, HandoffJournal journal, IReadOnlyList<HandoffStep> applied, IDictionary<int, StepResult> results, List<string> problems, Action<string> log, bool tolerateAll = false)
+    // Returns true when every undo succeeded or was allowed to fail; then the journal is marked clean (unless told not to:
+    // a rescue of a damaged journal cannot know that nothing else is applied). A step in interrupted (begun, never
+    // reported back) may not have happened, so its undo may fail.
+    internal static async Task<bool> UndoAsync(HandoffOperationRunner runner, HandoffJournal journal, IReadOnlyList<HandoffStep> applied, IDictionary<int, StepResult> results, List<string> problems, Action<string> log, bool tolerateAll = false, IReadOnlySet<int>? interrupted = null, bool markClean = true)
     {
         var clean = true;
         foreach (var step in applied.Reverse())
         {
             var timedOut = results.TryGetValue(step.Index, out var before) && before.Outcome == StepOutcome.TimedOut;
+            var unsure = timedOut || (interrupted?.Contains(step.Index) ?? false);
             try
             {
                 // Never cancelled: giving the GPU back must not be cut short.
@@ -23,7 +26,7 @@ public sealed partial class HandoffExecutor
             {
                 // A timed-out step may never have happened, and a framebuffer may refuse to rebind (a kernel bug):
                 // both are reported but do not keep the journal dirty, or rescue would retry them forever.
-                var tolerated = step.Undo.MayFail || timedOut || tolerateAll;
+                var tolerated = step.Undo.MayFail || unsure || tolerateAll;
                 var message = $"Undo of step {step.Index} ({step.Name}) failed{(tolerated ? " (tolerated)" : string.Empty)}: {e.Message}";
                 log(message);
                 problems.Add(message);
@@ -41,7 +44,7 @@ public sealed partial class HandoffExecutor
             }
         }
 
-        if (clean)
+        if (clean && markClean)
         {
             journal.Append(new JournalEntry(JournalEntry.Clean));
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lodge.Core;
 using Lodge.Core.Reports;
 using Microsoft.Data.Sqlite;
 
@@ -32,6 +33,11 @@ public sealed partial class ReportStore
         ALTER TABLE reports ADD COLUMN rating_note TEXT;
         CREATE INDEX reports_gpu ON reports (gpu);
         """,
+        // 3: the content hash of imported reports, so that importing the same report twice keeps one.
+        """
+        ALTER TABLE reports ADD COLUMN content_hash TEXT;
+        CREATE UNIQUE INDEX reports_content ON reports (content_hash) WHERE content_hash IS NOT NULL;
+        """,
     ];
 
     private void Migrate()
@@ -39,7 +45,7 @@ public sealed partial class ReportStore
         var version = (int)(Scalar<long>("PRAGMA user_version"));
         if (version > Migrations.Count)
         {
-            throw new InvalidOperationException($"The outcome database has schema version {version}, newer than this lodge knows ({Migrations.Count}).");
+            throw new HostAccessException($"The outcome database '{_path}' has schema version {version}, newer than this lodge knows ({Migrations.Count}).", _path) { Hint = "Update lodge, or pass --reports-db with another file." };
         }
 
         if (version == Migrations.Count)

@@ -13,11 +13,16 @@ namespace Lodge.Linux.Reports;
 public sealed partial class ReportStore : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly string _path;
 
-    private ReportStore(SqliteConnection connection)
+    private ReportStore(SqliteConnection connection, string path)
     {
         _connection = connection;
+        _path = path;
     }
+
+    /// <summary>The database file.</summary>
+    public string FilePath => _path;
 
     /// <summary>The schema version after opening.</summary>
     public int SchemaVersion => Scalar<long>("PRAGMA user_version") is var v ? (int)v : 0;
@@ -33,11 +38,25 @@ public sealed partial class ReportStore : IDisposable
                 Directory.CreateDirectory(dir);
             }
 
-            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString());
-            connection.Open();
-            var store = new ReportStore(connection);
-            store.Migrate();
-            return store;
+            // Pooling off: a damaged file must be closed for real before 'report repair' moves it aside.
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+            var store = new ReportStore(connection, path);
+            try
+            {
+                connection.Open();
+                store.Check();
+                store.Migrate();
+                return store;
+            }
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
+        }
+        catch (SqliteException e) when (IsDamage(e))
+        {
+            throw Damaged(path, e);
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -46,16 +65,41 @@ public sealed partial class ReportStore : IDisposable
     }
 
     /// <summary>Stores a report and returns its id.</summary>
-    public long Add(OutcomeReport r)
+    public long Add(OutcomeReport r) => Guard(() => Insert(r, null)!.Value);
+
+    /// <summary>Stores a report made elsewhere unless one with the same content is already here (import is idempotent);
+    /// returns its new id, or null when it was present.</summary>
+    public long? AddImported(OutcomeReport r) => Guard(() => Insert(r, ContentHash(r)));
+
+    /// <summary>Replaces the result of report <paramref name="id"/>: a detached guest's supervisor records how it really ended.</summary>
+    /// <returns>False when there is no such report.</returns>
+    public bool UpdateResult(long id, ReportResult result) => Guard(() =>
     {
         using var cmd = _connection.CreateCommand();
-        cmd.CommandText = """
-            INSERT INTO reports (origin, machine, recorded, cpu_model, board_vendor, board_model, bios_version, gpu, gpu_name,
+        cmd.CommandText = "UPDATE reports SET started = $started, healthy = $healthy, handoff_clean = $clean, failed_step = $step, error = $error WHERE id = $id";
+        cmd.Parameters.AddWithValue("$started", result.Started ? 1 : 0);
+        cmd.Parameters.AddWithValue("$healthy", result.Healthy ? 1 : 0);
+        cmd.Parameters.AddWithValue("$clean", result.HandoffClean is { } c ? (c ? 1 : 0) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$step", (object?)result.FailedStep ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$error", (object?)result.Error ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$id", id);
+        return cmd.ExecuteNonQuery() == 1;
+    });
+
+    /// <summary>The identity of a report's content: the SHA-256 of its shareable JSON (which carries no local id).</summary>
+    public static string ContentHash(OutcomeReport r) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ReportJson.Write([r]))));
+
+    private long? Insert(OutcomeReport r, string? hash)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = $"""
+            INSERT {(hash is null ? "" : "OR IGNORE ")}INTO reports (origin, machine, recorded, cpu_model, board_vendor, board_model, bios_version, gpu, gpu_name,
                 vbios_version, usb_controllers, kernel, qemu, os, features, started, healthy, handoff_clean, failed_step, error,
-                rating, rating_note)
+                rating, rating_note, content_hash)
             VALUES ($origin, $machine, $recorded, $cpu, $bv, $bm, $bios, $gpu, $gpuName, $vbios, $usb, $kernel, $qemu, $os,
-                $features, $started, $healthy, $clean, $step, $error, $rating, $note);
-            SELECT last_insert_rowid();
+                $features, $started, $healthy, $clean, $step, $error, $rating, $note, $hash);
+            SELECT CASE WHEN changes() = 1 THEN last_insert_rowid() END;
             """;
         var p = cmd.Parameters;
         p.AddWithValue("$origin", r.Origin);
@@ -80,17 +124,20 @@ public sealed partial class ReportStore : IDisposable
         p.AddWithValue("$error", (object?)r.Result.Error ?? DBNull.Value);
         p.AddWithValue("$rating", r.Rating is { } rt ? (rt.Good ? "good" : "bad") : DBNull.Value);
         p.AddWithValue("$note", (object?)r.Rating?.Note ?? DBNull.Value);
-        return (long)cmd.ExecuteScalar()!;
+        p.AddWithValue("$hash", (object?)hash ?? DBNull.Value);
+        return cmd.ExecuteScalar() is long id ? id : null;
     }
 
     /// <summary>Every report, oldest first.</summary>
-    public IReadOnlyList<OutcomeReport> All() => Query("SELECT * FROM reports ORDER BY id", null);
+    public IReadOnlyList<OutcomeReport> All() => Guard(() => Query("SELECT * FROM reports ORDER BY id", null));
 
     /// <summary>One report, or null.</summary>
-    public OutcomeReport? Get(long id) => Query("SELECT * FROM reports WHERE id = $id", id).FirstOrDefault();
+    public OutcomeReport? Get(long id) => Guard(() => Query("SELECT * FROM reports WHERE id = $id", id).FirstOrDefault());
 
     /// <summary>Rates the newest local report of <paramref name="machine"/>; returns its id, or null when it has none.</summary>
-    public long? RateLatest(string machine, ReportRating rating)
+    public long? RateLatest(string machine, ReportRating rating) => Guard(() => RateLatestCore(machine, rating));
+
+    private long? RateLatestCore(string machine, ReportRating rating)
     {
         var id = Scalar<long?>("SELECT max(id) FROM reports WHERE machine = $m AND origin = 'local'", ("$m", machine));
         if (id is null)
@@ -109,6 +156,46 @@ public sealed partial class ReportStore : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _connection.Dispose();
+
+    // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26): the bytes are wrong, not the permissions.
+    private static bool IsDamage(SqliteException e) => e.SqliteErrorCode is 11 or 26;
+
+    private static ReportsDatabaseDamagedException Damaged(string path, Exception e) =>
+        new(path, e is SqliteException s ? s.Message.Replace("SQLite Error " + s.SqliteErrorCode + ": ", "", StringComparison.Ordinal).TrimEnd('.') : e.Message, e)
+        {
+            Hint = $"Run 'lodge report repair' to keep it as '{path}.damaged-<time>', salvage the reports it can still read, and start a fresh database.",
+        };
+
+    // Every query: damage found late (a page read only now) is the same clear error, never a crash.
+    private T Guard<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (SqliteException e) when (IsDamage(e))
+        {
+            throw Damaged(_path, e);
+        }
+        catch (SqliteException e)
+        {
+            throw new HostAccessException($"The outcome database '{_path}' could not be used: {e.Message}", _path, e) { Hint = "Run lodge as root, or pass --reports-db with a writable path." };
+        }
+        catch (FormatException e)
+        {
+            throw Damaged(_path, e);
+        }
+    }
+
+    // A partly overwritten file can open and fail later; quick_check reads every page once (cheap for a small database).
+    private void Check()
+    {
+        var answer = Scalar<string>("PRAGMA quick_check(1)");
+        if (answer is not null and not "ok")
+        {
+            throw Damaged(_path, new InvalidDataException(answer));
+        }
+    }
 
     private T? Scalar<T>(string sql, params (string Name, object Value)[] args)
     {

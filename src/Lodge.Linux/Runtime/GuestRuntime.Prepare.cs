@@ -10,31 +10,58 @@ public sealed partial class GuestRuntime
 {
     private async Task PrepareFilesAsync(LaunchSpec spec, IProgress<string>? progress, CancellationToken cancellationToken)
     {
+        if (spec.Nvram is { } nvram)
+        {
+            if (!File.Exists(nvram.Target))
+            {
+                progress?.Report($"Copying NVRAM template {nvram.Template}");
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(nvram.Target))!);
+                // HOST EFFECT: the guest's own variable store, copied once (temporary name, fsync, rename) and never overwritten.
+                try
+                {
+                    AtomicFile.Copy(nvram.Template, nvram.Target, overwrite: false);
+                }
+                catch (IOException e)
+                {
+                    throw new GuestRuntimeException(spec.Machine, $"Lodge could not copy the NVRAM template '{nvram.Template}' to '{nvram.Target}', and left no partial copy.", e) { Hint = "Free space in the state folder (or make it writable), then start the guest again." };
+                }
+            }
+
+            CheckNvram(spec.Machine, nvram);
+        }
+
         foreach (var disk in spec.DisksToCreate.Where(d => !File.Exists(d.Path)))
         {
             progress?.Report($"Creating disk {disk.Path}");
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(disk.Path))!);
-            // HOST EFFECT: creates a new disk image; never overwrites one (checked above). Deleting the machine removes it.
-            var result = await _runner.RunAsync("qemu-img", ["create", "-q", "-f", disk.Format, disk.Path, disk.SizeBytes.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            var full = Path.GetFullPath(disk.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            var temporary = AtomicFile.TemporaryNameFor(full);
+            File.Delete(temporary);
+            // HOST EFFECT: creates a new disk image under a temporary name, then renames it into place; never overwrites
+            // one (checked above, and the rename refuses an existing target). Deleting the machine removes it.
+            var result = await _runner.RunAsync("qemu-img", ["create", "-q", "-f", disk.Format, temporary, disk.SizeBytes.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
             if (result.ExitCode != 0 || result.TimedOut)
             {
+                File.Delete(temporary);
                 throw new GuestRuntimeException(spec.Machine, $"qemu-img could not create the disk '{disk.Path}': {result.StandardError.Trim()}");
             }
-        }
 
-        if (spec.Nvram is { } nvram && !File.Exists(nvram.Target))
-        {
-            progress?.Report($"Copying NVRAM template {nvram.Template}");
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(nvram.Target))!);
-            // HOST EFFECT: the guest's own variable store, copied once and never overwritten.
-            File.Copy(nvram.Template, nvram.Target, overwrite: false);
+            try
+            {
+                AtomicFile.Commit(temporary, full, overwrite: false);
+            }
+            catch (IOException e)
+            {
+                File.Delete(temporary);
+                throw new GuestRuntimeException(spec.Machine, $"Lodge could not put the new disk '{disk.Path}' in place.", e);
+            }
         }
 
         foreach (var (path, content) in spec.Helpers.SelectMany(h => h.Files))
         {
             // HOST EFFECT: helper files (a private smb.conf, swtpm's state folder note) in the guest's folders.
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            File.WriteAllText(path, content);
+            AtomicFile.WriteText(path, content);
         }
     }
 

@@ -6,8 +6,14 @@ public sealed record RuntimeRoots(string RunRoot, string StateRoot)
 {
     /// <summary>The roots from the environment, defaulting to <c>/run/lodge</c> and <c>/var/lib/lodge</c>.</summary>
     public static RuntimeRoots FromEnvironment() => new(
-        Environment.GetEnvironmentVariable("LODGE_RUN_DIR") is { Length: > 0 } run ? run : "/run/lodge",
-        Environment.GetEnvironmentVariable("LODGE_STATE_DIR") is { Length: > 0 } state ? state : "/var/lib/lodge");
+        Environment.GetEnvironmentVariable("LODGE_RUN_DIR") is { Length: > 0 } run ? run : DefaultRunRoot,
+        Environment.GetEnvironmentVariable("LODGE_STATE_DIR") is { Length: > 0 } state ? state : DefaultStateRoot);
+
+    /// <summary>The run root when LODGE_RUN_DIR is not set.</summary>
+    public const string DefaultRunRoot = "/run/lodge";
+
+    /// <summary>The state root when LODGE_STATE_DIR is not set.</summary>
+    public const string DefaultStateRoot = "/var/lib/lodge";
 
     /// <summary>The runtime folder of one guest.</summary>
     public string RunDir(string machine) => Path.Combine(RunRoot, machine);

@@ -6,6 +6,9 @@ namespace Lodge.Linux.Setup;
 /// <summary>File writes (temporary file and rename), backups, and running commands.</summary>
 public sealed partial class SetupExecutor
 {
+    private static readonly string[] ToolDirectories = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+    // Where a read of a host path lands: every link resolved inside the root, as HostRoot reads do.
     private string Real(string hostPath) => SetupFiles.Real(_root, hostPath);
 
     private string NewId()
@@ -30,9 +33,7 @@ public sealed partial class SetupExecutor
 
         var bytes = File.ReadAllBytes(real);
         var mode = OperatingSystem.IsWindows() ? RegularMode : File.GetUnixFileMode(real);
-        var copy = backup + "/files" + path;
-        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-        File.WriteAllBytes(copy, bytes);
+        _files.Write(backup + "/files" + path, bytes, RegularMode);
         return new SetupBackedUpFile(path, true, mode, SetupManifest.Sha256(bytes), after, touched);
     }
 
@@ -48,7 +49,7 @@ public sealed partial class SetupExecutor
     {
         foreach (var file in files.Reverse())
         {
-            WriteOrDelete(file.Path, file.Existed ? File.ReadAllBytes(backup + "/files" + file.Path) : null, file.Mode);
+            WriteOrDelete(file.Path, file.Existed ? File.ReadAllBytes(Real(backup + "/files" + file.Path)) : null, file.Mode);
         }
     }
 
@@ -56,68 +57,36 @@ public sealed partial class SetupExecutor
     {
         foreach (var dir in directories.OrderByDescending(d => d.Length))
         {
-            var real = Real(dir);
-            if (Directory.Exists(real) && !Directory.EnumerateFileSystemEntries(real).Any())
-            {
-                // HOST EFFECT: removes a directory an apply created; it is empty, so nothing else is lost.
-                Directory.Delete(real);
-            }
+            // HOST EFFECT: removes a directory an apply created when it is empty, so nothing else is lost.
+            _files.DeleteDirectory(dir, recursive: false);
         }
     }
 
     private void WriteOrDelete(string hostPath, byte[]? bytes, UnixFileMode mode)
     {
-        var real = Real(hostPath);
         if (bytes is null)
         {
             // HOST EFFECT: deletes a file setup created (or a trial entry); the backup restores it on revert.
-            if (File.Exists(real))
-            {
-                File.Delete(real);
-            }
-
+            _files.Delete(hostPath);
             return;
         }
 
         // HOST EFFECT: replaces a host configuration file; Revert restores the backed-up bytes and mode.
-        WriteAtomically(real, bytes, mode);
-    }
-
-    // Writes beside the target and renames over it, so a reader (or a crash) never sees half a file.
-    private static void WriteAtomically(string real, byte[] bytes, UnixFileMode mode)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(real)!);
-        var temp = Path.Combine(Path.GetDirectoryName(real)!, ".lodge-tmp-" + Path.GetFileName(real));
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, mode);
-            }
-
-            File.Move(temp, real, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        _files.Write(hostPath, bytes, mode);
     }
 
     private void Run(IEnumerable<IReadOnlyList<string>> commands, string id)
     {
-        foreach (var argv in commands)
+        foreach (var command in commands)
         {
-            var line = string.Join(' ', argv);
-            _log.WriteLine($"Running: {line}");
+            if (Inside(command) is not { } argv)
+            {
+                _log.WriteLine($"Not run: {string.Join(' ', command)} (there is no '{command[0]}' inside '{_root}', and the running system's own would change this machine, not the tree)");
+                continue;
+            }
+
+            var line = string.Join(' ', command);
+            _log.WriteLine(_root == "/" ? $"Running: {line}" : $"Running inside '{_root}': {string.Join(' ', argv)}");
             // HOST EFFECT: regenerates boot files or sets the one-shot entry; a revert runs the regenerate commands again.
             var result = _runner.Run(argv[0], [.. argv.Skip(1)], CommandTimeout);
             if (result.TimedOut || result.ExitCode != 0)
@@ -127,5 +96,26 @@ public sealed partial class SetupExecutor
                 throw new SetupException($"'{line}' {how}; the files of setup '{id}' are written.") { Hint = $"Fix the cause (its output is above) and run it again, or run 'lodge setup --revert {id}'." };
             }
         }
+    }
+
+    // Below a --root other than '/', a command runs only as the tree's own program, through chroot; null when the tree has none.
+    private IReadOnlyList<string>? Inside(IReadOnlyList<string> argv)
+    {
+        if (_root == "/")
+        {
+            return argv;
+        }
+
+        var candidates = argv[0].Contains('/') ? [argv[0]] : ToolDirectories.Select(d => d + "/" + argv[0]);
+        foreach (var candidate in candidates)
+        {
+            var real = Real(candidate);
+            if (File.Exists(real) && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(real) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+            {
+                return ["chroot", _root, .. argv];
+            }
+        }
+
+        return null;
     }
 }

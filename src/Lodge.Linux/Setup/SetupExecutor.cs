@@ -1,5 +1,7 @@
 using System.Text;
 using Lodge.Core.Setup;
+using Lodge.Core;
+using Lodge.Linux.Host;
 using Lodge.Linux.Processes;
 
 namespace Lodge.Linux.Setup;
@@ -20,6 +22,7 @@ public sealed partial class SetupExecutor
     private const UnixFileMode ExecutableMode = RegularMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     private readonly string _root;
+    private readonly ConfinedFiles _files;
     private readonly TimeProvider _time;
     private readonly IProcessRunner _runner;
     private readonly TextWriter _log;
@@ -27,7 +30,8 @@ public sealed partial class SetupExecutor
     /// <summary>An executor for the tree at <paramref name="rootPath"/>; <paramref name="log"/> gets one line per command run.</summary>
     public SetupExecutor(string rootPath, TimeProvider time, TextWriter log, IProcessRunner? runner = null)
     {
-        _root = rootPath;
+        _files = new ConfinedFiles(rootPath);
+        _root = _files.RootPath;
         _time = time;
         _log = log;
         _runner = runner ?? new ProcessRunner();
@@ -43,7 +47,7 @@ public sealed partial class SetupExecutor
         }
 
         var id = NewId();
-        var backup = Real($"{BackupDirectory}/{id}");
+        var backup = $"{BackupDirectory}/{id}";
         var records = new List<SetupBackedUpFile>();
         var created = plan.Changes.Where(c => c.After is not null).SelectMany(c => MissingParents(c.Path)).Distinct().Order(StringComparer.Ordinal).ToList();
         try
@@ -59,35 +63,40 @@ public sealed partial class SetupExecutor
             }
 
             var manifest = new SetupManifest(id, plan.Phase, machines) { Files = records, CreatedDirectories = created, Regenerate = plan.Regenerate, Undo = plan.UndoCommands };
-            WriteAtomically(Real($"{BackupDirectory}/{id}/manifest"), Encoding.UTF8.GetBytes(manifest.Format()), RegularMode);
+            _files.Write($"{BackupDirectory}/{id}/manifest", Encoding.UTF8.GetBytes(manifest.Format()), RegularMode);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HostAccessException)
         {
             throw new SetupException($"Cannot keep the backups in '{BackupDirectory}/{id}', so setup wrote nothing.", BackupDirectory, e) { Hint = "Run 'lodge setup --apply' as root." };
         }
 
         var done = new List<SetupBackedUpFile>();
+        var failed = "";
         try
         {
             foreach (var (change, record) in plan.Changes.Zip(records))
             {
+                failed = change.Path;
                 foreach (var dir in created.Where(d => change.Path.StartsWith(d + "/", StringComparison.Ordinal)))
                 {
                     // HOST EFFECT: creates a directory the file needs; Revert (or the rollback below) removes it when empty.
-                    Directory.CreateDirectory(Real(dir));
+                    _files.CreateDirectory(dir);
                 }
 
-                done.Add(record);
+                // The write is atomic (temporary file, rename): a failed one left the file as it was.
                 WriteOrDelete(change.Path, change.After is null ? null : Encoding.UTF8.GetBytes(change.After), record.Mode);
+                done.Add(record);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HostAccessException)
         {
-            var failed = done[^1].Path;
             Restore(backup, done);
-            RemoveEmpty(created);
-            Directory.Delete(backup, recursive: true);
-            throw new SetupException($"Cannot write '{failed}'; every file written before it was restored, so the host is as it was.", failed, e) { Hint = "Run 'lodge setup --apply' as root, and check that the file is not a directory or on a read-only mount." };
+            RemoveEmpty(created.Where(d => !IsUnresolvable(d)));
+            _files.DeleteDirectory(backup, recursive: true);
+            var message = e is HostAccessException
+                ? $"Cannot write '{failed}': {e.Message} Every file written before it was restored, so the host is as it was."
+                : $"Cannot write '{failed}'; every file written before it was restored, so the host is as it was.";
+            throw new SetupException(message, failed, e) { Hint = "Run 'lodge setup --apply' as root, and check that the file is not a directory, not on a read-only mount, and not behind a link that loops." };
         }
 
         Run(plan.Regenerate, id);
@@ -108,7 +117,7 @@ public sealed partial class SetupExecutor
             throw new SetupException($"Setup '{manifest.Id}' was already reverted at {manifest.Reverted}.") { Hint = "Run 'lodge setup --list' to see past applies." };
         }
 
-        var backup = Real($"{BackupDirectory}/{manifest.Id}");
+        var backup = $"{BackupDirectory}/{manifest.Id}";
         foreach (var file in manifest.Files.Where(f => !f.Touched))
         {
             var real = Real(file.Path);
@@ -123,7 +132,7 @@ public sealed partial class SetupExecutor
         Restore(backup, manifest.Files);
         RemoveEmpty(manifest.CreatedDirectories);
         var reverted = manifest with { Reverted = SetupManifest.Stamp(_time.GetUtcNow()) };
-        WriteAtomically(Path.Combine(backup, "manifest"), Encoding.UTF8.GetBytes(reverted.Format()), RegularMode);
+        _files.Write($"{backup}/manifest", Encoding.UTF8.GetBytes(reverted.Format()), RegularMode);
         Run(manifest.Regenerate, manifest.Id);
         return reverted;
     }
@@ -140,5 +149,18 @@ public sealed partial class SetupExecutor
         return [.. Directory.EnumerateDirectories(dir).Order(StringComparer.Ordinal)
             .Select(d => Path.Combine(d, "manifest")).Where(File.Exists)
             .Select(m => SetupManifest.Parse(File.ReadAllText(m), $"{BackupDirectory}/{Path.GetFileName(Path.GetDirectoryName(m))}/manifest"))];
+    }
+
+    private bool IsUnresolvable(string hostPath)
+    {
+        try
+        {
+            _files.Resolve(hostPath);
+            return false;
+        }
+        catch (HostAccessException)
+        {
+            return true;
+        }
     }
 }

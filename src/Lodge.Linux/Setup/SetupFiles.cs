@@ -1,4 +1,5 @@
 using Lodge.Core.Setup;
+using Lodge.Linux.Host;
 
 namespace Lodge.Linux.Setup;
 
@@ -17,7 +18,7 @@ public static class SetupFiles
         foreach (var path in paths)
         {
             var real = Real(rootPath, path);
-            if (new FileInfo(real).LinkTarget is { } target)
+            if (new FileInfo(new ConfinedFiles(rootPath).Resolve(path)).LinkTarget is { } target)
             {
                 // A rename would replace the link with a file, and a revert could not give the link back.
                 throw new SetupException($"'{path}' is a symbolic link (to '{target}'), and setup edits only regular files.", path) { Hint = $"Replace '{path}' with a copy of its target, or edit it by hand; nothing was written." };
@@ -36,9 +37,14 @@ public static class SetupFiles
         return files;
     }
 
-    /// <summary>The real path of a host-view path below the root.</summary>
-    public static string Real(string rootPath, string hostPath) =>
-        Path.GetFullPath(rootPath).TrimEnd('/') + HostRoot.Normalize(hostPath);
+    /// <summary>The real path of a host-view path below the root, every link on the way resolved inside the root (as
+    /// <see cref="HostRoot"/> reads do); a link loop gives a path that does not exist.</summary>
+    public static string Real(string rootPath, string hostPath)
+    {
+        var root = new HostRoot(rootPath);
+        var canonical = root.Canonicalize(hostPath);
+        return HostRoot.IsUnresolvable(canonical) ? root.ToReal("/" + "\u0001lodge-link-loop") : root.ToReal(canonical);
+    }
 
     private static IEnumerable<string> List(string rootPath, string dir, string pattern)
     {

@@ -24,12 +24,20 @@ public static class HandoffSimulation
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var kernel = new SimulatedKernel(tree);
+        using var kernel = new SimulatedKernel(tree, cancellationToken);
         setup?.Invoke(kernel);
         var initial = kernel.State();
         var snapshot = kernel.ScanForHandoff();
         var req = request(snapshot) with { DisplayManagerActive = kernel.DisplayManagerActive };
         var plan = HandoffPlanner.Plan(snapshot, req);
+        if (fault is not null && (fault.Step < 1 || fault.Step > plan.Steps.Count))
+        {
+            throw new Core.ConfigException($"--{fault.Kind}-at {fault.Step} is outside the plan of '{req.Guest}', which has steps 1 to {plan.Steps.Count}.")
+            {
+                Hint = $"Pick a step from 1 to {plan.Steps.Count}; 'lodge gpu handoff {req.Guest} --dry-run' lists them.",
+            };
+        }
+
         if (fault is { Kind: SimulationFault.Hang } && hangTimeout is { } shorter && fault.Step >= 1 && fault.Step <= plan.Steps.Count)
         {
             plan = plan with { Steps = [.. plan.Steps.Select(s => s.Index == fault.Step ? s with { Timeout = shorter } : s)] };

@@ -33,19 +33,34 @@ public sealed partial class SimulatedKernel : IDriverControl, IConsoleControl, I
 
     /// <summary>Copies <paramref name="hostTree"/> (a fixture such as <c>RepoPaths.Host("EADE3920D9")</c>) and boots on the copy.</summary>
     public SimulatedKernel(string hostTree)
+        : this(hostTree, CancellationToken.None)
     {
-        _tree = new TreeCopy(hostTree);
-        var snapshot = ScanForHandoff();
-        foreach (var d in snapshot.PciDevices)
-        {
-            _ids[d.Address] = (d.VendorId, d.DeviceId, d.Class);
-            if (d.Driver is not null)
-            {
-                _originalDrivers[d.Address] = d.Driver;
-            }
-        }
+    }
 
-        BootModules(snapshot);
+    /// <summary>Copies <paramref name="hostTree"/>, stopping (and deleting the partial copy) when <paramref name="cancellationToken"/> fires.</summary>
+    public SimulatedKernel(string hostTree, CancellationToken cancellationToken)
+    {
+        _tree = new TreeCopy(hostTree, cancellationToken);
+        try
+        {
+            var snapshot = ScanForHandoff();
+            foreach (var d in snapshot.PciDevices)
+            {
+                _ids[d.Address] = (d.VendorId, d.DeviceId, d.Class);
+                if (d.Driver is not null)
+                {
+                    _originalDrivers[d.Address] = d.Driver;
+                }
+            }
+
+            BootModules(snapshot);
+        }
+        catch
+        {
+            // A kernel that never booted still owns its copy: nothing may be left in /dev/shm.
+            _tree.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The real folder that stands for <c>/</c>.</summary>

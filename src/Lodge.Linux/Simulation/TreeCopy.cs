@@ -5,11 +5,27 @@ public sealed class TreeCopy : IDisposable
 {
     /// <summary>Copies <paramref name="source"/> (or makes an empty tree when null).</summary>
     public TreeCopy(string? source = null)
+        : this(source, CancellationToken.None)
+    {
+    }
+
+    /// <summary>Copies <paramref name="source"/>; a failed or cancelled copy deletes what it made before it throws.</summary>
+    public TreeCopy(string? source, CancellationToken cancellationToken)
     {
         Root = CreateRoot();
-        if (source is not null)
+        if (source is null)
         {
-            CopyDirectory(source, Root);
+            return;
+        }
+
+        try
+        {
+            CopyDirectory(source, Root, cancellationToken);
+        }
+        catch
+        {
+            Dispose();
+            throw;
         }
     }
 
@@ -78,11 +94,12 @@ public sealed class TreeCopy : IDisposable
         }
     }
 
-    private static void CopyDirectory(string from, string to)
+    private static void CopyDirectory(string from, string to, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(to);
         foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var target = Path.Combine(to, entry.Name);
             if (entry.LinkTarget is { } link)
             {
@@ -90,7 +107,7 @@ public sealed class TreeCopy : IDisposable
             }
             else if (entry is DirectoryInfo dir)
             {
-                CopyDirectory(dir.FullName, target);
+                CopyDirectory(dir.FullName, target, cancellationToken);
             }
             else
             {

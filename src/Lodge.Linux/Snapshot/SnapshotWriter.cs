@@ -44,6 +44,7 @@ public static class SnapshotWriter
         using var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true);
         using var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
         var written = new HashSet<string>(StringComparer.Ordinal);
+        var notes = new List<(string Path, string Target)>();
         var mtime = capturedAt;
 
         void EnsureDirectory(string hostDir)
@@ -79,7 +80,15 @@ public static class SnapshotWriter
                     break;
                 case HostAccessKind.Link:
                     written.Add(path);
-                    tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, path[1..]) { LinkName = filter.ScrubName(entry.LinkTarget!), Mode = Link, ModificationTime = mtime });
+                    var target = filter.ScrubName(entry.LinkTarget!);
+                    if (LeavesTree(path, target))
+                    {
+                        // Unpacked, such a link would point into the machine that unpacks it: it is kept as a note only.
+                        notes.Add((path, target));
+                        break;
+                    }
+
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, path[1..]) { LinkName = target, Mode = Link, ModificationTime = mtime });
                     break;
                 default:
                     written.Add(path);
@@ -89,7 +98,7 @@ public static class SnapshotWriter
             }
         }
 
-        WriteFile(tar, ManifestName, Manifest(toolVersions, capturedAt), mtime);
+        WriteFile(tar, ManifestName, Manifest(toolVersions, capturedAt, notes), mtime);
         WriteFile(tar, "FIXTURE.json", Fixture(capturedAt), mtime);
     }
 
@@ -100,7 +109,28 @@ public static class SnapshotWriter
     private static void WriteFile(TarWriter tar, string name, string text, DateTimeOffset mtime) =>
         tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)), Mode = File, ModificationTime = mtime });
 
-    private static string Manifest(IReadOnlyDictionary<string, string> toolVersions, DateTimeOffset capturedAt)
+    /// <summary>True when link <paramref name="path"/> -> <paramref name="target"/> is absolute or climbs above the tree's root.</summary>
+    public static bool LeavesTree(string path, string target)
+    {
+        if (target.StartsWith('/'))
+        {
+            return true;
+        }
+
+        var depth = HostRoot.ParentOf(path).Split('/', StringSplitOptions.RemoveEmptyEntries).Length;
+        foreach (var part in target.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            depth += part switch { ".." => -1, "." => 0, _ => 1 };
+            if (depth < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Manifest(IReadOnlyDictionary<string, string> toolVersions, DateTimeOffset capturedAt, IReadOnlyList<(string Path, string Target)> links)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
@@ -115,6 +145,18 @@ public static class SnapshotWriter
             }
 
             w.WriteEndObject();
+
+            // Links whose target leaves the tree (absolute, or above its root): noted, never written as links.
+            w.WriteStartArray("linksOutsideTree");
+            foreach (var (path, target) in links)
+            {
+                w.WriteStartObject();
+                w.WriteString("path", path);
+                w.WriteString("target", target);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteEndObject();
         }
 

@@ -7,7 +7,7 @@ public sealed class RecordingProcessRunner : IProcessRunner
 {
     private readonly List<IReadOnlyList<string>> _commands = [];
 
-    /// <summary>Commands (the program name) that answer with exit code 1 instead of 0.</summary>
+    /// <summary>Commands (the program name, also behind <c>chroot DIR</c>) that answer with exit code 1 instead of 0.</summary>
     public HashSet<string> Failing { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Every command run so far, program first.</summary>
@@ -23,7 +23,8 @@ public sealed class RecordingProcessRunner : IProcessRunner
     public ProcessResult Run(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         _commands.Add([file, .. arguments]);
-        return Failing.Contains(file) ? new ProcessResult(1, "", $"{file}: failed on purpose\n") : new ProcessResult(0, "", "");
+        var program = file == "chroot" && arguments.Count > 1 ? arguments[1] : file;
+        return Failing.Contains(program) ? new ProcessResult(1, "", $"{file}: failed on purpose\n") : new ProcessResult(0, "", "");
     }
 
     /// <inheritdoc/>

@@ -14,7 +14,7 @@ public sealed class VirshDefineSpecs(ITestOutputHelper output)
 {
     private const string Nobody = "65534";
 
-    [Fact(Timeout = 120000)]
+    [Fact(Timeout = Lodge.Testing.Patience.TestMilliseconds)]
     public async Task Every_exported_domain_XML_passes_virsh_define_on_a_libvirtd_the_test_starts()
     {
         // Arrange

@@ -1,5 +1,6 @@
 using System.Text;
 using Lodge.Core.Machines;
+using Lodge.Core.Passthrough;
 using Lodge.Testing;
 
 namespace Lodge.Core.Tests.Machines;
@@ -38,14 +39,37 @@ public sealed class MachineFuzzSpecs
         });
     }
 
+    [Theory]
+    [InlineData("[", "]")]
+    [InlineData("{a=", "}")]
+    public void I_can_parse_a_machine_nested_deeper_than_64_levels_and_get_one_error_naming_the_file(string open, string close)
+    {
+        // Arrange
+        var text = $"os = \"linux\"\nx = {string.Concat(Enumerable.Repeat(open, 100))}1{string.Concat(Enumerable.Repeat(close, 100))}\n";
+
+        // Act
+        var parsed = MachineParser.Parse(text, "/etc/lodge/machines/deep.toml", "deep");
+
+        // Assert
+        var problem = Assert.Single(parsed.Problems);
+        Assert.Equal(Severity.Error, problem.Severity);
+        Assert.Contains("'/etc/lodge/machines/deep.toml' nests arrays or tables deeper than 64 levels", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("deep", parsed.Machine.Name);
+    }
+
     private static string Mutate(string text, Random random, int count)
     {
         var b = new StringBuilder(text);
         for (var n = 0; n < count && b.Length > 0; n++)
         {
             var at = random.Next(b.Length);
-            switch (random.Next(5))
+            switch (random.Next(6))
             {
+                case 5:
+                    // Deep nesting (issue 10): Tomlyn throws past 64 levels; one bad file must only affect itself.
+                    var depth = 60 + random.Next(200);
+                    b.Insert(at, random.Next(2) == 0 ? $"x = {new string('[', depth)}{new string(']', depth)}\n" : $"x = {string.Concat(Enumerable.Repeat("{a=", depth))}1{new string('}', depth)}\n");
+                    break;
                 case 0:
                     b.Remove(at, Math.Min(1 + random.Next(8), b.Length - at));
                     break;

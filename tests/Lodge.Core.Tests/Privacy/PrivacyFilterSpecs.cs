@@ -26,6 +26,34 @@ public sealed class PrivacyFilterSpecs
     }
 
     [Fact]
+    public void Disk_names_in_a_kernel_command_line_lose_their_model_serial_and_label()
+    {
+        // Arrange
+        var filter = new PrivacyFilter([]);
+        var text = "root=/dev/disk/by-id/nvme-Samsung_SSD_980_PRO_1TB_S5GXNF0R123456A-part2 resume=/dev/disk/by-partuuid/1234abcd-02 data=/dev/disk/by-label/alice-home,x";
+
+        // Act
+        var scrubbed = filter.ScrubText(text);
+
+        // Assert
+        Assert.Equal("root=/dev/disk/by-id/REDACTED resume=/dev/disk/by-partuuid/REDACTED data=/dev/disk/by-label/REDACTED,x", scrubbed);
+    }
+
+    [Fact]
+    public void Free_text_notes_lose_serial_looking_and_user_name_looking_words_and_keep_the_rest()
+    {
+        // Arrange
+        var filter = new PrivacyFilter([]);
+        var note = "Black screen on RX 6700 XT (0000:06:00.0, 1002:73df) in user space; disk WD-WCC6Y3KX1234, login=frank, ask grace@example.org, see ~heidi/notes";
+
+        // Act
+        var scrubbed = filter.ScrubNote(note);
+
+        // Assert
+        Assert.Equal("Black screen on RX 6700 XT (0000:06:00.0, 1002:73df) in user space; disk REDACTED, login=REDACTED, ask REDACTED@REDACTED, see ~REDACTED/notes", scrubbed);
+    }
+
+    [Fact]
     public void Pci_addresses_and_ids_survive_the_filter()
     {
         // Arrange

@@ -9,7 +9,7 @@ internal sealed class HelperSet : IAsyncDisposable
     {
         var helper = RealQemu.Start(argv);
         _started.Add(helper);
-        await helper.WaitForSocketAsync(readySocket, TimeSpan.FromSeconds(10), probe);
+        await helper.WaitForSocketAsync(readySocket, Lodge.Testing.Patience.Event, probe);
     }
 
     public async ValueTask DisposeAsync()

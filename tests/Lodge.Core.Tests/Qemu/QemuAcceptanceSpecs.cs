@@ -3,6 +3,7 @@ using Lodge.Core.Qemu;
 using Lodge.Core.Tests.Planning;
 using Lodge.Qmp.Commands;
 using Xunit.Abstractions;
+using Lodge.Testing;
 
 namespace Lodge.Core.Tests.Qemu;
 
@@ -11,7 +12,7 @@ public sealed class QemuAcceptanceSpecs(ITestOutputHelper output)
 {
     public static TheoryData<string> Cases() => [.. PlanCases.Names];
 
-    [Theory(Timeout = 60000)]
+    [Theory(Timeout = Patience.TestMilliseconds)]
     [MemberData(nameof(Cases))]
     public async Task Real_QEMU_accepts_the_argv_of_every_golden_plan(string name)
     {
@@ -67,7 +68,7 @@ public sealed class QemuAcceptanceSpecs(ITestOutputHelper output)
 
             // Act
             await using var qemu = RealQemu.Start([.. argv, "-S"]);
-            await qemu.WaitForSocketAsync(spec.QmpSocket, TimeSpan.FromSeconds(30));
+            await qemu.WaitForSocketAsync(spec.QmpSocket, Patience.Event);
             await using var client = await QmpClient.ConnectUnixAsync(spec.QmpSocket);
             var status = await client.QueryStatusAsync();
             await client.QuitAsync();

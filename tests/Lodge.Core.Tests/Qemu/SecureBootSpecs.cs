@@ -4,13 +4,14 @@ using Lodge.Core.Qemu;
 using Lodge.Core.Tests.Planning;
 using Lodge.Qmp.Commands;
 using Xunit.Abstractions;
+using Lodge.Testing;
 
 namespace Lodge.Core.Tests.Qemu;
 
 /// <summary>Secure-boot OVMF (descriptor-chosen, its own NVRAM copy) with swtpm boots under TCG until the firmware writes to the serial console.</summary>
 public sealed class SecureBootSpecs(ITestOutputHelper output)
 {
-    [Fact(Timeout = 90000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task Secure_boot_OVMF_with_swtpm_boots_under_TCG_until_the_firmware_writes_to_the_serial_console()
     {
         // Arrange
@@ -41,13 +42,15 @@ public sealed class SecureBootSpecs(ITestOutputHelper output)
             }
 
             // Act
+            var clock = Stopwatch.StartNew();
             await using var qemu = RealQemu.Start(argv);
-            await qemu.WaitForSocketAsync(spec.SerialSocket!, TimeSpan.FromSeconds(30));
+            await qemu.WaitForSocketAsync(spec.SerialSocket!, Patience.Event);
             using var serial = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await serial.ConnectAsync(new UnixDomainSocketEndPoint(spec.SerialSocket!));
             var buffer = new byte[4096];
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var timeout = new CancellationTokenSource(Patience.Event);
             var read = await serial.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            output.WriteLine($"The firmware wrote to the serial console {clock.Elapsed.TotalSeconds:0.0} s after QEMU started (limit {Patience.Event.TotalMinutes} min).");
             output.WriteLine($"serial: {System.Text.Encoding.ASCII.GetString(buffer, 0, read)}");
             await using var client = await QmpClient.ConnectUnixAsync(spec.QmpSocket);
             var status = await client.QueryStatusAsync();

@@ -3,6 +3,7 @@ using Lodge.Qmp.Commands;
 using Lodge.Qmp.Protocol;
 using Lodge.Qmp.Tests.Support;
 using static Lodge.Qmp.Protocol.QmpSessionState;
+using Lodge.Testing;
 
 namespace Lodge.Qmp.Tests.Integration;
 
@@ -10,13 +11,13 @@ namespace Lodge.Qmp.Tests.Integration;
 [Trait("Category", "Integration")]
 public sealed class QemuIntegrationSpecs
 {
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_query_hot_plug_a_usb_kbd_unplug_it_and_quit_a_real_QEMU()
     {
         // Arrange
         await using var qemu = QemuUnderTest.Start("-device", "qemu-xhci,id=xhci");
-        await qemu.WaitForSocketAsync(TimeSpan.FromSeconds(10));
-        var session = new QmpSession(QmpSessionOptions.Default.WithCommandTimeout(TimeSpan.FromSeconds(10)));
+        await qemu.WaitForSocketAsync(Patience.Event);
+        var session = new QmpSession(QmpSessionOptions.Default.WithCommandTimeout(Patience.Event));
         var states = StateLog.Watch(session);
         await using var client = new QmpClient(session);
 
@@ -24,10 +25,10 @@ public sealed class QemuIntegrationSpecs
         await session.ConnectUnixAsync(qemu.QmpSocketPath);
         var status = await client.QueryStatusAsync();
         await client.DeviceAddAsync("usb-kbd", "kbd0", new Dictionary<string, JsonNode?> { ["bus"] = "xhci.0" });
-        var deleted = await client.DeviceDelAndWaitAsync("kbd0").WaitAsync(TimeSpan.FromSeconds(10));
+        var deleted = await client.DeviceDelAndWaitAsync("kbd0").WaitAsync(Patience.Event);
         await client.QuitAsync();
-        await session.Completion.WaitAsync(TimeSpan.FromSeconds(10));
-        await qemu.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await session.Completion.WaitAsync(Patience.Event);
+        await qemu.Process.WaitForExitAsync().WaitAsync(Patience.Event);
 
         // Assert
         Assert.Equal(new QmpStatus("prelaunch", Running: false), status);
@@ -38,12 +39,12 @@ public sealed class QemuIntegrationSpecs
         Assert.Equal(0, qemu.Process.ExitCode);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_try_a_device_that_QEMU_rejects_and_keep_the_session()
     {
         // Arrange
         await using var qemu = QemuUnderTest.Start();
-        await qemu.WaitForSocketAsync(TimeSpan.FromSeconds(10));
+        await qemu.WaitForSocketAsync(Patience.Event);
         await using var client = await QmpClient.ConnectUnixAsync(qemu.QmpSocketPath);
 
         // Act
@@ -54,6 +55,6 @@ public sealed class QemuIntegrationSpecs
         // Assert
         Assert.Equal(("device_add", "GenericError"), (error.Command, error.ErrorClass));
         Assert.Equal("prelaunch", status.Status);
-        await qemu.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await qemu.Process.WaitForExitAsync().WaitAsync(Patience.Event);
     }
 }

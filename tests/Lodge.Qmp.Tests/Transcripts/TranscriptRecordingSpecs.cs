@@ -10,7 +10,7 @@ namespace Lodge.Qmp.Tests.Transcripts;
 [Trait("Category", "Record")]
 public sealed class TranscriptRecordingSpecs
 {
-    [RecordFact(Timeout = 60000)]
+    [RecordFact(Timeout = Lodge.Testing.Patience.TestMilliseconds)]
     public async Task I_can_record_the_QMP_transcripts_from_real_QEMU()
     {
         // Arrange
@@ -57,7 +57,7 @@ public sealed class TranscriptRecordingSpecs
     private static async Task<string> RecordAsync(string name, string[] qemuArguments, Func<TranscriptRecorder, Task> conversation)
     {
         await using var qemu = QemuUnderTest.Start(qemuArguments);
-        await qemu.WaitForSocketAsync(TimeSpan.FromSeconds(10));
+        await qemu.WaitForSocketAsync(Lodge.Testing.Patience.Event);
         await using var recorder = await TranscriptRecorder.ConnectAsync(qemu.QmpSocketPath);
         await conversation(recorder);
         await recorder.RecordCloseAsync();
