@@ -56,4 +56,10 @@ public enum HostAction
 
     /// <summary>Start a systemd unit.</summary>
     StartService,
+
+    /// <summary>systemd SetUnitProperties AllowedCPUs (runtime) on a slice or scope.</summary>
+    SetAllowedCpus,
+
+    /// <summary>Writes a hugepage pool's nr_hugepages.</summary>
+    SetHugePages,
 }
