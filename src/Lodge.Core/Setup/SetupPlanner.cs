@@ -130,13 +130,12 @@ public static partial class SetupPlanner
         [Unit]
         Description=Lodge: undo an unfinished GPU handoff
         DefaultDependencies=no
-        After=local-fs.target systemd-modules-load.service
+        After=local-fs.target systemd-modules-load.service dbus.socket
         Before=display-manager.service systemd-user-sessions.service
         ConditionPathExists=/var/lib/lodge/handoff.journal
 
         [Service]
         Type=oneshot
-        ExecCondition=/bin/sh -c '! tail -n 1 /var/lib/lodge/handoff.journal | grep -q "\"event\":\"clean\""'
         ExecStart=/usr/local/bin/lodge rescue --boot --journal /var/lib/lodge/handoff.journal
         TimeoutStartSec=5min
 
