@@ -60,8 +60,10 @@ public static partial class SetupPlanner
 
         if (needs.ResetBug.Count > 0)
         {
+            // udev runs RUN+= only after every rule, so a RUN modprobe would come after the write; IMPORT{program} runs
+            // in place: vendor-reset is loaded before reset_method is written (device_specific needs its handler).
             var machines = needs.ResetBug.Select(r => r.Machine);
-            var rules = needs.ResetBug.Select(r => $"ACTION==\"add\", SUBSYSTEM==\"pci\", ATTR{{vendor}}==\"0x{r.Device.VendorId:x4}\", ATTR{{device}}==\"0x{r.Device.DeviceId:x4}\", ATTR{{reset_method}}=\"device_specific\"").Distinct();
+            var rules = needs.ResetBug.Select(r => $"ACTION==\"add\", SUBSYSTEM==\"pci\", ATTR{{vendor}}==\"0x{r.Device.VendorId:x4}\", ATTR{{device}}==\"0x{r.Device.DeviceId:x4}\", IMPORT{{program}}=\"/sbin/modprobe vendor_reset\", ATTR{{reset_method}}=\"device_specific\"").Distinct();
             var gpus = string.Join(", ", needs.ResetBug.Select(r => r.Device.Address.ToString()).Distinct());
             set.SetOwned(VendorResetUdevRules, Owned(machines, [.. rules]), Reason(machines, $"Makes {gpus}, which has the AMD reset bug, reset through vendor-reset (reset_method=device_specific)."));
             set.SetOwned(VendorResetModulesLoad, Owned(machines, "vendor-reset"), Reason(machines, "Loads vendor-reset at boot, before any guest starts."));
