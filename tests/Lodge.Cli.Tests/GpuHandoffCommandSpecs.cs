@@ -46,7 +46,6 @@ public sealed class GpuHandoffCommandSpecs : IDisposable
 
     [Theory]
     [InlineData("--fail-at", "failed")]
-    [InlineData("--hang-at", "timed-out")]
     [InlineData("--crash-at", "undone")]
     public void I_can_simulate_a_fault_at_a_step_and_the_host_is_still_restored(string option, string outcome)
     {
@@ -61,6 +60,21 @@ public sealed class GpuHandoffCommandSpecs : IDisposable
         Assert.Equal(outcome, steps[^1].GetProperty("outcome").GetString());
         Assert.True(json.RootElement.GetProperty("restored").GetBoolean());
         Assert.Equal(0, json.RootElement.GetProperty("diff").GetArrayLength());
+    }
+
+    [Fact]
+    public void I_can_simulate_a_hung_kernel_write_and_see_its_target_wedged_and_the_host_not_restored()
+    {
+        // Act: step 4 loads vfio-pci; the modprobe never returns, so vfio_pci stays wedged until a reboot.
+        var result = Handoff("--simulate", "--hang-at", "4");
+
+        // Assert
+        Assert.Equal(3, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        var steps = json.RootElement.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal("timed-out", steps[^1].GetProperty("outcome").GetString());
+        Assert.False(json.RootElement.GetProperty("restored").GetBoolean());
+        Assert.Equal(["'vfio_pci' is wedged: a kernel write to it never returned, and only a reboot frees it."], json.RootElement.GetProperty("diff").EnumerateArray().Select(d => d.GetString()));
     }
 
     [Theory]
