@@ -107,7 +107,7 @@ public static class ReportCommand
             // Every machine's name is a secret in every report: one report's error may quote another machine.
             var secrets = PrivacySecrets.Collect(new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/"))
                 .Concat(store.All().Select(r => r.Machine).OfType<string>()).Distinct(StringComparer.Ordinal).ToList();
-            var roots = Lodge.Linux.Runtime.RuntimeRoots.FromEnvironment();
+            var roots = context.Roots;
             (string, string)[] runRoots = [(roots.RunRoot, "/run/lodge"), (roots.StateRoot, "/var/lib/lodge")];
             var text = ReportJson.Write(reports.Select(r => ReportPrivacy.Filter(r, secrets, runRoots)));
             var target = parse.GetValue(output)!;
