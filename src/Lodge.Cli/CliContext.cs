@@ -11,6 +11,9 @@ public sealed record CliContext(IAnsiConsole Console, TextWriter Out, TextWriter
 {
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Standard input, for the few questions a command asks (publish's confirmation).</summary>
+    public TextReader In { get; init; } = System.Console.In;
+
     /// <summary>Where guests keep their files: the one source of run and state folders for every command (<c>LODGE_RUN_DIR</c>, <c>LODGE_STATE_DIR</c>).</summary>
     public RuntimeRoots Roots { get; init; } = RuntimeRoots.FromEnvironment();
 }

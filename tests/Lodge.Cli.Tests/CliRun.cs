@@ -10,7 +10,12 @@ internal static class CliRun
     public static CliResult Run(params string[] args) => RunWith(null, args);
 
     /// <summary>Runs with the given run and state roots instead of LODGE_RUN_DIR/LODGE_STATE_DIR (tests run in parallel, so they never set the environment).</summary>
-    public static CliResult RunWith(Lodge.Linux.Runtime.RuntimeRoots? roots, params string[] args)
+    public static CliResult RunWith(Lodge.Linux.Runtime.RuntimeRoots? roots, params string[] args) => RunCore(roots, null, args);
+
+    /// <summary>Runs with <paramref name="input"/> as standard input (answers to questions).</summary>
+    public static CliResult RunWithInput(string input, params string[] args) => RunCore(null, input, args);
+
+    private static CliResult RunCore(Lodge.Linux.Runtime.RuntimeRoots? roots, string? input, string[] args)
     {
         var console = new TestConsole().Width(120);
         console.Profile.Capabilities.Ansi = false;
@@ -20,6 +25,7 @@ internal static class CliRun
         var context = new CliContext(console, stdout, stderr)
         {
             Time = new FixedTime(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)),
+            In = new StringReader(input ?? string.Empty),
         };
         if (roots is not null)
         {

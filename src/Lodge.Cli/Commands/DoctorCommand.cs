@@ -23,7 +23,10 @@ public static class DoctorCommand
             {
                 if (store is not null)
                 {
-                    report = report with { Sections = [.. report.Sections, KnownOutcomes.Section(report.Gpus, store.All())] };
+                    // Only the reports of this host's GPUs, through the GPU index: the catalog may hold 100,000.
+                    var reports = report.Gpus.Where(g => g.Device.VendorId is not null && g.Device.DeviceId is not null)
+                        .SelectMany(g => store.ForGpu($"{g.Device.VendorId:x4}:{g.Device.DeviceId:x4}")).DistinctBy(r => r.Id).ToList();
+                    report = report with { Sections = [.. report.Sections, KnownOutcomes.Section(report.Gpus, reports, host)] };
                 }
             }
 

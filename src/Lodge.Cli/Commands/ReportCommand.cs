@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Lodge.Cli.Commands;
 
-/// <summary><c>lodge report list|show|rate|export|import|query</c>: what was tried on which hardware, and what worked.</summary>
+/// <summary><c>lodge report list|show|rate|export|import|query|publish|pull|site</c>: what was tried on which hardware, and what worked.</summary>
 public static class ReportCommand
 {
     /// <summary>The global <c>--reports-db</c> option.</summary>
@@ -29,6 +29,9 @@ public static class ReportCommand
         report.Subcommands.Add(Import(context));
         report.Subcommands.Add(ReportQueryCommand.Create(context));
         report.Subcommands.Add(Repair(context));
+        report.Subcommands.Add(CatalogCommand.Publish(context));
+        report.Subcommands.Add(CatalogCommand.Pull(context));
+        report.Subcommands.Add(CatalogCommand.Site(context));
         return report;
     }
 

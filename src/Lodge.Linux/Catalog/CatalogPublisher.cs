@@ -58,7 +58,7 @@ public static class CatalogPublisher
                 File.WriteAllText(readme, CatalogReadme.Text, new UTF8Encoding(false));
             }
 
-            File.WriteAllText(Path.Combine(dir, "index.json"), CatalogIndex.Write(Reports(dir)), new UTF8Encoding(false));
+            File.WriteAllText(Path.Combine(dir, "index.json"), CatalogIndex.Write(Reports(dir).Select(x => x.Report)), new UTF8Encoding(false));
             git.Run(dir, "stage the report files", "add", "--all", "--", ".");
             // The day only, in UTC: a commit's time of day and time zone say where and when someone sat at the machine.
             var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) + " +0000";
@@ -91,7 +91,7 @@ public static class CatalogPublisher
     }
 
     /// <summary>Every report file of a catalog folder that passes the checks (what index.json and the site count).</summary>
-    public static IEnumerable<OutcomeReport> Reports(string catalogDirectory)
+    public static IEnumerable<(string Id, OutcomeReport Report)> Reports(string catalogDirectory)
     {
         var gpuRoot = Path.Combine(catalogDirectory, "gpu");
         if (!Directory.Exists(gpuRoot))
@@ -108,9 +108,9 @@ public static class CatalogPublisher
             }
 
             var relative = Path.GetRelativePath(catalogDirectory, file).Replace(Path.DirectorySeparatorChar, '/');
-            if (CatalogFile.Read(relative, File.ReadAllBytes(file)).Report is { } r)
+            if (CatalogFile.Read(relative, File.ReadAllBytes(file)) is { Report: { } r, Id: { } id })
             {
-                yield return r;
+                yield return (id, r);
             }
         }
     }
