@@ -271,18 +271,18 @@ public sealed class CatalogSpecs : IDisposable
         Assert.True(result.ExitCode == 0, result.Console + result.Error);
         Assert.Contains("1 new report(s)", result.Console);
         Assert.Contains("12 refused", result.Console);
-        Assert.Contains($"Refused {Named(wrongType)}: its \"result.started\" is not true or false.", result.Console);
-        Assert.Contains($"Refused {Named(unknownField)}: the report has a field the schema does not know (\"extra\").", result.Console);
-        Assert.Contains($"Refused {Named(deep)}: it nests deeper than 8 levels.", result.Console);
-        Assert.Contains($"Refused {Named(huge)}: its \"version\" is not a small whole number.", result.Console);
-        Assert.Contains($"Refused {Named(major)}: it has report format version 2, newer than this lodge reads (1); update lodge to import it.", result.Console);
-        Assert.Contains($"Refused {Named(identifying)}: its \"result.error\" carries identifying data", result.Console);
-        Assert.Contains($"Refused {Named(oversized)}: it is ", result.Console);
-        Assert.Contains($"Refused gpu/1002-73df/sub/{good.Id}.json: its name is not gpu/VVVV-DDDD/<64 hex digits>.json", result.Console);
-        Assert.Contains("Refused gpu/1002-73df/$(reboot).json: its name is not", result.Console);
-        Assert.Contains($"Refused gpu/10de-2484/{good.Id}.json: its GPU 1002:73df:1eae:6601 does not belong in folder gpu/10de-2484.", result.Console);
-        Assert.Contains($"Refused gpu/1002-73df/{new string('a', 64)}.json: its name is not the hash of its content", result.Console);
-        Assert.Contains($"Refused gpu/1002-73df/{new string('b', 64)}.json: it is a symbolic link.", result.Console);
+        Assert.Contains($"Refused {Named(wrongType)}: its \"result.started\" is not true or false.", result.Out);
+        Assert.Contains($"Refused {Named(unknownField)}: the report has a field the schema does not know (\"extra\").", result.Out);
+        Assert.Contains($"Refused {Named(deep)}: it nests deeper than 8 levels.", result.Out);
+        Assert.Contains($"Refused {Named(huge)}: its \"version\" is not a small whole number.", result.Out);
+        Assert.Contains($"Refused {Named(major)}: it has report format version 2, newer than this lodge reads (1); update lodge to import it.", result.Out);
+        Assert.Contains($"Refused {Named(identifying)}: its \"result.error\" carries identifying data", result.Out);
+        Assert.Contains($"Refused {Named(oversized)}: it is ", result.Out);
+        Assert.Contains($"Refused gpu/1002-73df/sub/{good.Id}.json: its name is not gpu/VVVV-DDDD/<64 hex digits>.json", result.Out);
+        Assert.Contains("Refused gpu/1002-73df/$(reboot).json: its name is not", result.Out);
+        Assert.Contains($"Refused gpu/10de-2484/{good.Id}.json: its GPU 1002:73df:1eae:6601 does not belong in folder gpu/10de-2484.", result.Out);
+        Assert.Contains($"Refused gpu/1002-73df/{new string('a', 64)}.json: its name is not the hash of its content", result.Out);
+        Assert.Contains($"Refused gpu/1002-73df/{new string('b', 64)}.json: it is a symbolic link.", result.Out);
         using var store = ReportStore.Open(db);
         Assert.Single(store.All());
     }
@@ -345,6 +345,46 @@ public sealed class CatalogSpecs : IDisposable
         Assert.Contains("What made the difference: reset-method: device_specific:", query.Console);
         Assert.Contains("bus: 0/", query.Console);
         Assert.Contains("attempt(s) known on this GPU", doctor.Console);
+    }
+
+    [Fact]
+    public void A_machine_started_like_a_catalog_report_is_mapped_onto_this_host_and_check_accepts_it()
+    {
+        // Arrange: a pulled catalog report that worked with an RTX 3090 (10de:2206), off huge pages and no ROM
+        var root = RepoPaths.Host("GH-mathewlear-X670EI");
+        var worked = SyntheticCatalog.Report(1) with
+        {
+            Hardware = SyntheticCatalog.Report(1).Hardware with { Gpu = "10de:2206:1043:87d5", GpuName = "GA102 [GeForce RTX 3090]" },
+            Guest = new ReportGuest("windows11", new Dictionary<string, string> { ["gpu-mode"] = "dedicated", ["hugepages"] = "off", ["rom"] = "none", ["reset-method"] = "bus", ["audio-backend"] = "pipewire" }),
+            Result = new ReportResult(true, true, null, null, null),
+        };
+        var seed = Dir("seed");
+        Git(seed, "init", "--quiet", "-b", "main");
+        var entry = CatalogEntry.For(worked);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(seed, entry.Path))!);
+        File.WriteAllText(Path.Combine(seed, entry.Path), entry.Document);
+        Git(seed, "add", "--all");
+        Git(seed, "commit", "--quiet", "-m", "one");
+        var db = Path.Combine(Dir("db"), "reports.db");
+        var machines = Dir("machines");
+        Assert.Contains("1 new report(s)", CliRun.Run("report", "pull", "--catalog", seed, "--reports-db", db).Console);
+
+        // Act
+        var created = CliRun.Run("new", "likeit", "--like", entry.Id[..12], "--root", root, "--config-dir", machines, "--reports-db", db);
+        var check = CliRun.Run("check", "likeit", "--root", root, "--config-dir", machines);
+
+        // Assert
+        Assert.True(created.ExitCode == 0, created.Console + created.Error);
+        var text = File.ReadAllText(Path.Combine(machines, "likeit.toml"));
+        Assert.Contains($"# Started from report {entry.Id} (good)", text, StringComparison.Ordinal);
+        Assert.Contains("os = \"windows11\"", text, StringComparison.Ordinal);
+        Assert.Contains("device = \"10de:2206\"", text, StringComparison.Ordinal);
+        Assert.Contains("mode = \"dedicated\"  # as in the report", text, StringComparison.Ordinal);
+        Assert.Contains("hugepages = \"off\"  # as in the report", text, StringComparison.Ordinal);
+        Assert.Contains("rom = \"none\"  # as in the report", text, StringComparison.Ordinal);
+        Assert.Contains("backend = \"pipewire\"  # as in the report", text, StringComparison.Ordinal);
+        Assert.True(check.ExitCode == 0, check.Out + check.Error);
+        Assert.Contains("valid.", check.Out, StringComparison.Ordinal);
     }
 
     [Fact]

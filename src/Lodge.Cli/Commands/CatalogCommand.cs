@@ -120,7 +120,8 @@ public static class CatalogCommand
             var result = CatalogPuller.Pull(clone, store, context.Time.GetUtcNow());
             foreach (var refusal in result.Refused)
             {
-                context.Console.WriteLine($"Refused {ReportText.Safe(refusal.Path)}: {ReportText.Safe(refusal.Reason)}.");
+                // Raw lines, one per file: long paths must not wrap.
+                context.Out.WriteLine($"Refused {Lodge.Core.Machines.TerminalText.Escape(refusal.Path)}: {Lodge.Core.Machines.TerminalText.Escape(refusal.Reason)}.");
             }
 
             var present = result.Present > 0 ? $", {result.Present} already here" : string.Empty;

@@ -95,4 +95,46 @@ public sealed partial class ReportStore
 
     /// <summary>How many reports the database holds.</summary>
     public long Count() => Guard(() => Scalar<long>("SELECT count(*) FROM reports"));
+
+    /// <summary>The report a reference names: a local id (digits), or a catalog id or its first 8+ hex digits.</summary>
+    /// <returns>The report and its catalog id (null for a local report never published); null when none matches.</returns>
+    /// <exception cref="ArgumentException">The prefix matches more than one report.</exception>
+    public (OutcomeReport Report, string? CatalogId)? Find(string reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var key = reference.Trim().ToLowerInvariant();
+        return Guard<(OutcomeReport, string?)?>(() =>
+        {
+            using var cmd = _connection.CreateCommand();
+            if (key.Length is > 0 and < 19 && key.All(char.IsAsciiDigit))
+            {
+                cmd.CommandText = "SELECT *, catalog_id AS cid FROM reports WHERE id = $id";
+                cmd.Parameters.AddWithValue("$id", long.Parse(key, CultureInfo.InvariantCulture));
+            }
+            else if (key.Length is >= 8 and <= 64 && key.All(char.IsAsciiHexDigitLower))
+            {
+                cmd.CommandText = "SELECT *, catalog_id AS cid FROM reports WHERE catalog_id >= $lo AND catalog_id < $hi LIMIT 2";
+                cmd.Parameters.AddWithValue("$lo", key);
+                cmd.Parameters.AddWithValue("$hi", key + "g");
+            }
+            else
+            {
+                return null;
+            }
+
+            using var reader = cmd.ExecuteReader();
+            var found = new List<(OutcomeReport, string?)>();
+            while (reader.Read())
+            {
+                found.Add((Map(reader), reader.IsDBNull(reader.GetOrdinal("cid")) ? null : reader.GetString(reader.GetOrdinal("cid"))));
+            }
+
+            if (found.Count > 1)
+            {
+                throw new ArgumentException($"'{reference}' starts more than one report id; give more digits.", nameof(reference));
+            }
+
+            return found.Count == 1 ? found[0] : null;
+        });
+    }
 }
