@@ -39,14 +39,15 @@ public sealed partial class SysfsScanner
             kernel = kernel with { KvmProbe = _versionProbe.ProbeKvm(_root.ToReal(qemu.Path)) };
         }
 
+        var cpu = ScanCpuInfo();
         return new HostSnapshot
         {
             PciDevices = devices,
             IommuGroups = groups,
             IommuEnabled = iommuEnabled,
             Kernel = kernel,
-            Cpu = ScanCpuInfo(),
-            Topology = ScanTopology(),
+            Cpu = cpu,
+            Topology = ScanTopology(cpu),
             Memory = ScanMemory(),
             UsbControllers = usb,
             InputDevices = inputs,
@@ -55,6 +56,7 @@ public sealed partial class SysfsScanner
             Firmware = ScanFirmware(),
             Boot = ScanBoot(),
             Dmi = ScanDmi(),
+            Platform = ScanPlatform(),
             SoundServers = ScanSoundServers(),
         };
     }
