@@ -23,7 +23,7 @@ public static class NewCommand
         command.Options.Add(gpu);
         command.SetAction(parse =>
         {
-            var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
+            var store = context.Host(parse).Machines;
             var machineName = parse.GetValue(name)!;
             if (machineName.Length > MaxNameLength)
             {

@@ -1,7 +1,7 @@
 using Lodge.Core;
 using Lodge.Core.Machines;
 
-namespace Lodge.Cli.Machines;
+namespace Lodge.App.Machines;
 
 /// <summary>The folder of machine files: <c>/etc/lodge/machines</c> as root, else <c>$XDG_CONFIG_HOME/lodge/machines</c>.</summary>
 public sealed class MachineStore
