@@ -63,7 +63,7 @@ public sealed record HandoffEnvironment(
             (spec, _) => new RuntimeGuestControl(runtime, spec, progress) { Started = guest => PrintRunning(guest, write) },
             (guest, machine) => guest is RuntimeGuestControl control ? HealthOf(control, machine, host.Runner) : null,
             scanner.ScanAsync,
-            (holders, log, ct) => HolderStopper.StopAsync(holders, TimeSpan.FromSeconds(5), log, ct),
+            (holders, log, ct) => HolderStopper.StopAsync(holders, TimeSpan.FromSeconds(5), log, host.Time, ct),
             host.Journal);
     }
 

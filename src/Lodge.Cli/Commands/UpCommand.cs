@@ -47,7 +47,7 @@ public static class UpCommand
         var handsOff = plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated;
         if (handsOff && detach)
         {
-            throw new ConfigException($"Machine '{machineName}' hands its GPU to the guest (gpu.mode '{plan.Gpu.Mode.ToString().ToLowerInvariant()}'), so it cannot run with --detach: the GPU comes back only when the guest stops and lodge is there to undo the handoff.")
+            throw new ConfigException($"Machine '{machineName}' hands its GPU to the guest (gpu.mode '{plan.Gpu.Mode.Word()}'), so it cannot run with --detach: the GPU comes back only when the guest stops and lodge is there to undo the handoff.")
             {
                 Hint = $"Run 'lodge up {machineName}' in the foreground (inside tmux or screen to leave it running).",
             };

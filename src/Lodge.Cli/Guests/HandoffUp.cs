@@ -3,6 +3,7 @@ using Lodge.App;
 using Lodge.App.Handoff;
 using Lodge.Core.Handoff;
 using Lodge.Core.Hardware;
+using Lodge.Core.Machines;
 using Lodge.Core.Planning;
 using Lodge.Core.Reports;
 using Lodge.Core.Runtime;
@@ -43,7 +44,7 @@ public static class HandoffUp
         }
 
         var handoff = HandoffPlanner.Plan(snapshot, request with { Holders = holders });
-        resolved["gpu-mode"] = plan.Gpu.Mode.ToString().ToLowerInvariant();
+        resolved["gpu-mode"] = plan.Gpu.Mode.Word();
         resolved["reset-method"] = ResetMethod(handoff, snapshot.FindDevice(gpu.Address));
         foreach (var warning in handoff.Warnings)
         {

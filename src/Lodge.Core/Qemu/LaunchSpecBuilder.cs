@@ -55,7 +55,10 @@ public static partial class LaunchSpecBuilder
             nvram,
             hints,
             pinning,
-            plan.Gpu.Mdev);
+            plan.Gpu.Mdev)
+        {
+            Shares = [.. plan.Shares.Select(s => new SharedFolder(s.Tag, s.Host, Machines.TomlWords.ParseShareProtocol(s.Protocol)))],
+        };
     }
 
     private static HelperSpec Swtpm(MachinePlan plan, string stateDir)

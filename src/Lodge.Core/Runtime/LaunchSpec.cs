@@ -26,4 +26,8 @@ public sealed record LaunchSpec(
     NvramCopy? Nvram,
     IReadOnlyList<string> ConnectHints,
     CpuPinning? Pinning = null,
-    MdevSpec? Mdev = null);
+    MdevSpec? Mdev = null)
+{
+    /// <summary>The folders the guest sees, typed; what <c>lodge status</c> shows.</summary>
+    public IReadOnlyList<SharedFolder> Shares { get; init; } = [];
+}

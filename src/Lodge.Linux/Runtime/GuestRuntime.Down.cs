@@ -20,7 +20,7 @@ public sealed partial class GuestRuntime
 
         try
         {
-            await using var client = await ConnectAsync(state, cancellationToken).ConfigureAwait(false);
+            await using var client = await ConnectAsync(state, _time, cancellationToken).ConfigureAwait(false);
             // HOST EFFECT: presses the guest's ACPI power button; the guest decides to power off.
             await client.SystemPowerdownAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -40,7 +40,7 @@ public sealed partial class GuestRuntime
             outcome = DownOutcome.StoppedHard;
             try
             {
-                await using var client = await ConnectAsync(state, cancellationToken).ConfigureAwait(false);
+                await using var client = await ConnectAsync(state, _time, cancellationToken).ConfigureAwait(false);
                 // HOST EFFECT: QEMU exits at once; the guest loses anything it had not written.
                 await client.QuitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -58,8 +58,8 @@ public sealed partial class GuestRuntime
 
         // A live supervisor stops the helpers and removes state.json itself; give it a moment, then do it here.
         var supervised = state.Supervisor is { } s && s.Pid != Environment.ProcessId && ProcessTable.IsAlive(s.Pid, s.StartTicks);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (supervised && File.Exists(Store.Roots.StateFile(machine)) && DateTime.UtcNow < deadline)
+        var deadline = _time.GetUtcNow().AddSeconds(5);
+        while (supervised && File.Exists(Store.Roots.StateFile(machine)) && _time.GetUtcNow() < deadline)
         {
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
@@ -76,9 +76,13 @@ public sealed partial class GuestRuntime
 
     /// <summary>Connects to the guest's QMP socket, retrying for up to 5 s while another lodge command holds it (QEMU serves one client at a time).</summary>
     /// <exception cref="GuestRuntimeException">QMP did not answer.</exception>
-    public static async Task<QmpClient> ConnectAsync(GuestState state, CancellationToken cancellationToken = default)
+    public static Task<QmpClient> ConnectAsync(GuestState state, CancellationToken cancellationToken = default) => ConnectAsync(state, TimeProvider.System, cancellationToken);
+
+    /// <summary>Connects as <see cref="ConnectAsync(GuestState, CancellationToken)"/> does, with the 5 s measured on <paramref name="clock"/>.</summary>
+    public static async Task<QmpClient> ConnectAsync(GuestState state, TimeProvider clock, CancellationToken cancellationToken = default)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
+        ArgumentNullException.ThrowIfNull(clock);
+        var deadline = clock.GetUtcNow().AddSeconds(5);
         while (true)
         {
             try
@@ -87,7 +91,7 @@ public sealed partial class GuestRuntime
             }
             catch (QmpConnectException e)
             {
-                if (DateTime.UtcNow > deadline)
+                if (clock.GetUtcNow() > deadline)
                 {
                     throw new GuestRuntimeException(state.Machine, $"Cannot reach QMP of '{state.Machine}' on '{state.QmpSocket}'.", e);
                 }
@@ -97,12 +101,12 @@ public sealed partial class GuestRuntime
         }
     }
 
-    private static async Task<bool> WaitGoneAsync(GuestProcessState qemu, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<bool> WaitGoneAsync(GuestProcessState qemu, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = _time.GetUtcNow() + timeout;
         while (ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks))
         {
-            if (DateTime.UtcNow > deadline)
+            if (_time.GetUtcNow() > deadline)
             {
                 return false;
             }

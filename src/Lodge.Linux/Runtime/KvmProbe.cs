@@ -14,16 +14,17 @@ namespace Lodge.Linux.Runtime;
 public static class KvmProbe
 {
     /// <summary>"ok", or one line saying why QEMU could not run a KVM guest.</summary>
-    public static string Check(string qemuPath)
+    public static string Check(string qemuPath, TimeProvider? time = null)
     {
+        var clock = time ?? TimeProvider.System;
         var dir = Directory.CreateTempSubdirectory("lodge-kvm-probe-").FullName;
         try
         {
             var socket = Path.Combine(dir, "qmp.sock");
             var log = Path.Combine(dir, "qemu.log");
             var qemu = SpawnedProcess.Start([qemuPath, "-machine", "q35,accel=kvm", "-cpu", "host", "-nodefaults", "-display", "none", "-S", "-qmp", $"unix:{socket},server=on,wait=off"], log);
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (DateTime.UtcNow < deadline)
+            var deadline = clock.GetUtcNow().AddSeconds(10);
+            while (clock.GetUtcNow() < deadline)
             {
                 if (!qemu.Exited.IsCompleted && File.Exists(socket) && TryQueryKvm(socket) is { } answer)
                 {
