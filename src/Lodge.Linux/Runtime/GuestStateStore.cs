@@ -3,7 +3,7 @@ using Lodge.Linux.Processes;
 namespace Lodge.Linux.Runtime;
 
 /// <summary>Reads, writes and cleans the state.json files below the run root, and finds stale ones left by a killed lodge.</summary>
-public sealed class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevControl = null)
+public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevControl = null)
 {
     private readonly Host.IMdevControl _mdev = mdevControl ?? new Host.SysfsMdevControl(new HostRoot("/"));
 
