@@ -22,11 +22,28 @@ internal static partial class Native
         return (mode & 0xf000, (int)MemoryMarshal.Read<uint>(buffer[20..]), (int)MemoryMarshal.Read<uint>(buffer[128..]), (int)MemoryMarshal.Read<uint>(buffer[132..]));
     }
 
+    /// <summary>fsync(2) of a folder, so that a rename in it survives a crash; a folder that cannot be opened is left alone.</summary>
+    public static void SyncDirectory(string path)
+    {
+        // O_RDONLY opens a folder too; O_DIRECTORY is left out because its value differs between architectures.
+        var fd = open(path, 0);
+        if (fd < 0)
+        {
+            return;
+        }
+
+        _ = fsync(fd);
+        _ = close(fd);
+    }
+
     /// <summary>geteuid(2).</summary>
     public static int EffectiveUid() => (int)geteuid();
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int statx(int dirfd, string path, int flags, uint mask, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "fsync")]
+    private static partial int fsync(int fd);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint geteuid();

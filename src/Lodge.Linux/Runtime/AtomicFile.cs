@@ -62,7 +62,7 @@ public static class AtomicFile
 
         // HOST EFFECT: the finished file takes the target's name in one step; nothing ever sees it half-written.
         File.Move(temporary, path, overwrite);
-        _ = Native.SyncDirectory(Path.GetDirectoryName(path)!);
+        Native.SyncDirectory(Path.GetDirectoryName(path)!);
     }
 
     /// <summary>A name beside <paramref name="path"/> that no other writer uses: <c>.NAME.lodge-tmp-PID</c>.</summary>
