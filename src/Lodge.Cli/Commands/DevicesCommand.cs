@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Lodge.App.Host;
 using Lodge.Cli.Json;
 using Lodge.Cli.Rendering;
+using Lodge.Linux.Sysfs;
 
 namespace Lodge.Cli.Commands;
 
@@ -15,7 +17,7 @@ public static class DevicesCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
+            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", scope: ScanScope.Devices);
             if (parse.GetValue(json))
             {
                 context.Out.Write(DevicesJson.Write(host, assessments));
