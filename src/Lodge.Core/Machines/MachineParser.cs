@@ -51,6 +51,7 @@ public static class MachineParser
         var machine = new MachineConfig(name, file)
         {
             Os = (GuestOs)Array.IndexOf(OsNames, values.Choice("os", OsNames, "other")),
+            MachineType = values.String("machine"),
             QemuArgs = values.StringArray("qemu_args") ?? [],
             Cpu = new CpuConfig(values.Int("cpu.cores", 1, 1024), values.Int("cpu.threads", 1, 8) ?? 2, ReadPin(values)),
             Memory = new MemoryConfig(values.Size("memory.size") ?? 8L << 30, values.Choice("memory.hugepages", HugePageNames, "auto")),

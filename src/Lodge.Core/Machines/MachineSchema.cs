@@ -5,7 +5,7 @@ internal static class MachineSchema
 {
     private static readonly Dictionary<string, string[]> Keys = new(StringComparer.Ordinal)
     {
-        [""] = ["os", "qemu_args"],
+        [""] = ["os", "machine", "qemu_args"],
         ["cpu"] = ["cores", "threads", "pin"],
         ["memory"] = ["size", "hugepages"],
         ["firmware"] = ["type", "tpm"],

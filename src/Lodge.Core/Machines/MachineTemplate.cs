@@ -21,6 +21,11 @@ public static class MachineTemplate
         var b = new StringBuilder();
         b.AppendLine("# A Lodge machine. 'lodge check NAME' validates it against this host.");
         b.AppendLine($"os = \"{MachineParser.NameOf(os)}\"            # windows11 | windows10 | macos | linux | other");
+        if (host.Tools.QemuCaps?.NewestQ35 is { } machineType)
+        {
+            b.AppendLine($"machine = \"{machineType}\"      # the installed QEMU's machine type, pinned so the guest's hardware survives QEMU upgrades");
+        }
+
         b.AppendLine("qemu_args = []              # appended verbatim to the QEMU command line");
         b.AppendLine();
         b.AppendLine("[cpu]");

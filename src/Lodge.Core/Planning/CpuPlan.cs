@@ -6,6 +6,9 @@ namespace Lodge.Core.Planning;
 /// <param name="HostIsAmd">Adds topoext so the guest sees SMT on AMD.</param>
 public sealed record CpuPlan(int Cores, int Threads, IReadOnlyList<int> VcpuPins, IReadOnlyList<int> EmulatorCpus, bool HostIsAmd, bool HostIsIntel)
 {
+    /// <summary>Newer Hyper-V enlightenments (<c>hv-tlbflush</c>, ...) the installed QEMU has, for Windows guests.</summary>
+    public IReadOnlyList<string> HyperVExtra { get; init; } = [];
+
     /// <summary>cores × threads.</summary>
     public int Vcpus => Cores * Threads;
 }

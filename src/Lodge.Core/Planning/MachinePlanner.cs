@@ -17,10 +17,13 @@ public static partial class MachinePlanner
     public static MachinePlan Plan(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, RuntimeLayout layout)
     {
         var decisions = new List<PlanDecision>();
+        var warnings = new List<string>();
+        var machineType = PlanMachineType(machine, host, decisions);
         var gpu = PlanGpu(machine, host, assessments, decisions);
         var controllers = PlanUsbControllers(machine, host, assessments, decisions);
         var usb = PlanUsbDevices(machine, decisions);
         var cpu = PlanCpu(machine, host, decisions);
+        cpu = cpu with { HyperVExtra = PlanHyperV(machine, host, decisions, warnings) };
         var shares = PlanShares(machine, layout, decisions);
         var memory = PlanMemory(machine, host, shares, decisions);
         var firmware = PlanFirmware(machine, host, layout, decisions);
@@ -44,6 +47,8 @@ public static partial class MachinePlanner
             Machine = machine,
             Layout = layout,
             Decisions = decisions,
+            Warnings = warnings,
+            MachineType = machineType,
             Cpu = cpu,
             Memory = memory,
             Firmware = firmware,

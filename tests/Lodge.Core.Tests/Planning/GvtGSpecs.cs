@@ -53,7 +53,7 @@ public sealed class GvtGSpecs
         var xml = DomainXmlWriter.Write(plan);
 
         // Assert
-        Assert.Contains($"vfio-pci,sysfsdev=/sys/bus/mdev/devices/{uuid},id=gvt0,display=off,x-igd-opregion=on", argv);
+        Assert.Contains($"vfio-pci,sysfsdev=/sys/bus/mdev/devices/{uuid},id=gvt0,display=off,x-igd-opregion=on,bus=pcie.0,addr=0xf", argv);
         Assert.Equal(plan.Gpu.Mdev, spec.Mdev);
         Assert.Contains($"<address uuid=\"{uuid}\" />", xml);
         Assert.Contains("type=\"mdev\"", xml);
