@@ -10,7 +10,7 @@ public static class Program
     {
         // Raw output (JSON, argv) is written once at the end instead of a syscall per line.
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
-        var context = new CliContext(AnsiConsole.Console, stdout, Console.Error);
+        var context = new CliContext(ConsoleOutput.Create(), stdout, Console.Error);
         var exit = LodgeApp.Run(args, context);
         stdout.Flush();
         return exit;

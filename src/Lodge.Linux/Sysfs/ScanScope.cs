@@ -26,9 +26,12 @@ public enum ScanScope
     /// <summary>Firmware descriptors, the boot loader and DMI (board, BIOS).</summary>
     Platform = 64,
 
+    /// <summary>The machine's kind and its ACPI tables (laptop, GPU MUX, VFCT): device verdicts depend on them.</summary>
+    Machine = 128,
+
     /// <summary>What <c>lodge devices</c> shows.</summary>
-    Devices = Pci | Kernel | Usb,
+    Devices = Pci | Kernel | Usb | Machine,
 
     /// <summary>Everything the scanner knows how to read.</summary>
-    Everything = Pci | Kernel | Usb | Cpu | Desktop | Tools | Platform,
+    Everything = Pci | Kernel | Usb | Cpu | Desktop | Tools | Platform | Machine,
 }

@@ -54,7 +54,13 @@ public sealed partial class SysfsScanner
         };
         if (scope.HasFlag(ScanScope.Cpu))
         {
-            snapshot = snapshot with { Cpu = ScanCpuInfo(), Topology = ScanTopology(), Memory = ScanMemory() };
+            var cpu = ScanCpuInfo();
+            snapshot = snapshot with { Cpu = cpu, Topology = ScanTopology(cpu), Memory = ScanMemory() };
+        }
+
+        if (scope.HasFlag(ScanScope.Machine))
+        {
+            snapshot = snapshot with { Platform = ScanPlatform() };
         }
 
         if (scope.HasFlag(ScanScope.Desktop))
