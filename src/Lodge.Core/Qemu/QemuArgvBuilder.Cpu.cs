@@ -56,10 +56,11 @@ public sealed partial class QemuArgvBuilder
 
             if (cpu.HostCacheInfo)
             {
-                model += ",host-cache-info=on";
+                // As libvirt writes <cache mode="passthrough"/>: the host's cache layout, and no emulated L3 on top of it.
+                model += ",host-cache-info=on,l3-cache=off";
             }
 
-            if (IsWindows)
+            if (os is GuestOs.Windows10 or GuestOs.Windows11)
             {
                 model += "," + HyperVFlags;
                 foreach (var extra in cpu.HyperVExtra)
