@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Lodge.Cli.Machines;
 using Lodge.Core;
 using Lodge.Core.Catalog;
 using Lodge.Core.Reports;
@@ -26,8 +25,8 @@ public static class CatalogCommand
         command.Options.Add(yes);
         command.SetAction(parse =>
         {
-            var source = CatalogSource(parse.GetValue(catalog), parse.GetValue(LodgeApp.ConfigDirOption));
-            var dbPath = ReportsDatabase.PathFor(parse.GetValue(ReportCommand.DatabaseOption));
+            var source = CatalogSource(parse.GetValue(catalog), context.Host(parse).Paths.ConfigDir);
+            var dbPath = context.Host(parse).Paths.ReportsDatabase;
             using var store = ReportStore.Open(dbPath);
             var all = store.All();
             var wanted = parse.GetValue(ids) ?? [];
@@ -108,8 +107,8 @@ public static class CatalogCommand
         command.Options.Add(catalog);
         command.SetAction(parse =>
         {
-            var source = CatalogSource(parse.GetValue(catalog), parse.GetValue(LodgeApp.ConfigDirOption));
-            var dbPath = ReportsDatabase.PathFor(parse.GetValue(ReportCommand.DatabaseOption));
+            var source = CatalogSource(parse.GetValue(catalog), context.Host(parse).Paths.ConfigDir);
+            var dbPath = context.Host(parse).Paths.ReportsDatabase;
             using var store = ReportStore.Open(dbPath);
             var clone = CatalogClone.Open(source, CacheRoot(dbPath), new CatalogGit());
             if (clone.Offline is { } offline)
@@ -151,18 +150,18 @@ public static class CatalogCommand
         return command;
     }
 
-    /// <summary>Where Lodge's settings file is: <c>lodge.toml</c> beside the machines folder (<c>/etc/lodge/lodge.toml</c> as root).</summary>
-    public static string SettingsPath(string? configDir) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(MachineStore.For(configDir).Directory)) ?? "/etc/lodge", CatalogConfig.FileName);
+    /// <summary>Where Lodge's settings file is: <c>lodge.toml</c> beside the machines folder <paramref name="machinesDir"/> (<c>/etc/lodge/lodge.toml</c> as root).</summary>
+    public static string SettingsPath(string machinesDir) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(machinesDir)) ?? "/etc/lodge", CatalogConfig.FileName);
 
     /// <summary>The catalog URL of the settings file, or null.</summary>
-    public static string? ConfiguredCatalog(string? configDir)
+    public static string? ConfiguredCatalog(string configDir)
     {
         var path = SettingsPath(configDir);
         return File.Exists(path) ? CatalogConfig.Url(File.ReadAllText(path), path) : null;
     }
 
-    private static string CatalogSource(string? option, string? configDir) =>
+    private static string CatalogSource(string? option, string configDir) =>
         option ?? ConfiguredCatalog(configDir)
         ?? throw new ConfigException($"No catalog is named: pass --catalog DIR|URL, or set it in '{SettingsPath(configDir)}' as [catalog] url = \"…\".");
 

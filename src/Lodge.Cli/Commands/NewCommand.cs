@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Host;
 using Lodge.Cli.Machines;
 using Lodge.Core;
 using Lodge.Core.Machines;
@@ -23,7 +24,7 @@ public static class NewCommand
         command.Options.Add(like);
         command.SetAction(parse =>
         {
-            var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
+            var store = context.Host(parse).Machines;
             var machineName = parse.GetValue(name)!;
             var path = store.PathOf(machineName);
             if (File.Exists(path))
@@ -35,7 +36,7 @@ public static class NewCommand
             string text;
             if (parse.GetValue(like) is { } reference)
             {
-                using var reports = ReportsDatabase.Open(parse.GetValue(ReportCommand.DatabaseOption));
+                using var reports = context.Host(parse).OpenReports();
                 (Lodge.Core.Reports.OutcomeReport Report, string? CatalogId)? found;
                 try
                 {

@@ -1,3 +1,4 @@
+using Lodge.App.Host;
 using System.CommandLine;
 using System.Globalization;
 using Lodge.Core.Catalog;
@@ -21,7 +22,7 @@ public static class ReportQueryCommand
         command.Options.Add(os);
         command.SetAction(parse =>
         {
-            using var store = ReportsDatabase.Open(parse.GetValue(ReportCommand.DatabaseOption));
+            using var store = context.Host(parse).OpenReports();
             if (parse.GetValue(gpu) is { } id)
             {
                 // Through the GPU index: the catalog may hold 100,000 reports.
