@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Host;
 using Lodge.Cli.Json;
 using Lodge.Cli.Rendering;
 using Lodge.Core.Doctor;
@@ -19,11 +20,14 @@ public static class DoctorCommand
         {
             var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", probeKvm: true);
             var report = HostDoctor.Examine(host, assessments);
-            using (var store = ReportsDatabase.OpenExisting(parse.GetValue(ReportCommand.DatabaseOption)))
+            using (var store = context.Host(parse).OpenExistingReports())
             {
                 if (store is not null)
                 {
-                    report = report with { Sections = [.. report.Sections, KnownOutcomes.Section(report.Gpus, store.All())] };
+                    // Only the reports of this host's GPUs, through the GPU index: the catalog may hold 100,000.
+                    var reports = report.Gpus.Where(g => g.Device.VendorId is not null && g.Device.DeviceId is not null)
+                        .SelectMany(g => store.ForGpu($"{g.Device.VendorId:x4}:{g.Device.DeviceId:x4}")).DistinctBy(r => r.Id).ToList();
+                    report = report with { Sections = [.. report.Sections, KnownOutcomes.Section(report.Gpus, reports, host)] };
                 }
             }
 

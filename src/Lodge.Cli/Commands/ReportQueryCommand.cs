@@ -1,5 +1,7 @@
+using Lodge.App.Host;
 using System.CommandLine;
 using System.Globalization;
+using Lodge.Core.Catalog;
 using Lodge.Core.Reports;
 using Spectre.Console;
 
@@ -11,7 +13,7 @@ public static class ReportQueryCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
     {
-        var gpu = new Option<string>("--gpu") { Description = "vendor:device (or vendor:device:subvendor:subdevice).", Required = true, HelpName = "ID" };
+        var gpu = new Option<string?>("--gpu") { Description = "vendor:device (or vendor:device:subvendor:subdevice); default: each GPU of this host.", HelpName = "ID" };
         var board = new Option<string?>("--board") { Description = "Text in the board vendor or model.", HelpName = "TEXT" };
         var os = new Option<string?>("--os") { Description = "windows11, windows10, macos, linux or other.", HelpName = "OS" };
         var command = new Command("query", "Show what was tried on a GPU (and board), what worked, and which config features made the difference.");
@@ -20,9 +22,34 @@ public static class ReportQueryCommand
         command.Options.Add(os);
         command.SetAction(parse =>
         {
-            using var store = ReportsDatabase.Open(parse.GetValue(ReportCommand.DatabaseOption));
-            var result = ReportQuery.Run(store.All(), parse.GetValue(gpu)!, parse.GetValue(board), parse.GetValue(os));
-            Render(context.Console, result);
+            using var store = context.Host(parse).OpenReports();
+            if (parse.GetValue(gpu) is { } id)
+            {
+                // Through the GPU index: the catalog may hold 100,000 reports.
+                var result = ReportQuery.Run(store.ForGpu(id.Length >= 9 ? id[..9] : id), id, parse.GetValue(board), parse.GetValue(os));
+                Render(context.Console, result);
+                return ExitCodes.Ok;
+            }
+
+            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
+            var gpus = assessments.Where(a => a.Device.Class is { IsGpu: true } && a.Device.VendorId is not null && a.Device.DeviceId is not null).ToList();
+            if (gpus.Count == 0)
+            {
+                context.Console.WriteLine("This host has no GPU to ask about; pass --gpu VVVV:DDDD.");
+                return ExitCodes.Ok;
+            }
+
+            foreach (var a in gpus)
+            {
+                var question = CatalogHost.Of(host, a.Device);
+                var knowledge = CatalogKnowledge.For(question, store.ForGpu(question.Gpu[..9]));
+                context.Console.WriteLine($"{a.Device.Address} [{question.Gpu}]: {CatalogKnowledgeText.Summary(knowledge)}");
+                foreach (var (feature, text) in CatalogKnowledgeText.Features(knowledge))
+                {
+                    context.Console.WriteLine($"  What made the difference: {feature}: {text}");
+                }
+            }
+
             return ExitCodes.Ok;
         });
         return command;

@@ -56,7 +56,10 @@ public static partial class LaunchSpecBuilder
             hints,
             pinning,
             plan.Gpu.Mdev,
-            plan.Memory.Allocate);
+            plan.Memory.Allocate)
+        {
+            Shares = [.. plan.Shares.Select(s => new SharedFolder(s.Tag, s.Host, Machines.TomlWords.ParseShareProtocol(s.Protocol)))],
+        };
     }
 
     private static HelperSpec Swtpm(MachinePlan plan, string stateDir)

@@ -14,4 +14,8 @@ public sealed record OutcomeReport(
     ReportVersions Versions,
     ReportGuest Guest,
     ReportResult Result,
-    ReportRating? Rating);
+    ReportRating? Rating)
+{
+    /// <summary>Where an imported report came from (a catalog's URL or folder); null for local attempts and file imports.</summary>
+    public string? Source { get; init; }
+}

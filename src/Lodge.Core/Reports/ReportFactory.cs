@@ -18,6 +18,7 @@ public static class ReportFactory
         IReadOnlyDictionary<string, string>? resolved = null)
     {
         var features = Features(machine, gpu);
+        HostFeatures(features, host, gpu);
         foreach (var (k, v) in resolved ?? new Dictionary<string, string>())
         {
             features[k] = v;
@@ -51,7 +52,7 @@ public static class ReportFactory
     {
         var f = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["gpu-mode"] = m.Gpu is null ? "none" : m.Gpu.Mode.ToString().ToLowerInvariant(),
+            ["gpu-mode"] = m.Gpu is null ? "none" : m.Gpu.Mode.Word(),
             ["hugepages"] = m.Memory.HugePages,
             ["pinning"] = m.Cpu.Pin is "auto" or "none" ? m.Cpu.Pin : "explicit",
             ["audio-backend"] = m.Audio.Backend,
@@ -69,6 +70,37 @@ public static class ReportFactory
         }
 
         return f;
+    }
+
+    // Kernel parameters that change what passthrough does; others (root=UUID=…, quiet) say nothing and may identify.
+    private static readonly string[] PassthroughParameters =
+    [
+        "intel_iommu", "amd_iommu", "iommu", "pcie_acs_override", "vfio-pci.ids", "vfio_pci.ids", "vfio-pci.disable_vga", "video",
+        "initcall_blacklist", "pcie_aspm", "pci", "kvm.ignore_msrs", "kvm_amd.npt", "default_hugepagesz", "hugepagesz", "hugepages",
+        "isolcpus", "nohz_full", "rcu_nocbs", "amdgpu.runpm", "nvidia-drm.modeset", "modprobe.blacklist",
+    ];
+
+    // What the host added around the GPU: vendor-reset (AMD cards) and the passthrough kernel parameters.
+    private static void HostFeatures(Dictionary<string, string> f, HostSnapshot host, PciDevice? gpu)
+    {
+        if (gpu is null)
+        {
+            return;
+        }
+
+        if (gpu.VendorId == 0x1002 && host.Kernel.IsModuleLoaded("vendor_reset") is { } loaded)
+        {
+            f["vendor-reset"] = loaded ? "loaded" : "absent";
+        }
+
+        if (host.Kernel.CommandLine is { } cmdline)
+        {
+            var kept = cmdline.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+                .Where(p => PassthroughParameters.Contains(p.Split('=', 2)[0], StringComparer.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            f["kernel-params"] = kept.Count == 0 ? "none" : string.Join(' ', kept);
+        }
     }
 
     private static string OsName(GuestOs os) => os switch

@@ -28,4 +28,8 @@ public sealed record LaunchSpec(
     IReadOnlyList<string> ConnectHints,
     CpuPinning? Pinning = null,
     MdevSpec? Mdev = null,
-    HugePageAllocation? HugePages = null);
+    HugePageAllocation? HugePages = null)
+{
+    /// <summary>The folders the guest sees, typed; what <c>lodge status</c> shows.</summary>
+    public IReadOnlyList<SharedFolder> Shares { get; init; } = [];
+}

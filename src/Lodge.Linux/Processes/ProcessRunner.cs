@@ -9,7 +9,7 @@ namespace Lodge.Linux.Processes;
 /// (the classic <c>Process</c> pitfall; CliWrap <c>Utils/ProcessEx.cs</c> does the same). On timeout or cancellation
 /// the whole process tree is killed before the method returns, so nothing outlives the call.
 /// </remarks>
-internal sealed class ProcessRunner : IProcessRunner
+internal sealed class ProcessRunner(IReadOnlyDictionary<string, string?>? environment = null) : IProcessRunner
 {
     public ProcessResult Run(string file, IReadOnlyList<string> arguments, TimeSpan timeout) =>
         RunAsync(file, arguments, timeout, CancellationToken.None).GetAwaiter().GetResult();
@@ -27,6 +27,19 @@ internal sealed class ProcessRunner : IProcessRunner
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        // Set (or, with a null value, removed) for this program only; the rest is inherited.
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
         }
 
         using var process = new Process { StartInfo = startInfo };

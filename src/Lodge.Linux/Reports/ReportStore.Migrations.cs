@@ -38,6 +38,16 @@ public sealed partial class ReportStore
         ALTER TABLE reports ADD COLUMN content_hash TEXT;
         CREATE UNIQUE INDEX reports_content ON reports (content_hash) WHERE content_hash IS NOT NULL;
         """,
+        // 4: the community catalog: where an imported report came from, its catalog id (also set on published local
+        // reports, so that pulling them back adds nothing), the last imported commit of each catalog, and the indexes
+        // that per-GPU questions on 100,000 reports need.
+        """
+        ALTER TABLE reports ADD COLUMN source TEXT;
+        ALTER TABLE reports ADD COLUMN catalog_id TEXT;
+        CREATE UNIQUE INDEX reports_catalog ON reports (catalog_id) WHERE catalog_id IS NOT NULL;
+        CREATE INDEX reports_gpu_board ON reports (gpu, board_vendor, board_model);
+        CREATE TABLE catalog_sources (url TEXT PRIMARY KEY, commit_id TEXT NOT NULL, pulled TEXT NOT NULL);
+        """,
     ];
 
     private void Migrate()
@@ -69,6 +79,7 @@ public sealed partial class ReportStore
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
+        cmd.Transaction = _transaction;
         if (id is { } i)
         {
             cmd.Parameters.AddWithValue("$id", i);
@@ -82,6 +93,20 @@ public sealed partial class ReportStore
         }
 
         return result;
+    }
+
+    // A database salvaged by 'report repair' may predate a column.
+    private static bool HasColumn(SqliteDataReader r, string column)
+    {
+        for (var i = 0; i < r.FieldCount; i++)
+        {
+            if (r.GetName(i) == column)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static OutcomeReport Map(SqliteDataReader r)
@@ -99,6 +124,9 @@ public sealed partial class ReportStore
             new ReportVersions(S("kernel"), S("qemu")),
             new ReportGuest(S("os") ?? "other", FeatureText.Read(S("features"))),
             new ReportResult(r.GetInt64(r.GetOrdinal("started")) == 1, r.GetInt64(r.GetOrdinal("healthy")) == 1, clean, S("failed_step"), S("error")),
-            rating);
+            rating)
+        {
+            Source = HasColumn(r, "source") ? S("source") : null,
+        };
     }
 }

@@ -14,6 +14,7 @@ public sealed partial class ReportStore : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly string _path;
+    private SqliteTransaction? _transaction;
 
     private ReportStore(SqliteConnection connection, string path)
     {
@@ -65,11 +66,11 @@ public sealed partial class ReportStore : IDisposable
     }
 
     /// <summary>Stores a report and returns its id.</summary>
-    public long Add(OutcomeReport r) => Guard(() => Insert(r, null)!.Value);
+    public long Add(OutcomeReport r) => Guard(() => Insert(r, null, null)!.Value);
 
     /// <summary>Stores a report made elsewhere unless one with the same content is already here (import is idempotent);
     /// returns its new id, or null when it was present.</summary>
-    public long? AddImported(OutcomeReport r) => Guard(() => Insert(r, ContentHash(r)));
+    public long? AddImported(OutcomeReport r) => Guard(() => Insert(r, ContentHash(r), null));
 
     /// <summary>Replaces the result of report <paramref name="id"/>: a detached guest's supervisor records how it really ended.</summary>
     /// <returns>False when there is no such report.</returns>
@@ -90,15 +91,16 @@ public sealed partial class ReportStore : IDisposable
     public static string ContentHash(OutcomeReport r) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ReportJson.Write([r]))));
 
-    private long? Insert(OutcomeReport r, string? hash)
+    private long? Insert(OutcomeReport r, string? hash, string? catalogId)
     {
         using var cmd = _connection.CreateCommand();
+        cmd.Transaction = _transaction;
         cmd.CommandText = $"""
             INSERT {(hash is null ? "" : "OR IGNORE ")}INTO reports (origin, machine, recorded, cpu_model, board_vendor, board_model, bios_version, gpu, gpu_name,
                 vbios_version, usb_controllers, kernel, qemu, os, features, started, healthy, handoff_clean, failed_step, error,
-                rating, rating_note, content_hash)
+                rating, rating_note, content_hash, source, catalog_id)
             VALUES ($origin, $machine, $recorded, $cpu, $bv, $bm, $bios, $gpu, $gpuName, $vbios, $usb, $kernel, $qemu, $os,
-                $features, $started, $healthy, $clean, $step, $error, $rating, $note, $hash);
+                $features, $started, $healthy, $clean, $step, $error, $rating, $note, $hash, $source, $catalogId);
             SELECT CASE WHEN changes() = 1 THEN last_insert_rowid() END;
             """;
         var p = cmd.Parameters;
@@ -125,6 +127,8 @@ public sealed partial class ReportStore : IDisposable
         p.AddWithValue("$rating", r.Rating is { } rt ? (rt.Good ? "good" : "bad") : DBNull.Value);
         p.AddWithValue("$note", (object?)r.Rating?.Note ?? DBNull.Value);
         p.AddWithValue("$hash", (object?)hash ?? DBNull.Value);
+        p.AddWithValue("$source", (object?)r.Source ?? DBNull.Value);
+        p.AddWithValue("$catalogId", (object?)catalogId ?? DBNull.Value);
         return cmd.ExecuteScalar() is long id ? id : null;
     }
 
@@ -201,6 +205,7 @@ public sealed partial class ReportStore : IDisposable
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
+        cmd.Transaction = _transaction;
         foreach (var (n, v) in args)
         {
             cmd.Parameters.AddWithValue(n, v);

@@ -151,16 +151,17 @@ public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevContro
         File.WriteAllText(PidFile(machine), pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
 
     /// <summary>Sends SIGTERM to each live process (in reverse order), then SIGKILL after 3 s; returns how many were alive.</summary>
-    public static int StopProcesses(IReadOnlyList<GuestProcessState> processes)
+    public static int StopProcesses(IReadOnlyList<GuestProcessState> processes, TimeProvider? time = null)
     {
+        var clock = time ?? TimeProvider.System;
         var alive = processes.Reverse().Where(p => ProcessTable.IsAlive(p.Pid, p.StartTicks)).ToList();
         foreach (var process in alive)
         {
             ProcessTable.Signal(process.Pid, process.StartTicks, 15);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(3);
-        while (alive.Any(p => ProcessTable.IsAlive(p.Pid, p.StartTicks)) && DateTime.UtcNow < deadline)
+        var deadline = clock.GetUtcNow().AddSeconds(3);
+        while (alive.Any(p => ProcessTable.IsAlive(p.Pid, p.StartTicks)) && clock.GetUtcNow() < deadline)
         {
             Thread.Sleep(20);
         }

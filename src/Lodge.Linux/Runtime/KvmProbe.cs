@@ -20,8 +20,10 @@ public static class KvmProbe
 
     /// <summary>"ok", or one line saying why a KVM guest ran no code.</summary>
     /// <param name="accelerator">kvm, as Lodge's guests run; tcg runs the same test guest in software (for tests).</param>
-    public static string Check(string qemuPath, string accelerator = "kvm")
+    /// <param name="time">The clock of the 10 s limit; the system's when null.</param>
+    public static string Check(string qemuPath, string accelerator = "kvm", TimeProvider? time = null)
     {
+        var clock = time ?? TimeProvider.System;
         var dir = Directory.CreateTempSubdirectory("lodge-kvm-probe-").FullName;
         try
         {
@@ -41,8 +43,8 @@ public static class KvmProbe
             }
 
             var qemu = SpawnedProcess.Start(argv, log);
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (DateTime.UtcNow < deadline)
+            var deadline = clock.GetUtcNow().AddSeconds(10);
+            while (clock.GetUtcNow() < deadline)
             {
                 if (qemu.Exited.IsCompleted)
                 {

@@ -2,7 +2,7 @@ using Lodge.Linux;
 using Lodge.Linux.Processes;
 using Lodge.Linux.Sysfs;
 
-namespace Lodge.Cli;
+namespace Lodge.App.Host;
 
 /// <summary>Chooses how program versions are learned: by asking the programs on the real system, from the manifest in a snapshot.</summary>
 public static class ToolVersions
