@@ -14,9 +14,11 @@ public static class GuestLogs
     public static async Task StreamAsync(HttpContext context, string runDir)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var wanted = context.Request.Query["file"].ToString() is { Length: > 0 } f ? f : "serial.log";
-        // Only a log file that is in the guest's run folder, by its plain name: no path reaches the file system.
+        // Only a log file that is in the guest's run folder, by its plain name: no path reaches the file system. Without a
+        // choice, the serial log (the demo's), else the supervisor's (every 'up --detach'), else QEMU's.
         var logs = Directory.Exists(runDir) ? Directory.GetFiles(runDir, "*.log").Select(Path.GetFileName).ToList() : [];
+        var wanted = context.Request.Query["file"].ToString() is { Length: > 0 } f ? f
+            : new[] { "serial.log", "supervisor.log", "qemu.log" }.FirstOrDefault(l => logs.Contains(l, StringComparer.Ordinal)) ?? "serial.log";
         Sse.Start(context);
         if (!logs.Contains(wanted, StringComparer.Ordinal))
         {

@@ -67,7 +67,7 @@
   // The last 200 lines of the serial log, then every new line.
   const logs = document.getElementById("logs");
   if (logs) {
-    const events = new EventSource("/api/guests/" + encodeURIComponent(logs.dataset.guest) + "/logs?file=serial.log");
+    const events = new EventSource("/api/guests/" + encodeURIComponent(logs.dataset.guest) + "/logs");
     events.addEventListener("line", e => {
       logs.textContent += e.data + "\n";
       const lines = logs.textContent.split("\n");
