@@ -22,7 +22,7 @@ public sealed partial class AuthSpecs(DashboardFixture fixture) : IClassFixture<
         var path = Path.Combine(fixture.StateRoot, "dashboard.token");
 
         // Act
-        var mode = File.GetUnixFileMode(path);
+        var mode = OperatingSystem.IsLinux() ? File.GetUnixFileMode(path) : UnixFileMode.None;
         var token = (await File.ReadAllTextAsync(path)).Trim();
 
         // Assert
