@@ -112,7 +112,7 @@ public sealed partial class AuthSpecs(DashboardFixture fixture) : IClassFixture<
 
         // Assert
         Assert.Equal(HttpStatusCode.BadRequest, attach.StatusCode);
-        Assert.Contains("\"error\":\"Guest 'web1' is not running.\"", body, StringComparison.Ordinal);
+        Assert.Equal("Guest 'web1' is not running.", (string?)System.Text.Json.Nodes.JsonNode.Parse(body)!["error"]);
     }
 
     private HttpClient NewClient(out CookieContainer cookies)
