@@ -52,8 +52,8 @@ public sealed class PlanCommandSpecs : IDisposable
         var lines = result.Out.TrimEnd('\n').Split('\n');
         Assert.Equal("qemu-system-x86_64 \\", lines[0]);
         Assert.All(lines[..^1], l => Assert.EndsWith(" \\", l, StringComparison.Ordinal));
-        Assert.Contains("-device vfio-pci,host=0000:01:00.0,id=hostdev01000,bus=rp0,addr=0.0,multifunction=on \\", lines);
-        Assert.Contains("-machine q35,accel=kvm,kernel_irqchip=on,smm=on \\", lines);
+        Assert.Contains("-device vfio-pci,host=0000:01:00.0,id=hostdev01000,bus=rp0,addr=0x0,multifunction=on \\", lines);
+        Assert.Contains("-machine q35,accel=kvm,kernel_irqchip=on,smm=on,hpet=off \\", lines);
     }
 
     [Fact]

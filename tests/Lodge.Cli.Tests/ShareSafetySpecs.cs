@@ -89,6 +89,7 @@ public sealed class ShareSafetySpecs : IDisposable
 
         // Assert
         Assert.Equal(0, args.ExitCode);
-        Assert.Contains($"local,path={_dir},mount_tag=share0,security_model=mapped-xattr", args.Out, StringComparison.Ordinal);
+        Assert.Contains($"-fsdev local,id=fsdev0,path={_dir},security_model=mapped-xattr", args.Out, StringComparison.Ordinal);
+        Assert.Contains("-device virtio-9p-pci,fsdev=fsdev0,mount_tag=share0,", args.Out, StringComparison.Ordinal);
     }
 }

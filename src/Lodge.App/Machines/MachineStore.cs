@@ -3,7 +3,7 @@ using Lodge.Core.Machines;
 
 namespace Lodge.App.Machines;
 
-/// <summary>The folder of machine files: <c>/etc/lodge/machines</c> as root, else <c>$XDG_CONFIG_HOME/lodge/machines</c>.</summary>
+/// <summary>The folder of machine files (<see cref="LodgePaths.ConfigDir"/>: <c>/etc/lodge/machines</c> as root, else <c>$XDG_CONFIG_HOME/lodge/machines</c>).</summary>
 public sealed class MachineStore
 {
     public MachineStore(string directory)
@@ -16,25 +16,6 @@ public sealed class MachineStore
 
     /// <summary>The folder holding <c>NAME.toml</c> files.</summary>
     public string Directory { get; }
-
-    /// <summary>The store <c>--config-dir</c> names, or the default for this user.</summary>
-    public static MachineStore For(string? configDir)
-    {
-        if (!string.IsNullOrEmpty(configDir))
-        {
-            return new MachineStore(configDir);
-        }
-
-        if (Environment.IsPrivilegedProcess)
-        {
-            return new MachineStore("/etc/lodge/machines");
-        }
-
-        // XDG Base Directory Specification: $XDG_CONFIG_HOME, default $HOME/.config.
-        var xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
-        var configHome = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config") : xdg;
-        return new MachineStore(Path.Combine(configHome, "lodge", "machines"));
-    }
 
     /// <summary>The file of machine <paramref name="name"/>; throws when the name could escape the folder.</summary>
     public string PathOf(string name)

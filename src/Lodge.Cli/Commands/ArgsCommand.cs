@@ -18,6 +18,11 @@ public static class ArgsCommand
         command.SetAction(parse =>
         {
             var plan = MachinePlanning.Load(context, parse, parse.GetValue(name)!);
+            foreach (var warning in plan.Warnings)
+            {
+                context.Error.WriteLine("Warning: " + warning);
+            }
+
             var argv = QemuArgvBuilder.Build(plan, new QemuArgvOptions(parse.GetValue(tcg) ? "tcg" : "kvm"));
             context.Out.Write(QemuCommandLine.Format(argv));
             return ExitCodes.Ok;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Host;
 using Lodge.Cli.Json;
 using Lodge.Cli.Rendering;
 using Lodge.Core.Doctor;

@@ -37,7 +37,14 @@ public static class ExportCommand
                 CheckTarget(target, context.Host(parse).Machines, parse.GetValue(force));
             }
 
-            var xml = DomainXmlWriter.Write(MachinePlanning.Load(context, parse, parse.GetValue(name)!));
+            var plan = MachinePlanning.Load(context, parse, parse.GetValue(name)!);
+            var xml = DomainXmlWriter.Write(plan);
+
+            // libvirt drops XML comments on define, and the comments are where the compromises are written.
+            foreach (var line in plan.Warnings.Select(w => "Warning: " + w).Concat(DomainXmlWriter.Compromises(plan).Select(c => "Compromise: " + c)))
+            {
+                context.Error.WriteLine(line);
+            }
             if (parse.GetValue(output) is { } file)
             {
                 // HOST EFFECT: writes the XML file the user named (temporary name, fsync, rename).

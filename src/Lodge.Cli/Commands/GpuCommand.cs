@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Lodge.App.Host;
 using Lodge.Cli.Json;
 using Lodge.Cli.Machines;
 using Lodge.Cli.Rendering;

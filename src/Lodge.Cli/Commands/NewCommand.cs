@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Host;
 using Lodge.Cli.Machines;
 using Lodge.Core;
 using Lodge.Core.Machines;
@@ -8,8 +9,6 @@ namespace Lodge.Cli.Commands;
 /// <summary><c>lodge new NAME --os OS [--gpu auto|ID|none]</c>: writes a commented machine file with host-aware defaults.</summary>
 public static class NewCommand
 {
-    private const int MaxNameLength = 64;
-
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
     {
@@ -25,12 +24,6 @@ public static class NewCommand
         {
             var store = context.Host(parse).Machines;
             var machineName = parse.GetValue(name)!;
-            if (machineName.Length > MaxNameLength)
-            {
-                // A minimal guard until the shared name rule (issue 10 item 8) lands: a 300-character name crashed on the file name limit.
-                throw new ConfigException($"The machine name '{machineName[..16]}...' has {machineName.Length} characters; a machine name has at most {MaxNameLength}.") { Hint = "Pick a shorter name, such as 'win11'." };
-            }
-
             var path = store.PathOf(machineName);
             if (File.Exists(path))
             {

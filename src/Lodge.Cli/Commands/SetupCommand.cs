@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Host;
 using Lodge.App.Machines;
 using Lodge.Cli.Machines;
 using Lodge.Cli.Rendering;

@@ -25,11 +25,17 @@ public static class StatusCommand
             var machines = parse.GetValue(name) is { } one ? [one] : store.Machines();
             var statuses = new List<GuestStatus>();
             var notes = new List<string>();
+            var damaged = 0;
             foreach (var machine in machines)
             {
                 if (store.Refresh(machine, out var cleaned) is { } state)
                 {
                     statuses.Add(await QueryAsync(context, state, cancellationToken));
+                }
+                else if (store.FindQemuBehindDamagedState(machine) is { } pid)
+                {
+                    damaged++;
+                    notes.Add($"The state of '{machine}' ('{store.Roots.StateFile(machine)}') is damaged, but its QEMU still runs (pid {pid}, found through '{store.PidFile(machine)}' and its command line). Stop it with 'kill {pid}'.");
                 }
 
                 if (cleaned is not null)
@@ -41,17 +47,17 @@ public static class StatusCommand
             if (parse.GetValue(json))
             {
                 context.Out.WriteLine(ToJson(statuses, notes).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-                return ExitCodes.Ok;
+                return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
             notes.ForEach(n => context.Console.WriteLine(n));
-            if (statuses.Count == 0)
+            if (statuses.Count == 0 && damaged == 0)
             {
                 context.Console.WriteLine(parse.GetValue(name) is { } n ? $"Guest '{n}' is not running." : "No guest is running.");
             }
 
             statuses.ForEach(s => Render(context.Console, s));
-            return ExitCodes.Ok;
+            return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
         });
         return command;
     }

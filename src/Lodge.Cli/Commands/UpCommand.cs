@@ -44,6 +44,11 @@ public static class UpCommand
     {
         var roots = context.Roots;
         var (plan, host) = MachinePlanning.Load(context, parse, machineName, MachinePlanning.LayoutOf(context, machineName));
+        foreach (var warning in plan.Warnings)
+        {
+            context.Error.WriteLine("Warning: " + warning);
+        }
+
         var handsOff = plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated;
         if (handsOff && detach)
         {

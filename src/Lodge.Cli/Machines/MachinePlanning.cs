@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Host;
 using Lodge.App.Machines;
 using Lodge.Core;
 using Lodge.Core.Hardware;
@@ -33,7 +34,9 @@ public static class MachinePlanning
             throw new ConfigException($"The machine '{name}' has {errors} error(s), so it cannot be planned.") { Hint = $"Run 'lodge check {name}' to see each one with its fix." };
         }
 
-        return (MachinePlanner.Plan(parsed.Machine, host, assessments, layout), host);
+        var plan = MachinePlanner.Plan(parsed.Machine, host, assessments, layout);
+        var systemRoot = Path.GetFullPath(parse.GetValue(LodgeApp.RootOption) ?? "/") == "/";
+        return (plan with { Uuid = MachineIdentity.Load(layout.StateDir, name, create: systemRoot) }, host);
     }
 
     /// <summary>Every problem with machine <paramref name="name"/>: its file, the host, and the safety of its disks, shares and sockets, in file order.</summary>

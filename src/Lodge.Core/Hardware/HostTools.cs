@@ -8,6 +8,9 @@ public sealed record HostTools
 
     public ToolInfo? Qemu { get; init; }
 
+    /// <summary>What the installed QEMU offers (machine types, CPU properties), or null when it was not asked.</summary>
+    public QemuCapabilities? QemuCaps { get; init; }
+
     public ToolInfo? QemuImg { get; init; }
 
     public ToolInfo? Swtpm { get; init; }

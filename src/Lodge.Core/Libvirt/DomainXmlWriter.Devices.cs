@@ -22,26 +22,33 @@ public static partial class DomainXmlWriter
 
         AddAudio(plan, devices);
         AddShares(plan, devices);
-        devices.Add(new XElement("memballoon", new XAttribute("model", plan.Balloon ? "virtio" : "none")));
+        devices.Add(new XElement("memballoon", new XAttribute("model", plan.Balloon ? "virtio" : "none"), plan.Balloon ? RootAddress(GuestPciSlots.Balloon) : null));
         return devices;
     }
 
     private static void AddDisks(MachinePlan plan, XElement devices)
     {
         var letters = new Dictionary<string, int>();
+        var slot = GuestPciSlots.FirstDisk;
         string Target(string prefix) => prefix + (char)('a' + (letters[prefix] = letters.GetValueOrDefault(prefix, -1) + 1));
         if (plan.Disks.Any(d => d.Bus == "scsi" && !d.IsCdrom))
         {
-            devices.Add(new XElement("controller", new XAttribute("type", "scsi"), new XAttribute("model", "virtio-scsi"), new XElement("driver", new XAttribute("iothread", 1))));
+            devices.Add(new XElement("controller", new XAttribute("type", "scsi"), new XAttribute("model", "virtio-scsi"), new XElement("driver", new XAttribute("iothread", 1)), RootAddress(GuestPciSlots.Scsi)));
         }
 
         foreach (var disk in plan.Disks)
         {
             var bus = disk.IsCdrom ? "sata" : disk.Bus;
+            XElement? address = null;
             if (bus == "nvme")
             {
-                devices.Add(new XComment(" libvirt 9 has no NVMe disk bus; this disk is on SATA instead. "));
+                devices.Add(new XComment($" {NvmeCompromise(disk)} "));
                 bus = "sata";
+                slot++;
+            }
+            else if (bus == "virtio" && !disk.IsCdrom)
+            {
+                address = RootAddress(slot++);
             }
 
             var driver = new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", disk.Format));
@@ -59,7 +66,8 @@ public static partial class DomainXmlWriter
                 new XElement("source", new XAttribute(disk.Path.StartsWith("/dev/", StringComparison.Ordinal) ? "dev" : "file", disk.Path)),
                 new XElement("target", new XAttribute("dev", Target(bus == "virtio" ? "vd" : "sd")), new XAttribute("bus", bus)),
                 disk.IsCdrom ? new XElement("readonly") : null,
-                new XElement("boot", new XAttribute("order", disk.BootIndex))));
+                new XElement("boot", new XAttribute("order", disk.BootIndex)),
+                address));
         }
     }
 
@@ -80,6 +88,7 @@ public static partial class DomainXmlWriter
 
         iface.AddFirst(new XElement("mac", new XAttribute("address", net.Mac)));
         iface.Add(new XElement("model", new XAttribute("type", "virtio")));
+        iface.Add(RootAddress(GuestPciSlots.Network));
         devices.Add(iface);
     }
 
@@ -92,6 +101,7 @@ public static partial class DomainXmlWriter
             devices.Add(new XElement("graphics", new XAttribute("type", type), new XElement("listen", new XAttribute("type", "socket"), new XAttribute("socket", display.Socket!))));
             if (type == "spice")
             {
+                devices.Add(new XElement("controller", new XAttribute("type", "virtio-serial"), new XAttribute("index", 0), RootAddress(GuestPciSlots.Serial)));
                 devices.Add(new XElement("channel", new XAttribute("type", "spicevmc"), new XElement("target", new XAttribute("type", "virtio"), new XAttribute("name", "com.redhat.spice.0"))));
             }
         }
@@ -102,11 +112,13 @@ public static partial class DomainXmlWriter
             "VGA" => "vga",
             _ => "none",
         };
-        devices.Add(new XElement("video", new XElement("model", new XAttribute("type", model))));
+        // vram in KiB is what libvirt turns into the VGA's vgamem_mb (64 MiB in the argv).
+        var modelElement = new XElement("model", new XAttribute("type", model), model == "vga" ? new XAttribute("vram", 65536) : null);
+        devices.Add(new XElement("video", modelElement, model == "none" ? null : RootAddress(GuestPciSlots.Video)));
         if (display.LookingGlassPath is not null)
         {
             // libvirt maps shmem 'looking-glass' to /dev/shm/looking-glass, the path the QEMU argv uses.
-            devices.Add(new XElement("shmem", new XAttribute("name", "looking-glass"), new XElement("model", new XAttribute("type", "ivshmem-plain")), new XElement("size", new XAttribute("unit", "M"), display.LookingGlassMiB)));
+            devices.Add(new XElement("shmem", new XAttribute("name", "looking-glass"), new XElement("model", new XAttribute("type", "ivshmem-plain")), new XElement("size", new XAttribute("unit", "M"), display.LookingGlassMiB), RootAddress(GuestPciSlots.Ivshmem)));
         }
     }
 
@@ -116,21 +128,25 @@ public static partial class DomainXmlWriter
         {
             // GVT-g: libvirt does not create mediated devices; 'mdevctl' (or lodge up) must have made this UUID.
             devices.Add(new XElement("hostdev", new XAttribute("mode", "subsystem"), new XAttribute("type", "mdev"), new XAttribute("managed", "no"), new XAttribute("model", "vfio-pci"), new XAttribute("display", "off"),
-                new XElement("source", new XElement("address", new XAttribute("uuid", mdev.Uuid)))));
+                new XElement("source", new XElement("address", new XAttribute("uuid", mdev.Uuid))),
+                RootAddress(GuestPciSlots.Mdev)));
         }
 
-        // One pcie-root-port per slot, as in the argv, so a GPU's functions stay together as one multifunction device.
-        var index = 1;
-        foreach (var slot in QemuArgvBuilder.Slots(plan.Gpu.Functions).Concat(QemuArgvBuilder.Slots(plan.UsbControllers)))
+        // One pcie-root-port per guest slot at the argv's fixed slot, so a GPU's functions stay one multifunction device.
+        foreach (var slot in QemuArgvBuilder.GuestSlots(plan))
         {
-            var port = index++;
-            devices.Add(new XElement("controller", new XAttribute("type", "pci"), new XAttribute("index", port), new XAttribute("model", "pcie-root-port")));
-            foreach (var address in slot)
+            var index = slot.PortIndex + 1;
+            devices.Add(new XElement("controller", new XAttribute("type", "pci"), new XAttribute("index", index), new XAttribute("model", "pcie-root-port"),
+                new XElement("target", new XAttribute("chassis", index), new XAttribute("port", Hex(0x10 + slot.PortIndex, 0))),
+                RootAddress(slot.PortSlot)));
+            foreach (var (address, function) in slot.Functions)
             {
                 var hostdev = new XElement("hostdev", new XAttribute("mode", "subsystem"), new XAttribute("type", "pci"), new XAttribute("managed", "yes"),
                     new XElement("source", PciAddress(address)));
-                if (plan.Gpu.Functions.Count > 0 && address == plan.Gpu.Functions[0])
+                if (slot.IsGpu && function == 0)
                 {
+                    // The alias names the device for <qemu:override> (x-vga); libvirt wants user aliases to start with "ua-".
+                    hostdev.Add(new XElement("alias", new XAttribute("name", GpuAlias)));
                     if (plan.Gpu.RomFile is { } rom)
                     {
                         hostdev.Add(new XElement("rom", new XAttribute("file", rom)));
@@ -141,8 +157,8 @@ public static partial class DomainXmlWriter
                     }
                 }
 
-                var guest = new XElement("address", new XAttribute("type", "pci"), new XAttribute("domain", "0x0000"), new XAttribute("bus", Hex(port, 2)), new XAttribute("slot", "0x00"), new XAttribute("function", Hex(address.Function, 1)));
-                if (address.Function == 0 && slot.Count > 1)
+                var guest = new XElement("address", new XAttribute("type", "pci"), new XAttribute("domain", "0x0000"), new XAttribute("bus", Hex(index, 2)), new XAttribute("slot", "0x00"), new XAttribute("function", Hex(function, 1)));
+                if (function == 0 && slot.Functions.Count > 1)
                 {
                     guest.Add(new XAttribute("multifunction", "on"));
                 }
@@ -152,16 +168,13 @@ public static partial class DomainXmlWriter
             }
         }
 
-        if (plan.Usb.Count > 0 || plan.Input.UsbInput || (plan.Audio.Emulated && plan.Audio.Device == "usb"))
-        {
-            devices.Add(new XElement("controller", new XAttribute("type", "usb"), new XAttribute("model", "qemu-xhci"), new XAttribute("ports", 15)));
-        }
-
+        // Always there, as in the argv, so 'lodge usb attach' has somewhere to plug into (p2=8,p3=8).
+        devices.Add(new XElement("controller", new XAttribute("type", "usb"), new XAttribute("index", 0), new XAttribute("model", "qemu-xhci"), new XAttribute("ports", 8), RootAddress(GuestPciSlots.Xhci)));
         foreach (var usb in plan.Usb)
         {
             if (usb.VendorId is not { } vendor)
             {
-                devices.Add(new XComment($" USB port {usb.HostBus}-{usb.HostPort}: libvirt selects host USB devices by id or bus/device number, not by port, so it is left out. "));
+                devices.Add(new XComment($" {UsbPortCompromise(usb)} "));
                 continue;
             }
 
@@ -170,8 +183,14 @@ public static partial class DomainXmlWriter
         }
     }
 
+    /// <summary>The alias of the passed GPU's function 0 in the domain XML.</summary>
+    internal const string GpuAlias = "ua-gpu";
+
     private static XElement PciAddress(Hardware.PciAddress a) =>
         new("address", new XAttribute("domain", Hex(a.Domain, 4)), new XAttribute("bus", Hex(a.Bus, 2)), new XAttribute("slot", Hex(a.Device, 2)), new XAttribute("function", Hex(a.Function, 1)));
+
+    private static XElement RootAddress(int slot) =>
+        new("address", new XAttribute("type", "pci"), new XAttribute("domain", "0x0000"), new XAttribute("bus", "0x00"), new XAttribute("slot", Hex(slot, 2)), new XAttribute("function", "0x0"));
 
     private static void AddInput(MachinePlan plan, XElement devices)
     {
@@ -186,9 +205,10 @@ public static partial class DomainXmlWriter
             devices.Add(new XElement("input", new XAttribute("type", "evdev"), new XElement("source", new XAttribute("dev", mouse))));
         }
 
-        var bus = input.UsbInput ? "usb" : "virtio";
-        devices.Add(new XElement("input", new XAttribute("type", "keyboard"), new XAttribute("bus", bus)));
-        devices.Add(new XElement("input", new XAttribute("type", input.HasEvdev && !input.UsbInput ? "mouse" : "tablet"), new XAttribute("bus", bus)));
+        var usb = input.UsbInput;
+        var bus = usb ? "usb" : "virtio";
+        devices.Add(new XElement("input", new XAttribute("type", "keyboard"), new XAttribute("bus", bus), usb ? null : RootAddress(GuestPciSlots.Keyboard)));
+        devices.Add(new XElement("input", new XAttribute("type", input.HasEvdev && !usb ? "mouse" : "tablet"), new XAttribute("bus", bus), usb ? null : RootAddress(GuestPciSlots.Pointer)));
     }
 
     private static void AddAudio(MachinePlan plan, XElement devices)
@@ -199,7 +219,8 @@ public static partial class DomainXmlWriter
             return;
         }
 
-        devices.Add(new XElement("sound", new XAttribute("model", audio.Device == "usb" ? "usb" : "ich9"), new XElement("audio", new XAttribute("id", 1))));
+        var usb = audio.Device == "usb";
+        devices.Add(new XElement("sound", new XAttribute("model", usb ? "usb" : "ich9"), new XElement("audio", new XAttribute("id", 1)), usb ? null : RootAddress(GuestPciSlots.Sound)));
         var type = audio.Backend switch
         {
             "pa" => "pulseaudio",
@@ -208,7 +229,7 @@ public static partial class DomainXmlWriter
         };
         if (audio.Backend == "pipewire")
         {
-            devices.Add(new XComment(" PipeWire, written as pulseaudio: libvirt 9 has no pipewire audio type, and PipeWire serves PulseAudio clients. "));
+            devices.Add(new XComment($" {PipeWireCompromise} "));
         }
 
         devices.Add(new XElement("audio", new XAttribute("id", 1), new XAttribute("type", type)));
@@ -216,6 +237,7 @@ public static partial class DomainXmlWriter
 
     private static void AddShares(MachinePlan plan, XElement devices)
     {
+        var slot = GuestPciSlots.FirstShare;
         foreach (var share in plan.Shares)
         {
             var filesystem = share.Protocol switch
@@ -224,13 +246,15 @@ public static partial class DomainXmlWriter
                     new XElement("driver", new XAttribute("type", "virtiofs")),
                     plan.Virtiofsd is { } v ? new XElement("binary", new XAttribute("path", v.Path)) : null,
                     new XElement("source", new XAttribute("dir", share.Host)),
-                    new XElement("target", new XAttribute("dir", share.Tag))),
+                    new XElement("target", new XAttribute("dir", share.Tag)),
+                    RootAddress(slot++)),
                 "9p" => new XElement("filesystem", new XAttribute("type", "mount"), new XAttribute("accessmode", "mapped"),
                     new XElement("source", new XAttribute("dir", share.Host)),
-                    new XElement("target", new XAttribute("dir", share.Tag))),
+                    new XElement("target", new XAttribute("dir", share.Tag)),
+                    RootAddress(slot++)),
                 _ => null,
             };
-            devices.Add(filesystem ?? (object)new XComment($" Share '{share.Tag}' uses SMB through Lodge's own smbd, which libvirt cannot express; share {share.Host} from the host yourself. "));
+            devices.Add(filesystem ?? (object)new XComment($" {SmbCompromise(share)} "));
         }
     }
 }

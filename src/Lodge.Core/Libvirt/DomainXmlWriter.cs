@@ -9,11 +9,13 @@ namespace Lodge.Core.Libvirt;
 /// <summary>Writes a plan as libvirt domain XML for virt-manager and multi-host users: managed hostdevs, cputune,
 /// memoryBacking, TPM, firmware, evdev input, audio and virtiofs filesystems.</summary>
 /// <remarks>
-/// Written for libvirt 9.0 (Debian 12), checked with virt-xml-validate and, for Linux guests, virsh define. Where that libvirt has no element for a
-/// choice, the XML says so in a comment and takes the nearest one: PipeWire audio is written as <c>pulseaudio</c>
-/// (PipeWire serves PulseAudio clients; the <c>pipewire</c> type came later), an NVMe disk as SATA, a USB device by
-/// host port is left out, and SMB shares (a Lodge helper) are not expressible. macOS's isa-applesmc and
-/// <c>qemu_args</c> go into <c>qemu:commandline</c>.
+/// Written for libvirt 9.0 (Debian 12), checked with virt-xml-validate, virsh define and, against <c>lodge args</c>,
+/// virsh domxml-to-native. Every PCI device sits at its fixed <see cref="GuestPciSlots"/> address. Where that libvirt
+/// has no element for a choice, the XML takes the nearest one and says so in a comment and in
+/// <see cref="Compromises"/> (libvirt drops comments on define): PipeWire audio is written as <c>pulseaudio</c>, an NVMe
+/// disk as SATA, a USB device by host port goes into <c>qemu:commandline</c>, and SMB shares (a Lodge helper) are not
+/// expressible. macOS's isa-applesmc and CPU, and <c>qemu_args</c> (devices in QEMU's JSON form), go into
+/// <c>qemu:commandline</c>; x-vga into <c>qemu:override</c>.
 /// </remarks>
 public static partial class DomainXmlWriter
 {
@@ -25,11 +27,13 @@ public static partial class DomainXmlWriter
         var machine = plan.Machine;
         var domain = new XElement("domain", new XAttribute("type", "kvm"), new XAttribute(XNamespace.Xmlns + "qemu", QemuNs.NamespaceName),
             new XElement("name", machine.Name),
+            plan.Uuid is { } uuid ? new XElement("uuid", uuid) : null,
             new XElement("memory", new XAttribute("unit", "MiB"), plan.Memory.SizeMiB),
             MemoryBacking(plan),
             new XElement("vcpu", new XAttribute("placement", "static"), plan.Cpu.Vcpus),
             new XElement("iothreads", 1),
             CpuTune(plan),
+            NumaTune(plan),
             Os(plan),
             Features(plan),
             Cpu(plan),
@@ -38,7 +42,8 @@ public static partial class DomainXmlWriter
             new XElement("on_reboot", "restart"),
             new XElement("on_crash", "destroy"),
             Devices(plan),
-            QemuCommandLine(plan));
+            QemuCommandLine(plan),
+            QemuOverride(plan));
         return domain.ToString() + "\n";
     }
 
@@ -52,7 +57,8 @@ public static partial class DomainXmlWriter
 
         return new XElement("memoryBacking",
             memory.HugePageKiB is { } kib ? new XElement("hugepages", new XElement("page", new XAttribute("size", kib), new XAttribute("unit", "KiB"))) : null,
-            memory.Shared ? new XElement("source", new XAttribute("type", "memfd")) : null,
+            // The argv always backs RAM with memfd: without this libvirt looks for a hugetlbfs mount of the page size.
+            new XElement("source", new XAttribute("type", "memfd")),
             memory.Shared ? new XElement("access", new XAttribute("mode", "shared")) : null);
     }
 
@@ -80,13 +86,29 @@ public static partial class DomainXmlWriter
         return tune;
     }
 
+    // RAM bound to the vCPUs' host node, or each guest cell to its own host node.
+    private static XElement? NumaTune(MachinePlan plan)
+    {
+        var cpu = plan.Cpu;
+        if (cpu.GuestNodes.Count > 0)
+        {
+            return new XElement("numatune",
+                new XElement("memory", new XAttribute("mode", "strict"), new XAttribute("nodeset", MachinePlanner.Format(cpu.GuestNodes.Select(n => n.HostNode)))),
+                cpu.GuestNodes.Select(n => new XElement("memnode", new XAttribute("cellid", n.Id), new XAttribute("mode", "strict"), new XAttribute("nodeset", n.HostNode))));
+        }
+
+        return cpu.HostNode is { } node
+            ? new XElement("numatune", new XElement("memory", new XAttribute("mode", "strict"), new XAttribute("nodeset", node)))
+            : null;
+    }
+
     private static XElement Os(MachinePlan plan)
     {
         // Explicit loader and NVRAM paths, not firmware='efi' autoselection: Lodge already chose the image from the same
         // descriptors libvirt reads, and libvirt 9.0 refuses paths together with autoselection ("loader attribute
         // 'readonly' cannot be specified when firmware autoselection is enabled"), as virsh define showed.
         var firmware = plan.Firmware;
-        var os = new XElement("os", new XElement("type", new XAttribute("arch", "x86_64"), new XAttribute("machine", "q35"), "hvm"));
+        var os = new XElement("os", new XElement("type", new XAttribute("arch", "x86_64"), new XAttribute("machine", plan.MachineType), "hvm"));
         if (firmware.Uefi)
         {
             os.Add(new XElement("loader", new XAttribute("readonly", "yes"), new XAttribute("secure", firmware.SecureBoot ? "yes" : "no"), new XAttribute("type", "pflash"), firmware.Code));
@@ -109,9 +131,20 @@ public static partial class DomainXmlWriter
             }
 
             hyperv.Add(new XElement("spinlocks", new XAttribute("state", "on"), new XAttribute("retries", 8191)));
-            foreach (var name in new[] { "vpindex", "runtime", "synic", "stimer", "reset", "frequencies" })
+            foreach (var name in new[] { "vpindex", "runtime", "synic" })
             {
                 hyperv.Add(On(name));
+            }
+
+            hyperv.Add(new XElement("stimer", new XAttribute("state", "on"), plan.Cpu.HyperVExtra.Contains("hv-stimer-direct") ? On("direct") : null));
+            foreach (var name in new[] { "reset", "frequencies" })
+            {
+                hyperv.Add(On(name));
+            }
+
+            foreach (var name in plan.Cpu.HyperVExtra.Where(f => f != "hv-stimer-direct"))
+            {
+                hyperv.Add(On(name["hv-".Length..]));
             }
 
             if (plan.Gpu.IsNvidia)
@@ -156,15 +189,28 @@ public static partial class DomainXmlWriter
 
         return new XElement("cpu", new XAttribute("mode", "host-passthrough"), new XAttribute("check", "none"), new XAttribute("migratable", "off"),
             topology,
-            cpu.HostIsAmd && plan.Machine.Os != GuestOs.MacOs ? new XElement("feature", new XAttribute("policy", "require"), new XAttribute("name", "topoext")) : null,
-            plan.Machine.Os == GuestOs.MacOs ? new XElement("feature", new XAttribute("policy", "require"), new XAttribute("name", "invtsc")) : null);
+            cpu.HostCacheInfo ? new XElement("cache", new XAttribute("mode", "passthrough")) : null,
+            cpu.Topoext ? new XElement("feature", new XAttribute("policy", "require"), new XAttribute("name", "topoext")) : null,
+            plan.Machine.Os == GuestOs.MacOs ? new XElement("feature", new XAttribute("policy", "require"), new XAttribute("name", "invtsc")) : null,
+            cpu.GuestNodes.Count > 0
+                ? new XElement("numa", cpu.GuestNodes.Select(n => new XElement("cell", new XAttribute("id", n.Id), new XAttribute("cpus", n.VcpuRange), new XAttribute("memory", n.MemoryMiB), new XAttribute("unit", "MiB"))))
+                : null);
     }
 
     private static XElement Clock(MachinePlan plan)
     {
         var windows = plan.Machine.Os is GuestOs.Windows10 or GuestOs.Windows11;
-        return new XElement("clock", new XAttribute("offset", windows ? "localtime" : "utc"),
-            windows ? new XElement("timer", new XAttribute("name", "hypervclock"), new XAttribute("present", "yes")) : null);
+        if (!windows)
+        {
+            return new XElement("clock", new XAttribute("offset", "utc"));
+        }
+
+        // As the argv: the RTC catches up (driftfix=slew), the PIT delays lost ticks, no HPET; plus the Hyper-V clock.
+        return new XElement("clock", new XAttribute("offset", "localtime"),
+            new XElement("timer", new XAttribute("name", "rtc"), new XAttribute("tickpolicy", "catchup")),
+            new XElement("timer", new XAttribute("name", "pit"), new XAttribute("tickpolicy", "delay")),
+            new XElement("timer", new XAttribute("name", "hpet"), new XAttribute("present", "no")),
+            new XElement("timer", new XAttribute("name", "hypervclock"), new XAttribute("present", "yes")));
     }
 
     private static XElement? QemuCommandLine(MachinePlan plan)
@@ -172,15 +218,32 @@ public static partial class DomainXmlWriter
         var args = new List<string>();
         if (plan.Machine.Os == GuestOs.MacOs)
         {
-            args.AddRange(["-device", $"isa-applesmc,osk={plan.Machine.MacOs.Osk ?? QemuArgvBuilder.OskPlaceholder}", "-smbios", "type=2"]);
-            if (plan.Cpu.HostIsAmd)
-            {
-                args.AddRange(["-cpu", "Penryn,vendor=GenuineIntel,+invtsc,vmware-cpuid-freq=on,+ssse3,+sse4.2,+popcnt,+avx,+aes,+xsave,+xsaveopt,check"]);
-            }
+            args.AddRange(["-device", QemuJson.Device($"isa-applesmc,osk={plan.Machine.MacOs.Osk ?? QemuArgvBuilder.OskPlaceholder}"), "-smbios", "type=2"]);
+
+            // libvirt has no element for vmware-cpuid-freq or for the Penryn feature set, so on Intel and AMD hosts
+            // alike the argv's -cpu comes last and wins over the one libvirt writes.
+            args.AddRange(["-cpu", QemuArgvBuilder.CpuModelOf(plan, "kvm")]);
         }
 
-        args.AddRange(plan.Machine.QemuArgs);
+        foreach (var (usb, i) in plan.Usb.Select((u, i) => (u, i)).Where(p => p.u.VendorId is null))
+        {
+            args.AddRange(["-device", $"{{\"driver\":\"usb-host\",\"id\":\"ua-usb{i}\",\"bus\":\"usb.0\",\"hostbus\":{usb.HostBus},\"hostport\":\"{usb.HostPort}\"}}"]);
+        }
+
+        args.AddRange(QemuJson.CommandLine(plan.Machine));
         return args.Count == 0 ? null : new XElement(QemuNs + "commandline", args.Select(a => new XElement(QemuNs + "arg", new XAttribute("value", a))));
+    }
+
+    private static XElement? QemuOverride(MachinePlan plan)
+    {
+        // x-vga=on (legacy VGA for SeaBIOS) has no libvirt element; <qemu:override> sets it on the hostdev's alias.
+        if (!plan.Gpu.IsPassthrough || plan.Firmware.Uefi)
+        {
+            return null;
+        }
+
+        return new XElement(QemuNs + "override", new XElement(QemuNs + "device", new XAttribute("alias", GpuAlias),
+            new XElement(QemuNs + "frontend", new XElement(QemuNs + "property", new XAttribute("name", "x-vga"), new XAttribute("type", "bool"), new XAttribute("value", "true")))));
     }
 
     private static string Hex(int value, int digits) => "0x" + value.ToString("x" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);

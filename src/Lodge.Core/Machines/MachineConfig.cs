@@ -13,6 +13,10 @@ public sealed record MachineConfig(string Name, string File)
 {
     public GuestOs Os { get; init; } = GuestOs.Other;
 
+    /// <summary>The pinned QEMU machine type (<c>pc-q35-7.2</c>), so the guest's hardware stays the same across QEMU
+    /// upgrades; null when the file does not pin one.</summary>
+    public string? MachineType { get; init; }
+
     /// <summary>Appended verbatim to the QEMU command line.</summary>
     public IReadOnlyList<string> QemuArgs { get; init; } = [];
 

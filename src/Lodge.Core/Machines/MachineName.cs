@@ -44,7 +44,12 @@ public static class MachineName
     public static ConfigException? CheckForm(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name.Length == 0 || name.Length > MaxLength || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+        if (name.Length > MaxLength)
+        {
+            return new ConfigException($"The machine name '{Shown(name[..16])}...' has {name.Length} characters; a machine name has at most {MaxLength}.") { Hint = "Pick a shorter name, such as 'win11'." };
+        }
+
+        return name.Length == 0 || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
             ? new ConfigException($"'{Shown(name)}' is not a machine name.") { Hint = $"Use up to {MaxLength} letters, digits, '-', '_' and '.', starting with a letter or digit, such as 'win11'." }
             : null;
     }

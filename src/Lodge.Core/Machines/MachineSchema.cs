@@ -5,8 +5,8 @@ internal static class MachineSchema
 {
     private static readonly Dictionary<string, string[]> Keys = new(StringComparer.Ordinal)
     {
-        [""] = ["os", "qemu_args"],
-        ["cpu"] = ["cores", "threads", "pin"],
+        [""] = ["os", "machine", "qemu_args"],
+        ["cpu"] = ["cores", "threads", "pin", "isolate"],
         ["memory"] = ["size", "hugepages"],
         ["firmware"] = ["type", "tpm"],
         ["disk"] = ["path", "size", "bus", "cdrom", "passthrough"],

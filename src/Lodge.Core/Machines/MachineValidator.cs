@@ -29,6 +29,7 @@ public static partial class MachineValidator
     {
         var problems = new List<Problem>();
         CheckFirmware(machine, problems);
+        CheckMachineType(machine, host, problems);
         CheckMacOs(machine, problems);
         CheckHugePages(machine, host, problems);
         CheckCpu(machine, host, problems);

@@ -15,6 +15,15 @@ public sealed record MachinePlan
     /// <summary>What was chosen and why, in the order <c>lodge plan</c> prints them.</summary>
     public required IReadOnlyList<PlanDecision> Decisions { get; init; }
 
+    /// <summary>What the user should know that is not a decision: something left out, with why.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The QEMU machine type: the pinned <c>pc-q35-X.Y</c>, or the <c>q35</c> alias.</summary>
+    public string MachineType { get; init; } = "q35";
+
+    /// <summary>The SMBIOS UUID of the guest, stored in its state folder by the shell; null when none is known.</summary>
+    public string? Uuid { get; init; }
+
     public required CpuPlan Cpu { get; init; }
 
     public required MemoryPlan Memory { get; init; }

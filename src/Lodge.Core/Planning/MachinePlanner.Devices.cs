@@ -48,10 +48,21 @@ public static partial class MachinePlanner
             how = $"found by '{gpu.Device}'";
         }
 
-        var functions = new List<PciAddress> { assessment.Device.Address };
-        functions.AddRange(assessment.Companions.Where(c => c != assessment.Device.Address).Order());
+        // The card's other functions (HDMI/DP audio, USB-C, UCSI) go with it even when the IOMMU puts them in groups of
+        // their own, as the handoff binds them all to vfio-pci: the same rule as HandoffPlanner's endpoints.
+        var gpuAddress = assessment.Device.Address;
+        var sameSlot = host.PciDevices.Where(d => d.Address.IsSameSlot(gpuAddress) && d.Class is not ({ IsPciBridge: true } or { IsHostBridge: true })).Select(d => d.Address);
+        var functions = new List<PciAddress> { gpuAddress };
+        functions.AddRange(assessment.Companions.Union(sameSlot).Where(c => c != gpuAddress).Distinct().Order());
+        if (functions.Count > 8)
+        {
+            throw new ConfigException($"The GPU at {gpuAddress} of '{machine.Name}' has {functions.Count} functions to pass, more than the 8 of one guest slot.") { Hint = $"Run 'lodge devices' to see its IOMMU group, and 'lodge check {machine.Name}'." };
+        }
+
         var rom = gpu.Rom is "auto" or "none" ? null : gpu.Rom;
-        var goes = functions.Count > 1 ? $"it goes with its IOMMU group companions {string.Join(", ", functions.Skip(1))} as one multifunction device" : "nothing else in its IOMMU group has to go with it";
+        var goes = functions.Count > 1
+            ? $"its other functions {string.Join(", ", functions.Skip(1))} go with it as {(functions.Count == 2 ? "function 1" : $"functions 1-{functions.Count - 1}")} of the same guest slot (the card at function 0, multifunction=on)"
+            : "the card has no other function and nothing else in its IOMMU group has to go with it";
         decisions.Add(new("gpu", string.Join(", ", functions), $"{assessment.Device.DisplayName} at {assessment.Device.Address} is {how}; {goes}."));
         if (gpu.Rom != "auto")
         {

@@ -19,7 +19,7 @@ public sealed partial class QemuArgvBuilder
             return;
         }
 
-        Add("-device", "ich9-intel-hda,id=sound0");
+        Add("-device", $"ich9-intel-hda,id=sound0,{GuestPciSlots.OnRoot(GuestPciSlots.Sound)}");
         Add("-device", "hda-duplex,audiodev=snd0,bus=sound0.0");
     }
 }

@@ -25,7 +25,7 @@ public sealed partial class QemuArgvBuilder
             return;
         }
 
-        Add("-device", "virtio-keyboard-pci");
-        Add("-device", input.HasEvdev ? "virtio-mouse-pci" : "virtio-tablet-pci");
+        Add("-device", $"virtio-keyboard-pci,{GuestPciSlots.OnRoot(GuestPciSlots.Keyboard)}");
+        Add("-device", (input.HasEvdev ? "virtio-mouse-pci," : "virtio-tablet-pci,") + GuestPciSlots.OnRoot(GuestPciSlots.Pointer));
     }
 }

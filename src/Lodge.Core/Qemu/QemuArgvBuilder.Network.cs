@@ -21,6 +21,6 @@ public sealed partial class QemuArgvBuilder
         }
 
         Add("-netdev", netdev);
-        Add("-device", $"virtio-net-pci,netdev=net0,mac={net.Mac}");
+        Add("-device", $"virtio-net-pci,netdev=net0,mac={net.Mac},{GuestPciSlots.OnRoot(GuestPciSlots.Network)}");
     }
 }

@@ -7,6 +7,7 @@ public sealed partial class QemuArgvBuilder
     {
         var sata = 0;
         var scsi = false;
+        var slot = GuestPciSlots.FirstDisk;
         foreach (var disk in _plan.Disks)
         {
             if (disk.IsCdrom)
@@ -20,19 +21,19 @@ public sealed partial class QemuArgvBuilder
             switch (disk.Bus)
             {
                 case "virtio":
-                    Add("-device", $"virtio-blk-pci,drive={disk.Id},iothread=io0,bootindex={disk.BootIndex}");
+                    Add("-device", $"virtio-blk-pci,drive={disk.Id},iothread=io0,bootindex={disk.BootIndex},{GuestPciSlots.OnRoot(slot++)}");
                     break;
                 case "scsi":
                     if (!scsi)
                     {
-                        Add("-device", "virtio-scsi-pci,id=scsi0,iothread=io0");
+                        Add("-device", $"virtio-scsi-pci,id=scsi0,iothread=io0,{GuestPciSlots.OnRoot(GuestPciSlots.Scsi)}");
                         scsi = true;
                     }
 
                     Add("-device", $"scsi-hd,drive={disk.Id},bus=scsi0.0,bootindex={disk.BootIndex}");
                     break;
                 case "nvme":
-                    Add("-device", $"nvme,drive={disk.Id},serial=lodge-{disk.Id},bootindex={disk.BootIndex}");
+                    Add("-device", $"nvme,drive={disk.Id},serial=lodge-{disk.Id},bootindex={disk.BootIndex},{GuestPciSlots.OnRoot(slot++)}");
                     break;
                 default:
                     Add("-device", $"ide-hd,drive={disk.Id},bus=ide.{sata++},bootindex={disk.BootIndex}");

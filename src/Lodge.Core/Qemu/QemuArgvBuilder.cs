@@ -70,7 +70,7 @@ public sealed partial class QemuArgvBuilder
         Add("-name", $"{Machine.Name},debug-threads=on");
         _args.Add("-nodefaults");
         _args.Add("-no-user-config");
-        var machine = $"q35,accel={_options.Accel},kernel_irqchip=on";
+        var machine = $"{_plan.MachineType},accel={_options.Accel},kernel_irqchip=on";
         if (_plan.Firmware.Smm)
         {
             machine += ",smm=on";
@@ -81,15 +81,27 @@ public sealed partial class QemuArgvBuilder
             machine += ",vmport=off";
         }
 
-        if (_plan.Memory.NeedsBackend)
+        if (NeedsSingleBackend)
         {
             machine += ",memory-backend=mem";
         }
 
+        if (IsWindows)
+        {
+            // virt-manager's Windows clock: no HPET, the RTC catching up on missed ticks, the PIT delaying them.
+            machine += ",hpet=off";
+        }
+
         Add("-machine", machine);
+        if (_plan.Uuid is { } uuid)
+        {
+            Add("-smbios", $"type=1,uuid={uuid}");
+        }
+
         if (IsWindows)
         {
             Add("-rtc", "base=localtime,driftfix=slew");
+            Add("-global", "kvm-pit.lost_tick_policy=delay");
         }
     }
 
@@ -97,7 +109,7 @@ public sealed partial class QemuArgvBuilder
     {
         if (_plan.Balloon)
         {
-            Add("-device", "virtio-balloon-pci,id=balloon0");
+            Add("-device", $"virtio-balloon-pci,id=balloon0,{GuestPciSlots.OnRoot(GuestPciSlots.Balloon)}");
         }
 
         if (Machine.Os == GuestOs.MacOs)

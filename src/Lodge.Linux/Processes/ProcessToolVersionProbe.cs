@@ -19,6 +19,9 @@ public sealed class ProcessToolVersionProbe : Sysfs.IToolVersionProbe
     }
 
     /// <inheritdoc/>
+    public Lodge.Core.Hardware.QemuCapabilities? ProbeQemuCapabilities(string qemuRealPath) => new QemuCapabilityProbe(_runner).Probe(qemuRealPath);
+
+    /// <inheritdoc/>
     public string? ProbeKvm(string qemuRealPath) => File.Exists("/dev/kvm") ? Runtime.KvmProbe.Check(qemuRealPath) : null;
 
     /// <inheritdoc/>

@@ -18,19 +18,31 @@ public sealed partial class GuestRuntime
             return new DownResult(machine, DownOutcome.NotRunning, TimeSpan.Zero, 0);
         }
 
+        var qmpAnswered = true;
         try
         {
-            await using var client = await ConnectAsync(state, _time, cancellationToken).ConfigureAwait(false);
+            // A QMP that accepts but never answers must not hang down: the power button gets a limit of its own.
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(QmpLimit);
+            await using var client = await ConnectAsync(state, _time, limit.Token).ConfigureAwait(false);
             // HOST EFFECT: presses the guest's ACPI power button; the guest decides to power off.
-            await client.SystemPowerdownAsync(cancellationToken).ConfigureAwait(false);
+            await client.SystemPowerdownAsync(limit.Token).ConfigureAwait(false);
         }
-        catch (QmpException) when (!ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks))
+        catch (Exception e) when (e is QmpException or GuestRuntimeException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            // It went away on its own meanwhile.
+            if (ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks) && !force)
+            {
+                throw new GuestRuntimeException(machine, $"QMP of '{machine}' on '{state.QmpSocket}' is gone or does not answer, so the guest cannot be asked to power off.", e)
+                {
+                    Hint = $"Run 'lodge down {machine} --force' to stop its QEMU (pid {qemu.Pid}) with SIGTERM, then SIGKILL.",
+                };
+            }
+
+            qmpAnswered = false;
         }
 
         var outcome = DownOutcome.PoweredOff;
-        if (!await WaitGoneAsync(qemu, timeout, cancellationToken).ConfigureAwait(false))
+        if (!await WaitGoneAsync(qemu, qmpAnswered ? timeout : TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
         {
             if (!force)
             {
@@ -38,22 +50,40 @@ public sealed partial class GuestRuntime
             }
 
             outcome = DownOutcome.StoppedHard;
-            try
+            if (qmpAnswered)
             {
-                await using var client = await ConnectAsync(state, _time, cancellationToken).ConfigureAwait(false);
-                // HOST EFFECT: QEMU exits at once; the guest loses anything it had not written.
-                await client.QuitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (QmpException)
-            {
-                // QMP is stuck or gone: SIGKILL below.
+                try
+                {
+                    using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    limit.CancelAfter(QmpLimit);
+                    await using var client = await ConnectAsync(state, _time, limit.Token).ConfigureAwait(false);
+                    // HOST EFFECT: QEMU exits at once; the guest loses anything it had not written.
+                    await client.QuitAsync(limit.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is QmpException or GuestRuntimeException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    // QMP is stuck or gone: signals below.
+                }
             }
 
-            if (!await WaitGoneAsync(qemu, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false))
+            // Signals only while the pid is still that QEMU: same start time as recorded, and a QEMU command line.
+            foreach (var signal in new[] { 15, 9 })
             {
-                ProcessTable.Signal(qemu.Pid, qemu.StartTicks, 9);
-                await WaitGoneAsync(qemu, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                if (await WaitGoneAsync(qemu, qmpAnswered || signal == 9 ? TimeSpan.FromSeconds(5) : TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                if (!IsQemu(qemu.Pid))
+                {
+                    throw new GuestRuntimeException(machine, $"Pid {qemu.Pid} recorded for '{machine}' has its start time but not a QEMU command line; it was not signalled.");
+                }
+
+                // HOST EFFECT: SIGTERM (QEMU exits cleanly) then SIGKILL; the guest loses anything it had not written.
+                ProcessTable.Signal(qemu.Pid, qemu.StartTicks, signal);
             }
+
+            await WaitGoneAsync(qemu, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         }
 
         // A live supervisor stops the helpers and removes state.json itself; give it a moment, then do it here.
@@ -98,6 +128,22 @@ public sealed partial class GuestRuntime
             }
 
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static readonly TimeSpan QmpLimit = TimeSpan.FromSeconds(10);
+
+    // /proc/PID/cmdline's first word names a QEMU system emulator (qemu-system-x86_64, qemu-kvm).
+    private static bool IsQemu(int pid)
+    {
+        try
+        {
+            var argv0 = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0')[0];
+            return Path.GetFileName(argv0).Contains("qemu", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

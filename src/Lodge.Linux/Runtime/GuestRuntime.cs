@@ -18,10 +18,10 @@ public sealed partial class GuestRuntime
     private readonly TimeProvider _time;
 
     /// <summary>A runtime over <paramref name="roots"/>, running short commands (qemu-img) through <paramref name="runner"/>.</summary>
-    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null, Host.IMdevControl? mdev = null)
+    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null, Host.IMdevControl? mdev = null, Isolation.ICpuIsolationControl? isolation = null, HugePages.IHugePageControl? hugePages = null)
     {
         _mdev = mdev ?? new Host.SysfsMdevControl(new HostRoot("/"));
-        Store = new GuestStateStore(roots, _mdev);
+        Store = new GuestStateStore(roots, _mdev, isolation, hugePages);
         _runner = runner ?? new ProcessRunner();
         _time = time ?? TimeProvider.System;
     }
@@ -73,6 +73,13 @@ public sealed partial class GuestRuntime
                 Store.Write(state = state with { Mdev = slice });
             }
 
+            if (spec.HugePages is { } pages)
+            {
+                progress?.Report($"Allocating {pages.Count} hugepages{(pages.Node is { } node ? $" on NUMA node {node}" : "")}");
+                var before = await Store.HugePageAllocator().AllocateAsync(pages, cancellationToken).ConfigureAwait(false);
+                Store.Write(state = state with { HugePages = pages, HugePagesBefore = before });
+            }
+
             progress?.Report("Starting QEMU");
             TryDelete(spec.QmpSocket);
             File.Delete(Path.Combine(spec.Layout.RunDir, "qemu.log"));
@@ -83,6 +90,11 @@ public sealed partial class GuestRuntime
             progress?.Report("Waiting for QMP");
             await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
             await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
+            if (await IsolateAsync(spec, progress, cancellationToken).ConfigureAwait(false))
+            {
+                Store.Write(state = state with { Isolated = true });
+            }
+
             Store.Write(state = state with { Phase = "running" });
             return new RunningGuest(spec, state, qemu, helpers, Store, _time);
         }

@@ -8,4 +8,7 @@ public interface IToolVersionProbe
 
     /// <summary>Whether QEMU (<paramref name="qemuRealPath"/>) can run a KVM guest with the host CPU: "ok" or the reason; null when not asked.</summary>
     string? ProbeKvm(string qemuRealPath) => null;
+
+    /// <summary>The machine types and CPU properties of QEMU (<paramref name="qemuRealPath"/>); null when not asked.</summary>
+    Lodge.Core.Hardware.QemuCapabilities? ProbeQemuCapabilities(string qemuRealPath) => null;
 }

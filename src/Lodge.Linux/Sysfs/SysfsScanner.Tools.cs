@@ -34,6 +34,7 @@ public sealed partial class SysfsScanner
         {
             Known = _root.DirectoryExists("/usr"),
             Qemu = qemuPath is null ? null : new ToolInfo(qemuPath, ProbeQemuVersion(qemuPath)),
+            QemuCaps = qemuPath is null ? null : _versionProbe?.ProbeQemuCapabilities(_root.ToReal(qemuPath)),
             QemuImg = Tool(QemuImgPaths),
             Swtpm = Tool(SwtpmPaths),
             Virtiofsd = rust is not null ? new ToolInfo(rust, null, "rust") : c is not null ? new ToolInfo(c, null, "c") : null,

@@ -1,3 +1,4 @@
+using Lodge.App.Host;
 using Lodge.Core.Hardware;
 using Lodge.Core.Machines;
 using Lodge.Core.Planning;

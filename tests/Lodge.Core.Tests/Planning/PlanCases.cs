@@ -54,17 +54,36 @@ internal static class PlanCases
         var assessments = PassthroughAdvisor.Assess(host);
         var parsed = MachineParser.Parse(text, name + ".toml", name);
         var problems = parsed.Problems.Concat(MachineValidator.Validate(parsed.Machine, host, assessments, [])).ToList();
-        return (MachinePlanner.Plan(parsed.Machine, host, assessments, layout ?? RuntimeLayout.For(name)), problems);
+        var plan = MachinePlanner.Plan(parsed.Machine, host, assessments, layout ?? RuntimeLayout.For(name));
+        return (plan with { Uuid = Lodge.Linux.Runtime.MachineIdentity.Derived(name) }, problems);
     }
 
     private static HostTools Tools(string qemu, string virtiofsd) => new()
     {
         Qemu = new ToolInfo("/usr/bin/qemu-system-x86_64", qemu),
+        QemuCaps = Caps(qemu),
         QemuImg = new ToolInfo("/usr/bin/qemu-img", qemu),
         Swtpm = new ToolInfo("/usr/bin/swtpm", "0.7.1"),
         Virtiofsd = virtiofsd == "c" ? new ToolInfo("/usr/lib/qemu/virtiofsd", null, "c") : new ToolInfo("/usr/libexec/virtiofsd", "1.10.1", "rust"),
         Smbd = new ToolInfo("/usr/sbin/smbd", "4.17.12"),
     };
+
+    // What 'qemu-system-x86_64 -machine help' and '-device max-x86_64-cpu,help' list, cut to what plans look at: every
+    // q35 type up to the version, and the Hyper-V properties (all three newer ones exist since QEMU 4.1).
+    private static QemuCapabilities Caps(string version)
+    {
+        var v = Version.Parse(version);
+        var machines = new List<string> { "q35" };
+        for (var major = 4; major <= v.Major; major++)
+        {
+            for (var minor = 0; minor <= (major == v.Major ? v.Minor : 2); minor++)
+            {
+                machines.Add($"pc-q35-{major}.{minor}");
+            }
+        }
+
+        return new QemuCapabilities(machines, ["hv-relaxed", "hv-vapic", "hv-tlbflush", "hv-ipi", "hv-stimer", "hv-stimer-direct", "invtsc", "topoext"]);
+    }
 
     private static HugePagePool Pool(string spec)
     {
@@ -80,10 +99,10 @@ internal static class PlanCases
 
     private static HostSnapshot WithCpu(HostSnapshot host, string profile) => profile switch
     {
-        // Ryzen 9 7950X: 16 cores, SMT siblings n and n+16, one L3 per 8-core CCD.
-        "zen4-2ccd" => host with { Cpu = host.Cpu with { VendorId = "AuthenticAMD" }, Topology = Smt(16, c => c < 8 ? 0 : 1, _ => null) },
-        // Ryzen 5 5600X: 6 cores, SMT siblings n and n+6, one L3.
-        "zen3-6c" => host with { Cpu = host.Cpu with { VendorId = "AuthenticAMD" }, Topology = Smt(6, _ => 0, _ => null) },
+        // Ryzen 9 7950X (flags include topoext): 16 cores, SMT siblings n and n+16, one L3 per 8-core CCD.
+        "zen4-2ccd" => host with { Cpu = host.Cpu with { VendorId = "AuthenticAMD", HasTopoext = true }, Topology = Smt(16, c => c < 8 ? 0 : 1, _ => null) },
+        // Ryzen 5 5600X (flags include topoext): 6 cores, SMT siblings n and n+6, one L3.
+        "zen3-6c" => host with { Cpu = host.Cpu with { VendorId = "AuthenticAMD", HasTopoext = true }, Topology = Smt(6, _ => 0, _ => null) },
         // Core i9-12900K: 8 P-cores (siblings 2n, 2n+1 as Linux numbers them), then 8 E-cores 16-23; one L3.
         "adl-8p8e" => host with { Cpu = host.Cpu with { VendorId = "GenuineIntel" }, Topology = AlderLake() },
         _ => host,

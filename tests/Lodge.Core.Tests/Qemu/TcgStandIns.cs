@@ -76,14 +76,14 @@ internal sealed class TcgStandIns(string scratch)
                 return value.Replace("/dev/shm/looking-glass", Path.Combine(scratch, "looking-glass"), StringComparison.Ordinal);
             case "-drive":
                 return Drive(value);
-            case "-virtfs":
+            case "-virtfs" or "-fsdev":
                 var path = Field(value, "path")!;
                 if (Directory.Exists(path))
                 {
                     return value;
                 }
 
-                LeftOut.Add($"-virtfs {value}: '{path}' does not exist here, so a scratch folder stands in");
+                LeftOut.Add($"{option} {value}: '{path}' does not exist here, so a scratch folder stands in");
                 var dir = Directory.CreateDirectory(Path.Combine(scratch, "share")).FullName;
                 return value.Replace($"path={path}", $"path={dir}", StringComparison.Ordinal);
             default:
