@@ -54,6 +54,7 @@ public static class LodgeApp
         root.Subcommands.Add(LogsCommand.Create(context));
         root.Subcommands.Add(UsbCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.CommandResult.Command == root && parse.UnmatchedTokens.Count == 0 && parse.Errors.Count > 0)

@@ -14,7 +14,7 @@ public sealed class ProjectReferenceSpecs
         ["Lodge.Qmp"] = ["Lodge.Core"],
         ["Lodge.Linux"] = ["Lodge.Core", "Lodge.Qmp"],
         ["Lodge.App"] = ["Lodge.Core", "Lodge.Linux", "Lodge.Qmp"],
-        ["Lodge.Cli"] = ["Lodge.App", "Lodge.Core", "Lodge.Linux"],
+        ["Lodge.Cli"] = ["Lodge.App", "Lodge.Core", "Lodge.Linux", "Lodge.Web"], // serve: the dashboard is the same binary
         ["Lodge.Web"] = ["Lodge.App", "Lodge.Core", "Lodge.Linux"],
         ["Lodge.Testing"] = ["Lodge.Core", "Lodge.Linux", "Lodge.Qmp"],
     };
