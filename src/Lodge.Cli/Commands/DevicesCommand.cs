@@ -18,7 +18,7 @@ public static class DevicesCommand
             var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
             if (parse.GetValue(json))
             {
-                context.Out.Write(DevicesJson.Write(host, assessments));
+                DevicesJson.WriteTo(context.Out, host, assessments);
             }
             else
             {

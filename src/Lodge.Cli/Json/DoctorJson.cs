@@ -7,7 +7,12 @@ namespace Lodge.Cli.Json;
 public static class DoctorJson
 {
     /// <summary>Renders the document.</summary>
-    public static string Write(DoctorReport report) => JsonOutput.Build(w =>
+    public static string Write(DoctorReport report) => JsonOutput.Build(w => Write(w, report));
+
+    /// <summary>Writes the document to <paramref name="output"/> (straight to the stream on standard output).</summary>
+    public static void WriteTo(TextWriter output, DoctorReport report) => JsonOutput.WriteTo(output, w => Write(w, report));
+
+    private static void Write(Utf8JsonWriter w, DoctorReport report)
     {
         w.WriteStartObject();
         w.WriteString("verdict", report.Verdict);
@@ -30,7 +35,7 @@ public static class DoctorJson
 
         w.WriteEndArray();
         w.WriteEndObject();
-    });
+    }
 
     private static void WriteCheck(Utf8JsonWriter w, DoctorCheck c)
     {
