@@ -99,8 +99,14 @@ public sealed class HostRoot
     {
         var parent = ParentOf(hostPath);
         var name = NameOf(hostPath);
-        var canonical = Combine(Canonicalize(parent), name);
-        return ReadLinkRaw(canonical);
+        var canonicalParent = Canonicalize(parent);
+        if (_manual && KindOf(canonicalParent, name) != EntryKind.Link)
+        {
+            // The parent's listing says it is no link (or absent): no readlink to fail.
+            return null;
+        }
+
+        return ReadLinkRaw(Combine(canonicalParent, name));
     }
 
     /// <summary>The last component of a link's target, e.g. a <c>driver</c> link's driver name.</summary>

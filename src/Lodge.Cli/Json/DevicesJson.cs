@@ -31,6 +31,10 @@ public static class DevicesJson
         foreach (var a in assessments)
         {
             WriteDevice(w, a);
+            if (w.BytesPending > 32 * 1024)
+            {
+                w.Flush(); // on standard output: the document leaves in pieces instead of growing whole in memory
+            }
         }
 
         w.WriteEndArray();

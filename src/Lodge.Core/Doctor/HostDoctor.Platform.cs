@@ -31,6 +31,7 @@ public static partial class HostDoctor
         checks.Add(host.Kernel.KvmDevice switch
         {
             true when host.Kernel.KvmProbe is { } probe && probe != "ok" => new DoctorCheck(CheckStatus.Fail, "KVM", $"/dev/kvm exists{(pvm ? " (kvm_pvm)" : "")}, but QEMU cannot use it: {probe}", pvm ? "kvm_pvm does not support a host-passthrough CPU here; guests run under TCG (slow) until the machine offers VT-x/AMD-V or a working nested KVM." : flagFix),
+            true when host.Kernel.KvmProbe == "ok" && host.Kernel.KvmProbeCached => new DoctorCheck(CheckStatus.Ok, "KVM", $"/dev/kvm exists{(pvm ? ", served by kvm_pvm" : string.Empty)}; QEMU ran a KVM guest with the host CPU earlier in this boot (cached answer for this QEMU binary)."),
             true when kvm == true && pvm => new DoctorCheck(CheckStatus.Ok, "KVM", "/dev/kvm exists, served by kvm_pvm."),
             true when kvm == true => new DoctorCheck(CheckStatus.Ok, "KVM", "/dev/kvm exists."),
             true => new DoctorCheck(CheckStatus.Fail, "KVM", "/dev/kvm exists, but without vmx, svm or kvm_pvm it cannot create guests.", flagFix),

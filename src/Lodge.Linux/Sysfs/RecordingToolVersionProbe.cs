@@ -12,6 +12,9 @@ public sealed class RecordingToolVersionProbe(IToolVersionProbe inner, HostRoot 
     public const string KvmKey = "kvm";
 
     /// <inheritdoc/>
+    public bool LastKvmProbeCached => inner.LastKvmProbeCached;
+
+    /// <inheritdoc/>
     public string? ProbeKvm(string qemuRealPath)
     {
         var answer = inner.ProbeKvm(qemuRealPath);
