@@ -10,11 +10,11 @@ namespace Lodge.Cli;
 public static class OutcomeRecorder
 {
     /// <summary>Adds a report; returns its id, or null when the database could not be written.</summary>
-    public static long? Record(CliContext context, string? databaseOption, HostSnapshot host, MachineConfig machine, PciDevice? gpu, ReportResult result, IReadOnlyDictionary<string, string>? resolved = null)
+    public static long? Record(CliContext context, Lodge.App.LodgeHost lodge, HostSnapshot host, MachineConfig machine, PciDevice? gpu, ReportResult result, IReadOnlyDictionary<string, string>? resolved = null)
     {
         try
         {
-            using var store = ReportsDatabase.Open(databaseOption);
+            using var store = lodge.OpenReports();
             return store.Add(ReportFactory.Create(host, machine, gpu, result, context.Time.GetUtcNow(), resolved));
         }
         catch (Exception e) when (e is LodgeException or IOException or UnauthorizedAccessException or InvalidOperationException)
@@ -25,11 +25,11 @@ public static class OutcomeRecorder
     }
 
     /// <summary>Replaces the result of report <paramref name="id"/> (a detached guest's real end); false when it could not.</summary>
-    public static bool Update(CliContext context, string? databaseOption, string machine, long id, ReportResult result)
+    public static bool Update(CliContext context, Lodge.App.LodgeHost lodge, string machine, long id, ReportResult result)
     {
         try
         {
-            using var store = ReportsDatabase.Open(databaseOption);
+            using var store = lodge.OpenReports();
             return store.UpdateResult(id, result);
         }
         catch (Exception e) when (e is LodgeException or IOException or UnauthorizedAccessException or InvalidOperationException)

@@ -9,8 +9,9 @@ public static class Program
     public static int Main(string[] args)
     {
         // Raw output (JSON, argv) is written once at the end instead of a syscall per line.
-        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
-        var context = new CliContext(AnsiConsole.Console, stdout, Console.Error);
+        // Both survive a terminal that hangs up mid-command (HangupSafeWriter): the command goes on without output.
+        using var stdout = new HangupSafeWriter(new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false });
+        var context = new CliContext(ConsoleOutput.Create(), stdout, new HangupSafeWriter(Console.Error));
         var exit = LodgeApp.Run(args, context);
         stdout.Flush();
         return exit;

@@ -117,7 +117,7 @@ public sealed class CheckLimitSpecs : IDisposable
     public void I_can_see_the_reports_database_follow_the_state_folder()
     {
         // Act
-        var path = ReportsDatabase.PathFor(null, new RuntimeRoots("/tmp/r", "/tmp/s"));
+        var path = Lodge.App.LodgePaths.Resolve(Lodge.App.LodgeOptions.FromProcess() with { Environment = CliRun.Environment(new RuntimeRoots("/tmp/r", "/tmp/s")) }).ReportsDatabase;
 
         // Assert
         Assert.Equal("/tmp/s/reports.db", path);

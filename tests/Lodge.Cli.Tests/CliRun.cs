@@ -7,24 +7,37 @@ namespace Lodge.Cli.Tests;
 /// <summary>Runs lodge's command tree in-process against a fixed-width test console.</summary>
 internal static class CliRun
 {
-    public static CliResult Run(params string[] args) => RunWith(null, args);
+    public static CliResult Run(params string[] args) => RunWith((Lodge.Linux.Runtime.RuntimeRoots?)null, args);
 
     /// <summary>Runs with the given run and state roots instead of LODGE_RUN_DIR/LODGE_STATE_DIR (tests run in parallel, so they never set the environment).</summary>
     public static CliResult RunWith(Lodge.Linux.Runtime.RuntimeRoots? roots, params string[] args)
+    {
+        var options = Lodge.App.LodgeOptions.FromProcess() with { Time = new FixedTime(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)) };
+        if (roots is not null)
+        {
+            options = options with { Environment = Environment(roots) };
+        }
+
+        return RunWith(options, args);
+    }
+
+    /// <summary>The process's environment with LODGE_RUN_DIR and LODGE_STATE_DIR replaced (never set in the process).</summary>
+    public static Func<string, string?> Environment(Lodge.Linux.Runtime.RuntimeRoots roots) => name => name switch
+    {
+        "LODGE_RUN_DIR" => roots.RunRoot,
+        "LODGE_STATE_DIR" => roots.StateRoot,
+        _ => System.Environment.GetEnvironmentVariable(name),
+    };
+
+    /// <summary>Runs with a whole composition root's options (the environment, the clock and the doubles a test chose).</summary>
+    public static CliResult RunWith(Lodge.App.LodgeOptions options, params string[] args)
     {
         var console = new TestConsole().Width(120);
         console.Profile.Capabilities.Ansi = false;
         console.Profile.Capabilities.Unicode = true;
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var context = new CliContext(console, stdout, stderr)
-        {
-            Time = new FixedTime(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)),
-        };
-        if (roots is not null)
-        {
-            context = context with { Roots = roots };
-        }
+        var context = new CliContext(console, stdout, stderr) { Options = options };
 
         // Keep every test away from the real outcome database: a fresh path that does not exist unless the test names one.
         if (!args.Contains("--reports-db"))
@@ -37,7 +50,7 @@ internal static class CliRun
         return new CliResult(exit, text, stdout.ToString(), stderr.ToString());
     }
 
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
     }

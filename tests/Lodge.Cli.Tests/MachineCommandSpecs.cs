@@ -28,14 +28,16 @@ public sealed class MachineCommandSpecs : IDisposable
     }
 
     [Fact]
-    public void I_can_create_a_machine_without_a_gpu_on_a_host_whose_only_gpu_is_the_boot_vga()
+    public void I_can_create_a_machine_that_borrows_the_only_gpu_when_it_is_the_boot_vga()
     {
         // Act
         var created = CliRun.Run("new", "lin", "--os", "linux", "--root", RepoPaths.Host("EADE3920D9"), "--config-dir", _dir);
 
-        // Assert
+        // Assert: the discrete card the host boots on goes to the guest through a handoff
         Assert.Equal(0, created.ExitCode);
-        Assert.Contains("mode = \"virtio\"", File.ReadAllText(Path.Combine(_dir, "lin.toml")), StringComparison.Ordinal);
+        var text = File.ReadAllText(Path.Combine(_dir, "lin.toml"));
+        Assert.Contains("mode = \"handoff\"", text, StringComparison.Ordinal);
+        Assert.Contains("at 0000:06:00.0", text, StringComparison.Ordinal);
     }
 
     [Fact]

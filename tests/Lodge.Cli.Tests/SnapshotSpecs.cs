@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lodge.App.Host;
 using Lodge.Cli.Json;
 using Lodge.Core.Doctor;
 using Lodge.Core.Passthrough;

@@ -1,4 +1,5 @@
-using Lodge.Cli.Guests;
+using Lodge.App;
+using Lodge.App.Handoff;
 using Lodge.Core.Handoff;
 using Lodge.Linux.Handoff;
 using Lodge.Linux.Host;
@@ -9,7 +10,8 @@ using Lodge.Testing;
 namespace Lodge.Cli.Tests;
 
 // lodge up NAME for a handoff machine, end to end against the simulated kernel: the real planner, executor and
-// outcome recorder; only the host interfaces and the guest are the simulation's (HandoffUp.EnvironmentFactory).
+// outcome recorder; only the host interfaces and the guest are the simulation's, handed to the composition root
+// (LodgeOptions.Handoff). LODGE_STATE_DIR and LODGE_RUN_DIR point into the test's folder, as a user would set them.
 public sealed class UpHandoffSpecs : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("lodge-up-handoff-").FullName;
@@ -19,12 +21,21 @@ public sealed class UpHandoffSpecs : IDisposable
     private readonly List<DeviceHolder> _stopped = [];
     private SimulatedGuest? _guest;
     private bool _neverHealthy;
+    private int? _killedAfterStep;
+    private readonly LodgeOptions _options;
 
     public UpHandoffSpecs()
     {
         File.WriteAllText(Path.Combine(_dir, "win.toml"), "[gpu]\nmode = \"handoff\"\ndevice = \"auto\"\n");
         _initial = _kernel.State();
-        HandoffUp.EnvironmentFactory = (_, _) => new HandoffEnvironment(
+        _options = LodgeOptions.FromProcess() with
+        {
+            Environment = CliRun.Environment(new Linux.Runtime.RuntimeRoots(Path.Combine(_dir, "run"), _dir)),
+            Handoff = (lodge, _, _) => SimulatedHost(lodge),
+        };
+    }
+
+    private HandoffEnvironment SimulatedHost(LodgeHost lodge) => new(
             _kernel.ScanForHandoff,
             () => _kernel.DisplayManagerActive,
             (guest, log) => _kernel.HandoffHost(guest, log),
@@ -38,20 +49,42 @@ public sealed class UpHandoffSpecs : IDisposable
                 _held.ForEach(h => h.Dispose());
                 return Task.CompletedTask;
             },
-            new HandoffJournal(Path.Combine(_dir, "handoff.journal")));
-    }
+            lodge.Journal)
+        {
+            AbandonAfterStep = _killedAfterStep,
+        };
 
     private string Db => Path.Combine(_dir, "reports.db");
 
     public void Dispose()
     {
-        HandoffUp.EnvironmentFactory = null;
         _kernel.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
     private CliResult Up(params string[] extra) =>
-        CliRun.Run(["up", "win", "--root", _kernel.Root, "--config-dir", _dir, "--reports-db", Db, "--tcg", .. extra]);
+        CliRun.RunWith(_options, ["up", "win", "--root", _kernel.Root, "--config-dir", _dir, "--reports-db", Db, "--tcg", .. extra]);
+
+    [Fact(Timeout = 30000)]
+    public async Task I_can_rescue_a_handoff_machine_whose_lodge_up_was_killed_mid_handoff_with_a_plain_lodge_rescue_under_the_same_state_folder()
+    {
+        // Arrange: lodge is killed after step 3 of the handoff (the GPU is off its driver, the journal is pending)
+        _killedAfterStep = 3;
+        var up = await Task.Run(() => Up());
+        Assert.Equal(ExitCodes.Error, up.ExitCode);
+        Assert.NotEmpty(_kernel.State().DiffFrom(_initial));
+        var journal = Path.Combine(_dir, "handoff.journal");
+        Assert.Equal(JournalStatus.Pending, new HandoffJournal(journal).Inspect().Status);
+
+        // Act: a plain 'lodge rescue' (no --journal) in the same environment
+        var rescue = await Task.Run(() => CliRun.RunWith(_options, "rescue", "--root", _kernel.Root));
+
+        // Assert
+        Assert.True(rescue.ExitCode == 0, rescue.Out + rescue.Error);
+        Assert.Contains("The host has its GPU back.", rescue.Out, StringComparison.Ordinal);
+        Assert.Empty(_kernel.State().DiffFrom(_initial));
+        Assert.True(new HandoffJournal(journal).IsClean);
+    }
 
     [Fact(Timeout = 30000)]
     public async Task I_can_bring_up_a_handoff_machine_and_the_host_gets_its_GPU_back_and_a_clean_outcome_is_recorded()
@@ -128,7 +161,7 @@ public sealed class UpHandoffSpecs : IDisposable
     public async Task I_can_run_gpu_handoff_without_dry_run_and_it_is_the_same_real_path_as_up()
     {
         // Act
-        var result = await Task.Run(() => CliRun.Run("gpu", "handoff", "win", "--root", _kernel.Root, "--config-dir", _dir, "--reports-db", Db));
+        var result = await Task.Run(() => CliRun.RunWith(_options, "gpu", "handoff", "win", "--root", _kernel.Root, "--config-dir", _dir, "--reports-db", Db));
 
         // Assert
         Assert.True(result.ExitCode == 0, result.Error);

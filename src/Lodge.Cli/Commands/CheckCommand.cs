@@ -16,7 +16,7 @@ public static class CheckCommand
         command.SetAction(parse =>
         {
             var machineName = parse.GetValue(name)!;
-            var (parsed, _, _, problems) = MachinePlanning.Check(parse, machineName, MachinePlanning.LayoutOf(context, machineName));
+            var (parsed, _, _, problems) = MachinePlanning.Check(context, parse, machineName, MachinePlanning.LayoutOf(context, machineName));
             foreach (var problem in problems)
             {
                 context.Out.WriteLine(problem.Format());

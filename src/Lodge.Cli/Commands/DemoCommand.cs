@@ -21,7 +21,8 @@ public static class DemoCommand
         command.Options.Add(writeSpec);
         command.SetAction((parse, cancellationToken) =>
         {
-            var run = new DemoRun(context, context.Roots, HostProcesses.Runner);
+            var lodge = context.Host(parse);
+            var run = new DemoRun(context, lodge.Paths.Roots, lodge.Runner, lodge.Paths.DemoCache);
             return parse.GetValue(writeSpec) is { } file
                 ? run.WriteSpecAsync(file, parse.GetValue(share)!, parse.GetValue(tcg), cancellationToken)
                 : run.RunAsync(parse.GetValue(share)!, parse.GetValue(tcg), cancellationToken);

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Lodge.App.Host;
 using Lodge.Cli.Json;
 using Lodge.Cli.Rendering;
+using Lodge.Linux.Sysfs;
 
 namespace Lodge.Cli.Commands;
 
@@ -12,10 +14,12 @@ public static class DevicesCommand
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
         var command = new Command("devices", "List the IOMMU groups and their devices, with drivers, reset methods and passthrough verdicts.");
+        var fullScan = new Option<bool>("--full-scan") { Description = "Read the whole host as doctor does (for bench/: the cost before the scan scope).", Hidden = true };
         command.Options.Add(json);
+        command.Options.Add(fullScan);
         command.SetAction(parse =>
         {
-            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
+            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", scope: parse.GetValue(fullScan) ? ScanScope.Everything : ScanScope.Devices);
             if (parse.GetValue(json))
             {
                 DevicesJson.WriteTo(context.Out, host, assessments);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Host;
 using Lodge.Cli.Json;
 using Lodge.Cli.Rendering;
 using Lodge.Core.Doctor;
@@ -19,7 +20,7 @@ public static class DoctorCommand
         {
             var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", probeKvm: true);
             var report = HostDoctor.Examine(host, assessments);
-            using (var store = ReportsDatabase.OpenExisting(parse.GetValue(ReportCommand.DatabaseOption)))
+            using (var store = context.Host(parse).OpenExistingReports())
             {
                 if (store is not null)
                 {

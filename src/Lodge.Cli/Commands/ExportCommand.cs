@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Machines;
 using Lodge.Cli.Machines;
 using Lodge.Core;
 using Lodge.Core.Libvirt;
@@ -33,7 +34,7 @@ public static class ExportCommand
 
             if (parse.GetValue(output) is { } target)
             {
-                CheckTarget(target, MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption)), parse.GetValue(force));
+                CheckTarget(target, context.Host(parse).Machines, parse.GetValue(force));
             }
 
             var plan = MachinePlanning.Load(context, parse, parse.GetValue(name)!);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Lodge.App.Host;
 using Lodge.Cli.Json;
 using Lodge.Cli.Machines;
 using Lodge.Cli.Rendering;
@@ -58,7 +59,7 @@ public static class GpuCommand
             };
         }
 
-        var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
+        var store = context.Host(parse).Machines;
         var machine = store.Load(parse.GetValue(name)!).Machine;
         var faults = new[] { (SimulationFault.Fail, parse.GetValue(failAt)), (SimulationFault.Hang, parse.GetValue(hangAt)), (SimulationFault.Crash, parse.GetValue(crashAt)) }
             .Where(f => f.Item2 is not null).Select(f => new SimulationFault(f.Item1, f.Item2!.Value)).ToList();

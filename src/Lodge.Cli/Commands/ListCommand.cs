@@ -14,7 +14,7 @@ public static class ListCommand
         var command = new Command("list", "List the defined machines.");
         command.SetAction(parse =>
         {
-            var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
+            var store = context.Host(parse).Machines;
             var machines = store.LoadAll();
             if (machines.Count == 0)
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Host;
 using Lodge.Cli.Machines;
 using Lodge.Core;
 using Lodge.Core.Machines;
@@ -21,7 +22,7 @@ public static class NewCommand
         command.Options.Add(gpu);
         command.SetAction(parse =>
         {
-            var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
+            var store = context.Host(parse).Machines;
             var machineName = parse.GetValue(name)!;
             var path = store.PathOf(machineName);
             if (File.Exists(path))

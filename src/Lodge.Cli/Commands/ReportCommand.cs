@@ -37,7 +37,7 @@ public static class ReportCommand
         var command = new Command("list", "List the recorded attempts.");
         command.SetAction(parse =>
         {
-            using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
+            using var store = context.Host(parse).OpenReports();
             var table = new Table().Border(TableBorder.Simple);
             foreach (var c in new[] { "Id", "Date", "Machine", "OS", "GPU", "Result", "Rating" })
             {
@@ -62,7 +62,7 @@ public static class ReportCommand
         command.Arguments.Add(id);
         command.SetAction(parse =>
         {
-            using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
+            using var store = context.Host(parse).OpenReports();
             var r = store.Get(parse.GetValue(id)) ?? throw new ReportNotFoundException($"There is no report {parse.GetValue(id)}.") { Hint = "Run 'lodge report list' to see the ids." };
             context.Out.Write(Lodge.Core.Machines.TerminalText.EscapeJson(ReportJson.Write([r])));
             return ExitCodes.Ok;
@@ -82,7 +82,7 @@ public static class ReportCommand
         command.Arguments.Add(note);
         command.SetAction(parse =>
         {
-            using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
+            using var store = context.Host(parse).OpenReports();
             var machine = parse.GetValue(name)!;
             var id = store.RateLatest(machine, new ReportRating(parse.GetValue(verdict) == "good", parse.GetValue(note)))
                 ?? throw new ReportNotFoundException($"There is no recorded attempt of machine '{machine}' to rate.") { Hint = "Start it once with 'lodge up'; every start is recorded." };
@@ -101,13 +101,14 @@ public static class ReportCommand
         command.Options.Add(output);
         command.SetAction(parse =>
         {
-            using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
+            var lodge = context.Host(parse);
+            using var store = lodge.OpenReports();
             var wanted = parse.GetValue(ids) ?? [];
             var reports = store.All().Where(r => wanted.Length == 0 || wanted.Contains(r.Id)).ToList();
             // Every machine's name is a secret in every report: one report's error may quote another machine.
-            var secrets = PrivacySecrets.Collect(new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/"))
+            var secrets = PrivacySecrets.Collect(lodge.Root)
                 .Concat(store.All().Select(r => r.Machine).OfType<string>()).Distinct(StringComparer.Ordinal).ToList();
-            var roots = context.Roots;
+            var roots = lodge.Paths;
             (string, string)[] runRoots = [(roots.RunRoot, "/run/lodge"), (roots.StateRoot, "/var/lib/lodge")];
             var text = ReportJson.Write(reports.Select(r => ReportPrivacy.Filter(r, secrets, runRoots)));
             var target = parse.GetValue(output)!;
@@ -125,7 +126,7 @@ public static class ReportCommand
         command.Arguments.Add(files);
         command.SetAction(parse =>
         {
-            using var store = ReportsDatabase.Open(parse.GetValue(DatabaseOption));
+            using var store = context.Host(parse).OpenReports();
             var count = 0;
             var present = 0;
             foreach (var file in parse.GetValue(files)!)
@@ -156,7 +157,7 @@ public static class ReportCommand
         var command = new Command("repair", "Keep a damaged outcome database as reports.db.damaged-TIME, salvage the reports it can still read, and start a fresh one.");
         command.SetAction(parse =>
         {
-            var path = ReportsDatabase.PathFor(parse.GetValue(DatabaseOption));
+            var path = context.Host(parse).Paths.ReportsDatabase;
             if (ReportStore.Repair(path, context.Time.GetUtcNow()) is not { } repaired)
             {
                 context.Console.WriteLine(File.Exists(path) ? $"The outcome database '{path}' is not damaged; nothing was changed." : $"There is no outcome database at '{path}'; nothing was changed.");

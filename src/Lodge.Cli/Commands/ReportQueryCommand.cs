@@ -20,7 +20,7 @@ public static class ReportQueryCommand
         command.Options.Add(os);
         command.SetAction(parse =>
         {
-            using var store = ReportsDatabase.Open(parse.GetValue(ReportCommand.DatabaseOption));
+            using var store = context.Host(parse).OpenReports();
             var result = ReportQuery.Run(store.All(), parse.GetValue(gpu)!, parse.GetValue(board), parse.GetValue(os));
             Render(context.Console, result);
             return ExitCodes.Ok;

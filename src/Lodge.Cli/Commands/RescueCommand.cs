@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Lodge.Linux;
 using Lodge.Linux.Handoff;
-using Lodge.Linux.Host;
 
 namespace Lodge.Cli.Commands;
 
@@ -11,31 +9,40 @@ public static class RescueCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
     {
-        var journalOption = new Option<string>("--journal")
+        var journalOption = new Option<string?>("--journal")
         {
-            Description = "The handoff journal to read.",
-            DefaultValueFactory = _ => HandoffJournal.DefaultPath,
+            Description = "The handoff journal to read (default: handoff.journal in the state root, /var/lib/lodge or $LODGE_STATE_DIR).",
             HelpName = "PATH",
         };
         var boot = new Option<bool>("--boot") { Description = "Run at boot (the lodge-rescue unit): the reboot already reset drivers and modules, so failed undos are tolerated and the journal ends clean." };
-        var command = new Command("rescue", "Undo whatever an unfinished GPU handoff left applied (run over SSH, from a TTY, or at boot). A second run does nothing.");
+        var command = new Command("rescue", "Undo whatever an unfinished GPU handoff or CPU isolation left applied (run over SSH, from a TTY, or at boot). A second run does nothing.");
         command.Options.Add(journalOption);
         command.Options.Add(boot);
         command.SetAction(parse =>
         {
-            var journal = new HandoffJournal(parse.GetValue(journalOption)!);
-            var root = new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/");
-            var sysfs = new SysfsDriverControl(root);
-            var host = new HandoffHost(
-                sysfs,
-                sysfs,
-                sysfs,
-                ModprobeModuleControl.Create(),
-                new SystemdDisplayManagerControl(),
-                new PidFileGuestControl(root),
-                (_, _) => Task.FromResult<IReadOnlyList<Core.Handoff.DeviceHolder>>([]),
-                line => context.Error.WriteLine(line));
+            var lodge = context.Host(parse);
+            var journal = parse.GetValue(journalOption) is { Length: > 0 } path ? new HandoffJournal(path) : lodge.Journal;
+            var host = lodge.RescueHost(line => context.Error.WriteLine(line));
             var report = new HandoffRescue(host, journal).RunAsync(parse.GetValue(boot)).GetAwaiter().GetResult();
+            var isolation = new Lodge.Linux.Runtime.GuestStateStore(context.Roots).Isolator();
+            if (!isolation.Journal.IsClean && parse.GetValue(boot))
+            {
+                // AllowedCPUs was set as a runtime property (/run/systemd/system.control): the reboot already dropped it.
+                isolation.Journal.Clear();
+                context.Out.WriteLine("The reboot gave system.slice, user.slice and init.scope every CPU back.");
+            }
+            else if (!isolation.Journal.IsClean)
+            {
+                var restored = isolation.RestoreAsync(Core.Planning.MachinePlanner.IsolatedUnits).GetAwaiter().GetResult();
+                context.Out.WriteLine(restored
+                    ? "system.slice, user.slice and init.scope may use every CPU again."
+                    : $"Some units could not get their CPUs back; '{isolation.Journal.Path}' keeps them for the next 'lodge rescue'.");
+                if (!restored)
+                {
+                    return ExitCodes.Error;
+                }
+            }
+
             foreach (var step in report.Steps)
             {
                 context.Out.WriteLine($"{step.Index,3}. {step.Name}: {Json.HandoffJson.Outcome(step.Outcome)}{(step.Error is null ? string.Empty : $" ({step.Error})")}");

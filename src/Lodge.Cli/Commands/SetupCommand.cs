@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Lodge.App.Host;
+using Lodge.App.Machines;
 using Lodge.Cli.Machines;
 using Lodge.Cli.Rendering;
 using Lodge.Core;
@@ -53,7 +55,7 @@ public static class SetupCommand
                 return ExitCodes.Ok;
             }
 
-            var machines = LoadMachines(MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption)), parse.GetValue(forOption) ?? []);
+            var machines = LoadMachines(context.Host(parse).Machines, parse.GetValue(forOption) ?? []);
             var phase = parse.GetValue(confirm) ? SetupPhase.Confirm : SetupPhase.Apply;
             var (host, _) = HostLoader.Load(rootPath);
             var plan = SetupPlanner.Plan(host, machines, SetupFiles.Read(rootPath), phase);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Host;
 using Lodge.Core;
 using Lodge.Core.Privacy;
 using Lodge.Linux;

@@ -19,7 +19,7 @@ public static class SuperviseCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var machine = parse.GetValue(name)!;
-            var database = parse.GetValue(ReportCommand.DatabaseOption);
+            var database = context.Host(parse);
             var id = parse.GetValue(reportId);
             void Record(ReportResult result)
             {

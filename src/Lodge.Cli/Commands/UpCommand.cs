@@ -43,7 +43,7 @@ public static class UpCommand
     internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, bool resetNvram, CancellationToken cancellationToken)
     {
         var roots = context.Roots;
-        var (plan, host) = MachinePlanning.Load(parse, machineName, MachinePlanning.LayoutOf(context, machineName));
+        var (plan, host) = MachinePlanning.Load(context, parse, machineName, MachinePlanning.LayoutOf(context, machineName));
         foreach (var warning in plan.Warnings)
         {
             context.Error.WriteLine("Warning: " + warning);
@@ -52,7 +52,7 @@ public static class UpCommand
         var handsOff = plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated;
         if (handsOff && detach)
         {
-            throw new ConfigException($"Machine '{machineName}' hands its GPU to the guest (gpu.mode '{plan.Gpu.Mode.ToString().ToLowerInvariant()}'), so it cannot run with --detach: the GPU comes back only when the guest stops and lodge is there to undo the handoff.")
+            throw new ConfigException($"Machine '{machineName}' hands its GPU to the guest (gpu.mode '{plan.Gpu.Mode.Word()}'), so it cannot run with --detach: the GPU comes back only when the guest stops and lodge is there to undo the handoff.")
             {
                 Hint = $"Run 'lodge up {machineName}' in the foreground (inside tmux or screen to leave it running).",
             };
@@ -84,12 +84,11 @@ public static class UpCommand
         }
 
         var runtime = new GuestRuntime(roots);
-        var database = parse.GetValue(ReportCommand.DatabaseOption);
+        var database = context.Host(parse);
         var resolved = new Dictionary<string, string> { ["accel"] = accel };
         if (handsOff)
         {
-            var rootPath = parse.GetValue(LodgeApp.RootOption) ?? "/";
-            return await HandoffUp.RunAsync(context, plan, host, spec, rootPath, runtime, stopHolders, database, resolved, cancellationToken).ConfigureAwait(false);
+            return await HandoffUp.RunAsync(context, plan, host, spec, database, runtime, stopHolders, resolved, cancellationToken).ConfigureAwait(false);
         }
 
         var launcher = new GuestLauncher(context, runtime);
@@ -116,11 +115,11 @@ public static class UpCommand
 
     // A detached guest outlives this process: its report is opened here, before the supervisor starts (so a database
     // error is a warning before anything runs), and the supervisor records how the guest really ended.
-    private static async Task<int> DetachAsync(CliContext context, GuestLauncher launcher, LaunchSpec spec, HostSnapshot host, MachinePlan plan, string? database, Dictionary<string, string> resolved, CancellationToken cancellationToken)
+    private static async Task<int> DetachAsync(CliContext context, GuestLauncher launcher, LaunchSpec spec, HostSnapshot host, MachinePlan plan, Lodge.App.LodgeHost database, Dictionary<string, string> resolved, CancellationToken cancellationToken)
     {
         var id = OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
         string[] options = id is { } report
-            ? ["--reports-db", Path.GetFullPath(ReportsDatabase.PathFor(database)), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            ? ["--reports-db", Path.GetFullPath(database.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
             : [];
         try
         {

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Lodge.Cli.Demo;
 
 /// <summary>The steps of <c>lodge demo</c>: image, boot, share round trip through the guest, ACPI shutdown, summary.</summary>
-public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunner runner)
+public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunner runner, string cache)
 {
     private const string Machine = "demo";
     private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(120);
@@ -139,7 +139,6 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
 
     private async Task<DemoImage> BuildImageAsync(CancellationToken cancellationToken)
     {
-        var cache = Environment.GetEnvironmentVariable("LODGE_DEMO_CACHE") is { Length: > 0 } dir ? dir : Path.Combine(roots.StateRoot, "demo-image");
         if (!context.Console.Profile.Capabilities.Interactive)
         {
             return await DemoImage.EnsureAsync(cache, runner, new Progress<(string Step, double Fraction)>(p => context.Console.WriteLine($"  {p.Step}")), cancellationToken).ConfigureAwait(false);

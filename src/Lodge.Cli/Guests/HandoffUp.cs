@@ -1,6 +1,9 @@
 using System.Runtime.InteropServices;
+using Lodge.App;
+using Lodge.App.Handoff;
 using Lodge.Core.Handoff;
 using Lodge.Core.Hardware;
+using Lodge.Core.Machines;
 using Lodge.Core.Planning;
 using Lodge.Core.Reports;
 using Lodge.Core.Runtime;
@@ -15,20 +18,18 @@ namespace Lodge.Cli.Guests;
 /// back. Ctrl-C (or SIGTERM) powers the guest off through ACPI and then gives the GPU back.</remarks>
 public static class HandoffUp
 {
-    /// <summary>Test seam: replaces the production environment (real sysfs, modprobe, systemctl, QEMU).</summary>
-    internal static Func<string, GuestRuntime, HandoffEnvironment>? EnvironmentFactory { get; set; }
-
     /// <summary>Runs the handoff; returns the exit code (0 when the guest ran, stopped cleanly, and the host is as it was).</summary>
-    /// <param name="rootPath">The <c>--root</c> the host is read below (and written below, through sysfs).</param>
+    /// <param name="lodge">The composition root: the host (read and written below <c>--root</c>), the journal, the doubles.</param>
     /// <param name="stopHolders">Stop the processes that hold the GPU instead of refusing.</param>
-    public static async Task<int> RunAsync(CliContext context, MachinePlan plan, HostSnapshot host, LaunchSpec spec, string rootPath, GuestRuntime runtime, bool stopHolders, string? database, Dictionary<string, string> resolved, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(CliContext context, MachinePlan plan, HostSnapshot host, LaunchSpec spec, LodgeHost lodge, GuestRuntime runtime, bool stopHolders, Dictionary<string, string> resolved, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
         var machine = plan.Machine;
         var gpu = plan.Gpu.Device!;
         void Log(string line) => context.Error.WriteLine(line);
-        var env = EnvironmentFactory?.Invoke(rootPath, runtime) ?? HandoffEnvironment.Production(rootPath, runtime, Log);
+        ArgumentNullException.ThrowIfNull(lodge);
+        var env = lodge.Handoff(runtime, Log);
 
         var snapshot = env.Scan();
         var before = HostState.FromSnapshot(snapshot, env.DisplayManagerActive());
@@ -43,7 +44,7 @@ public static class HandoffUp
         }
 
         var handoff = HandoffPlanner.Plan(snapshot, request with { Holders = holders });
-        resolved["gpu-mode"] = plan.Gpu.Mode.ToString().ToLowerInvariant();
+        resolved["gpu-mode"] = plan.Gpu.Mode.Word();
         resolved["reset-method"] = ResetMethod(handoff, snapshot.FindDevice(gpu.Address));
         foreach (var warning in handoff.Warnings)
         {
@@ -53,7 +54,7 @@ public static class HandoffUp
         if (!handoff.CanRun)
         {
             var refusal = string.Join(" ", handoff.Refusals);
-            OutcomeRecorder.Record(context, database, host, machine, gpu, new ReportResult(false, false, true, handoff.Steps.FirstOrDefault()?.Name ?? "plan", refusal), resolved);
+            OutcomeRecorder.Record(context, lodge, host, machine, gpu, new ReportResult(false, false, true, handoff.Steps.FirstOrDefault()?.Name ?? "plan", refusal), resolved);
             throw new Core.InvalidStateException(refusal, "refused", "runnable")
             {
                 Hint = holders.Count > 0
@@ -63,11 +64,14 @@ public static class HandoffUp
         }
 
         var guest = env.Guest(spec, handoff);
-        var options = new HandoffExecutorOptions { Health = env.Health(guest, machine) };
+        var options = new HandoffExecutorOptions { Health = env.Health(guest, machine), AbandonAfterStep = env.AbandonAfterStep };
         context.Error.WriteLine($"Handing '{gpu.Address}' to '{machine.Name}' ({resolved["gpu-mode"]}); it comes back when the guest stops. Ctrl-C powers the guest off.");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        // The terminal that started lodge often dies with the display manager this handoff stops (a desktop terminal
+        // goes with its X server): its SIGHUP must neither kill lodge halfway nor stop the guest (the lab's scenario 5).
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => signal.Cancel = true);
         HandoffReport report;
         try
         {
@@ -76,13 +80,13 @@ public static class HandoffUp
         catch (Core.LodgeException e)
         {
             // The executor refused before touching the host (e.g. an unfinished journal): still an attempt to remember.
-            OutcomeRecorder.Record(context, database, host, machine, gpu, new ReportResult(false, false, true, "start", e.Message), resolved);
+            OutcomeRecorder.Record(context, lodge, host, machine, gpu, new ReportResult(false, false, true, "start", e.Message), resolved);
             throw;
         }
 
         var diff = HostState.FromSnapshot(env.Scan(), env.DisplayManagerActive()).DiffFrom(before);
         var result = Result(handoff, report, diff, guest);
-        OutcomeRecorder.Record(context, database, host, machine, gpu, result, resolved);
+        OutcomeRecorder.Record(context, lodge, host, machine, gpu, result, resolved);
         return Print(context, handoff, report, diff, result, env.Journal);
 
         void Interrupt(PosixSignalContext signal)

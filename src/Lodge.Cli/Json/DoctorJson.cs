@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lodge.Core.Doctor;
+using Lodge.Core.Hardware;
 
 namespace Lodge.Cli.Json;
 
@@ -18,6 +19,7 @@ public static class DoctorJson
         w.WriteString("verdict", report.Verdict);
         w.WriteNumber("exitCode", report.ExitCode);
         w.Strings("passableGpus", report.Gpus.Where(g => g.IsPassable).Select(g => g.Device.Address.ToString()));
+        WriteTopology(w, report.Topology);
         w.WriteStartArray("sections");
         foreach (var s in report.Sections)
         {
@@ -34,6 +36,62 @@ public static class DoctorJson
         }
 
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    // "topology": the CPU layout as data; lists in the kernel's format ("0-7,16-23"), unknown facts as null.
+    private static void WriteTopology(Utf8JsonWriter w, CpuTopology t)
+    {
+        var cores = t.PhysicalCores;
+        w.WriteStartObject("topology");
+        w.WriteNumber("packages", t.Packages);
+        w.WriteNumber("dies", t.Dies);
+        w.WriteNumber("cores", cores.Count);
+        w.WriteNumber("threadsPerCore", cores.Count == 0 ? 0 : cores.Max(c => c.Cpus.Count));
+        w.WriteString("coreSource", t.CoreSource switch
+        {
+            SiblingSource.Kernel => "kernel",
+            SiblingSource.CpuInfoNoSmt => "cpuinfo",
+            SiblingSource.CoreId => "core_id",
+            _ => "unknown",
+        });
+        w.WriteNumber("online", t.Cpus.Count);
+        w.NumberOrNull("present", t.Present?.Count);
+        w.NumberOrNull("possible", t.Possible?.Count);
+        w.WriteString("onlineCpus", HostDoctor.FormatCpuList([.. t.Cpus.Select(c => c.Id)]));
+        if (t.Nodes is null)
+        {
+            w.WriteNull("numaNodes");
+        }
+        else
+        {
+            w.WriteStartArray("numaNodes");
+            foreach (var n in t.Nodes)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("id", n.Id);
+                w.WriteString("cpus", HostDoctor.FormatCpuList(n.Cpus));
+                w.NumberOrNull("memTotalKiB", n.MemTotalKiB);
+                w.NumberOrNull("memFreeKiB", n.MemFreeKiB);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.Strings("l3Domains", t.L3Domains.Select(HostDoctor.FormatCpuList));
+        if (t.IsHybrid)
+        {
+            w.WriteStartObject("hybrid");
+            w.WriteString("performance", HostDoctor.FormatCpuList([.. t.Cpus.Where(c => c.CoreType == CpuCoreType.Performance).Select(c => c.Id)]));
+            w.WriteString("efficiency", HostDoctor.FormatCpuList([.. t.Cpus.Where(c => c.CoreType == CpuCoreType.Efficiency).Select(c => c.Id)]));
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("hybrid");
+        }
+
         w.WriteEndObject();
     }
 

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Lodge.App.Host;
+using Lodge.App.Machines;
 using Lodge.Core;
 using Lodge.Core.Hardware;
 using Lodge.Core.Machines;
@@ -20,12 +22,12 @@ public static class MachinePlanning
         new(context.Roots.RunDir(name), context.Roots.StateDir(name));
 
     /// <summary>The plan of machine <paramref name="name"/>; throws <see cref="ConfigException"/> when the machine has errors.</summary>
-    public static MachinePlan Load(CliContext context, ParseResult parse, string name) => Load(parse, name, LayoutOf(context, name), probeKvm: false).Plan;
+    public static MachinePlan Load(CliContext context, ParseResult parse, string name) => Load(context, parse, name, LayoutOf(context, name), probeKvm: false).Plan;
 
     /// <summary>The plan with the host it was made against, for a given runtime layout (what <c>up</c> needs).</summary>
-    public static (MachinePlan Plan, HostSnapshot Host) Load(ParseResult parse, string name, RuntimeLayout layout, bool probeKvm = true)
+    public static (MachinePlan Plan, HostSnapshot Host) Load(CliContext context, ParseResult parse, string name, RuntimeLayout layout, bool probeKvm = true)
     {
-        var (parsed, host, assessments, problems) = Check(parse, name, layout, probeKvm);
+        var (parsed, host, assessments, problems) = Check(context, parse, name, layout, probeKvm);
         var errors = problems.Count(p => p.Severity == Severity.Error);
         if (errors > 0)
         {
@@ -38,14 +40,16 @@ public static class MachinePlanning
     }
 
     /// <summary>Every problem with machine <paramref name="name"/>: its file, the host, and the safety of its disks, shares and sockets, in file order.</summary>
-    public static (MachineParseResult Parsed, HostSnapshot Host, IReadOnlyList<DeviceAssessment> Assessments, IReadOnlyList<Problem> Problems) Check(ParseResult parse, string name, RuntimeLayout layout, bool probeKvm = false)
+    public static (MachineParseResult Parsed, HostSnapshot Host, IReadOnlyList<DeviceAssessment> Assessments, IReadOnlyList<Problem> Problems) Check(CliContext context, ParseResult parse, string name, RuntimeLayout layout, bool probeKvm = false)
     {
-        var store = MachineStore.For(parse.GetValue(LodgeApp.ConfigDirOption));
+        ArgumentNullException.ThrowIfNull(context);
+        var lodge = context.Host(parse);
+        var store = lodge.Machines;
         var parsed = store.Load(name);
-        var rootPath = parse.GetValue(LodgeApp.RootOption) ?? "/";
+        var rootPath = lodge.Root.Path;
         var (host, assessments) = HostLoader.Load(rootPath, probeKvm: probeKvm);
         var all = store.LoadAll().Select(r => r.Machine).ToList();
-        var facts = new PathFactsReader(new HostRoot(rootPath));
+        var facts = new PathFactsReader(lodge.Root);
         var problems = parsed.Problems
             .Concat(MachineValidator.Validate(parsed.Machine, host, assessments, all))
             .Concat(MachineSafety.Validate(parsed.Machine, layout, facts.Read, PathFactsReader.UserUids()))

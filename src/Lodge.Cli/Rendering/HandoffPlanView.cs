@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lodge.Core.Handoff;
+using Lodge.Core.Machines;
 
 namespace Lodge.Cli.Rendering;
 
@@ -11,7 +12,7 @@ public static class HandoffPlanView
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(plan);
-        output.WriteLine($"Handoff of '{plan.Gpu}' to '{plan.Guest}' (mode {plan.Mode.ToString().ToLowerInvariant()}), endpoints: {string.Join(", ", plan.Endpoints)}.");
+        output.WriteLine($"Handoff of '{plan.Gpu}' to '{plan.Guest}' (mode {plan.Mode.Word()}), endpoints: {string.Join(", ", plan.Endpoints)}.");
         foreach (var refusal in plan.Refusals)
         {
             output.WriteLine($"Refused: {refusal}");

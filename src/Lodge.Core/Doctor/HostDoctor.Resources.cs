@@ -14,20 +14,41 @@ public static partial class HostDoctor
             return new DoctorSection("CPU topology", [new DoctorCheck(CheckStatus.Unknown, "CPUs", "This tree holds no /sys/devices/system/cpu.")]);
         }
 
-        var threadsPerCore = t.Cpus.Max(c => c.ThreadSiblings.Count);
+        var cores = t.PhysicalCores;
+        var threads = cores.Max(c => c.Cpus.Count);
+        var present = t.Present is { } p ? $"{p.Count} present" : "present unknown";
+        var source = t.CoreSource switch
+        {
+            SiblingSource.Kernel => "cores from the kernel's sibling lists",
+            SiblingSource.CpuInfoNoSmt => "no sibling lists: /proc/cpuinfo shows no SMT, so each CPU is a core",
+            SiblingSource.CoreId => "no sibling lists: cores rebuilt from core_id per package, die and node",
+            _ => "no sibling lists or core_id: each CPU counted as a core",
+        };
         var checks = new List<DoctorCheck>
         {
-            new(CheckStatus.Info, "CPUs", $"{t.Cpus.Count} logical CPUs on {t.Cores} cores in {t.Packages} package(s); SMT {(threadsPerCore > 1 ? "on" : "off")}."),
+            new(CheckStatus.Info, "CPUs", $"{t.Cpus.Count} online ({present}) logical CPUs on {cores.Count} cores, {t.Dies} die(s), {t.Packages} package(s); {threads} thread(s) per core ({source})."),
         };
+        if (threads == 1)
+        {
+            checks.Add(new DoctorCheck(CheckStatus.Warning, "SMT", "The host shows no SMT, so a guest's threads per core would be separate host cores; Lodge gives guests one thread per core here.",
+                "Turn SMT (Hyper-Threading) on in the firmware if the CPU has it."));
+        }
+
+        checks.Add(t.Nodes switch
+        {
+            null => new DoctorCheck(CheckStatus.Unknown, "NUMA", "The tree has no /sys/devices/system/node, so the NUMA layout is unknown; Lodge treats the host as one node."),
+            var nodes => new DoctorCheck(CheckStatus.Info, "NUMA", $"{nodes.Count} node(s): " + string.Join("; ", nodes.Select(n =>
+                $"node {n.Id} CPUs {(n.Cpus.Count == 0 ? "none" : FormatCpuList(n.Cpus))}, {(n.MemTotalKiB is { } kib ? $"{kib >> 10} MiB" : "memory unknown")}")) + "."),
+        });
         var l3 = t.L3Domains;
         checks.Add(l3.Count == 0
             ? new DoctorCheck(CheckStatus.Unknown, "L3 caches", "The tree shows no level-3 cache.")
-            : new DoctorCheck(CheckStatus.Info, "L3 caches", $"{l3.Count} L3 domain(s): {string.Join("; ", l3.Select(FormatCpuList))}; Lodge pins a guest's vCPUs within one."));
+            : new DoctorCheck(CheckStatus.Info, "L3 caches", $"{l3.Count} L3 domain(s): {string.Join("; ", l3.Select(FormatCpuList))}; Lodge pins a guest's vCPUs within one where it fits."));
         if (t.IsHybrid)
         {
-            var p = t.Cpus.Where(c => c.CoreType == CpuCoreType.Performance).Select(c => c.Id).ToList();
+            var pc = t.Cpus.Where(c => c.CoreType == CpuCoreType.Performance).Select(c => c.Id).ToList();
             var e = t.Cpus.Where(c => c.CoreType == CpuCoreType.Efficiency).Select(c => c.Id).ToList();
-            checks.Add(new DoctorCheck(CheckStatus.Info, "Hybrid cores", $"P-cores {FormatCpuList(p)}; E-cores {FormatCpuList(e)}; Lodge pins vCPUs to P-cores first."));
+            checks.Add(new DoctorCheck(CheckStatus.Info, "Hybrid cores", $"P-cores {FormatCpuList(pc)}; E-cores {FormatCpuList(e)}; Lodge pins vCPUs to P-cores first."));
         }
 
         return new DoctorSection("CPU topology", checks);

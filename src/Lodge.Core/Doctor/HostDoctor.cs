@@ -31,7 +31,13 @@ public static partial class HostDoctor
         int exit;
         if (kvm == false)
         {
-            verdict = $"No-go: guests cannot run here because KVM is missing ({KvmReason(host)}).";
+            var unusable = host.Kernel.KvmProbe is { } p && p != "ok";
+            verdict = $"No-go: guests cannot run here because KVM is {(unusable ? "unusable" : "missing")} ({KvmReason(host)}).";
+            exit = 2;
+        }
+        else if (QemuMissing(host))
+        {
+            verdict = $"No-go: guests cannot run until QEMU is installed ('{PackageAdvice.InstallCommand(host.Boot, [PackageAdvice.PackageFor(host.Boot, "qemu")])}'); whether KVM runs guest code is unknown until then.";
             exit = 2;
         }
         else if (passable.Count > 0)
@@ -46,16 +52,19 @@ public static partial class HostDoctor
         }
         else
         {
-            var why = host.IommuGroups.Count == 0 ? "the IOMMU is off" : gpus.Count == 0 ? "there is no GPU" : "every GPU shares its IOMMU group";
+            var why = host.IommuGroups.Count == 0 ? "the IOMMU is off" : gpus.Count == 0 ? "there is no GPU" : WhyNoGpu(gpus);
             var kvmNote = kvm is null ? "KVM could not be checked; " : string.Empty;
             verdict = $"Partial: {kvmNote}guests can run with emulated graphics, but no GPU can be passed through because {why}.";
             exit = 1;
         }
 
-        return new DoctorReport(sections, gpus, verdict, exit);
+        return new DoctorReport(sections, gpus, verdict, exit) { Topology = host.Topology };
     }
 
-    /// <summary>True when /dev/kvm exists; false when it is known missing (or the CPU lacks vmx/svm); null when the tree cannot tell.</summary>
+    /// <summary>True when KVM runs guests; false when it is known missing, or QEMU's test guest ran no code on it; null when the tree cannot tell.</summary>
+    /// <remarks>On the running system (doctor, up, snapshot) QEMU starts a tiny KVM guest whose code writes a marker; only that
+    /// marker counts as "KVM works" (<see cref="KernelInfo.KvmProbe"/>). /dev/kvm opening and a paused guest starting are not enough:
+    /// kvm_pvm starts a paused <c>-cpu host</c> guest and then never runs a standard 64-bit kernel.</remarks>
     public static bool? KvmAvailable(HostSnapshot host)
     {
         // kvm_pvm (PVM) runs KVM guests without VT-x/AMD-V, inside hosts that are themselves virtual machines.
@@ -78,6 +87,25 @@ public static partial class HostDoctor
         }
 
         return host.Cpu.HasVirtualization == false ? false : null;
+    }
+
+    // Says which case applies to each GPU: a shared group, or no group at all (an iGPU left out of the IOMMU).
+    private static string WhyNoGpu(IReadOnlyList<DeviceAssessment> gpus)
+    {
+        var shared = gpus.Where(g => g.Verdict == Verdict.Shared).Select(g => $"'{g.Device.Address}'").ToList();
+        var noGroup = gpus.Where(g => g.Verdict is null).Select(g => $"'{g.Device.Address}'").ToList();
+        var parts = new List<string>();
+        if (shared.Count > 0)
+        {
+            parts.Add(shared.Count == gpus.Count ? "every GPU shares its IOMMU group" : $"{string.Join(", ", shared)} {(shared.Count == 1 ? "shares its" : "share their")} IOMMU group");
+        }
+
+        if (noGroup.Count > 0)
+        {
+            parts.Add(noGroup.Count == gpus.Count && gpus.Count > 1 ? "no GPU is in an IOMMU group" : $"{string.Join(", ", noGroup)} {(noGroup.Count == 1 ? "is" : "are")} in no IOMMU group");
+        }
+
+        return parts.Count == 0 ? "no GPU can be passed through" : string.Join(" and ", parts);
     }
 
     private static string KvmReason(HostSnapshot host)

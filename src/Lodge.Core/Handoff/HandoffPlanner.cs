@@ -80,6 +80,16 @@ public static partial class HandoffPlanner
             Add("load vfio-pci", new(HandoffOperationKind.LoadModule, "vfio_pci"), new(HandoffOperationKind.UnloadModule, "vfio_pci"), t.Module);
         }
 
+        // QEMU's VFIO container makes the kernel load the IOMMU backend on demand, and the backend holds vfio; then
+        // 'modprobe -r vfio_pci' stops at vfio and leaves vfio, vfio_iommu_type1, irqbypass and vfio_virqfd loaded
+        // (seen in the lab on 6.1). Loaded here, after vfio-pci, its undo runs first and the way back ends clean. Not
+        // when vfio is built in (vfio_pci in /sys/module but not in /proc/modules): then so is the backend.
+        var vfioModular = vfioLoaded != true || host.Kernel.Modules?.Any(m => m.Name == "vfio_pci") == true;
+        if (vfioModular && host.Kernel.IsModuleLoaded("vfio_iommu_type1") == false)
+        {
+            Add("load the vfio IOMMU backend", new(HandoffOperationKind.LoadModule, "vfio_iommu_type1"), new(HandoffOperationKind.UnloadModule, "vfio_iommu_type1"), t.Module);
+        }
+
         foreach (var address in endpoints.Where(a => originals[a] is not null))
         {
             var driver = originals[address]!;

@@ -22,6 +22,11 @@ public sealed record BootInfo
     /// <summary>A <c>lodge setup</c> trial entry is waiting for <c>lodge setup --confirm</c> (<c>/etc/grub.d/42_lodge_trial</c> or a <c>lodge-trial.conf</c> loader entry).</summary>
     public bool SetupTrialPending { get; init; }
 
+    /// <summary>The host boots through Proxmox VE's <c>proxmox-boot-tool</c> (<c>/etc/kernel/proxmox-boot-uuids</c> exists, or the
+    /// command line loads its initrd from <c>\EFI\proxmox\</c>): parameters go to <see cref="CommandLineFile"/> and need
+    /// <c>proxmox-boot-tool refresh</c>.</summary>
+    public bool ProxmoxBootTool { get; init; }
+
     /// <summary>True for Debian and derivatives (apt).</summary>
     public bool IsDebianLike => OsId is "debian" or "ubuntu" || OsIdLike.Contains("debian") || OsIdLike.Contains("ubuntu");
 }

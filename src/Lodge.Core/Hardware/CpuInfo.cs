@@ -17,6 +17,15 @@ public sealed record CpuInfo
     /// <summary>Whether the CPU is running as a guest (the hypervisor flag).</summary>
     public bool? IsHypervisorGuest { get; init; }
 
+    /// <summary>Whether the flags list topoext (AMD's extended topology leaves, which let a guest see SMT); null when the flags are unknown.</summary>
+    public bool? HasTopoext { get; init; }
+
+    /// <summary>"siblings" from /proc/cpuinfo: logical CPUs per package; null when absent (non-x86) or malformed.</summary>
+    public int? SiblingsPerPackage { get; init; }
+
+    /// <summary>"cpu cores" from /proc/cpuinfo: cores per package; null when absent or malformed.</summary>
+    public int? CoresPerPackage { get; init; }
+
     public bool IsIntel => VendorId == "GenuineIntel";
 
     public bool IsAmd => VendorId == "AuthenticAMD";

@@ -36,6 +36,9 @@ public sealed record HostSnapshot
     /// <summary>Board and BIOS identity.</summary>
     public DmiInfo Dmi { get; init; } = new();
 
+    /// <summary>ACPI tables, chassis, battery and GPU MUX.</summary>
+    public PlatformFacts Platform { get; init; } = new();
+
     /// <summary>Finds a device by address, or null.</summary>
     /// <remarks>Large hosts are looked up through an index built on first use (the analyses ask per group member).</remarks>
     public PciDevice? FindDevice(PciAddress address)

@@ -19,7 +19,10 @@ public sealed record KernelInfo
     /// <summary>/dev/kvm exists; null when the tree has no /dev.</summary>
     public bool? KvmDevice { get; init; }
 
-    /// <summary>QEMU's own answer to "can you run a KVM guest with the host CPU here?": "ok", the reason it cannot, or null when not asked.</summary>
+    /// <summary>/dev/vhost-net exists; null when the tree has no /dev.</summary>
+    public bool? VhostNetDevice { get; init; }
+
+    /// <summary>QEMU's own answer to "does a KVM guest with the host CPU run code here?": "ok" (the test guest wrote its marker), the reason it cannot, or null when not asked.</summary>
     public string? KvmProbe { get; init; }
 
     /// <summary>True when <see cref="KvmProbe"/> is the answer QEMU gave earlier in this boot (cached per boot and QEMU binary), not a new run.</summary>

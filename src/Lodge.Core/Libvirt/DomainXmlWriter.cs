@@ -33,6 +33,7 @@ public static partial class DomainXmlWriter
             new XElement("vcpu", new XAttribute("placement", "static"), plan.Cpu.Vcpus),
             new XElement("iothreads", 1),
             CpuTune(plan),
+            NumaTune(plan),
             Os(plan),
             Features(plan),
             Cpu(plan),
@@ -83,6 +84,22 @@ public static partial class DomainXmlWriter
         }
 
         return tune;
+    }
+
+    // RAM bound to the vCPUs' host node, or each guest cell to its own host node.
+    private static XElement? NumaTune(MachinePlan plan)
+    {
+        var cpu = plan.Cpu;
+        if (cpu.GuestNodes.Count > 0)
+        {
+            return new XElement("numatune",
+                new XElement("memory", new XAttribute("mode", "strict"), new XAttribute("nodeset", MachinePlanner.Format(cpu.GuestNodes.Select(n => n.HostNode)))),
+                cpu.GuestNodes.Select(n => new XElement("memnode", new XAttribute("cellid", n.Id), new XAttribute("mode", "strict"), new XAttribute("nodeset", n.HostNode))));
+        }
+
+        return cpu.HostNode is { } node
+            ? new XElement("numatune", new XElement("memory", new XAttribute("mode", "strict"), new XAttribute("nodeset", node)))
+            : null;
     }
 
     private static XElement Os(MachinePlan plan)
@@ -172,8 +189,12 @@ public static partial class DomainXmlWriter
 
         return new XElement("cpu", new XAttribute("mode", "host-passthrough"), new XAttribute("check", "none"), new XAttribute("migratable", "off"),
             topology,
-            cpu.HostIsAmd && plan.Machine.Os != GuestOs.MacOs ? new XElement("feature", new XAttribute("policy", "require"), new XAttribute("name", "topoext")) : null,
-            plan.Machine.Os == GuestOs.MacOs ? new XElement("feature", new XAttribute("policy", "require"), new XAttribute("name", "invtsc")) : null);
+            cpu.HostCacheInfo ? new XElement("cache", new XAttribute("mode", "passthrough")) : null,
+            cpu.Topoext ? new XElement("feature", new XAttribute("policy", "require"), new XAttribute("name", "topoext")) : null,
+            plan.Machine.Os == GuestOs.MacOs ? new XElement("feature", new XAttribute("policy", "require"), new XAttribute("name", "invtsc")) : null,
+            cpu.GuestNodes.Count > 0
+                ? new XElement("numa", cpu.GuestNodes.Select(n => new XElement("cell", new XAttribute("id", n.Id), new XAttribute("cpus", n.VcpuRange), new XAttribute("memory", n.MemoryMiB), new XAttribute("unit", "MiB"))))
+                : null);
     }
 
     private static XElement Clock(MachinePlan plan)

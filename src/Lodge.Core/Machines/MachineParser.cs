@@ -53,7 +53,7 @@ public static class MachineParser
             Os = (GuestOs)Array.IndexOf(OsNames, values.Choice("os", OsNames, "other")),
             MachineType = values.String("machine"),
             QemuArgs = values.StringArray("qemu_args") ?? [],
-            Cpu = new CpuConfig(values.Int("cpu.cores", 1, 1024), values.Int("cpu.threads", 1, 8) ?? 2, ReadPin(values)),
+            Cpu = new CpuConfig(values.Int("cpu.cores", 1, 1024), values.Int("cpu.threads", 1, 8) ?? 2, ReadPin(values), values.Bool("cpu.isolate") ?? false),
             Memory = new MemoryConfig(values.Size("memory.size") ?? 8L << 30, values.Choice("memory.hugepages", HugePageNames, "auto")),
             Firmware = new FirmwareConfig((FirmwareType)Array.IndexOf(FirmwareNames, values.Choice("firmware.type", FirmwareNames, "uefi")), values.Bool("firmware.tpm") ?? false),
             Disks = [.. Enumerable.Range(0, entries.CountOf("disk")).Select(i => ReadDisk(values, i, problems, entries))],

@@ -6,7 +6,7 @@ internal static class MachineSchema
     private static readonly Dictionary<string, string[]> Keys = new(StringComparer.Ordinal)
     {
         [""] = ["os", "machine", "qemu_args"],
-        ["cpu"] = ["cores", "threads", "pin"],
+        ["cpu"] = ["cores", "threads", "pin", "isolate"],
         ["memory"] = ["size", "hugepages"],
         ["firmware"] = ["type", "tpm"],
         ["disk"] = ["path", "size", "bus", "cdrom", "passthrough"],

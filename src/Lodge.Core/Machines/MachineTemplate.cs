@@ -97,15 +97,40 @@ public static class MachineTemplate
             return;
         }
 
-        if (MachineValidator.PickAutoGpu(GpuMode.Dedicated, assessments) is not { } pick)
+        if (MachineValidator.PickGuestGpu(assessments) is not { } pick)
         {
-            b.AppendLine("# No GPU on this host can be passed through without taking the host's own; see 'lodge devices'.");
+            var igpu = assessments.FirstOrDefault(a => a.Kind == DeviceKind.Gpu && IntelGraphics.Of(a.Device) == IntelIgpuGeneration.GvtG);
+            b.AppendLine(igpu is null
+                ? "# No discrete GPU on this host can be passed through; see 'lodge devices'."
+                : $"# No discrete GPU on this host can be passed through; the iGPU {igpu.Device.Address} supports GVT-g (mode = \"gvt-g\", then 'lodge setup').");
             b.AppendLine("mode = \"virtio\"             # dedicated | handoff | gvt-g | virtio | none");
             return;
         }
 
-        b.AppendLine($"device = \"{DeviceMatcher.SpecFor(pick.Device, host.PciDevices)}\"        # {pick.Device.DisplayName} at {pick.Device.Address}");
-        b.AppendLine("mode = \"dedicated\"          # dedicated | handoff | gvt-g | virtio | none");
+        var device = pick.Device;
+        b.AppendLine($"device = \"{DeviceMatcher.SpecFor(device, host.PciDevices)}\"        # {device.DisplayName} at {device.Address}");
+        if (device.BootVga == true)
+        {
+            var igpu = assessments.FirstOrDefault(a => a.Kind == DeviceKind.Gpu && IntegratedGpu.Is(a.Device));
+            b.AppendLine(igpu is null
+                ? "# The host boots on this GPU: it is lent to the guest while it runs, and the host's screen goes dark until then."
+                : $"# The host boots on this GPU: it is lent to the guest while it runs. To keep the host's screen, make the iGPU {igpu.Device.Address} primary in the firmware setup and use mode = \"dedicated\".");
+            b.AppendLine("mode = \"handoff\"            # dedicated | handoff | gvt-g | virtio | none");
+        }
+        else
+        {
+            b.AppendLine("mode = \"dedicated\"          # dedicated | handoff | gvt-g | virtio | none");
+        }
+
         b.AppendLine("rom = \"auto\"                # auto | a path | none");
+        if (device.Class is { Is3dController: true })
+        {
+            b.AppendLine();
+            b.AppendLine("# This GPU is a 3D controller without display outputs (a laptop's discrete GPU): Looking Glass shows what it");
+            b.AppendLine("# renders once a virtual display driver runs in the guest; an emulated adapter shows the firmware and boot.");
+            b.AppendLine("[display]");
+            b.AppendLine("type = \"looking-glass\"      # none | spice | vnc | looking-glass");
+            b.AppendLine("resolution = \"1920x1080\"");
+        }
     }
 }

@@ -9,9 +9,14 @@ public static partial class MachineValidator
     /// <summary>The GPU <c>[gpu] device = "auto"</c> picks: the first passable GPU that suits the mode, or null.</summary>
     /// <remarks><c>handoff</c> wants the boot VGA; every other mode wants a GPU the host does not boot on.</remarks>
     public static DeviceAssessment? PickAutoGpu(GpuMode mode, IReadOnlyList<DeviceAssessment> assessments) =>
+        PickGuestGpu(assessments) is { } pick && (pick.Device.BootVga == true) == (mode == GpuMode.Handoff) ? pick : null;
+
+    /// <summary>The GPU a guest should get on this host: a passable discrete GPU (never an integrated one), one the host does
+    /// not boot on first, then by address; null when there is none. Its mode follows from <c>BootVga</c>: handoff for the boot VGA.</summary>
+    public static DeviceAssessment? PickGuestGpu(IReadOnlyList<DeviceAssessment> assessments) =>
         assessments
-            .Where(a => a.Kind == DeviceKind.Gpu && a.IsPassable && (a.Device.BootVga == true) == (mode == GpuMode.Handoff))
-            .OrderBy(a => a.Device.VendorId == 0x8086 ? 1 : 0) // a discrete card before an Intel iGPU
+            .Where(a => a.Kind == DeviceKind.Gpu && a.IsPassable && !IntegratedGpu.Is(a.Device))
+            .OrderBy(a => a.Device.BootVga == true ? 1 : 0)
             .ThenBy(a => a.Device.Address)
             .FirstOrDefault();
 
@@ -19,10 +24,22 @@ public static partial class MachineValidator
     {
         if (machine.Gpu is { Mode: GpuMode.GvtG } gvt)
         {
-            var parent = gvt.Device == "auto" ? host.PciDevices.FirstOrDefault(d => d.MdevTypes.Count > 0) : DeviceMatcher.Find(gvt.Device, host.PciDevices).Device;
-            if (parent is null || parent.MdevTypes.Count == 0)
+            var parent = gvt.Device == "auto"
+                ? host.PciDevices.FirstOrDefault(d => d.MdevTypes.Count > 0) ?? host.PciDevices.FirstOrDefault(d => IntelGraphics.Of(d) != IntelIgpuGeneration.None)
+                : DeviceMatcher.Find(gvt.Device, host.PciDevices).Device;
+            var generation = parent is null ? IntelIgpuGeneration.None : IntelGraphics.Of(parent);
+            if (parent is { MdevTypes.Count: 0 } && generation == IntelIgpuGeneration.GvtG)
             {
-                problems.Add(Error(machine, "gpu.mode", "gvt-g-unavailable", "gvt-g asks for a slice of an Intel iGPU, but this host shows no GPU with mediated device types.", "GVT-g covers Broadwell to Comet Lake iGPUs with i915.enable_gvt=1 and the kvmgt module loaded; otherwise set mode = \"virtio\"."));
+                problems.Add(new Problem(Severity.Warning, "gvt-g-not-enabled", $"The iGPU {parent.Address} supports GVT-g, but shows no mediated device types yet.", $"Run 'lodge setup --for {machine.Name}' (it adds i915.enable_gvt=1 and loads kvmgt) and reboot.", machine.LocationOf("gpu.mode")));
+            }
+            else if (parent is null || parent.MdevTypes.Count == 0)
+            {
+                var fix = generation switch
+                {
+                    IntelIgpuGeneration.Gen11 or IntelIgpuGeneration.Gen12OrLater => "GVT-g ended with Comet Lake; this iGPU could only be shared through SR-IOV, with a kernel that has it. Set mode = \"virtio\".",
+                    _ => "GVT-g covers Broadwell to Comet Lake iGPUs with i915.enable_gvt=1 and the kvmgt module loaded; otherwise set mode = \"virtio\".",
+                };
+                problems.Add(Error(machine, "gpu.mode", "gvt-g-unavailable", "gvt-g asks for a slice of an Intel iGPU, but this host shows no GPU with mediated device types.", fix));
             }
 
             return;
@@ -56,6 +73,15 @@ public static partial class MachineValidator
 
         var device = assessment.Device;
         CheckVerdict(machine, At, "GPU", assessment, problems);
+        if (IntegratedGpu.Is(device))
+        {
+            problems.Add(new Problem(Severity.Warning, "igpu-passthrough", $"The GPU {device.Address} is an integrated GPU: passing all of it is a niche with its own rules (Intel: legacy mode on an i440fx machine with its OpROM; AMD: the vBIOS from the VFCT table), and the host loses the screens it drives.", IntelGraphics.Of(device) == IntelIgpuGeneration.GvtG ? "Prefer mode = \"gvt-g\" under [gpu], which shares it, or a discrete GPU." : "Prefer a discrete GPU, or mode = \"virtio\" under [gpu].", machine.LocationOf("gpu.device")));
+        }
+
+        if (device.Class is { Is3dController: true } && machine.Display.Type == "none")
+        {
+            problems.Add(new Problem(Severity.Warning, "no-screen", $"The GPU {device.Address} is a 3D controller without display outputs and display.type is \"none\", so nothing shows the guest's screen.", "Set type = \"looking-glass\" (or \"spice\") under [display].", machine.LocationOf("display.type")));
+        }
         if (gpu.Mode == GpuMode.Handoff && device.BootVga != true)
         {
             problems.Add(Error(machine, "gpu.mode", "handoff-not-boot-vga", $"The GPU {device.Address} is not the boot VGA, so there is nothing to hand off.", "Set mode = \"dedicated\" under [gpu]; handoff is for the GPU the host boots on."));

@@ -9,12 +9,31 @@ public static partial class PassthroughAdvisor
     {
         if (device.BootVga == true)
         {
-            findings.Add(new Finding(Severity.Warning, "boot-vga", $"'{device.Address}' is the boot VGA, so the host draws its console on it and a guest can only have it through a single-GPU handoff.", "Use gpu.mode = \"handoff\", or make another GPU the primary display in the firmware setup and pass this one as a dedicated GPU."));
+            findings.Add(new Finding(Severity.Warning, "boot-vga", $"'{device.Address}' is the boot VGA, so the host draws its console on it and a guest can only have it through a single-GPU handoff.", BootVgaFix(host, device)));
         }
 
         if (device.Class is { Is3dController: true })
         {
-            findings.Add(new Finding(Severity.Info, "3d-controller", $"'{device.Address}' is a 3D controller without display outputs of its own, as a laptop's discrete GPU is, so a guest renders on it but shows its picture elsewhere.", "Use display.type = \"looking-glass\" or a remote desktop in the guest."));
+            findings.Add(new Finding(Severity.Info, "3d-controller", $"'{device.Address}' is a 3D controller without display outputs of its own, as a laptop's discrete GPU is, so a guest renders on it but shows its picture elsewhere.", "Use display.type = \"looking-glass\" (with a virtual display adapter or dummy plug in the guest) or a remote desktop in the guest; 'lodge new' sets Looking Glass up."));
+            if (host.Platform.GpuMuxMode is { } mux)
+            {
+                findings.Add(new Finding(Severity.Info, "gpu-mux", mux == 0
+                    ? $"The firmware's GPU MUX wires the panel to the discrete GPU now, so the host's own screen depends on '{device.Address}': giving it to a guest takes the host's screen, as a single-GPU handoff does."
+                    : $"The firmware's GPU MUX wires the panel to the integrated GPU (hybrid mode), so the host keeps its screen while a guest has '{device.Address}'.",
+                    mux == 0 ? "Switch the MUX to hybrid (asusctl or the firmware setup) and reboot before passing the discrete GPU." : null));
+            }
+        }
+
+        AddIntelIgpuFindings(device, findings);
+        if (AmdApu.Is(device))
+        {
+            var vfct = host.Platform.HasAcpiTable("VFCT") switch
+            {
+                true => "the firmware keeps it in the ACPI VFCT table (/sys/firmware/acpi/tables/VFCT), not in a ROM the guest can read",
+                false => "the firmware keeps it in an ACPI VFCT table, which this host does not show",
+                null => "the firmware keeps it in the ACPI VFCT table, not in a ROM the guest can read",
+            };
+            findings.Add(new Finding(Severity.Warning, "amd-apu", $"'{device.Address}' is the graphics of an AMD APU: a guest needs its video BIOS, and {vfct}; it also often fails to reset after a guest used it.", "Extract the vBIOS from the VFCT table into a file and set gpu.rom to it (a UEFI guest also needs the matching GOP driver), and expect to reboot the host before the guest can start again."));
         }
 
         if (AmdResetBug.Family(device.VendorId, device.DeviceId) is { } family)
@@ -30,7 +49,7 @@ public static partial class PassthroughAdvisor
             }
         }
 
-        if (device.MdevTypes.Count > 0)
+        if (device.MdevTypes.Count > 0 && IntelGraphics.Of(device) is not IntelIgpuGeneration.GvtG)
         {
             var types = string.Join(", ", device.MdevTypes.Select(t => t.Name is null ? t.Id : $"{t.Id} ({t.Name})"));
             findings.Add(new Finding(Severity.Info, "mdev", $"'{device.Address}' offers mediated devices (Intel GVT-g or vGPU): {types}.", "Use gpu.mode = \"gvt-g\" to give a guest a slice of it while the host keeps it."));
@@ -39,6 +58,42 @@ public static partial class PassthroughAdvisor
         if (device.SriovTotalVfs is > 0)
         {
             findings.Add(new Finding(Severity.Info, "sriov", $"'{device.Address}' supports {device.SriovTotalVfs} SR-IOV virtual functions.", null));
+        }
+    }
+
+    // "Make another GPU the primary display" only when there is another GPU with display outputs (a VGA controller; a
+    // laptop's 3D controller has none).
+    private static string BootVgaFix(HostSnapshot host, PciDevice device)
+    {
+        var other = host.PciDevices.FirstOrDefault(d => d.Address != device.Address && d.Class is { IsVga: true } && !d.Address.IsSameSlot(device.Address));
+        if (other is null)
+        {
+            return "Use gpu.mode = \"handoff\": it is the host's only GPU with display outputs, so the host's screen goes dark while the guest runs and comes back after.";
+        }
+
+        var igpu = IntelGraphics.Of(other) is not IntelIgpuGeneration.None || AmdApu.Is(other);
+        return igpu
+            ? $"Use gpu.mode = \"handoff\", or make the integrated GPU '{other.Address}' the primary display in the firmware setup (with a monitor on the board's outputs) and pass this one as a dedicated GPU."
+            : $"Use gpu.mode = \"handoff\", or make '{other.Address}' the primary display in the firmware setup and pass this one as a dedicated GPU.";
+    }
+
+    private static void AddIntelIgpuFindings(PciDevice device, List<Finding> findings)
+    {
+        switch (IntelGraphics.Of(device))
+        {
+            case IntelIgpuGeneration.GvtG when device.MdevTypes.Count > 0:
+                var types = string.Join(", ", device.MdevTypes.Select(t => t.Name is null ? t.Id : $"{t.Id} ({t.Name})"));
+                findings.Add(new Finding(Severity.Info, "mdev", $"'{device.Address}' offers mediated devices (Intel GVT-g): {types}.", "Use gpu.mode = \"gvt-g\" to give a guest a slice of it while the host keeps it."));
+                break;
+            case IntelIgpuGeneration.GvtG:
+                findings.Add(new Finding(Severity.Info, "gvt-g", $"'{device.Address}' is an Intel iGPU of a generation with GVT-g (Broadwell to Comet Lake): a guest can get a slice of it while the host keeps it, once i915.enable_gvt=1 and the kvmgt module create its mediated types.", "Set gpu.mode = \"gvt-g\" in the machine and run 'lodge setup --for NAME', which adds i915.enable_gvt=1 and loads kvmgt."));
+                break;
+            case IntelIgpuGeneration.Gen11:
+                findings.Add(new Finding(Severity.Info, "no-gvt-g", $"'{device.Address}' is an Intel Gen11 iGPU: GVT-g ended with Comet Lake and this generation has no SR-IOV, so a guest cannot share it.", "Use gpu.mode = \"virtio\", or a discrete GPU for the guest."));
+                break;
+            case IntelIgpuGeneration.Gen12OrLater:
+                findings.Add(new Finding(Severity.Info, "no-gvt-g", $"'{device.Address}' is an Intel Gen12 or later iGPU: GVT-g is gone; sharing it needs SR-IOV, which only a kernel with SR-IOV for i915 or xe (for example i915-sriov-dkms, in host and guest) offers.", "Use gpu.mode = \"virtio\", or build SR-IOV support and pass a virtual function."));
+                break;
         }
     }
 

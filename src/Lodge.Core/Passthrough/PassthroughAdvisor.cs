@@ -32,7 +32,7 @@ public static partial class PassthroughAdvisor
 
         var membership = IommuAnalyzer.Classify(host, device);
         var findings = new List<Finding>();
-        AddGroupFindings(host, device, membership, findings);
+        AddGroupFindings(host, device, kind, membership, findings);
         AddAcsFindings(host, device, findings);
         if (kind == DeviceKind.Gpu)
         {
@@ -63,25 +63,79 @@ public static partial class PassthroughAdvisor
         return $"'{address}' ({what}, {driver})";
     }
 
-    private static void AddGroupFindings(HostSnapshot host, PciDevice device, GroupMembership membership, List<Finding> findings)
+    private static void AddGroupFindings(HostSnapshot host, PciDevice device, DeviceKind kind, GroupMembership membership, List<Finding> findings)
     {
         if (membership.Verdict is null && host.IommuGroups.Count > 0)
         {
-            findings.Add(new Finding(Severity.Warning, "no-group", $"'{device.Address}' belongs to no IOMMU group, so it cannot be given to a guest.", "Check that the IOMMU covers this device (kernel log 'AMD-Vi' or 'DMAR' lines)."));
+            findings.Add(NoGroupFinding(host, device));
             return;
         }
 
         if (membership.Blockers.Count > 0)
         {
             var names = string.Join(", ", membership.Blockers.Select(b => DescribeMember(host, b)));
-            findings.Add(new Finding(Severity.Error, "shared-group", $"IOMMU group {device.IommuGroup} also holds {names}, which would all have to go to the guest with '{device.Address}'.", $"Move the card to a slot wired to the CPU, or look for an ACS setting in the firmware setup. {AcsOverrideNote}"));
+            findings.Add(new Finding(Severity.Error, "shared-group", $"IOMMU group {device.IommuGroup} also holds {names}, which would all have to go to the guest with '{device.Address}'.", SharedGroupFix(host, device, kind)));
+            foreach (var critical in membership.Blockers.Where(b => IommuAnalyzer.IsHostCritical(host.FindDevice(b)?.Class)))
+            {
+                findings.Add(new Finding(Severity.Error, "host-critical", $"{DescribeMember(host, critical)} {WhyHostCritical(host.FindDevice(critical)!.Class)}, so it can never go to a guest, and '{device.Address}' cannot go without it.", null));
+            }
         }
 
         if (membership.Companions.Count > 0)
         {
             var names = string.Join(", ", membership.Companions.Select(c => DescribeMember(host, c)));
-            findings.Add(new Finding(Severity.Info, "companions", $"The other functions of the card, {names}, go to the guest together with '{device.Address}'.", null));
+            var whose = DevicePlacement.IsOnboard(host, device) == true ? $"slot {device.Address.Slot}" : "the card";
+            findings.Add(new Finding(Severity.Info, "companions", $"The other functions of {whose}, {names}, go to the guest together with '{device.Address}'.", null));
         }
+    }
+
+    private static string WhyHostCritical(PciClass? cls) => cls switch
+    {
+        { Code: 0x0601 } => "is the host's ISA/LPC bridge, which its firmware, TPM, sensors and legacy devices hang off: a guest that took it would hang the host",
+        { Code: 0x0c05 } => "is the host's SMBus controller, through which it reads its memory modules and sensors",
+        _ => "is a storage controller, which may hold the host's own disks: a guest that took it would take those disks",
+    };
+
+    // A device without a group while others have one: intel_iommu=igfx_off leaves the Intel iGPU out; otherwise the firmware's
+    // DMAR/IVRS tables do not cover it.
+    private static Finding NoGroupFinding(HostSnapshot host, PciDevice device)
+    {
+        var intelIommu = host.Kernel.CommandLineValue("intel_iommu")?.Split(',') ?? [];
+        if (device.VendorId == 0x8086 && device.Class is { IsGpu: true } && intelIommu.Contains("igfx_off"))
+        {
+            var value = string.Join(',', intelIommu.Where(o => o != "igfx_off"));
+            var fix = value.Length == 0
+                ? "Remove 'intel_iommu=igfx_off' from the kernel command line to put the iGPU under the IOMMU, then reboot."
+                : $"Change 'intel_iommu={string.Join(',', intelIommu)}' to 'intel_iommu={value}' on the kernel command line to put the iGPU under the IOMMU, then reboot.";
+            return new Finding(Severity.Warning, "no-group", $"'{device.Address}' is in no IOMMU group because the kernel command line has intel_iommu=igfx_off, which leaves the integrated GPU out of the IOMMU, so it cannot be given to a guest.", fix);
+        }
+
+        var (table, log) = PlatformVendors.Of(host) switch
+        {
+            PlatformVendor.Amd => ("IVRS", "'AMD-Vi'"),
+            PlatformVendor.Intel => ("DMAR", "'DMAR'"),
+            _ => ("DMAR or IVRS", "'DMAR' or 'AMD-Vi'"),
+        };
+        return new Finding(Severity.Warning, "no-group", $"'{device.Address}' is in no IOMMU group although other devices are, so the IOMMU does not cover it (the firmware's {table} table leaves it out) and it cannot be given to a guest.", $"Look for the device in the kernel log's {log} lines, and for a firmware update or setting that covers it.");
+    }
+
+    private static string SharedGroupFix(HostSnapshot host, PciDevice device, DeviceKind kind)
+    {
+        var onboard = DevicePlacement.IsOnboard(host, device);
+        var moveCard = "Move the card to a slot wired to the CPU, or look for an ACS setting in the firmware setup.";
+        var instead = kind switch
+        {
+            DeviceKind.Usb => "Put a USB controller card in a slot wired to the CPU and pass that instead, or pass single USB devices (usb.devices).",
+            DeviceKind.Audio => "Give the guest emulated audio (audio.device = \"hda\") or a USB audio device instead.",
+            DeviceKind.Network => "Give the guest virtio networking (network.mode) instead, or a network card in a slot wired to the CPU.",
+            _ => "Use gpu.mode = \"virtio\" instead, or a card in a slot wired to the CPU.",
+        };
+        return onboard switch
+        {
+            true => $"'{device.Address}' is built into the board and cannot move. {instead} {AcsOverrideNote}",
+            false => $"{moveCard} {AcsOverrideNote}",
+            _ => $"If it is a card, move it to a slot wired to the CPU; a controller built into the board cannot move: {char.ToLowerInvariant(instead[0])}{instead[1..]} {AcsOverrideNote}",
+        };
     }
 
     private static void AddAcsFindings(HostSnapshot host, PciDevice device, List<Finding> findings)

@@ -36,7 +36,7 @@ public static partial class MachinePlanner
         if (gpu.Device == "auto")
         {
             assessment = MachineValidator.PickAutoGpu(gpu.Mode, assessments)
-                ?? throw new ConfigException($"This host has no GPU that '{machine.Name}' can take in {gpu.Mode.ToString().ToLowerInvariant()} mode.") { Hint = $"Run 'lodge check {machine.Name}' to see why." };
+                ?? throw new ConfigException($"This host has no GPU that '{machine.Name}' can take in {gpu.Mode.Word()} mode.") { Hint = $"Run 'lodge check {machine.Name}' to see why." };
             how = gpu.Mode == GpuMode.Handoff ? "the boot GPU, picked by 'auto'" : "the first passable GPU the host does not boot on, picked by 'auto'";
         }
         else

@@ -25,7 +25,7 @@ public static partial class MachinePlanner
         var cpu = PlanCpu(machine, host, decisions);
         cpu = cpu with { HyperVExtra = PlanHyperV(machine, host, decisions, warnings) };
         var shares = PlanShares(machine, layout, decisions);
-        var memory = PlanMemory(machine, host, shares, decisions);
+        var memory = PlanMemory(machine, host, cpu, shares, decisions);
         var firmware = PlanFirmware(machine, host, layout, decisions);
         var tpm = machine.Firmware.Tpm ? $"{layout.StateDir}/tpm" : null;
         if (tpm is not null)
@@ -71,11 +71,12 @@ public static partial class MachinePlanner
         };
     }
 
-    private static MemoryPlan PlanMemory(MachineConfig machine, HostSnapshot host, IReadOnlyList<SharePlan> shares, List<PlanDecision> decisions)
+    private static MemoryPlan PlanMemory(MachineConfig machine, HostSnapshot host, CpuPlan cpu, IReadOnlyList<SharePlan> shares, List<PlanDecision> decisions)
     {
         var size = machine.Memory.SizeBytes;
         var shared = shares.Any(s => s.Protocol == "virtiofs");
         long? pageKiB = null;
+        Runtime.HugePageAllocation? allocate = null;
         string reason;
         if (machine.Memory.HugePages == "off")
         {
@@ -88,20 +89,69 @@ public static partial class MachinePlanner
         }
         else
         {
-            // auto: the largest page size whose pool has room for the whole guest (free pages when known).
-            var fit = host.Memory.HugePages
+            // auto: the largest page size whose pool has room for the whole guest (free pages when known). RAM bound to
+            // one NUMA node can only use that node's pages (nodeN/hugepages), so its pools count when the tree has them.
+            var node = cpu.HostNode is { } n ? host.Topology.Nodes?.FirstOrDefault(x => x.Id == n) : null;
+            var pools = node is { HugePages.Count: > 0 } ? node.HugePages : host.Memory.HugePages;
+            var fit = pools
                 .Where(p => (p.Free ?? p.Total ?? 0) * p.PageSizeKiB * 1024 >= size)
                 .OrderByDescending(p => p.PageSizeKiB)
                 .FirstOrDefault();
             pageKiB = fit?.PageSizeKiB;
-            reason = fit is null
-                ? "No hugepage pool on this host has room for the whole guest, so it uses normal pages."
-                : $"The host has {fit.Free ?? fit.Total} free {PageName(fit.PageSizeKiB)} hugepages, enough for the whole guest.";
+            if (fit is null && AllocateAtStart(host, cpu, node, size) is { } allocation)
+            {
+                pageKiB = allocation.PageKiB;
+                allocate = allocation;
+                var where = allocation.Node is { } an ? $"NUMA node {an}, where the vCPUs sit," : "the host";
+                reason = $"No pool has {size >> 20} MiB free now, so Lodge allocates {allocation.Count} {PageName(allocation.PageKiB)} pages on {where} when the guest starts and frees them when it stops.";
+            }
+            else
+            {
+                reason = fit is null
+                    ? node is { HugePages.Count: > 0 }
+                        ? $"No hugepage pool of NUMA node {node.Id}, where the vCPUs sit, has room for the whole guest, so it uses normal pages ('lodge setup' can reserve 1G pages at boot)."
+                        : "No hugepage pool on this host has room for the whole guest, so it uses normal pages."
+                    : node is { HugePages.Count: > 0 }
+                        ? $"NUMA node {node.Id}, where the vCPUs sit, has {fit.Free ?? fit.Total} free {PageName(fit.PageSizeKiB)} hugepages, enough for the whole guest."
+                        : $"The host has {fit.Free ?? fit.Total} free {PageName(fit.PageSizeKiB)} hugepages, enough for the whole guest.";
+            }
         }
 
         var choice = pageKiB is { } k ? $"{size >> 20} MiB on {PageName(k)} hugepages" : $"{size >> 20} MiB on normal pages";
+        if (allocate is not null)
+        {
+            choice += $" (allocated on {(allocate.Node is { } cn ? $"node {cn}" : "the host")} at start)";
+        }
+
         decisions.Add(new("memory", choice + (shared ? ", shared (memfd, share=on)" : ""), reason + (shared ? " virtiofs needs RAM shared with virtiofsd." : "")));
-        return new MemoryPlan(size, pageKiB, shared);
+        return new MemoryPlan(size, pageKiB, shared) { Allocate = allocate };
+    }
+
+    // hugepages = "auto" with no free pool: 2M pages made at start on the vCPUs' node (the only node with CPUs on a
+    // single-node host; the global pool when the tree shows no nodes), when the vCPUs are pinned and the node's free
+    // memory (or the host's available memory) holds the guest with a quarter to spare. 1G pages rarely allocate at run
+    // time, so they stay with 'lodge setup' (at boot).
+    private static Runtime.HugePageAllocation? AllocateAtStart(HostSnapshot host, CpuPlan cpu, NumaNode? node, long size)
+    {
+        if (cpu.VcpuPins.Count == 0 || cpu.GuestNodes.Count > 0 || size % (2L << 20) != 0)
+        {
+            return null;
+        }
+
+        var nodes = host.Topology.Nodes?.Where(n => n.Cpus.Count > 0).ToList();
+        node ??= nodes is { Count: 1 } ? nodes[0] : null;
+        if (node is null && nodes is { Count: > 1 })
+        {
+            return null;
+        }
+
+        var freeKiB = node is not null ? node.MemFreeKiB : host.Memory.AvailableKiB;
+        if (freeKiB is not { } free || free * 1024 < size + (size / 4))
+        {
+            return null;
+        }
+
+        return new Runtime.HugePageAllocation(node?.Id, 2048, size / (2L << 20));
     }
 
     private static string PageName(long kib) => kib >= 1 << 20 ? $"{kib >> 20}G" : $"{kib >> 10}M";
@@ -200,7 +250,9 @@ public static partial class MachinePlanner
     private static DisplayPlan PlanDisplay(MachineConfig machine, GpuPlan gpu, RuntimeLayout layout, List<PlanDecision> decisions)
     {
         var type = machine.Display.Type;
-        var video = gpu.IsPassthrough ? null : machine.Os == GuestOs.MacOs ? "VGA" : "virtio-vga";
+        // A 3D controller (a laptop's discrete GPU) has no outputs: the guest keeps an emulated adapter to have a screen at all.
+        var noOutputs = gpu.Device?.Class is { Is3dController: true };
+        var video = gpu.IsPassthrough && !noOutputs ? null : machine.Os == GuestOs.MacOs ? "VGA" : "virtio-vga";
         var socket = type switch
         {
             "spice" => $"{layout.RunDir}/spice.sock",
@@ -227,6 +279,9 @@ public static partial class MachinePlanner
         var videoText = video ?? "none (the passed GPU is the display)";
         var reason = type switch
         {
+            "looking-glass" when noOutputs => $"The passed GPU {gpu.Device!.Address} is a 3D controller without outputs, so the guest is seen through Looking Glass ({lgMiB} MiB of shared memory for {machine.Display.Resolution}, in /dev/shm) once a virtual display driver in the guest gives the GPU a screen; {video} shows the firmware and boot, and SPICE carries keyboard and mouse.",
+            "spice" or "vnc" when noOutputs => $"The passed GPU {gpu.Device!.Address} is a 3D controller without outputs, so the guest's screen is {video}, seen over {type.ToUpperInvariant()} on a unix socket in the run folder; the GPU renders for it.",
+            _ when noOutputs => $"The passed GPU {gpu.Device!.Address} is a 3D controller without outputs and the machine asks for no remote display, so nothing shows the guest's screen.",
             "looking-glass" => $"Looking Glass needs {lgMiB} MiB of shared memory for {machine.Display.Resolution}; /dev/shm works without the kvmfr module, and SPICE carries keyboard and mouse.",
             "spice" => "SPICE on a unix socket in the run folder, so only local users who can open it see the guest.",
             "vnc" => "VNC on a unix socket in the run folder, so only local users who can open it see the guest.",

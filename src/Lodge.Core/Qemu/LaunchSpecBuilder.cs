@@ -42,7 +42,7 @@ public static partial class LaunchSpecBuilder
         hints.Add($"QMP: socat - UNIX-CONNECT:{QemuArgvBuilder.QmpSocketOf(plan)}");
         var disks = plan.Disks.Where(d => !d.IsCdrom).ToList();
         var nvram = plan.Firmware is { NvramTemplate: { } template, Nvram: { } target } ? new NvramCopy(template, target) : null;
-        var pinning = plan.Cpu.VcpuPins.Count > 0 ? new CpuPinning(plan.Cpu.VcpuPins, plan.Cpu.EmulatorCpus) : null;
+        var pinning = plan.Cpu.VcpuPins.Count > 0 ? new CpuPinning(plan.Cpu.VcpuPins, plan.Cpu.EmulatorCpus, plan.Cpu.HousekeepingCpus.Count > 0 ? plan.Cpu.HousekeepingCpus : null) : null;
         return new LaunchSpec(
             plan.Machine.Name,
             plan.Layout,
@@ -55,7 +55,11 @@ public static partial class LaunchSpecBuilder
             nvram,
             hints,
             pinning,
-            plan.Gpu.Mdev);
+            plan.Gpu.Mdev,
+            plan.Memory.Allocate)
+        {
+            Shares = [.. plan.Shares.Select(s => new SharedFolder(s.Tag, s.Host, Machines.TomlWords.ParseShareProtocol(s.Protocol)))],
+        };
     }
 
     private static HelperSpec Swtpm(MachinePlan plan, string stateDir)

@@ -49,9 +49,15 @@ public sealed partial class QemuArgvBuilder
         {
             // migratable=off passes invtsc (and every other non-migratable feature), as libvirt's host-passthrough does.
             model = "host,migratable=off";
-            if (cpu.HostIsAmd)
+            if (cpu.Topoext)
             {
                 model += ",topoext=on";
+            }
+
+            if (cpu.HostCacheInfo)
+            {
+                // As libvirt writes <cache mode="passthrough"/>: the host's cache layout, and no emulated L3 on top of it.
+                model += ",host-cache-info=on,l3-cache=off";
             }
 
             if (os is GuestOs.Windows10 or GuestOs.Windows11)
@@ -70,5 +76,17 @@ public sealed partial class QemuArgvBuilder
         }
 
         return model;
+    }
+
+    // A guest spread over several host nodes gets one RAM backend per node, bound there, and a matching -numa layout.
+    private void AddNuma()
+    {
+        var nodes = _plan.Cpu.GuestNodes;
+        foreach (var node in nodes)
+        {
+            var backend = $"{MemoryBackendType},id=mem{node.Id},size={node.MemoryMiB}M{MemoryBackendOptions()},host-nodes={node.HostNode},policy=bind";
+            Add("-object", backend);
+            Add("-numa", $"node,nodeid={node.Id},cpus={node.VcpuRange},memdev=mem{node.Id}");
+        }
     }
 }

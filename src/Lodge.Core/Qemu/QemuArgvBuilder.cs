@@ -81,7 +81,7 @@ public sealed partial class QemuArgvBuilder
             machine += ",vmport=off";
         }
 
-        if (_plan.Memory.NeedsBackend)
+        if (NeedsSingleBackend)
         {
             machine += ",memory-backend=mem";
         }

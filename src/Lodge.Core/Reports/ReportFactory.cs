@@ -51,7 +51,7 @@ public static class ReportFactory
     {
         var f = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["gpu-mode"] = m.Gpu is null ? "none" : m.Gpu.Mode.ToString().ToLowerInvariant(),
+            ["gpu-mode"] = m.Gpu is null ? "none" : m.Gpu.Mode.Word(),
             ["hugepages"] = m.Memory.HugePages,
             ["pinning"] = m.Cpu.Pin is "auto" or "none" ? m.Cpu.Pin : "explicit",
             ["audio-backend"] = m.Audio.Backend,

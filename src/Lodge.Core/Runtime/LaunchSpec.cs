@@ -11,6 +11,7 @@ namespace Lodge.Core.Runtime;
 /// <param name="DisksToCreate">Disks to create with qemu-img when missing.</param>
 /// <param name="Nvram">The NVRAM template to copy once into the guest's state folder.</param>
 /// <param name="Mdev">A GVT-g mediated device the runtime creates before QEMU and removes after it.</param>
+/// <param name="HugePages">Hugepages to allocate before QEMU starts and free after it stops; null when none.</param>
 /// <param name="ConnectHints">Lines telling the user where to connect, e.g. "SPICE: spice://127.0.0.1:5900".</param>
 /// <param name="Pinning">Where to pin vCPU and emulator threads after QEMU starts; null to leave them to the scheduler.
 /// Added at the end because an argv cannot pin vCPU threads.</param>
@@ -26,4 +27,9 @@ public sealed record LaunchSpec(
     NvramCopy? Nvram,
     IReadOnlyList<string> ConnectHints,
     CpuPinning? Pinning = null,
-    MdevSpec? Mdev = null);
+    MdevSpec? Mdev = null,
+    HugePageAllocation? HugePages = null)
+{
+    /// <summary>The folders the guest sees, typed; what <c>lodge status</c> shows.</summary>
+    public IReadOnlyList<SharedFolder> Shares { get; init; } = [];
+}

@@ -27,6 +27,9 @@ internal sealed record SetupNeeds
 
     public IReadOnlyList<(string Machine, long Pages)> HugePages1G { get; init; } = [];
 
+    /// <summary>Machines that ask for a GVT-g slice of an iGPU whose generation has GVT-g (i915.enable_gvt=1 and kvmgt).</summary>
+    public IReadOnlyList<string> GvtG { get; init; } = [];
+
     public static SetupNeeds Of(HostSnapshot host, IReadOnlyList<MachineConfig> machines, IReadOnlyList<DeviceAssessment> assessments)
     {
         var vfio = new List<MachineConfig>();
@@ -66,6 +69,7 @@ internal sealed record SetupNeeds
             IgnoreMsrs = [.. machines.Where(m => m.Os is GuestOs.MacOs or GuestOs.Windows10 or GuestOs.Windows11).Select(m => m.Name)],
             HugePages2M = [.. machines.Where(m => m.Memory.HugePageKiB == 2048).Select(m => (m.Name, Pages(m.Memory.SizeBytes, 2L << 20)))],
             HugePages1G = [.. machines.Where(m => m.Memory.HugePageKiB == 1 << 20).Select(m => (m.Name, Pages(m.Memory.SizeBytes, 1L << 30)))],
+            GvtG = host.PciDevices.Any(d => IntelGraphics.Of(d) == IntelIgpuGeneration.GvtG) ? [.. machines.Where(m => m.Gpu is { Mode: GpuMode.GvtG }).Select(m => m.Name)] : [],
         };
     }
 

@@ -89,15 +89,20 @@ public static partial class SetupPlanner
     private static List<(string Parameter, SetupReason Reason)> WantedParameters(HostSnapshot host, SetupNeeds needs)
     {
         var wanted = new List<(string, SetupReason)>();
-        if (needs.Vfio.Count > 0)
+        if (needs.Vfio.Count > 0 || needs.GvtG.Count > 0)
         {
-            var names = needs.Vfio.Select(m => m.Name).ToList();
-            if (!host.Cpu.IsAmd)
+            var names = needs.Vfio.Select(m => m.Name).Concat(needs.GvtG).ToList();
+            if (PlatformVendors.Of(host) != PlatformVendor.Amd)
             {
-                wanted.Add(("intel_iommu=on", Reason(names, "Turns on the Intel IOMMU (VT-d), which passthrough needs.")));
+                wanted.Add(("intel_iommu=on", Reason(names, needs.GvtG.Count > 0 ? "Turns on the Intel IOMMU (VT-d), which passthrough and GVT-g need." : "Turns on the Intel IOMMU (VT-d), which passthrough needs.")));
             }
 
             wanted.Add(("iommu=pt", Reason(names, "Maps host-owned devices 1:1 (iommu=pt), so host I/O keeps its speed.")));
+        }
+
+        if (needs.GvtG.Count > 0)
+        {
+            wanted.Add(("i915.enable_gvt=1", Reason(needs.GvtG, "Lets i915 create GVT-g mediated device types on the iGPU, so a guest can have a slice of it.")));
         }
 
         if (needs.HugePages1G.Count > 0)
@@ -179,7 +184,7 @@ public static partial class SetupPlanner
                 return [];
             case Bootloader.SystemdBoot when set.Exists(KernelCmdline):
                 set.Set(KernelCmdline, KernelCommandLine.With(set.Current(KernelCmdline)!.Trim(), parameters) + "\n", reason);
-                regenerate.Add(["kernel-install", "add-all"]);
+                regenerate.Add(bootInfo.ProxmoxBootTool ? ["proxmox-boot-tool", "refresh"] : ["kernel-install", "add-all"]);
                 return [];
             case Bootloader.SystemdBoot:
                 EditAllEntries(set, bootInfo, parameters, reason);
@@ -203,7 +208,8 @@ public static partial class SetupPlanner
     }
 
     private static IReadOnlyList<string> GrubMkconfig(BootInfo boot) =>
-        boot.IsDebianLike ? ["update-grub"]
+        boot.ProxmoxBootTool ? ["proxmox-boot-tool", "refresh"]
+        : boot.IsDebianLike ? ["update-grub"]
         : IsFedoraLike(boot) ? ["grub2-mkconfig", "-o", "/boot/grub2/grub.cfg"]
         : ["grub-mkconfig", "-o", "/boot/grub/grub.cfg"];
 

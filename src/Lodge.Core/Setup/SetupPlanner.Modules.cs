@@ -66,6 +66,11 @@ public static partial class SetupPlanner
             set.SetOwned(VendorResetUdevRules, Owned(machines, [.. rules]), Reason(machines, $"Makes {gpus}, which has the AMD reset bug, reset through vendor-reset (reset_method=device_specific)."));
             set.SetOwned(VendorResetModulesLoad, Owned(machines, "vendor-reset"), Reason(machines, "Loads vendor-reset at boot, before any guest starts."));
         }
+
+        if (needs.GvtG.Count > 0)
+        {
+            set.SetOwned(GvtModulesLoad, Owned(needs.GvtG, "kvmgt", "vfio_iommu_type1", "mdev"), Reason(needs.GvtG, "Loads kvmgt (with vfio_iommu_type1 and mdev) at boot, which GVT-g slices need once i915.enable_gvt=1 is set."));
+        }
     }
 
     private static bool IsShared(string id, SetupNeeds needs, HashSet<Hardware.PciAddress> passed) =>

@@ -25,7 +25,7 @@ public static partial class SetupPlanner
     [
         GrubDefaults, GrubTrialScript, KernelCmdline, KernelstubConfig, "/boot/loader/loader.conf", "/boot/efi/loader/loader.conf",
         VfioModprobe, KvmModprobe, InitramfsToolsModules, DracutConf, DracutLodge, MkinitcpioConf,
-        SysctlLodge, MemlockLimits, VendorResetUdevRules, VendorResetModulesLoad, RescueUnit,
+        SysctlLodge, MemlockLimits, VendorResetUdevRules, VendorResetModulesLoad, GvtModulesLoad, RescueUnit,
     ];
 
     private const string VfioModprobe = "/etc/modprobe.d/lodge-vfio.conf";
@@ -38,6 +38,7 @@ public static partial class SetupPlanner
     private const string MemlockLimits = "/etc/security/limits.d/90-lodge-memlock.conf";
     private const string VendorResetUdevRules = "/etc/udev/rules.d/90-lodge-vendor-reset.rules";
     private const string VendorResetModulesLoad = "/etc/modules-load.d/lodge-vendor-reset.conf";
+    private const string GvtModulesLoad = "/etc/modules-load.d/lodge-gvt.conf";
     private const string RescueUnit = "/etc/systemd/system/lodge-rescue.service";
 
     /// <summary>Plans setup for <paramref name="machines"/> on <paramref name="host"/>, given the current text of the host files.</summary>

@@ -1,3 +1,4 @@
+using Lodge.Core.Machines;
 using Lodge.Core.Runtime;
 using Lodge.Linux.Runtime;
 
@@ -56,7 +57,10 @@ public static class DemoGuest
             create.Add(new DiskCreation(disk, "qcow2", 64L * 1024 * 1024));
         }
 
-        return new LaunchSpec(name, layout, argv, helpers, qmp, serial, disks, create, null, []);
+        return new LaunchSpec(name, layout, argv, helpers, qmp, serial, disks, create, null, [])
+        {
+            Shares = [new SharedFolder(ShareTag, shareDir, share == "9p" ? ShareProtocol.NineP : ShareProtocol.Virtiofs)],
+        };
     }
 
     /// <summary>virtiofsd's argv: the Rust one (<c>--shared-dir</c>) when installed, else QEMU's C one at /usr/lib/qemu/virtiofsd (<c>-o source=</c>).</summary>

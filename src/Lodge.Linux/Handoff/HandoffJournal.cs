@@ -25,9 +25,6 @@ namespace Lodge.Linux.Handoff;
 /// </remarks>
 public sealed class HandoffJournal(string path)
 {
-    /// <summary>Where production keeps it.</summary>
-    public const string DefaultPath = "/var/lib/lodge/handoff.journal";
-
     private const int ChecksumLength = 8;
 
     /// <summary>The file.</summary>

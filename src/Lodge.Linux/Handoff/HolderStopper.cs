@@ -11,8 +11,9 @@ public static class HolderStopper
     private const int SigKill = 9;
 
     /// <summary>Stops each holder; returns once all are gone or have been sent SIGKILL after <paramref name="grace"/>.</summary>
-    public static async Task StopAsync(IReadOnlyList<DeviceHolder> holders, TimeSpan grace, Action<string> log, CancellationToken cancellationToken = default)
+    public static async Task StopAsync(IReadOnlyList<DeviceHolder> holders, TimeSpan grace, Action<string> log, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
+        var clock = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(holders);
         ArgumentNullException.ThrowIfNull(log);
         var found = holders.Select(h => h.Pid).Where(p => p > 1).Distinct()
@@ -27,8 +28,8 @@ public static class HolderStopper
             ProcessTable.Signal(pid, ticks, SigTerm);
         }
 
-        var deadline = DateTime.UtcNow + grace;
-        while (found.Any(p => ProcessTable.IsAlive(p.Pid, p.Ticks)) && DateTime.UtcNow < deadline)
+        var deadline = clock.GetUtcNow() + grace;
+        while (found.Any(p => ProcessTable.IsAlive(p.Pid, p.Ticks)) && clock.GetUtcNow() < deadline)
         {
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }

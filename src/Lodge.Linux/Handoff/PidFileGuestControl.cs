@@ -6,13 +6,9 @@ namespace Lodge.Linux.Handoff;
 
 /// <summary>What rescue uses to stop a stuck guest: the pid in <c>/run/lodge/&lt;guest&gt;/qemu.pid</c> (or below LODGE_RUN_DIR), sent SIGTERM and then SIGKILL.</summary>
 /// <remarks>Rescue cannot start guests; <see cref="StartAsync"/> refuses. No pid file, or a pid that is no QEMU now, means no guest, which is success.</remarks>
-public sealed class PidFileGuestControl(HostRoot root, IProcessRunner runner) : IGuestControl
+/// <param name="runRoot">The run root the guest's runtime wrote its pid file below (<c>/run/lodge</c>, or <c>LODGE_RUN_DIR</c>).</param>
+public sealed class PidFileGuestControl(HostRoot root, IProcessRunner runner, string runRoot) : IGuestControl
 {
-    /// <summary>Uses the production process runner.</summary>
-    public PidFileGuestControl(HostRoot root)
-        : this(root, new ProcessRunner())
-    {
-    }
 
     /// <inheritdoc/>
     public Task StartAsync(string guest, CancellationToken cancellationToken = default) =>
@@ -21,8 +17,8 @@ public sealed class PidFileGuestControl(HostRoot root, IProcessRunner runner) : 
     /// <inheritdoc/>
     public async Task StopAsync(string guest, CancellationToken cancellationToken = default)
     {
-        // The run root honours LODGE_RUN_DIR like the runtime that wrote the file.
-        var pidFile = RuntimeLayout.For(guest, Runtime.RuntimeRoots.FromEnvironment().RunRoot).RunDir + "/qemu.pid";
+        // The run root is the one the runtime that wrote the file used (the composition root's paths).
+        var pidFile = RuntimeLayout.For(guest, runRoot).RunDir + "/qemu.pid";
         if (root.ReadAttribute(pidFile) is not { } text || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 1)
         {
             return;

@@ -50,4 +50,10 @@ public enum HostAction
 
     /// <summary>Start <c>display-manager.service</c>.</summary>
     StartDisplayManager,
+
+    /// <summary>systemd SetUnitProperties AllowedCPUs (runtime) on a slice or scope.</summary>
+    SetAllowedCpus,
+
+    /// <summary>Writes a hugepage pool's nr_hugepages.</summary>
+    SetHugePages,
 }

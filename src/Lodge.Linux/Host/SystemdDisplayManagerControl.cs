@@ -23,6 +23,34 @@ public sealed class SystemdDisplayManagerControl(string? busAddress = null) : ID
     public Task StartDisplayManagerAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
         RunAsync("StartUnit", ["active"], timeout, cancellationToken);
 
+    /// <summary>Whether <c>display-manager.service</c> is active now; null when systemd cannot be asked (no system bus,
+    /// no answer within <paramref name="timeout"/>). A unit systemd does not know is not active.</summary>
+    public async Task<bool?> IsActiveAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            if ((busAddress ?? DBusAddress.System) is not { } address)
+            {
+                return null;
+            }
+
+            using var connection = new DBusConnection(address);
+            await connection.ConnectAsync().AsTask().WaitAsync(cts.Token).ConfigureAwait(false);
+            var state = await ActiveStateAsync(connection).WaitAsync(cts.Token).ConfigureAwait(false);
+            return state is "active" or "activating" or "reloading";
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is DBusConnectionException or DBusErrorReplyException or IOException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     private async Task RunAsync(string method, string[] wanted, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var action = method == "StopUnit" ? HostAction.StopDisplayManager : HostAction.StartDisplayManager;

@@ -24,7 +24,7 @@ public sealed partial class GuestRuntime
             // A QMP that accepts but never answers must not hang down: the power button gets a limit of its own.
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(QmpLimit);
-            await using var client = await ConnectAsync(state, limit.Token).ConfigureAwait(false);
+            await using var client = await ConnectAsync(state, _time, limit.Token).ConfigureAwait(false);
             // HOST EFFECT: presses the guest's ACPI power button; the guest decides to power off.
             await client.SystemPowerdownAsync(limit.Token).ConfigureAwait(false);
         }
@@ -56,7 +56,7 @@ public sealed partial class GuestRuntime
                 {
                     using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     limit.CancelAfter(QmpLimit);
-                    await using var client = await ConnectAsync(state, limit.Token).ConfigureAwait(false);
+                    await using var client = await ConnectAsync(state, _time, limit.Token).ConfigureAwait(false);
                     // HOST EFFECT: QEMU exits at once; the guest loses anything it had not written.
                     await client.QuitAsync(limit.Token).ConfigureAwait(false);
                 }
@@ -88,8 +88,8 @@ public sealed partial class GuestRuntime
 
         // A live supervisor stops the helpers and removes state.json itself; give it a moment, then do it here.
         var supervised = state.Supervisor is { } s && s.Pid != Environment.ProcessId && ProcessTable.IsAlive(s.Pid, s.StartTicks);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (supervised && File.Exists(Store.Roots.StateFile(machine)) && DateTime.UtcNow < deadline)
+        var deadline = _time.GetUtcNow().AddSeconds(5);
+        while (supervised && File.Exists(Store.Roots.StateFile(machine)) && _time.GetUtcNow() < deadline)
         {
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
@@ -106,9 +106,13 @@ public sealed partial class GuestRuntime
 
     /// <summary>Connects to the guest's QMP socket, retrying for up to 5 s while another lodge command holds it (QEMU serves one client at a time).</summary>
     /// <exception cref="GuestRuntimeException">QMP did not answer.</exception>
-    public static async Task<QmpClient> ConnectAsync(GuestState state, CancellationToken cancellationToken = default)
+    public static Task<QmpClient> ConnectAsync(GuestState state, CancellationToken cancellationToken = default) => ConnectAsync(state, TimeProvider.System, cancellationToken);
+
+    /// <summary>Connects as <see cref="ConnectAsync(GuestState, CancellationToken)"/> does, with the 5 s measured on <paramref name="clock"/>.</summary>
+    public static async Task<QmpClient> ConnectAsync(GuestState state, TimeProvider clock, CancellationToken cancellationToken = default)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
+        ArgumentNullException.ThrowIfNull(clock);
+        var deadline = clock.GetUtcNow().AddSeconds(5);
         while (true)
         {
             try
@@ -117,7 +121,7 @@ public sealed partial class GuestRuntime
             }
             catch (QmpConnectException e)
             {
-                if (DateTime.UtcNow > deadline)
+                if (clock.GetUtcNow() > deadline)
                 {
                     throw new GuestRuntimeException(state.Machine, $"Cannot reach QMP of '{state.Machine}' on '{state.QmpSocket}'.", e);
                 }
@@ -143,12 +147,12 @@ public sealed partial class GuestRuntime
         }
     }
 
-    private static async Task<bool> WaitGoneAsync(GuestProcessState qemu, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<bool> WaitGoneAsync(GuestProcessState qemu, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = _time.GetUtcNow() + timeout;
         while (ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks))
         {
-            if (DateTime.UtcNow > deadline)
+            if (_time.GetUtcNow() > deadline)
             {
                 return false;
             }

@@ -65,9 +65,9 @@ public sealed partial class GuestRuntime
         }
     }
 
-    private static async Task WaitForSocketAsync(LaunchSpec spec, string name, SpawnedProcess process, string socket, CancellationToken cancellationToken)
+    private async Task WaitForSocketAsync(LaunchSpec spec, string name, SpawnedProcess process, string socket, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + HelperReadyTimeout;
+        var deadline = _time.GetUtcNow() + HelperReadyTimeout;
         while (!File.Exists(socket))
         {
             if (process.Exited.IsCompleted)
@@ -76,7 +76,7 @@ public sealed partial class GuestRuntime
                 throw new GuestRuntimeException(spec.Machine, $"Helper '{name}' of '{spec.Machine}' ended with {exit.Describe()} before its socket '{socket}' appeared.{LogTailSuffix(spec, name)}");
             }
 
-            if (DateTime.UtcNow > deadline)
+            if (_time.GetUtcNow() > deadline)
             {
                 throw new GuestRuntimeException(spec.Machine, $"Helper '{name}' of '{spec.Machine}' did not create its socket '{socket}' within {HelperReadyTimeout.TotalSeconds:0} s.{LogTailSuffix(spec, name)}");
             }
@@ -85,9 +85,9 @@ public sealed partial class GuestRuntime
         }
     }
 
-    private static async Task WaitForQmpAsync(LaunchSpec spec, SpawnedProcess qemu, CancellationToken cancellationToken)
+    private async Task WaitForQmpAsync(LaunchSpec spec, SpawnedProcess qemu, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + QmpReadyTimeout;
+        var deadline = _time.GetUtcNow() + QmpReadyTimeout;
         while (true)
         {
             if (qemu.Exited.IsCompleted)
@@ -105,12 +105,12 @@ public sealed partial class GuestRuntime
                     await client.QueryStatusAsync(cancellationToken).ConfigureAwait(false);
                     return;
                 }
-                catch (QmpConnectException) when (DateTime.UtcNow < deadline)
+                catch (QmpConnectException) when (_time.GetUtcNow() < deadline)
                 {
                 }
             }
 
-            if (DateTime.UtcNow > deadline)
+            if (_time.GetUtcNow() > deadline)
             {
                 throw new GuestRuntimeException(spec.Machine, $"QEMU for '{spec.Machine}' did not answer on QMP socket '{spec.QmpSocket}' within {QmpReadyTimeout.TotalSeconds:0} s.");
             }

@@ -18,10 +18,10 @@ public sealed partial class GuestRuntime
     private readonly TimeProvider _time;
 
     /// <summary>A runtime over <paramref name="roots"/>, running short commands (qemu-img) through <paramref name="runner"/>.</summary>
-    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null, Host.IMdevControl? mdev = null)
+    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null, Host.IMdevControl? mdev = null, Isolation.ICpuIsolationControl? isolation = null, HugePages.IHugePageControl? hugePages = null)
     {
         _mdev = mdev ?? new Host.SysfsMdevControl(new HostRoot("/"));
-        Store = new GuestStateStore(roots, _mdev);
+        Store = new GuestStateStore(roots, _mdev, isolation, hugePages);
         _runner = runner ?? new ProcessRunner();
         _time = time ?? TimeProvider.System;
     }
@@ -73,6 +73,13 @@ public sealed partial class GuestRuntime
                 Store.Write(state = state with { Mdev = slice });
             }
 
+            if (spec.HugePages is { } pages)
+            {
+                progress?.Report($"Allocating {pages.Count} hugepages{(pages.Node is { } node ? $" on NUMA node {node}" : "")}");
+                var before = await Store.HugePageAllocator().AllocateAsync(pages, cancellationToken).ConfigureAwait(false);
+                Store.Write(state = state with { HugePages = pages, HugePagesBefore = before });
+            }
+
             progress?.Report("Starting QEMU");
             TryDelete(spec.QmpSocket);
             File.Delete(Path.Combine(spec.Layout.RunDir, "qemu.log"));
@@ -83,6 +90,11 @@ public sealed partial class GuestRuntime
             progress?.Report("Waiting for QMP");
             await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
             await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
+            if (await IsolateAsync(spec, progress, cancellationToken).ConfigureAwait(false))
+            {
+                Store.Write(state = state with { Isolated = true });
+            }
+
             Store.Write(state = state with { Phase = "running" });
             return new RunningGuest(spec, state, qemu, helpers, Store, _time);
         }
@@ -135,50 +147,8 @@ public sealed partial class GuestRuntime
     private static GuestProcessState SelfState() =>
         new("supervisor", Environment.ProcessId, ProcessTable.StartTicks(Environment.ProcessId) ?? 0, null);
 
-    private static IReadOnlyList<string> SharesOf(LaunchSpec spec)
-    {
-        var shares = new List<string>();
-        var argv = spec.QemuArgv;
-        var fsdevs = new Dictionary<string, string?>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < argv.Count; i++)
-        {
-            // "-virtfs local,path=D,mount_tag=T,...", "-fsdev local,id=F,path=D,..." with "-device virtio-9p-pci,fsdev=F,mount_tag=T",
-            // and "-device vhost-user-fs-pci,chardev=fs0,tag=T".
-            if (argv[i] == "-virtfs")
-            {
-                shares.Add($"{Option(argv[i + 1], "mount_tag")}: {Option(argv[i + 1], "path")} (9p)");
-            }
-            else if (argv[i] == "-fsdev" && Option(argv[i + 1], "id") is { } fsdev)
-            {
-                fsdevs[fsdev] = Option(argv[i + 1], "path");
-            }
-            else if (argv[i] == "-device" && argv[i + 1].StartsWith("virtio-9p-pci,", StringComparison.Ordinal))
-            {
-                shares.Add($"{Option(argv[i + 1], "mount_tag")}: {fsdevs.GetValueOrDefault(Option(argv[i + 1], "fsdev") ?? "") ?? "?"} (9p)");
-            }
-            else if (argv[i] == "-device" && argv[i + 1].StartsWith("vhost-user-fs-pci,", StringComparison.Ordinal))
-            {
-                var tag = Option(argv[i + 1], "tag");
-                var source = spec.Helpers.SelectMany(h => h.Argv).Select(a => Option(a, "source") ?? (a.StartsWith("--shared-dir=", StringComparison.Ordinal) ? a[13..] : null)).FirstOrDefault(s => s is not null);
-                shares.Add($"{tag}: {source ?? "?"} (virtiofs)");
-            }
-        }
-
-        return shares;
-    }
-
-    private static string? Option(string value, string key)
-    {
-        foreach (var part in value.Split(','))
-        {
-            if (part.StartsWith(key + "=", StringComparison.Ordinal))
-            {
-                return part[(key.Length + 1)..];
-            }
-        }
-
-        return null;
-    }
+    // The launch spec carries its shares typed: nothing is read back from the argv.
+    private static IReadOnlyList<string> SharesOf(LaunchSpec spec) => [.. spec.Shares.Select(s => s.ToString())];
 
     private static SpawnedProcess StartLogged(LaunchSpec spec, string name, IReadOnlyList<string> argv)
     {

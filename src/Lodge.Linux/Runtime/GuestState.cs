@@ -5,6 +5,8 @@ namespace Lodge.Linux.Runtime;
 /// <param name="Supervisor">The lodge process watching QEMU (the foreground <c>up</c> or the detached supervisor).</param>
 /// <param name="Qemu">Null while helpers start, before QEMU runs.</param>
 /// <param name="Shares">Host folders the guest shares, as "tag: path (protocol)".</param>
+/// <param name="HugePages">Hugepages allocated for the guest at start; <paramref name="HugePagesBefore"/> is the pool's count to restore.</param>
+/// <param name="Isolated">The host's units are limited to the housekeeping CPUs (the isolation journal says how to undo it).</param>
 public sealed record GuestState(
     string Machine,
     string Phase,
@@ -17,7 +19,10 @@ public sealed record GuestState(
     IReadOnlyList<string> Disks,
     IReadOnlyList<string> Shares,
     IReadOnlyList<string> ConnectHints,
-    Lodge.Core.Runtime.MdevSpec? Mdev = null)
+    Lodge.Core.Runtime.MdevSpec? Mdev = null,
+    bool Isolated = false,
+    Lodge.Core.Runtime.HugePageAllocation? HugePages = null,
+    long HugePagesBefore = 0)
 {
     /// <summary>Every recorded process: helpers, then QEMU, then the supervisor.</summary>
     public IEnumerable<GuestProcessState> Processes =>

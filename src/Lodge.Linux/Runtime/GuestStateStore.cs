@@ -3,7 +3,7 @@ using Lodge.Linux.Processes;
 namespace Lodge.Linux.Runtime;
 
 /// <summary>Reads, writes and cleans the state.json files below the run root, and finds stale ones left by a killed lodge.</summary>
-public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevControl = null)
+public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevControl = null, Isolation.ICpuIsolationControl? isolationControl = null, HugePages.IHugePageControl? hugePageControl = null)
 {
     private readonly Host.IMdevControl _mdev = mdevControl ?? new Host.SysfsMdevControl(new HostRoot("/"));
 
@@ -109,9 +109,39 @@ public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevContro
             }
         }
 
+        if (state.Isolated)
+        {
+            // HOST EFFECT: gives system.slice, user.slice and init.scope their journaled AllowedCPUs back; a failure
+            // leaves the journal for 'lodge rescue' and the boot unit.
+            Isolator().RestoreAsync(Core.Planning.MachinePlanner.IsolatedUnits).GetAwaiter().GetResult();
+        }
+
+        if (state.HugePages is { } pool)
+        {
+            try
+            {
+                // HOST EFFECT: gives the guest's hugepages back to the pool's previous count.
+                HugePageAllocator().FreeAsync(pool, state.HugePagesBefore).GetAwaiter().GetResult();
+            }
+            catch (Host.HostWriteException)
+            {
+                // The pages stay reserved; the next start of the same guest finds them free in the pool.
+            }
+        }
+
         File.Delete(Roots.StateFile(state.Machine));
         File.Delete(PidFile(state.Machine));
     }
+
+    /// <summary>The hugepage allocator over this store's pool control.</summary>
+    public HugePages.HugePageAllocator HugePageAllocator() => new(hugePageControl ?? new HugePages.SysfsHugePageControl(new HostRoot("/")));
+
+    /// <summary>The isolation journal of these roots: <c>{StateRoot}/isolation.journal</c>.</summary>
+    public string IsolationJournalPath => Path.Combine(Roots.StateRoot, "isolation.journal");
+
+    /// <summary>The isolator over this store's systemd control and journal.</summary>
+    public Isolation.CpuIsolator Isolator() =>
+        new(isolationControl ?? new Isolation.SystemdCpuIsolationControl(), new Isolation.CpuIsolationJournal(IsolationJournalPath));
 
     /// <summary>The pid file of one guest's QEMU: <c>{RunDir}/qemu.pid</c>, what <c>lodge rescue</c> reads to stop a stuck guest.</summary>
     public string PidFile(string machine) => Path.Combine(Roots.RunDir(machine), "qemu.pid");
@@ -121,16 +151,17 @@ public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevContro
         File.WriteAllText(PidFile(machine), pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
 
     /// <summary>Sends SIGTERM to each live process (in reverse order), then SIGKILL after 3 s; returns how many were alive.</summary>
-    public static int StopProcesses(IReadOnlyList<GuestProcessState> processes)
+    public static int StopProcesses(IReadOnlyList<GuestProcessState> processes, TimeProvider? time = null)
     {
+        var clock = time ?? TimeProvider.System;
         var alive = processes.Reverse().Where(p => ProcessTable.IsAlive(p.Pid, p.StartTicks)).ToList();
         foreach (var process in alive)
         {
             ProcessTable.Signal(process.Pid, process.StartTicks, 15);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(3);
-        while (alive.Any(p => ProcessTable.IsAlive(p.Pid, p.StartTicks)) && DateTime.UtcNow < deadline)
+        var deadline = clock.GetUtcNow().AddSeconds(3);
+        while (alive.Any(p => ProcessTable.IsAlive(p.Pid, p.StartTicks)) && clock.GetUtcNow() < deadline)
         {
             Thread.Sleep(20);
         }

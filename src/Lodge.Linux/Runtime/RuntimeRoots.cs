@@ -1,14 +1,9 @@
 namespace Lodge.Linux.Runtime;
 
 /// <summary>Where guests keep their files: runtime files below <see cref="RunRoot"/> (<c>/run/lodge</c>), persistent ones below <see cref="StateRoot"/> (<c>/var/lib/lodge</c>).</summary>
-/// <remarks>Both can be moved with <c>LODGE_RUN_DIR</c> and <c>LODGE_STATE_DIR</c>, which tests use to run in temporary folders.</remarks>
+/// <remarks>Both can be moved with <c>LODGE_RUN_DIR</c> and <c>LODGE_STATE_DIR</c>, resolved once by Lodge.App's <c>LodgePaths</c>.</remarks>
 public sealed record RuntimeRoots(string RunRoot, string StateRoot)
 {
-    /// <summary>The roots from the environment, defaulting to <c>/run/lodge</c> and <c>/var/lib/lodge</c>.</summary>
-    public static RuntimeRoots FromEnvironment() => new(
-        Environment.GetEnvironmentVariable("LODGE_RUN_DIR") is { Length: > 0 } run ? run : DefaultRunRoot,
-        Environment.GetEnvironmentVariable("LODGE_STATE_DIR") is { Length: > 0 } state ? state : DefaultStateRoot);
-
     /// <summary>The run root when LODGE_RUN_DIR is not set.</summary>
     public const string DefaultRunRoot = "/run/lodge";
 

@@ -56,6 +56,7 @@ public sealed class SimulatedGuest(SimulatedKernel kernel, IReadOnlyList<PciAddr
             throw new InvalidOperationException($"vfio {address}: group is not viable ('{address}' is bound to '{driver ?? "nothing"}', not 'vfio-pci').");
         }
 
+        kernel.OpenVfioContainer();
         lock (_gate)
         {
             DriversAtStart = drivers;
@@ -97,6 +98,11 @@ public sealed class SimulatedGuest(SimulatedKernel kernel, IReadOnlyList<PciAddr
     {
         lock (_gate)
         {
+            if (Running)
+            {
+                kernel.CloseVfioContainer();
+            }
+
             Running = false;
             _exited.TrySetResult();
         }

@@ -8,9 +8,11 @@ namespace Lodge.Linux.Simulation;
 /// <summary>Modules: load with dependencies and auto-probe, refuse to unload while in use, keep /proc/modules current.</summary>
 public sealed partial class SimulatedKernel
 {
+    private const string IommuBackend = "vfio_iommu_type1";
     private readonly Dictionary<string, SimulatedModule> _catalog = SimulatedModule.Known.ToDictionary(m => m.Name, StringComparer.Ordinal);
     private readonly SortedSet<string> _loaded = new(StringComparer.Ordinal);
     private readonly HashSet<string> _builtinDrivers = new(StringComparer.Ordinal);
+    private int _vfioContainers;
 
     /// <summary>Names of the loaded modules, sorted.</summary>
     public IReadOnlyList<string> LoadedModules
@@ -92,6 +94,32 @@ public sealed partial class SimulatedKernel
 
             Unload(name);
         });
+    }
+
+    /// <summary>A QEMU opens a VFIO container (VFIO_SET_IOMMU): like the real kernel, vfio loads its IOMMU backend
+    /// (vfio_iommu_type1) on demand when it is not loaded, and the open container keeps it in use. Seen in the lab:
+    /// after the guest, 'modprobe -r vfio_pci' alone then leaves vfio, vfio_iommu_type1, irqbypass and vfio_virqfd.</summary>
+    public void OpenVfioContainer()
+    {
+        lock (_gate)
+        {
+            if (_catalog.ContainsKey(IommuBackend))
+            {
+                Load(IommuBackend);
+                WriteProcModules();
+            }
+
+            _vfioContainers++;
+        }
+    }
+
+    /// <summary>The QEMU that opened a container exits.</summary>
+    public void CloseVfioContainer()
+    {
+        lock (_gate)
+        {
+            _vfioContainers = Math.Max(0, _vfioContainers - 1);
+        }
     }
 
     private void BootModules(HostSnapshot snapshot)
@@ -200,7 +228,8 @@ public sealed partial class SimulatedKernel
 
         var drivers = _catalog[name].Drivers;
         var bound = _ids.Keys.Where(a => DriverOf(a) is { } d && drivers.Contains(d)).ToList();
-        return bound.Count + _holders.Count(h => bound.Contains(h.Address)) + DependentsOf(name).Count;
+        var containers = name == IommuBackend ? _vfioContainers : 0;
+        return bound.Count + _holders.Count(h => bound.Contains(h.Address)) + DependentsOf(name).Count + containers;
     }
 
     private List<string> DependentsOf(string name) =>

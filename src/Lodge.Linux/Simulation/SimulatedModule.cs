@@ -10,7 +10,12 @@ public sealed record SimulatedModule(string Name, IReadOnlyList<string> Drivers,
     public static IReadOnlyList<SimulatedModule> Known { get; } =
     [
         new("vfio", [], []),
-        new("vfio_pci_core", [], ["vfio"]),
+        new("irqbypass", [], []),
+        new("vfio_virqfd", [], []),
+        new("vfio_pci_core", [], ["vfio", "irqbypass", "vfio_virqfd"]),
+
+        // Loaded by the kernel on demand when QEMU sets up its VFIO container; it holds vfio while loaded.
+        new("vfio_iommu_type1", [], ["vfio"]),
         new("vfio_pci", ["vfio-pci"], ["vfio_pci_core"]),
         new("pci_stub", ["pci-stub"], []),
         new("amdgpu", ["amdgpu"], []),

@@ -18,8 +18,18 @@ public sealed partial class SysfsScanner
         // os-release(5): /etc/os-release wins; /usr/lib/os-release is the fallback.
         var osRelease = ParseOsRelease(_root.ReadText("/etc/os-release") ?? _root.ReadText("/usr/lib/os-release"));
         var (bootloader, commandLineFile) = DetectBootloader();
+        var proxmox = _root.Exists("/etc/kernel/proxmox-boot-uuids")
+            || (_root.ReadAttribute("/proc/cmdline")?.Contains("initrd=\\EFI\\proxmox\\", StringComparison.OrdinalIgnoreCase) ?? false);
+        if (proxmox && (_root.Exists(KernelCmdlineFile) || bootloader != Bootloader.Grub))
+        {
+            // proxmox-boot-tool copies kernels to the ESPs and writes systemd-boot entries from /etc/kernel/cmdline; its
+            // hosts keep an /etc/default/grub that those boots never read.
+            (bootloader, commandLineFile) = (Bootloader.SystemdBoot, KernelCmdlineFile);
+        }
+
         return new BootInfo
         {
+            ProxmoxBootTool = proxmox,
             Bootloader = bootloader,
             CommandLineFile = commandLineFile,
             OsId = osRelease.GetValueOrDefault("ID"),

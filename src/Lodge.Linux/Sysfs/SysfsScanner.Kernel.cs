@@ -39,6 +39,7 @@ public sealed partial class SysfsScanner
             Modules = ParseModules(_root.ReadText("/proc/modules")),
             ModuleParameters = parameters,
             KvmDevice = _root.DirectoryExists("/dev") ? _root.Exists("/dev/kvm") : null,
+            VhostNetDevice = _root.DirectoryExists("/dev") ? _root.Exists("/dev/vhost-net") : null,
         };
     }
 
@@ -88,7 +89,9 @@ public sealed partial class SysfsScanner
     // processor : 0
     // vendor_id : AuthenticAMD
     // model name : AMD Ryzen 5 5600X 6-Core Processor
-    // flags : fpu vme ... svm ... hypervisor
+    // flags : fpu vme ... svm ... hypervisor ... topoext
+    // siblings : 12      (logical CPUs per package; x86 only)
+    // cpu cores : 6     (cores per package)
     private CpuInfo ScanCpuInfo()
     {
         var text = _root.ReadText("/proc/cpuinfo");
@@ -97,7 +100,7 @@ public sealed partial class SysfsScanner
             return new CpuInfo();
         }
 
-        string? vendor = null, model = null, flags = null;
+        string? vendor = null, model = null, flags = null, siblings = null, cores = null;
         foreach (var line in text.Split('\n'))
         {
             var colon = line.IndexOf(':');
@@ -124,6 +127,12 @@ public sealed partial class SysfsScanner
                 case "flags":
                     flags ??= value;
                     break;
+                case "siblings":
+                    siblings ??= value;
+                    break;
+                case "cpu cores":
+                    cores ??= value;
+                    break;
             }
         }
 
@@ -135,6 +144,9 @@ public sealed partial class SysfsScanner
             HasVmx = set?.Contains("vmx"),
             HasSvm = set?.Contains("svm"),
             IsHypervisorGuest = set?.Contains("hypervisor"),
+            HasTopoext = set?.Contains("topoext"),
+            SiblingsPerPackage = ParseInt(siblings),
+            CoresPerPackage = ParseInt(cores),
         };
     }
 }

@@ -13,8 +13,21 @@ public sealed partial class SysfsScanner
     private MemoryInfo ScanMemory()
     {
         var meminfo = ParseMeminfo(_root.ReadText("/proc/meminfo"));
+        var pools = ScanHugePagePools(HugePagesDir);
+        return new MemoryInfo
+        {
+            TotalKiB = meminfo.GetValueOrDefault("MemTotal"),
+            AvailableKiB = meminfo.GetValueOrDefault("MemAvailable"),
+            DefaultHugePageKiB = meminfo.GetValueOrDefault("Hugepagesize"),
+            HugePages = pools,
+        };
+    }
+
+    // hugepages-2048kB/{nr_hugepages,free_hugepages}: the global pools and, with the same names, each node's own.
+    private List<HugePagePool> ScanHugePagePools(string dir)
+    {
         var pools = new List<HugePagePool>();
-        foreach (var name in _root.ListDirectory(HugePagesDir))
+        foreach (var name in _root.ListDirectory(dir))
         {
             if (HugePageDirRegex().Match(name) is not { Success: true } m
                 || !long.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var sizeKiB))
@@ -24,18 +37,12 @@ public sealed partial class SysfsScanner
 
             pools.Add(new HugePagePool(
                 sizeKiB,
-                ParseLong(_root.ReadAttribute($"{HugePagesDir}/{name}/nr_hugepages")),
-                ParseLong(_root.ReadAttribute($"{HugePagesDir}/{name}/free_hugepages"))));
+                ParseLong(_root.ReadAttribute($"{dir}/{name}/nr_hugepages")),
+                ParseLong(_root.ReadAttribute($"{dir}/{name}/free_hugepages"))));
         }
 
         pools.Sort((a, b) => a.PageSizeKiB.CompareTo(b.PageSizeKiB));
-        return new MemoryInfo
-        {
-            TotalKiB = meminfo.GetValueOrDefault("MemTotal"),
-            AvailableKiB = meminfo.GetValueOrDefault("MemAvailable"),
-            DefaultHugePageKiB = meminfo.GetValueOrDefault("Hugepagesize"),
-            HugePages = pools,
-        };
+        return pools;
     }
 
     // /proc/meminfo (Documentation/filesystems/proc.rst, "meminfo"); sizes are in kB, counts have no unit:

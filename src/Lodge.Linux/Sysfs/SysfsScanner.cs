@@ -25,14 +25,17 @@ public sealed partial class SysfsScanner
     }
 
     /// <summary>Reads the whole host.</summary>
-    public HostSnapshot Scan()
+    public HostSnapshot Scan() => Scan(ScanScope.Everything);
+
+    /// <summary>Reads what <paramref name="scope"/> names; the rest of the snapshot keeps its empty defaults.</summary>
+    public HostSnapshot Scan(ScanScope scope)
     {
         var ids = IdsFiles.Load(_root);
         var (devices, groups, iommuEnabled) = ScanPci(ids);
-        var inputs = ScanInputDevices();
-        var usb = ScanUsb(devices, inputs, ids);
-        var tools = ScanTools();
-        var kernel = ScanKernel();
+        var inputs = scope.HasFlag(ScanScope.Usb) ? ScanInputDevices() : [];
+        var usb = scope.HasFlag(ScanScope.Usb) ? ScanUsb(devices, inputs, ids) : [];
+        var tools = scope.HasFlag(ScanScope.Tools) ? ScanTools() : new HostTools();
+        var kernel = scope.HasFlag(ScanScope.Kernel) ? ScanKernel() : new KernelInfo();
         if (_probeKvm && kernel.KvmDevice == true && tools.Qemu is { } qemu && _versionProbe is not null)
         {
             // /dev/kvm existing is not enough: ask QEMU to start a KVM guest with the host CPU, as Lodge's guests do.
@@ -40,28 +43,42 @@ public sealed partial class SysfsScanner
             kernel = kernel with { KvmProbe = probe, KvmProbeCached = probe is not null && _versionProbe.LastKvmProbeCached };
         }
 
-        return new HostSnapshot
+        var snapshot = new HostSnapshot
         {
             PciDevices = devices,
             IommuGroups = groups,
             IommuEnabled = iommuEnabled,
             Kernel = kernel,
-            Cpu = ScanCpuInfo(),
-            Topology = ScanTopology(),
-            Memory = ScanMemory(),
             UsbControllers = usb,
             InputDevices = inputs,
-            Display = ScanDisplay(),
             Tools = tools,
-            Firmware = ScanFirmware(),
-            Boot = ScanBoot(),
-            Dmi = ScanDmi(),
-            SoundServers = ScanSoundServers(),
         };
+        if (scope.HasFlag(ScanScope.Cpu))
+        {
+            var cpu = ScanCpuInfo();
+            snapshot = snapshot with { Cpu = cpu, Topology = ScanTopology(cpu), Memory = ScanMemory() };
+        }
+
+        if (scope.HasFlag(ScanScope.Machine))
+        {
+            snapshot = snapshot with { Platform = ScanPlatform() };
+        }
+
+        if (scope.HasFlag(ScanScope.Desktop))
+        {
+            snapshot = snapshot with { Display = ScanDisplay(), SoundServers = ScanSoundServers() };
+        }
+
+        if (scope.HasFlag(ScanScope.Platform))
+        {
+            snapshot = snapshot with { Firmware = ScanFirmware(), Boot = ScanBoot(), Dmi = ScanDmi() };
+        }
+
+        return snapshot;
     }
 
     /// <summary>Reads only what a handoff plans from and must restore: PCI devices and IOMMU groups, kernel modules, and the display.</summary>
-    /// <remarks>A fraction of <see cref="Scan"/>'s reads; the simulated kernel reads its state this way after every run.</remarks>
+    /// <remarks>A fraction of <see cref="Scan()"/>'s reads; the simulated kernel reads its state this way after every run.</remarks>
     public HostSnapshot ScanForHandoff()
     {
         var (devices, groups, iommuEnabled) = ScanPci(IdsFiles.Load(_root));

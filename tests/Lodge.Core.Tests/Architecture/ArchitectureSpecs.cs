@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Lodge.Core.Tests.Architecture;
 
-/// <summary>Dependencies point one way (house style §2): Cli -> Linux -> Qmp -> Core (the guest runtime in Linux drives QMP), and Core references only the BCL.</summary>
+/// <summary>Dependencies point one way (house style §2): Cli -> App -> Linux -> Qmp -> Core (the guest runtime in Linux drives QMP), and Core references only the BCL.</summary>
 public sealed class ArchitectureSpecs
 {
     private static string[] LodgeReferences(Assembly assembly) =>

@@ -50,11 +50,18 @@ public sealed class VerdictRuleSpecs
     }
 
     [Property(Arbitrary = [typeof(Generators)])]
-    public bool Companions_are_exactly_the_same_slot_members_whatever_their_class(Layout layout)
+    public bool Companions_are_exactly_the_same_slot_members_the_host_does_not_need(Layout layout)
     {
         var m = Classify(layout);
-        var expected = layout.Others.Where(o => o.Address.IsSameSlot(layout.Device)).Select(o => o.Address).Order().ToList();
+        var expected = layout.Others.Where(o => o.Address.IsSameSlot(layout.Device) && !IommuAnalyzer.IsHostCritical(o.Class)).Select(o => o.Address).Order().ToList();
         return m.Companions.SequenceEqual(expected);
+    }
+
+    [Property(Arbitrary = [typeof(Generators)])]
+    public bool A_function_the_host_needs_is_a_blocker_wherever_it_sits(Layout layout)
+    {
+        var m = Classify(layout);
+        return layout.Others.Where(o => IommuAnalyzer.IsHostCritical(o.Class) && o.Address != layout.Device).All(o => m.Blockers.Contains(o.Address));
     }
 
     [Property(Arbitrary = [typeof(Generators)])]

@@ -1,3 +1,4 @@
+using Lodge.Core.Passthrough;
 using Lodge.Core.Hardware;
 using Lodge.Core.Libvirt;
 using Lodge.Core.Machines;
@@ -62,17 +63,37 @@ public sealed class GvtGSpecs
     }
 
     [Fact]
-    public void A_host_without_mediated_device_types_is_a_check_error_with_the_fix()
+    public void A_gvt_g_generation_without_mediated_types_yet_is_a_warning_that_names_setup()
     {
-        // Arrange
+        // Arrange: Coffee Lake (8086:3e92) before i915.enable_gvt=1 and kvmgt
         var plain = Igpu with { MdevTypes = [] };
 
         // Act
         var problems = MachineValidator.Validate(Machine(), Host(plain), [], []);
 
         // Assert
-        var problem = Assert.Single(problems, p => p.Code == "gvt-g-unavailable");
+        var problem = Assert.Single(problems, p => p.Code == "gvt-g-not-enabled");
+        Assert.Equal(Severity.Warning, problem.Severity);
+        Assert.Contains("lodge setup --for office", problem.Fix);
         Assert.Contains("i915.enable_gvt=1", problem.Fix);
+        Assert.DoesNotContain(problems, p => p.Severity == Severity.Error);
         Assert.Throws<ConfigException>(() => MachinePlanner.Plan(Machine(), Host(plain), [], RuntimeLayout.For("office")));
+    }
+
+    [Theory]
+    [InlineData(0x9a49)] // Tiger Lake (Gen12)
+    [InlineData(0x8a52)] // Ice Lake (Gen11)
+    public void A_gen11_or_later_igpu_is_a_check_error_that_says_gvt_g_is_gone(int deviceId)
+    {
+        // Arrange
+        var later = Igpu with { DeviceId = (ushort)deviceId, MdevTypes = [] };
+
+        // Act
+        var problem = Assert.Single(MachineValidator.Validate(Machine(), Host(later), [], []), p => p.Code == "gvt-g-unavailable");
+
+        // Assert
+        Assert.Equal(Severity.Error, problem.Severity);
+        Assert.Contains("GVT-g ended with Comet Lake", problem.Fix);
+        Assert.Contains("SR-IOV", problem.Fix);
     }
 }

@@ -43,6 +43,15 @@ internal static class LaunchSpecText
         if (spec.Pinning is { } pin)
         {
             text.Append($"pin vcpus: {string.Join(',', pin.VcpuCpus)}\npin emulator: {string.Join(',', pin.EmulatorCpus)}\n");
+            if (spec.HugePages is { } pages)
+            {
+                text.Append($"allocate hugepages: {pages.Count} × {pages.PageKiB} KiB via {pages.NrHugePagesPath}\n");
+            }
+
+            if (pin.HousekeepingCpus is { Count: > 0 } housekeeping)
+            {
+                text.Append($"isolate host units on: {string.Join(',', housekeeping)}\n");
+            }
         }
 
         foreach (var hint in spec.ConnectHints)

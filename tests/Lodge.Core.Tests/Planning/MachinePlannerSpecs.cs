@@ -76,9 +76,11 @@ public sealed class MachinePlannerSpecs
         // Act
         var cpu = Plan(new MachineConfig("h", "h.toml") { Cpu = new CpuConfig(4, 2, "auto") }, host).Cpu;
 
-        // Assert: core 0 (CPUs 0,1) stays with the host, so three P-cores then E-cores one thread each.
-        Assert.Equal([2, 3, 4, 5, 6, 7, 8, 9], cpu.VcpuPins);
-        Assert.Equal([0, 1, 10, 11], cpu.EmulatorCpus);
+        // Assert: E-cores have no sibling to be a guest thread, so the four P-cores (core 0's too) take the guest and the
+        // emulator gets the E-cores.
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], cpu.VcpuPins);
+        Assert.Equal(2, cpu.Threads);
+        Assert.Equal([8, 9, 10, 11], cpu.EmulatorCpus);
     }
 
     [Theory]

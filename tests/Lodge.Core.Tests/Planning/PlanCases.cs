@@ -99,10 +99,10 @@ internal static class PlanCases
 
     private static HostSnapshot WithCpu(HostSnapshot host, string profile) => profile switch
     {
-        // Ryzen 9 7950X: 16 cores, SMT siblings n and n+16, one L3 per 8-core CCD.
-        "zen4-2ccd" => host with { Cpu = host.Cpu with { VendorId = "AuthenticAMD" }, Topology = Smt(16, c => c < 8 ? 0 : 1, _ => null) },
-        // Ryzen 5 5600X: 6 cores, SMT siblings n and n+6, one L3.
-        "zen3-6c" => host with { Cpu = host.Cpu with { VendorId = "AuthenticAMD" }, Topology = Smt(6, _ => 0, _ => null) },
+        // Ryzen 9 7950X (flags include topoext): 16 cores, SMT siblings n and n+16, one L3 per 8-core CCD.
+        "zen4-2ccd" => host with { Cpu = host.Cpu with { VendorId = "AuthenticAMD", HasTopoext = true }, Topology = Smt(16, c => c < 8 ? 0 : 1, _ => null) },
+        // Ryzen 5 5600X (flags include topoext): 6 cores, SMT siblings n and n+6, one L3.
+        "zen3-6c" => host with { Cpu = host.Cpu with { VendorId = "AuthenticAMD", HasTopoext = true }, Topology = Smt(6, _ => 0, _ => null) },
         // Core i9-12900K: 8 P-cores (siblings 2n, 2n+1 as Linux numbers them), then 8 E-cores 16-23; one L3.
         "adl-8p8e" => host with { Cpu = host.Cpu with { VendorId = "GenuineIntel" }, Topology = AlderLake() },
         _ => host,

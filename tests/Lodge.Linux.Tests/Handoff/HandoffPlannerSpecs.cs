@@ -24,7 +24,7 @@ public sealed class HandoffPlannerSpecs
             [
                 "pre-flight: no process holds the GPU", "stop the display manager", "unbind vtconsole vtcon1", "unbind framebuffer efi-framebuffer.0",
                 "pre-flight: nothing holds the GPU after the display manager stopped",
-                "load vfio-pci", "unbind 0000:06:00.0 from amdgpu", "unbind 0000:06:00.1 from snd_hda_intel", "unload amdgpu",
+                "load vfio-pci", "load the vfio IOMMU backend", "unbind 0000:06:00.0 from amdgpu", "unbind 0000:06:00.1 from snd_hda_intel", "unload amdgpu",
                 "driver_override of 0000:06:00.0 = vfio-pci", "driver_override of 0000:06:00.1 = vfio-pci",
                 "bind 0000:06:00.0 to vfio-pci", "bind 0000:06:00.1 to vfio-pci", "start the guest 'guest'",
             ],

@@ -17,7 +17,7 @@ public sealed class PidFileGuestControlSpecs
         var runner = new RecordingProcessRunner();
 
         // Act
-        await new PidFileGuestControl(tree.Host, runner).StopAsync("win");
+        await new PidFileGuestControl(tree.Host, runner, Lodge.Linux.Runtime.RuntimeRoots.DefaultRunRoot).StopAsync("win");
 
         // Assert: the tree's /proc/4242 never goes away, so the kill follows the term.
         Assert.Equal("kill -TERM 4242\nkill -KILL 4242\n", runner.Transcript);
@@ -33,7 +33,7 @@ public sealed class PidFileGuestControlSpecs
         var runner = new RecordingProcessRunner();
 
         // Act
-        await new PidFileGuestControl(tree.Host, runner).StopAsync("win");
+        await new PidFileGuestControl(tree.Host, runner, Lodge.Linux.Runtime.RuntimeRoots.DefaultRunRoot).StopAsync("win");
 
         // Assert
         Assert.Empty(runner.Commands);

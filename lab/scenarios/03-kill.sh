@@ -1,0 +1,40 @@
+# Kill at every step: 'lodge up lab' is killed with SIGKILL after step k of the handoff (k = 1, 2, ... until the
+# guest runs); a plain 'lodge rescue' then restores the host exactly, and a second rescue does nothing.
+# kernels: 6.1
+# timeout: 1500
+desktop_before
+G=$(group_of $GPU)
+lab_machine lab 600
+# Done steps of the current run, or 999 once lodge has exited.
+progress() { if exited "$1"; then echo 999; else journal_events done; fi; }
+k=1
+while ((k <= 20)); do
+  lodge up lab > "$OUT/up-$k.log" 2>&1 &
+  up=$!
+  end=$((SECONDS + 300))
+  while (( $(progress $up) < k && SECONDS < end )); do sleep 0.05; done
+  if exited $up; then
+    check "lodge up was still running at step $k" false
+    show "$OUT/up-$k.log" 20
+    break
+  fi
+  kill -9 $up
+  wait $up 2>/dev/null
+  at=$(journal_events done)
+  guest=no; vfio_holder "$G" >/dev/null && guest=yes
+  lab_log "killed lodge after $at done steps (guest running: $guest)"
+  lodge rescue > "$OUT/rescue-$k.log" 2>&1
+  check_eq "killed after step $at: lodge rescue exits 0" 0 $?
+  wait_until 120 desktop_up
+  check "killed after step $at: no QEMU left" test -z "$(qemu_pids)"
+  check_state_is "killed after step $at: the host equals the one before" "$OUT/before.state"
+  check "killed after step $at: Xorg holds card0" xorg_holds_card
+  lodge rescue > "$OUT/rescue-$k-again.log" 2>&1
+  check_eq "killed after step $at: a second rescue exits 0" 0 $?
+  check "killed after step $at: a second rescue does nothing" grep -qi 'nothing to rescue' "$OUT/rescue-$k-again.log"
+  check_state_is "killed after step $at: still the host from before" "$OUT/before.state"
+  show "$OUT/rescue-$k.log" 15
+  [[ $guest == yes ]] && break
+  k=$((at + 1))
+done
+check "the last kill came while the guest ran" test "$guest" = yes

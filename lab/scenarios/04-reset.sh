@@ -1,0 +1,46 @@
+# Crash and reboot: the machine is reset (sysrq 'b': no sync, no unmount) while the guest holds the GPU. On the next
+# boot the rescue unit (dist/systemd/lodge-rescue.service, installed as the README says) runs before the display
+# manager, the boot does not stall, and the host is as before with a clean journal.
+# kernels: 6.1
+# timeout: 900
+# reboots: yes
+if (( $(lab_boot_count) == 1 )); then
+  desktop_before
+  cp /lab/dist/systemd/lodge-rescue.service /etc/systemd/system/
+  systemctl daemon-reload
+  systemctl enable lodge-rescue.service 2>&1
+  sync
+  G=$(group_of $GPU)
+  lab_machine lab 600
+  sync
+  lodge up lab > "$OUT/up.log" 2>&1 &
+  if wait_until 300 vfio_holder "$G"; then
+    check "before the reset: the guest holds the GPU" true
+  else
+    check "before the reset: the guest holds the GPU" false
+  fi
+  check "before the reset: the journal is not clean" bash -c "! tail -n 1 /var/lib/lodge/handoff.journal | grep -q '\"event\":\"clean\"'"
+  show "$OUT/up.log" 20
+  sync -f "$OUT/checks"
+  echo 1 > /proc/sys/kernel/sysrq
+  echo b > /proc/sysrq-trigger
+  sleep 60
+fi
+# Second boot.
+check_eq "this is the second boot" 2 "$(lab_boot_count)"
+wait_until 240 desktop_up
+check "the desktop came back (lightdm active, Xorg holds card0)" desktop_up
+check_eq "the rescue unit ran and succeeded" "success" "$(systemctl show -p Result --value lodge-rescue.service)"
+check_eq "the rescue unit ran (not skipped)" "0" "$(systemctl show -p ExecMainStatus --value lodge-rescue.service)"
+rescue_end=$(systemctl show -p ExecMainExitTimestampMonotonic --value lodge-rescue.service)
+dm_start=$(systemctl show -p ExecMainStartTimestampMonotonic --value display-manager.service)
+lab_log "rescue ended at ${rescue_end} us, display manager started at ${dm_start} us"
+check "the rescue unit ended before the display manager started" test "${rescue_end:-0}" -gt 0 -a "${rescue_end:-0}" -le "${dm_start:-0}"
+dm_up=$(systemctl show -p ActiveEnterTimestampMonotonic --value display-manager.service)
+check "the boot did not stall (display manager active within 180 s of boot)" test "${dm_up:-0}" -gt 0 -a "${dm_up:-0}" -lt 180000000
+check "the journal ends clean" grep -q '"event":"clean"' <(tail -n 1 /var/lib/lodge/handoff.journal)
+check_state_is "the host equals the one before the handoff" "$OUT/before.state"
+lodge rescue > "$OUT/rescue-after.log" 2>&1
+check "a manual rescue has nothing to do" grep -qi 'nothing to rescue' "$OUT/rescue-after.log"
+journalctl -b -u lodge-rescue.service --no-pager > "$OUT/rescue-unit.log" 2>&1
+show "$OUT/rescue-unit.log" 30

@@ -1,0 +1,102 @@
+using Lodge.Linux.Processes;
+using Lodge.Core.Machines;
+using Lodge.Core.Handoff;
+using Lodge.Core.Hardware;
+using Lodge.Core.Runtime;
+using Lodge.Linux;
+using Lodge.Linux.Handoff;
+using Lodge.Linux.Host;
+using Lodge.Linux.Runtime;
+using Lodge.Linux.Sysfs;
+
+namespace Lodge.App.Handoff;
+
+/// <summary>What a real handoff acts on: the host's handoff state, its write interfaces, the guest, the journal and the holders.</summary>
+/// <remarks>Production reads below <c>--root</c> and writes through sysfs, modprobe and systemctl; tests build one over the
+/// simulated kernel and hand it to the composition root (<see cref="LodgeOptions.Handoff"/>).</remarks>
+/// <param name="Scan">Reads the handoff-relevant snapshot (PCI, modules, consoles, framebuffers) now.</param>
+/// <param name="DisplayManagerActive">Whether display-manager.service runs now; null when unknown.</param>
+/// <param name="Host">The executor's host interfaces around a guest control, with a log.</param>
+/// <param name="Guest">The guest control for a launch spec and a plan.</param>
+/// <param name="Health">The watchdog's rule for that guest control; null trusts a guest once it starts.</param>
+/// <param name="Holders">The holder scan of the pre-flight.</param>
+/// <param name="StopHolders">What <c>--stop-holders</c> does with the holders the pre-flight found.</param>
+public sealed record HandoffEnvironment(
+    Func<HostSnapshot> Scan,
+    Func<bool?> DisplayManagerActive,
+    Func<IGuestControl, Action<string>, HandoffHost> Host,
+    Func<LaunchSpec, HandoffPlan, IGuestControl> Guest,
+    Func<IGuestControl, MachineConfig, GuestHealth?> Health,
+    HolderScan Holders,
+    Func<IReadOnlyList<DeviceHolder>, Action<string>, CancellationToken, Task> StopHolders,
+    HandoffJournal Journal)
+{
+    /// <summary>For doubles only: the executor stops after this step as a killed lodge would (no way back, the journal left
+    /// pending), so that a spec can show what <c>lodge rescue</c> does next. Null in production.</summary>
+    public int? AbandonAfterStep { get; init; }
+
+    /// <summary>How long a healthy guest has to show it (QMP <c>query-status</c> running) before the watchdog gives the GPU back.</summary>
+    public static readonly TimeSpan HealthyWithin = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long lodge waits for systemd to say whether the display manager runs.</summary>
+    private static readonly TimeSpan AskSystemdWithin = TimeSpan.FromSeconds(5);
+
+    /// <summary>The real host below the host's root; guests run through <paramref name="runtime"/>; the journal is the
+    /// host's one journal path (<c>handoff.journal</c> in the state root).</summary>
+    public static HandoffEnvironment Production(LodgeHost host, GuestRuntime runtime, Action<string> write)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(write);
+        var progress = new Progress<string>(write);
+        ArgumentNullException.ThrowIfNull(runtime);
+        var root = host.Root;
+        var sysfs = new SysfsDriverControl(root);
+        var scanner = new ProcHolderScanner(root);
+        var displayManager = new SystemdDisplayManagerControl();
+
+        // systemd speaks for the running system only: below a captured tree (--root) whether a display manager runs is unknown.
+        bool? DisplayManagerActive() => root.IsSystemRoot ? displayManager.IsActiveAsync(AskSystemdWithin).GetAwaiter().GetResult() : null;
+        return new HandoffEnvironment(
+            () => new SysfsScanner(root).ScanForHandoff(),
+            DisplayManagerActive,
+            (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), displayManager, guest, scanner.ScanAsync, log),
+            (spec, _) => new RuntimeGuestControl(runtime, spec, progress) { Started = guest => PrintRunning(guest, write) },
+            (guest, machine) => guest is RuntimeGuestControl control ? HealthOf(control, machine, host.Runner) : null,
+            scanner.ScanAsync,
+            (holders, log, ct) => HolderStopper.StopAsync(holders, TimeSpan.FromSeconds(5), log, host.Time, ct),
+            host.Journal);
+    }
+
+    /// <summary>QMP "running", and the machine's <c>[health] command</c> when it has one (each try up to 5 s).</summary>
+    private static GuestHealth HealthOf(RuntimeGuestControl control, MachineConfig machine, IProcessRunner runner)
+    {
+        var within = TimeSpan.FromSeconds(machine.Health.WithinSeconds);
+        if (machine.Health.Command is not { Count: > 0 } command)
+        {
+            return new GuestHealth(within, TimeSpan.FromSeconds(2), control.IsRunningAsync);
+        }
+
+        async Task<bool> CommandSucceeds(CancellationToken cancellationToken)
+        {
+            var result = await runner.RunAsync(command[0], [.. command.Skip(1)], TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            return result is { ExitCode: 0, TimedOut: false };
+        }
+
+        return new GuestHealth(within, TimeSpan.FromSeconds(5), GuestHealth.All(control.IsRunningAsync, CommandSucceeds));
+    }
+
+    private static void PrintRunning(RunningGuest guest, Action<string> write)
+    {
+        var spec = guest.Spec;
+        write($"Guest '{spec.Machine}' is running with the GPU (QEMU pid {guest.Qemu.Pid}); power it off from inside, or press Ctrl-C here.");
+        foreach (var hint in spec.ConnectHints)
+        {
+            write($"  {hint}");
+        }
+
+        if (spec.SerialSocket is not null)
+        {
+            write($"  Serial console: lodge console {spec.Machine}");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Lodge.App.Handoff;
+using Lodge.Linux.Processes;
+using Lodge.Linux.Runtime;
+
+namespace Lodge.App;
+
+/// <summary>What a <see cref="LodgeHost"/> is built from: the command line's global options, the process's environment,
+/// and (in tests, the lab and the dashboard) the doubles that stand in for the real host.</summary>
+/// <remarks>Production takes every default; a test passes its own <see cref="Environment"/> (so it never sets the process's),
+/// its clock and its handoff environment. Nothing here is static or mutable.</remarks>
+public sealed record LodgeOptions
+{
+    /// <summary><c>--root</c>: every host read (and sysfs write) below this directory.</summary>
+    public string RootPath { get; init; } = "/";
+
+    /// <summary><c>--config-dir</c>, when given.</summary>
+    public string? ConfigDir { get; init; }
+
+    /// <summary><c>--reports-db</c>, when given.</summary>
+    public string? ReportsDb { get; init; }
+
+    /// <summary>Reads one environment variable (LODGE_RUN_DIR, LODGE_STATE_DIR, XDG_*, ...); the process's by default.</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>Whether lodge runs as root (machine files in /etc/lodge, the database in the state root).</summary>
+    public bool Privileged { get; init; } = System.Environment.IsPrivilegedProcess;
+
+    /// <summary>The user's home folder, for the XDG defaults.</summary>
+    public string Home { get; init; } = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
+
+    /// <summary>The one clock of every deadline and timestamp.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Runs programs (modprobe, kill, health commands).</summary>
+    public IProcessRunner Runner { get; init; } = HostProcesses.Runner;
+
+    /// <summary>The host a real handoff acts on; null for the production host below <see cref="RootPath"/>. Tests pass the
+    /// simulated kernel here.</summary>
+    public Func<LodgeHost, GuestRuntime, Action<string>, HandoffEnvironment>? Handoff { get; init; }
+
+    /// <summary>The options of this process: its environment, its user, the system clock, real programs.</summary>
+    public static LodgeOptions FromProcess() => new();
+}

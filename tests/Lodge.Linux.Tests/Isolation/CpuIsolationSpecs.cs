@@ -1,0 +1,143 @@
+using Lodge.Core.Planning;
+using Lodge.Linux.Host;
+using Lodge.Linux.Isolation;
+using Lodge.Linux.Simulation;
+
+namespace Lodge.Linux.Tests.Isolation;
+
+/// <summary><c>[cpu] isolate = true</c>: systemd units limited while a guest runs, journaled, and restored after every fault.</summary>
+public sealed class CpuIsolationSpecs : IDisposable
+{
+    private static readonly IReadOnlyList<int> Housekeeping = [0, 1, 8, 9];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("lodge-isolation-").FullName;
+
+    private string JournalPath => Path.Combine(_dir, "isolation.journal");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact(Timeout = 15000)]
+    public async Task I_can_isolate_the_hosts_units_while_a_guest_runs_and_get_them_back_at_stop()
+    {
+        // Arrange: user.slice already had a limit of its own.
+        var systemd = new SimulatedCpuIsolation().With("user.slice", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+        var isolator = new CpuIsolator(systemd, new CpuIsolationJournal(JournalPath));
+
+        // Act
+        await isolator.ApplyAsync("win11", MachinePlanner.IsolatedUnits, Housekeeping);
+        var during = systemd.State;
+        var journaled = File.ReadAllText(JournalPath);
+        var restored = await isolator.RestoreAsync(MachinePlanner.IsolatedUnits);
+
+        // Assert
+        Assert.Equal("init.scope=0-1,8-9;system.slice=0-1,8-9;user.slice=0-1,8-9", during);
+        Assert.Contains("\"unit\":\"user.slice\",\"previous\":\"0-15\"", journaled, StringComparison.Ordinal);
+        Assert.True(restored);
+        Assert.Equal("init.scope=;system.slice=;user.slice=0-15", systemd.State);
+        Assert.False(File.Exists(JournalPath));
+    }
+
+    public static TheoryData<string, int> Faults()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var kind in new[] { SimulationFault.Fail, SimulationFault.Hang, SimulationFault.Crash })
+        {
+            for (var step = 1; step <= MachinePlanner.IsolatedUnits.Count; step++)
+            {
+                data.Add(kind, step);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory(Timeout = 15000)]
+    [MemberData(nameof(Faults))]
+    public async Task I_can_have_a_fault_at_any_step_of_isolation_and_get_every_unit_back(string kind, int step)
+    {
+        // Arrange
+        var systemd = new SimulatedCpuIsolation().With("system.slice", []).With("user.slice", [0, 1, 2, 3]).With("init.scope", []);
+        var start = systemd.State;
+        systemd.Inject = new SimulationFault(kind, step);
+        var journal = new CpuIsolationJournal(JournalPath);
+
+        // Act
+        var error = await Record.ExceptionAsync(() => new CpuIsolator(systemd, journal, TimeSpan.FromMilliseconds(50)).ApplyAsync("g", MachinePlanner.IsolatedUnits, Housekeeping));
+        if (kind == SimulationFault.Crash)
+        {
+            // The process died: rescue (or the next start, or the boot unit) is a new process that reads the journal.
+            Assert.IsType<SimulatedCrashException>(error);
+            Assert.False(journal.IsClean);
+            Assert.True(await new CpuIsolator(systemd, new CpuIsolationJournal(JournalPath)).RestoreAsync(MachinePlanner.IsolatedUnits));
+        }
+        else
+        {
+            Assert.IsAssignableFrom<HostWriteException>(error);
+            Assert.Equal(kind == SimulationFault.Hang, error is HostWriteTimeoutException);
+        }
+
+        var second = await new CpuIsolator(systemd, journal).RestoreAsync(MachinePlanner.IsolatedUnits);
+
+        // Assert
+        Assert.Equal(start, systemd.State);
+        Assert.True(journal.IsClean);
+        Assert.True(second);
+    }
+
+    [Fact(Timeout = 15000)]
+    public async Task I_can_restore_from_an_unreadable_journal_by_lifting_every_limit()
+    {
+        // Arrange
+        var systemd = new SimulatedCpuIsolation().With("system.slice", [0, 1]).With("user.slice", [0, 1]).With("init.scope", [0, 1]);
+        File.WriteAllText(JournalPath, "{\"guest\":\"g\",\"uni");
+
+        // Act
+        var ok = await new CpuIsolator(systemd, new CpuIsolationJournal(JournalPath)).RestoreAsync(MachinePlanner.IsolatedUnits);
+
+        // Assert
+        Assert.True(ok);
+        Assert.Equal("init.scope=;system.slice=;user.slice=", systemd.State);
+        Assert.False(File.Exists(JournalPath));
+    }
+
+    [Fact]
+    public void I_can_turn_a_cpu_list_into_systemds_mask_and_back()
+    {
+        // Act
+        var mask = Cpus.ToMask([0, 1, 8, 9, 17]);
+
+        // Assert: bit N of byte N/8.
+        Assert.Equal([0b11, 0b11, 0b10], mask);
+        Assert.Equal([0, 1, 8, 9, 17], Cpus.FromMask(mask));
+        Assert.Empty(Cpus.ToMask([]));
+    }
+}
+
+/// <summary>A stopped guest's clean-up (down, crash, failed start, stale state) undoes its isolation.</summary>
+public sealed class GuestIsolationCleanSpecs : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("lodge-isolation-clean-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact(Timeout = 15000)]
+    public async Task I_get_the_hosts_CPUs_back_when_an_isolated_guests_state_is_cleaned()
+    {
+        // Arrange
+        var systemd = new SimulatedCpuIsolation().With("system.slice", []).With("user.slice", []).With("init.scope", []);
+        var start = systemd.State;
+        var store = new Lodge.Linux.Runtime.GuestStateStore(new Lodge.Linux.Runtime.RuntimeRoots(Path.Combine(_dir, "run"), Path.Combine(_dir, "state")), null, systemd);
+        await store.Isolator().ApplyAsync("g", MachinePlanner.IsolatedUnits, [0, 1]);
+        var during = systemd.State;
+        Directory.CreateDirectory(store.Roots.RunDir("g"));
+        var state = new Lodge.Linux.Runtime.GuestState("g", "running", DateTimeOffset.UnixEpoch, null, null, [], Path.Combine(_dir, "qmp.sock"), null, [], [], [], null, Isolated: true);
+
+        // Act
+        store.Clean(state);
+
+        // Assert
+        Assert.NotEqual(start, during);
+        Assert.Equal(start, systemd.State);
+        Assert.True(store.Isolator().Journal.IsClean);
+    }
+}
