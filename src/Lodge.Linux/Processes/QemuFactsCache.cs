@@ -6,7 +6,7 @@ namespace Lodge.Linux.Processes;
 /// <summary>What QEMU answered about itself, kept per binary: its <c>--version</c> line, and the KVM probe's "ok" per boot.</summary>
 /// <remarks>
 /// One file per binary identity (path, size, modification time), <c>qemu-KEY.facts</c> in the same folder as the
-/// capability cache, with <c>version LINE</c> and <c>kvm BOOT-ID ok</c> lines. A QEMU upgrade changes the key, a
+/// capability cache, with <c>version LINE</c> and <c>kvm BOOT-ID ok REVISION</c> lines (the revision of the probe's question). A QEMU upgrade changes the key, a
 /// reboot the boot id (<c>/proc/sys/kernel/random/boot_id</c>), so neither answer outlives what it was about.
 /// Only a working KVM is remembered: a failure is asked again, so a fix shows at once. An unreadable or
 /// unwritable cache only costs the runs it would have saved.
@@ -14,6 +14,9 @@ namespace Lodge.Linux.Processes;
 internal sealed class QemuFactsCache
 {
     private const string BootIdPath = "/proc/sys/kernel/random/boot_id";
+
+    // Bump when KvmProbe asks something else: an "ok" to an older question must not stand for the new one.
+    private const string KvmProbeRevision = "probe=guest-code-1";
     private readonly string? _file;
     private readonly Dictionary<string, string> _facts = new(StringComparer.Ordinal);
 
@@ -69,7 +72,7 @@ internal sealed class QemuFactsCache
     public string? Version => _facts.GetValueOrDefault("version");
 
     /// <summary>True when this binary ran a KVM guest earlier in this boot.</summary>
-    public bool KvmOkThisBoot => BootId() is { } boot && _facts.GetValueOrDefault("kvm") == boot + " ok";
+    public bool KvmOkThisBoot => BootId() is { } boot && _facts.GetValueOrDefault("kvm") == $"{boot} ok {KvmProbeRevision}";
 
     /// <summary>Remembers the version line.</summary>
     public void SaveVersion(string line) => Save("version", line.ReplaceLineEndings(" "));
@@ -79,7 +82,7 @@ internal sealed class QemuFactsCache
     {
         if (BootId() is { } boot)
         {
-            Save("kvm", boot + " ok");
+            Save("kvm", $"{boot} ok {KvmProbeRevision}");
         }
     }
 
