@@ -16,6 +16,7 @@ public sealed class HostRoot
     private readonly Dictionary<string, string> _resolved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, EntryKind>?> _listings = new(StringComparer.Ordinal);
     private readonly bool _manual;
+    private byte[]? _scratch;
 
     /// <summary>Creates a root at <paramref name="path"/>; <paramref name="log"/> records every access for <c>lodge snapshot</c>.</summary>
     public HostRoot(string path, HostAccessLog? log = null)
@@ -47,7 +48,32 @@ public sealed class HostRoot
     }
 
     /// <summary>Reads a one-line attribute and trims it, or null when missing, unreadable or empty after trimming is not asked.</summary>
-    public string? ReadAttribute(string hostPath) => ReadText(hostPath, 64 * 1024)?.Trim();
+    /// <remarks>The bytes land in one buffer this root reuses for every attribute; only the trimmed text is allocated.</remarks>
+    public string? ReadAttribute(string hostPath)
+    {
+        const int MaxAttributeBytes = 64 * 1024;
+        if (Log is not null)
+        {
+            return ReadText(hostPath, MaxAttributeBytes)?.Trim();
+        }
+
+        var canonical = Canonicalize(hostPath);
+        if (_manual && KindOfCanonical(canonical) == EntryKind.Missing)
+        {
+            return null;
+        }
+
+        _scratch ??= new byte[MaxAttributeBytes];
+        var length = Native.ReadInto(ToReal(canonical), _scratch);
+        if (length < 0)
+        {
+            return null;
+        }
+
+        // Trimming ASCII white space before decoding, then trimming the text, is the same as decoding then trimming.
+        var bytes = _scratch.AsSpan(0, length).Trim(" \t\n\r\v\f"u8);
+        return bytes.IsEmpty ? string.Empty : Encoding.UTF8.GetString(bytes).Trim();
+    }
 
     /// <summary>Reads a file's bytes, or null.</summary>
     public byte[]? ReadBytes(string hostPath, int maxBytes)
@@ -73,8 +99,14 @@ public sealed class HostRoot
     {
         var parent = ParentOf(hostPath);
         var name = NameOf(hostPath);
-        var canonical = Combine(Canonicalize(parent), name);
-        return ReadLinkRaw(canonical);
+        var canonicalParent = Canonicalize(parent);
+        if (_manual && KindOf(canonicalParent, name) != EntryKind.Link)
+        {
+            // The parent's listing says it is no link (or absent): no readlink to fail.
+            return null;
+        }
+
+        return ReadLinkRaw(Combine(canonicalParent, name));
     }
 
     /// <summary>The last component of a link's target, e.g. a <c>driver</c> link's driver name.</summary>
@@ -90,7 +122,10 @@ public sealed class HostRoot
         var canonical = Canonicalize(hostPath);
         if (!_listings.TryGetValue(canonical, out var listing))
         {
-            listing = canonical.StartsWith(LoopSentinel, StringComparison.Ordinal) ? null : ListKinds(ToReal(canonical));
+            // The parent's listing (already read to resolve the path) tells when there is nothing to open.
+            var absent = canonical.StartsWith(LoopSentinel, StringComparison.Ordinal)
+                || (_manual && KindOfCanonical(canonical) == EntryKind.Missing);
+            listing = absent ? null : ListKinds(ToReal(canonical));
             _listings[canonical] = listing;
         }
 
@@ -194,7 +229,8 @@ public sealed class HostRoot
         var slash = normalized.LastIndexOf('/');
         var parent = Resolve(slash == 0 ? "/" : normalized[..slash], hops);
         var name = normalized[(slash + 1)..];
-        var candidate = Combine(parent, name);
+        var unchanged = parent.Length == (slash == 0 ? 1 : slash) && normalized.AsSpan(0, parent.Length).SequenceEqual(parent);
+        var candidate = unchanged ? normalized : Combine(parent, name);
         var target = KindOf(parent, name) == EntryKind.Link ? ReadLinkRaw(candidate) : null;
         var result = target is null
             ? candidate
@@ -277,6 +313,11 @@ public sealed class HostRoot
     /// <summary>Collapses duplicate slashes and <c>.</c>/<c>..</c> components lexically; the result starts with '/'.</summary>
     public static string Normalize(string hostPath)
     {
+        if (IsNormal(hostPath))
+        {
+            return hostPath;
+        }
+
         var parts = hostPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var stack = new List<string>(parts.Length);
         foreach (var p in parts)
@@ -300,6 +341,39 @@ public sealed class HostRoot
         }
 
         return "/" + string.Join('/', stack);
+    }
+
+    // Already in Normalize's form: starts with '/', no empty, '.' or '..' component, no trailing '/' (except "/").
+    private static bool IsNormal(string path)
+    {
+        if (path.Length == 0 || path[0] != '/')
+        {
+            return false;
+        }
+
+        if (path.Length == 1)
+        {
+            return true;
+        }
+
+        var start = 1;
+        for (var i = 1; i <= path.Length; i++)
+        {
+            if (i < path.Length && path[i] != '/')
+            {
+                continue;
+            }
+
+            var length = i - start;
+            if (length == 0 || (length == 1 && path[start] == '.') || (length == 2 && path[start] == '.' && path[start + 1] == '.'))
+            {
+                return false;
+            }
+
+            start = i + 1;
+        }
+
+        return true;
     }
 
     /// <summary>Joins a host-view directory and a name.</summary>

@@ -15,7 +15,10 @@ internal static partial class Native
     }
 
     /// <summary>Reads up to <paramref name="maxBytes"/> of a file with open(2), read(2) and close(2) only; null when it cannot be opened or read.</summary>
-    /// <remarks>A directory opens but fails to read (EISDIR), which also reads as null.</remarks>
+    /// <remarks>
+    /// A directory opens but fails to read (EISDIR), which also reads as null. A regular file's size (lseek to its
+    /// end) sizes the one array; sysfs attributes, whose size says nothing, grow a buffer as they are read.
+    /// </remarks>
     public static byte[]? ReadFile(string path, int maxBytes)
     {
         const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
@@ -27,40 +30,95 @@ internal static partial class Native
 
         try
         {
-            var buffer = new byte[Math.Min(maxBytes, 4096)];
-            var length = 0;
-            while (length < maxBytes)
+            var size = lseek(fd, 0, 2); // SEEK_END
+            var sized = size > 0 && lseek(fd, 0, 0) == 0;
+            var buffer = new byte[sized ? (int)Math.Min(maxBytes, size) : Math.Min(maxBytes, 4096)];
+            var length = ReadFully(fd, ref buffer, 0, maxBytes, grow: !sized);
+            if (sized && length == buffer.Length && length < maxBytes)
             {
-                if (length == buffer.Length)
+                // The file grew since lseek, or its size was a hint only: go on reading into a larger buffer.
+                byte extra = 0;
+                var n = read(fd, ref extra, 1);
+                if (n == 1)
                 {
                     Array.Resize(ref buffer, (int)Math.Min(maxBytes, buffer.Length * 2L));
+                    buffer[length++] = extra;
+                    length = ReadFully(fd, ref buffer, length, maxBytes, grow: true);
                 }
-
-                var n = read(fd, ref buffer[length], buffer.Length - length);
-                if (n < 0)
+                else if (n < 0)
                 {
-                    if (Marshal.GetLastPInvokeError() == 4)
-                    {
-                        continue; // EINTR
-                    }
-
-                    return null;
+                    length = -1;
                 }
-
-                if (n == 0)
-                {
-                    break;
-                }
-
-                length += (int)n;
             }
 
-            return buffer.AsSpan(0, length).ToArray();
+            if (length < 0)
+            {
+                return null;
+            }
+
+            return length == buffer.Length ? buffer : buffer.AsSpan(0, length).ToArray();
         }
         finally
         {
             _ = close(fd);
         }
+    }
+
+    /// <summary>Reads at most <c>buffer.Length</c> bytes of a file into <paramref name="buffer"/>; the length read, or -1 when it cannot be opened or read.</summary>
+    /// <remarks>For the many small reads of a scan: the caller's one buffer is reused, nothing is allocated.</remarks>
+    public static int ReadInto(string path, byte[] buffer)
+    {
+        const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+        var fd = open(path, ReadOnlyCloseOnExec);
+        if (fd < 0)
+        {
+            return -1;
+        }
+
+        try
+        {
+            return ReadFully(fd, ref buffer, 0, buffer.Length, grow: false);
+        }
+        finally
+        {
+            _ = close(fd);
+        }
+    }
+
+    private static int ReadFully(int fd, ref byte[] buffer, int length, int maxBytes, bool grow)
+    {
+        while (length < maxBytes)
+        {
+            if (length == buffer.Length)
+            {
+                if (!grow)
+                {
+                    break;
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(maxBytes, buffer.Length * 2L));
+            }
+
+            var n = read(fd, ref buffer[length], buffer.Length - length);
+            if (n < 0)
+            {
+                if (Marshal.GetLastPInvokeError() == 4)
+                {
+                    continue; // EINTR
+                }
+
+                return -1;
+            }
+
+            if (n == 0)
+            {
+                break;
+            }
+
+            length += (int)n;
+        }
+
+        return length;
     }
 
     /// <summary>The entries of a directory with whether each is a symlink (d_type DT_LNK), without any stat; null when it cannot be opened.</summary>
@@ -140,6 +198,9 @@ internal static partial class Native
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static partial nint read(int fd, ref byte buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "lseek")]
+    private static partial long lseek(int fd, long offset, int whence);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int close(int fd);

@@ -22,7 +22,7 @@ public static class DevicesCommand
             var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", scope: parse.GetValue(fullScan) ? ScanScope.Everything : ScanScope.Devices);
             if (parse.GetValue(json))
             {
-                context.Out.Write(DevicesJson.Write(host, assessments));
+                DevicesJson.WriteTo(context.Out, host, assessments);
             }
             else
             {

@@ -33,7 +33,7 @@ public static class DoctorCommand
 
             if (parse.GetValue(json))
             {
-                context.Out.Write(DoctorJson.Write(report));
+                DoctorJson.WriteTo(context.Out, report);
             }
             else
             {

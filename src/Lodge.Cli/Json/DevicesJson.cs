@@ -13,7 +13,13 @@ namespace Lodge.Cli.Json;
 public static class DevicesJson
 {
     /// <summary>Renders the document.</summary>
-    public static string Write(HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments) => JsonOutput.Build(w =>
+    public static string Write(HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments) => JsonOutput.Build(w => Write(w, host, assessments));
+
+    /// <summary>Writes the document to <paramref name="output"/> (straight to the stream on standard output).</summary>
+    public static void WriteTo(TextWriter output, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments) =>
+        JsonOutput.WriteTo(output, w => Write(w, host, assessments));
+
+    private static void Write(Utf8JsonWriter w, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments)
     {
         w.WriteStartObject();
         w.WriteStartObject("iommu");
@@ -25,6 +31,10 @@ public static class DevicesJson
         foreach (var a in assessments)
         {
             WriteDevice(w, a);
+            if (w.BytesPending > 32 * 1024)
+            {
+                w.Flush(); // on standard output: the document leaves in pieces instead of growing whole in memory
+            }
         }
 
         w.WriteEndArray();
@@ -40,7 +50,7 @@ public static class DevicesJson
 
         w.WriteEndArray();
         w.WriteEndObject();
-    });
+    }
 
     private static void WriteDevice(Utf8JsonWriter w, DeviceAssessment a)
     {

@@ -8,7 +8,12 @@ namespace Lodge.Cli.Json;
 public static class DoctorJson
 {
     /// <summary>Renders the document.</summary>
-    public static string Write(DoctorReport report) => JsonOutput.Build(w =>
+    public static string Write(DoctorReport report) => JsonOutput.Build(w => Write(w, report));
+
+    /// <summary>Writes the document to <paramref name="output"/> (straight to the stream on standard output).</summary>
+    public static void WriteTo(TextWriter output, DoctorReport report) => JsonOutput.WriteTo(output, w => Write(w, report));
+
+    private static void Write(Utf8JsonWriter w, DoctorReport report)
     {
         w.WriteStartObject();
         w.WriteString("verdict", report.Verdict);
@@ -32,7 +37,7 @@ public static class DoctorJson
 
         w.WriteEndArray();
         w.WriteEndObject();
-    });
+    }
 
     // "topology": the CPU layout as data; lists in the kernel's format ("0-7,16-23"), unknown facts as null.
     private static void WriteTopology(Utf8JsonWriter w, CpuTopology t)

@@ -7,16 +7,40 @@ namespace Lodge.Cli.Json;
 /// <summary>Writes indented JSON through <see cref="Utf8JsonWriter"/>: AOT-safe, field order fixed, nulls written.</summary>
 public static class JsonOutput
 {
+    private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Runs <paramref name="write"/> against a writer and returns the text with a trailing newline.</summary>
     public static string Build(Action<Utf8JsonWriter> write)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(stream, Options))
         {
             write(writer);
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>Runs <paramref name="write"/> against a writer on <paramref name="output"/>, then a newline.</summary>
+    /// <remarks>
+    /// On standard output (a <see cref="StreamWriter"/>) the UTF-8 goes straight to the stream: no string of the whole
+    /// document, no second encoding. Any other writer gets <see cref="Build"/>'s text: the same bytes.
+    /// </remarks>
+    public static void WriteTo(TextWriter output, Action<Utf8JsonWriter> write)
+    {
+        if (output is not StreamWriter { BaseStream: { CanWrite: true } stream } streamWriter)
+        {
+            output.Write(Build(write));
+            return;
+        }
+
+        streamWriter.Flush();
+        using (var writer = new Utf8JsonWriter(stream, Options))
+        {
+            write(writer);
+        }
+
+        stream.Write("\n"u8);
     }
 
     /// <summary>Writes a string or null.</summary>

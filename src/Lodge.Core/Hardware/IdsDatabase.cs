@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text;
 
 namespace Lodge.Core.Hardware;
 
@@ -17,16 +17,25 @@ namespace Lodge.Core.Hardware;
 public sealed class IdsDatabase
 {
     /// <summary>A database that knows no names.</summary>
-    public static readonly IdsDatabase Empty = new(null, null);
+    public static readonly IdsDatabase Empty = new((string?)null, null);
 
     private readonly IdsFile? _pci;
-    private readonly IdsFile? _usb;
+    private IdsFile? _usb;
+    private Func<byte[]?>? _usbLoader;
 
     /// <summary>Creates a database from the text of pci.ids and usb.ids; either may be null.</summary>
     public IdsDatabase(string? pciIds, string? usbIds)
     {
+        _pci = pciIds is null ? null : new IdsFile(Encoding.UTF8.GetBytes(pciIds));
+        _usb = usbIds is null ? null : new IdsFile(Encoding.UTF8.GetBytes(usbIds));
+    }
+
+    /// <summary>Creates a database from the bytes of pci.ids and a loader of usb.ids, called on the first USB look-up only.</summary>
+    /// <remarks>The files stay bytes: vendors are indexed by offset, and only the names looked up are decoded.</remarks>
+    public IdsDatabase(byte[]? pciIds, Func<byte[]?>? usbIds)
+    {
         _pci = pciIds is null ? null : new IdsFile(pciIds);
-        _usb = usbIds is null ? null : new IdsFile(usbIds);
+        _usbLoader = usbIds;
     }
 
     public string? PciVendor(ushort vendor) => _pci?.Vendor(vendor);
@@ -36,58 +45,113 @@ public sealed class IdsDatabase
     public string? PciSubsystem(ushort vendor, ushort device, ushort subVendor, ushort subDevice) =>
         _pci?.Subsystem(vendor, device, subVendor, subDevice);
 
-    public string? UsbVendor(ushort vendor) => _usb?.Vendor(vendor);
+    public string? UsbVendor(ushort vendor) => Usb()?.Vendor(vendor);
 
-    public string? UsbProduct(ushort vendor, ushort product) => _usb?.Device(vendor, product);
+    public string? UsbProduct(ushort vendor, ushort product) => Usb()?.Device(vendor, product);
+
+    private IdsFile? Usb()
+    {
+        if (_usbLoader is { } load)
+        {
+            _usbLoader = null;
+            _usb = load() is { } bytes ? new IdsFile(bytes) : null;
+        }
+
+        return _usb;
+    }
+
+    private static int Hex4(ReadOnlySpan<byte> s)
+    {
+        var value = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            var c = s[i];
+            int digit = c switch
+            {
+                >= (byte)'0' and <= (byte)'9' => c - '0',
+                >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
+                _ => -1,
+            };
+            if (digit < 0)
+            {
+                return -1;
+            }
+
+            value = (value << 4) | digit;
+        }
+
+        return value;
+    }
+
+    // The name part of a line: ASCII white space trimmed off the bytes, then decoded (and trimmed as text, as before).
+    private static string Name(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes.Trim(" \t\n\r\v\f"u8)).Trim();
 
     private sealed class IdsFile
     {
-        private readonly string _text;
-        private readonly Dictionary<ushort, (int Start, int End, string Name)> _vendors = new();
+        private readonly byte[] _text;
+        private readonly Dictionary<ushort, (int Start, int End, int NameStart, int NameEnd)> _vendors = new();
+        private readonly Dictionary<ushort, string> _vendorNames = new();
         private readonly Dictionary<ushort, VendorBlock> _parsed = new();
 
-        public IdsFile(string text)
+        public IdsFile(byte[] text)
         {
             _text = text;
             Index();
         }
 
-        public string? Vendor(ushort vendor) => _vendors.TryGetValue(vendor, out var v) ? v.Name : null;
+        public string? Vendor(ushort vendor)
+        {
+            if (_vendorNames.TryGetValue(vendor, out var name))
+            {
+                return name;
+            }
+
+            if (!_vendors.TryGetValue(vendor, out var v))
+            {
+                return null;
+            }
+
+            name = Name(_text.AsSpan(v.NameStart, v.NameEnd - v.NameStart));
+            _vendorNames[vendor] = name;
+            return name;
+        }
 
         public string? Device(ushort vendor, ushort device) =>
-            Block(vendor)?.Devices.TryGetValue(device, out var d) == true ? d : null;
+            Block(vendor)?.Devices.TryGetValue(device, out var d) == true ? Decode(d) : null;
 
         public string? Subsystem(ushort vendor, ushort device, ushort subVendor, ushort subDevice) =>
-            Block(vendor)?.Subsystems.TryGetValue((device, subVendor, subDevice), out var s) == true ? s : null;
+            Block(vendor)?.Subsystems.TryGetValue((device, subVendor, subDevice), out var s) == true ? Decode(s) : null;
+
+        private string Decode((int Start, int Length) range) => Name(_text.AsSpan(range.Start, range.Length));
 
         private void Index()
         {
+            var text = _text.AsSpan();
             var pos = 0;
-            ushort? current = null;
+            var current = -1;
             var currentStart = 0;
-            string currentName = string.Empty;
-            while (pos < _text.Length)
+            var nameStart = 0;
+            var nameEnd = 0;
+            while (pos < text.Length)
             {
-                var end = _text.IndexOf('\n', pos);
-                if (end < 0)
-                {
-                    end = _text.Length;
-                }
-
-                var line = _text.AsSpan(pos, end - pos);
+                var nl = text[pos..].IndexOf((byte)'\n');
+                var end = nl < 0 ? text.Length : pos + nl;
+                var line = text[pos..end];
                 if (line.Length >= 6 && line[0] != '\t' && line[0] != '#')
                 {
-                    if (current is { } c)
+                    if (current >= 0)
                     {
-                        _vendors.TryAdd(c, (currentStart, pos, currentName));
-                        current = null;
+                        _vendors.TryAdd((ushort)current, (currentStart, pos, nameStart, nameEnd));
+                        current = -1;
                     }
 
-                    if (line[4] == ' ' && ushort.TryParse(line[..4], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var id))
+                    if (line[4] == ' ' && Hex4(line) is var id and >= 0)
                     {
                         current = id;
-                        currentStart = end + 1;
-                        currentName = line[4..].Trim().ToString();
+                        currentStart = Math.Min(end + 1, text.Length);
+                        nameStart = pos + 4;
+                        nameEnd = end;
                     }
                     else if (line[0] == 'C' && line[1] == ' ')
                     {
@@ -99,9 +163,9 @@ public sealed class IdsDatabase
                 pos = end + 1;
             }
 
-            if (current is { } last)
+            if (current >= 0)
             {
-                _vendors.TryAdd(last, (currentStart, _text.Length, currentName));
+                _vendors.TryAdd((ushort)current, (currentStart, text.Length, nameStart, nameEnd));
             }
         }
 
@@ -118,32 +182,35 @@ public sealed class IdsDatabase
             }
 
             block = new VendorBlock();
-            ushort? device = null;
-            var start = Math.Min(range.Start, _text.Length);
-            var end = Math.Min(range.End, _text.Length);
-            foreach (var raw in _text[start..end].Split('\n'))
+            var device = -1;
+            var pos = range.Start;
+            while (pos < range.End)
             {
-                var line = raw.TrimEnd('\r');
-                if (line.StartsWith("\t\t", StringComparison.Ordinal))
+                var nl = _text.AsSpan(pos, range.End - pos).IndexOf((byte)'\n');
+                var end = nl < 0 ? range.End : pos + nl;
+                var lineEnd = end > pos && _text[end - 1] == '\r' ? end - 1 : end;
+                var line = _text.AsSpan(pos, lineEnd - pos);
+                if (line.Length >= 2 && line[0] == '\t' && line[1] == '\t')
                 {
-                    var body = line.AsSpan(2);
-                    if (device is { } d && body.Length >= 10 && body[4] == ' '
-                        && ushort.TryParse(body[..4], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var sv)
-                        && ushort.TryParse(body[5..9], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var sd))
+                    var body = line[2..];
+                    if (device >= 0 && body.Length >= 10 && body[4] == ' '
+                        && Hex4(body) is var sv and >= 0 && Hex4(body[5..]) is var sd and >= 0)
                     {
-                        block.Subsystems.TryAdd((d, sv, sd), body[9..].Trim().ToString());
+                        block.Subsystems.TryAdd(((ushort)device, (ushort)sv, (ushort)sd), (pos + 2 + 9, body.Length - 9));
                     }
                 }
-                else if (line.StartsWith('\t'))
+                else if (line.Length >= 1 && line[0] == '\t')
                 {
-                    var body = line.AsSpan(1);
-                    device = null;
-                    if (body.Length >= 6 && body[4] == ' ' && ushort.TryParse(body[..4], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var id))
+                    var body = line[1..];
+                    device = -1;
+                    if (body.Length >= 6 && body[4] == ' ' && Hex4(body) is var id and >= 0)
                     {
                         device = id;
-                        block.Devices.TryAdd(id, body[4..].Trim().ToString());
+                        block.Devices.TryAdd((ushort)id, (pos + 1 + 4, body.Length - 4));
                     }
                 }
+
+                pos = end + 1;
             }
 
             _parsed[vendor] = block;
@@ -153,8 +220,8 @@ public sealed class IdsDatabase
 
     private sealed class VendorBlock
     {
-        public Dictionary<ushort, string> Devices { get; } = new();
+        public Dictionary<ushort, (int Start, int Length)> Devices { get; } = new();
 
-        public Dictionary<(ushort Device, ushort SubVendor, ushort SubDevice), string> Subsystems { get; } = new();
+        public Dictionary<(ushort Device, ushort SubVendor, ushort SubDevice), (int Start, int Length)> Subsystems { get; } = new();
     }
 }

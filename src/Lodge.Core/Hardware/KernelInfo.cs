@@ -25,6 +25,9 @@ public sealed record KernelInfo
     /// <summary>QEMU's own answer to "does a KVM guest with the host CPU run code here?": "ok" (the test guest wrote its marker), the reason it cannot, or null when not asked.</summary>
     public string? KvmProbe { get; init; }
 
+    /// <summary>True when <see cref="KvmProbe"/> is the answer QEMU gave earlier in this boot (cached per boot and QEMU binary), not a new run.</summary>
+    public bool KvmProbeCached { get; init; }
+
     /// <summary>True when the module is in /proc/modules or /sys/module; null when neither is known.</summary>
     public bool? IsModuleLoaded(string name)
     {

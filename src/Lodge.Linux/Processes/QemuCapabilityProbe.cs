@@ -96,7 +96,8 @@ public sealed class QemuCapabilityProbe(IProcessRunner runner)
         }
     }
 
-    private static string CacheDir()
+    /// <summary>Where QEMU answers are cached: <c>/var/cache/lodge</c> as root, else the user's cache folder.</summary>
+    internal static string CacheDir()
     {
         if (Environment.IsPrivilegedProcess)
         {

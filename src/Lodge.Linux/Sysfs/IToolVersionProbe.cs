@@ -9,6 +9,9 @@ public interface IToolVersionProbe
     /// <summary>Whether QEMU (<paramref name="qemuRealPath"/>) can run a KVM guest with the host CPU: "ok" or the reason; null when not asked.</summary>
     string? ProbeKvm(string qemuRealPath) => null;
 
+    /// <summary>True when the last <see cref="ProbeKvm"/> answer came from the per-boot cache instead of a QEMU run.</summary>
+    bool LastKvmProbeCached => false;
+
     /// <summary>The machine types and CPU properties of QEMU (<paramref name="qemuRealPath"/>); null when not asked.</summary>
     Lodge.Core.Hardware.QemuCapabilities? ProbeQemuCapabilities(string qemuRealPath) => null;
 }

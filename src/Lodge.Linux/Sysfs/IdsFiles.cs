@@ -9,13 +9,14 @@ public static class IdsFiles
     private static readonly string[] UsbCandidates = ["/usr/share/hwdata/usb.ids", "/usr/share/misc/usb.ids", "/usr/share/usb.ids"];
 
     /// <summary>Loads whichever files exist; ids alone are shown for what they do not name.</summary>
-    public static IdsDatabase Load(HostRoot root) => new(ReadFirst(root, PciCandidates), ReadFirst(root, UsbCandidates));
+    /// <remarks>pci.ids is read now, as bytes; usb.ids only when a USB name is first looked up.</remarks>
+    public static IdsDatabase Load(HostRoot root) => new(ReadFirst(root, PciCandidates), () => ReadFirst(root, UsbCandidates));
 
-    private static string? ReadFirst(HostRoot root, string[] candidates)
+    private static byte[]? ReadFirst(HostRoot root, string[] candidates)
     {
         foreach (var c in candidates)
         {
-            var text = root.ReadText(c, 16 << 20);
+            var text = root.ReadBytes(c, 16 << 20);
             if (text is not null)
             {
                 return text;

@@ -11,6 +11,12 @@ public sealed class RecordingToolVersionProbe(IToolVersionProbe inner, HostRoot 
     /// <summary>The manifest key of the KVM answer.</summary>
     public const string KvmKey = "kvm";
 
+    /// <summary>The manifest key saying the KVM answer came from the per-boot cache, so a replay says so too.</summary>
+    public const string KvmCachedKey = "kvm-cached";
+
+    /// <inheritdoc/>
+    public bool LastKvmProbeCached => inner.LastKvmProbeCached;
+
     /// <inheritdoc/>
     public string? ProbeKvm(string qemuRealPath)
     {
@@ -18,6 +24,10 @@ public sealed class RecordingToolVersionProbe(IToolVersionProbe inner, HostRoot 
         if (answer is not null)
         {
             _answers[KvmKey] = answer;
+            if (inner.LastKvmProbeCached)
+            {
+                _answers[KvmCachedKey] = "true";
+            }
         }
 
         return answer;

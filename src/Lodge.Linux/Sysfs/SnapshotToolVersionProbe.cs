@@ -39,6 +39,9 @@ public sealed class SnapshotToolVersionProbe : IToolVersionProbe
     }
 
     /// <inheritdoc/>
+    public bool LastKvmProbeCached => _versions.ContainsKey(RecordingToolVersionProbe.KvmCachedKey);
+
+    /// <inheritdoc/>
     public string? ProbeKvm(string qemuRealPath) => _versions.TryGetValue(RecordingToolVersionProbe.KvmKey, out var v) ? v : null;
 
     /// <inheritdoc/>

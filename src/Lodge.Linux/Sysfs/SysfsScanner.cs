@@ -39,7 +39,8 @@ public sealed partial class SysfsScanner
         if (_probeKvm && kernel.KvmDevice == true && tools.Qemu is { } qemu && _versionProbe is not null)
         {
             // /dev/kvm existing is not enough: ask QEMU to start a KVM guest with the host CPU, as Lodge's guests do.
-            kernel = kernel with { KvmProbe = _versionProbe.ProbeKvm(_root.ToReal(qemu.Path)) };
+            var probe = _versionProbe.ProbeKvm(_root.ToReal(qemu.Path));
+            kernel = kernel with { KvmProbe = probe, KvmProbeCached = probe is not null && _versionProbe.LastKvmProbeCached };
         }
 
         var snapshot = new HostSnapshot

@@ -72,6 +72,26 @@ public sealed class HostDoctorSpecs
     }
 
     [Theory]
+    [InlineData(true, "earlier in this boot")]
+    [InlineData(false, "ran Lodge's test code.")]
+    public void The_kvm_check_says_when_qemus_answer_came_from_the_per_boot_cache(bool cached, string expected)
+    {
+        // Arrange
+        var host = new HostSnapshot
+        {
+            Cpu = new CpuInfo { VendorId = "GenuineIntel", HasVmx = true },
+            Kernel = new KernelInfo { KvmDevice = true, KvmProbe = "ok", KvmProbeCached = cached },
+        };
+
+        // Act
+        var kvm = Examine(host).Sections.SelectMany(s => s.Checks).Single(c => c.Title == "KVM");
+
+        // Assert
+        Assert.Equal(CheckStatus.Ok, kvm.Status);
+        Assert.Contains(expected, kvm.Detail);
+    }
+
+    [Theory]
     [InlineData(Bootloader.Grub, "debian", "update-grub")]
     [InlineData(Bootloader.Grub, "fedora", "grubby --update-kernel=ALL")]
     [InlineData(Bootloader.SystemdBoot, "arch", "/etc/kernel/cmdline")]
