@@ -80,9 +80,11 @@ public sealed class DashboardServer
         await using var app = Build();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         started();
+        // SIGTERM and Ctrl-C reach the host's lifetime (ApplicationStopping); the caller's token ends it too.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
