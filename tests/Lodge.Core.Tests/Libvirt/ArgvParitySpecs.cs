@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Lodge.Core.Libvirt;
 using Lodge.Core.Qemu;
@@ -22,36 +21,19 @@ namespace Lodge.Core.Tests.Libvirt;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed partial class ArgvParitySpecs(ITestOutputHelper output)
 {
-    private const string Nobody = "65534";
-
     private static readonly string AllowListFile = Path.Combine(RepoPaths.Root, "tests", "Lodge.Core.Tests", "Libvirt", "parity-allow-list.txt");
 
     [Fact(Timeout = 300000)]
     public async Task Libvirt_turns_every_golden_XML_into_the_argv_lodge_args_prints_but_for_the_reviewed_differences()
     {
         // Arrange
-        Assert.True(File.Exists("/usr/sbin/libvirtd"), "libvirtd is not installed.\nInstall it with 'apt-get install libvirt-daemon libvirt-daemon-driver-qemu'; ./run-tests does as root.");
         var allow = ReadAllowList();
         var used = new HashSet<string>(StringComparer.Ordinal);
         var unlisted = new List<string>();
-        var scratch = Directory.CreateTempSubdirectory("lp-").FullName;
-        var run = Directory.CreateDirectory(Path.Combine(scratch, "run")).FullName;
-        Directory.CreateDirectory(Path.Combine(scratch, "home"));
-        var root = Environment.IsPrivilegedProcess;
-        if (root)
+        await using (var libvirtd = await SessionLibvirtd.StartAsync("lp-", idleSeconds: 120))
         {
-            await Run(["chown", "-R", $"{Nobody}:{Nobody}", scratch]);
-        }
-
-        File.SetUnixFileMode(run, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string[] As(params string[] argv) =>
-            [.. root ? (string[])["setpriv", $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups"] : [],
-             "env", "-i", "PATH=/usr/sbin:/usr/bin:/bin", $"XDG_RUNTIME_DIR={run}", $"HOME={scratch}/home", .. argv];
-        try
-        {
-            await using var libvirtd = Qemu.RealQemu.Start(As("libvirtd", "--timeout=120"));
-            await libvirtd.WaitForSocketAsync(Path.Combine(run, "libvirt", "libvirt-sock"), TimeSpan.FromSeconds(30));
-            var (_, version) = await Run(As("virsh", "-c", "qemu:///session", "version"));
+            var scratch = libvirtd.Scratch;
+            var (_, version) = await libvirtd.VirshAsync("version");
             output.WriteLine(version.Trim());
             foreach (var name in PlanCases.Names)
             {
@@ -61,7 +43,7 @@ public sealed partial class ArgvParitySpecs(ITestOutputHelper output)
                 File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
                 // Act
-                var (code, text) = await Run(As("virsh", "-c", "qemu:///session", "domxml-to-native", "qemu-argv", file));
+                var (code, text) = await libvirtd.VirshAsync("domxml-to-native", "qemu-argv", file);
                 Assert.True(code == 0, $"virsh domxml-to-native refused {name}:\n{text}");
                 var words = ArgvNormalizer.SplitShell(text.Split('\n')[0]);
                 var libvirtArgv = words.SkipWhile(w => !w.EndsWith("qemu-system-x86_64", StringComparison.Ordinal)).ToList();
@@ -86,10 +68,6 @@ public sealed partial class ArgvParitySpecs(ITestOutputHelper output)
                     }
                 }
             }
-        }
-        finally
-        {
-            Directory.Delete(scratch, recursive: true);
         }
 
         var stale = allow.Where(a => !used.Contains(a.Text)).Select(a => a.Text).ToList();
@@ -133,18 +111,4 @@ public sealed partial class ArgvParitySpecs(ITestOutputHelper output)
     [GeneratedRegex("domain-[-0-9]+-[^/]*")]
     private static partial Regex DomainDir();
 
-    private static async Task<(int Code, string Text)> Run(string[] argv)
-    {
-        var start = new ProcessStartInfo(argv[0]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in argv.Skip(1))
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + stderr);
-    }
 }
