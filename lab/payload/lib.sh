@@ -6,7 +6,7 @@ OUT=${OUT:-/lab/out}
 mkdir -p "$OUT"
 
 lab_log() { printf '[%7.1f] %s\n' "$(cut -d' ' -f1 /proc/uptime)" "$*"; }
-lab_boot_count() { cat "$OUT/boots" 2>/dev/null || echo 0; }
+lab_boot_count() { cat /lab/out/boots 2>/dev/null || echo 0; }
 
 # check DESCRIPTION COMMAND...: records ok or FAIL.
 check() {

@@ -39,7 +39,7 @@ public sealed partial class LabSpecs
         throw new InvalidOperationException($"No repository with lab/run above {AppContext.BaseDirectory}.");
     }
 
-    [GeneratedRegex(@"^(?<scenario>\d\d-\S+)\s+(?<kernel>6\.\d+)\s+(?<outcome>\S+)\s+\d+$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?<scenario>\d\d-\S+)\s+(?<kernel>6\.\d+)\s+(?<outcome>\S+)\s+\S+$", RegexOptions.Multiline)]
     private static partial Regex TableRow();
 }
 
