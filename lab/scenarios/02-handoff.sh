@@ -1,6 +1,7 @@
 # Single-GPU handoff, happy path: 'lodge up lab' of a gpu.mode = "handoff" machine; the guest powers itself off
 # after 30 s; everything comes back.
 # kernels: 6.1 6.12
+# default: 6.1 6.12
 # timeout: 900
 desktop_before
 G=$(group_of $GPU)

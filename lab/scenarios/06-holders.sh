@@ -1,7 +1,8 @@
 # Holders: processes in the user's session (user-1000.slice) hold /dev/dri/card0 (as a compositor or a browser would)
 # and the HDMI function's PCM device (as a sound server would). 'lodge up lab' names them and refuses without
 # changing anything; with --stop-holders it stops them and the handoff completes.
-# kernels: 6.1
+# kernels: 6.1 6.12
+# default: 6.12
 # timeout: 900
 desktop_before
 G=$(group_of $GPU)
