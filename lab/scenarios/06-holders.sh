@@ -34,7 +34,7 @@ check "the display manager is still active" dm_active
 check_state_is "a refusal changes nothing" "$OUT/before.state"
 lodge up lab --stop-holders > "$OUT/up.log" 2>&1 &
 up=$!
-if wait_until 300 vfio_holder "$G"; then
+if wait_for_guest "$G" $up; then
   check_handed_over "$G"
 else
   check "a nested QEMU holds /dev/vfio/$G" false

@@ -38,7 +38,7 @@ lodge check usb > "$OUT/check.log" 2>&1
 check_eq "lodge check usb" 0 $?
 lodge up usb > "$OUT/up.log" 2>&1 &
 up=$!
-if wait_until 300 vfio_holder "$X"; then
+if wait_for_guest "$X" $up; then
   qemu=$(vfio_holder "$X")
   check_eq "xHCI driver with the guest" vfio-pci "$(driver_of $XHCI)"
   check "the keyboard has left the host" no_keyboard
