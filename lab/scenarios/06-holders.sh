@@ -13,7 +13,7 @@ wait_until 30 pgrep -u 1000 -x sleep
 holder=$(pgrep -u 1000 -x sleep)
 check "the holder holds card0" grep -qx "$holder" <(pids_holding /dev/dri/card0)
 # The audio function's playback device (snd_hda_intel on 00:02.1 is card 0).
-pcm=$(ls /sys/bus/pci/devices/$AUDIO/sound/card*/pcmC*D*p 2>/dev/null | head -n 1)
+pcm=$(ls -d /sys/bus/pci/devices/$AUDIO/sound/card*/pcmC*D*p 2>/dev/null | head -n 1)
 check "the HDMI function has a playback device" test -n "$pcm"
 sound=""
 if [[ -n $pcm ]]; then
