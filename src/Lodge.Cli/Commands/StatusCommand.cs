@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Lodge.App.Guests;
+using Lodge.Linux.Runtime;
 using Spectre.Console;
 
 namespace Lodge.Cli.Commands;
@@ -50,7 +51,7 @@ public static class StatusCommand
     {
         var grid = new Grid().AddColumn().AddColumn();
         void Row(string key, string value) => grid.AddRow(new Text(key), new Text(value));
-        Row("state", s.State.Phase == "running" ? s.RunState ?? "running (QMP did not answer)" : s.State.Phase);
+        Row("state", s.State.Phase == GuestPhase.Running ? s.RunState ?? "running (QMP did not answer)" : s.State.Phase.Word());
         Row("QEMU pid", s.State.Qemu?.Pid.ToString(CultureInfo.InvariantCulture) ?? "-");
         Row("supervisor", s.State.Supervisor is { } sup ? $"pid {sup.Pid}" : "none (unsupervised)");
         Row("uptime", $"{(int)s.Uptime.TotalHours:00}:{s.Uptime:mm\\:ss}");
@@ -69,7 +70,7 @@ public static class StatusCommand
             guests.Add((JsonNode)new JsonObject
             {
                 ["name"] = s.State.Machine,
-                ["phase"] = s.State.Phase,
+                ["phase"] = s.State.Phase.Word(),
                 ["runState"] = s.RunState,
                 ["pid"] = s.State.Qemu?.Pid,
                 ["supervisorPid"] = s.State.Supervisor?.Pid,

@@ -42,7 +42,7 @@ public sealed partial class GuestRuntime
         await PrepareFilesAsync(spec, progress, cancellationToken).ConfigureAwait(false);
 
         var startedAt = _time.GetUtcNow();
-        var state = new GuestState(spec.Machine, "starting", startedAt, self, null, [], spec.QmpSocket, spec.SerialSocket, spec.Disks, SharesOf(spec), spec.ConnectHints);
+        var state = new GuestState(spec.Machine, GuestPhase.Starting, startedAt, self, null, [], spec.QmpSocket, spec.SerialSocket, spec.Disks, SharesOf(spec), spec.ConnectHints);
         Store.Write(state);
         var helpers = new List<SpawnedProcess>();
         var helperStates = new List<GuestProcessState>();
@@ -95,7 +95,7 @@ public sealed partial class GuestRuntime
                 Store.Write(state = state with { Isolated = true });
             }
 
-            Store.Write(state = state with { Phase = "running" });
+            Store.Write(state = state with { Phase = GuestPhase.Running });
             return new RunningGuest(spec, state, qemu, helpers, Store, _time);
         }
         catch

@@ -108,5 +108,5 @@ public sealed class HugePageAllocationSpecs : IDisposable
     }
 
     private GuestState State(long before) =>
-        new("g", "running", DateTimeOffset.UnixEpoch, null, null, [], Path.Combine(_dir, "qmp.sock"), null, [], [], [], null, false, Node1, before);
+        new("g", Lodge.Linux.Runtime.GuestPhase.Running, DateTimeOffset.UnixEpoch, null, null, [], Path.Combine(_dir, "qmp.sock"), null, [], [], [], null, false, Node1, before);
 }

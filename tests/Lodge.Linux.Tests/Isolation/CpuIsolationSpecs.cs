@@ -130,7 +130,7 @@ public sealed class GuestIsolationCleanSpecs : IDisposable
         await store.Isolator().ApplyAsync("g", MachinePlanner.IsolatedUnits, [0, 1]);
         var during = systemd.State;
         Directory.CreateDirectory(store.Roots.RunDir("g"));
-        var state = new Lodge.Linux.Runtime.GuestState("g", "running", DateTimeOffset.UnixEpoch, null, null, [], Path.Combine(_dir, "qmp.sock"), null, [], [], [], null, Isolated: true);
+        var state = new Lodge.Linux.Runtime.GuestState("g", Lodge.Linux.Runtime.GuestPhase.Running, DateTimeOffset.UnixEpoch, null, null, [], Path.Combine(_dir, "qmp.sock"), null, [], [], [], null, Isolated: true);
 
         // Act
         store.Clean(state);
