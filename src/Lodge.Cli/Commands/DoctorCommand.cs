@@ -31,6 +31,11 @@ public static class DoctorCommand
                 }
             }
 
+            if (HeldSection(context, parse) is { } held)
+            {
+                report = report with { Sections = [.. report.Sections, held] };
+            }
+
             if (parse.GetValue(json))
             {
                 DoctorJson.WriteTo(context.Out, report);
@@ -43,5 +48,36 @@ public static class DoctorCommand
             return report.ExitCode;
         });
         return command;
+    }
+
+    // Only when Lodge holds something, so a host without Lodge's journals reads as before.
+    private static DoctorSection? HeldSection(CliContext context, System.CommandLine.ParseResult parse)
+    {
+        if ((parse.GetValue(LodgeApp.RootOption) ?? "/") != "/")
+        {
+            return null; // the journals describe this host, not a captured tree
+        }
+
+        var held = App.Runtime.HeldByLodge.Read(new Lodge.Linux.Runtime.GuestStateStore(context.Roots));
+        if (held.IsEmpty)
+        {
+            return null;
+        }
+
+        var checks = held.HugePages.Select(h => h.Running
+                ? new DoctorCheck(CheckStatus.Info, "Hugepages", $"{h.Reservation.Describe()}, which is running.")
+                : new DoctorCheck(CheckStatus.Warning, "Hugepages", $"{h.Reservation.Describe()}, which is not running.", "Run 'lodge rescue' to give them back."))
+            .ToList();
+        if (held.HugePageDamage is { } damage)
+        {
+            checks.Add(new DoctorCheck(CheckStatus.Warning, "Hugepage journal", damage, Lodge.Linux.HugePages.HugePageJournalDamagedException.HintFor(held.HugePageJournal)));
+        }
+
+        if (held.IsolatingGuest is { } guest)
+        {
+            checks.Add(new DoctorCheck(CheckStatus.Info, "CPU isolation", $"system.slice, user.slice and init.scope are limited to the housekeeping CPUs{(guest.Length > 0 ? $" for '{guest}'" : string.Empty)}.", "Stopping the guest or 'lodge rescue' gives them every CPU back."));
+        }
+
+        return new DoctorSection("Held by Lodge", checks);
     }
 }

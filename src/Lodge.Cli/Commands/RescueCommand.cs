@@ -15,7 +15,7 @@ public static class RescueCommand
             HelpName = "PATH",
         };
         var boot = new Option<bool>("--boot") { Description = "Run at boot (the lodge-rescue unit): the reboot already reset drivers and modules, so failed undos are tolerated and the journal ends clean." };
-        var command = new Command("rescue", "Undo whatever an unfinished GPU handoff or CPU isolation left applied (run over SSH, from a TTY, or at boot). A second run does nothing.");
+        var command = new Command("rescue", "Undo whatever an unfinished GPU handoff, CPU isolation or hugepage reservation left applied (run over SSH, from a TTY, or at boot). A second run does nothing.");
         command.Options.Add(journalOption);
         command.Options.Add(boot);
         command.SetAction(parse =>
@@ -43,6 +43,12 @@ public static class RescueCommand
                 }
             }
 
+            var (hugePageLines, hugePagesLeft) = App.Runtime.HugePageRescue.Run(new Lodge.Linux.Runtime.GuestStateStore(context.Roots), parse.GetValue(boot));
+            foreach (var line in hugePageLines)
+            {
+                (line.StartsWith("Error:", StringComparison.Ordinal) ? context.Error : context.Out).WriteLine(line);
+            }
+
             foreach (var step in report.Steps)
             {
                 context.Out.WriteLine($"{step.Index,3}. {step.Name}: {Json.HandoffJson.Outcome(step.Outcome)}{(step.Error is null ? string.Empty : $" ({step.Error})")}");
@@ -57,11 +63,11 @@ public static class RescueCommand
             if (report.Steps.Count == 0)
             {
                 context.Out.WriteLine($"Nothing to rescue: '{journal.Path}' is clean.");
-                return ExitCodes.Ok;
+                return hugePagesLeft ? ExitCodes.Error : ExitCodes.Ok;
             }
 
             context.Out.WriteLine(journal.IsClean ? "The host has its GPU back." : $"Some steps could not be undone; '{journal.Path}' keeps them for the next 'lodge rescue'.");
-            return journal.IsClean ? ExitCodes.Ok : ExitCodes.Error;
+            return journal.IsClean && !hugePagesLeft ? ExitCodes.Ok : ExitCodes.Error;
         });
         return command;
     }

@@ -44,13 +44,27 @@ public static class StatusCommand
                 }
             }
 
+            // What Lodge still holds outside the guests' state: journaled hugepages and CPU isolation.
+            var held = App.Runtime.HeldByLodge.Read(store);
+            if (held.HugePageDamage is not null)
+            {
+                damaged++;
+            }
+
             if (parse.GetValue(json))
             {
-                context.Out.WriteLine(ToJson(statuses, notes).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                var document = ToJson(statuses, notes);
+                document["held"] = HeldJson(held);
+                context.Out.WriteLine(document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
             notes.ForEach(n => context.Console.WriteLine(n));
+            foreach (var line in held.Sentences())
+            {
+                context.Console.WriteLine(line);
+            }
+
             if (statuses.Count == 0 && damaged == 0)
             {
                 context.Console.WriteLine(parse.GetValue(name) is { } n ? $"Guest '{n}' is not running." : "No guest is running.");
@@ -98,6 +112,21 @@ public static class StatusCommand
         Row("connect", string.Join("\n", s.State.ConnectHints.Concat(s.State.SerialSocket is null ? [] : [$"serial: lodge console {s.State.Machine}"]).DefaultIfEmpty("-")));
         console.Write(new Panel(grid).Header(Markup.Escape(s.State.Machine)));
     }
+
+    private static JsonObject HeldJson(App.Runtime.HeldByLodge held) => new()
+    {
+        ["hugepages"] = new JsonArray(held.HugePages.Select(h => (JsonNode)new JsonObject
+        {
+            ["guest"] = h.Reservation.Guest,
+            ["running"] = h.Running,
+            ["node"] = h.Reservation.Pool.Node,
+            ["pageKiB"] = h.Reservation.Pool.PageKiB,
+            ["pages"] = h.Reservation.Held,
+            ["asked"] = h.Reservation.Pool.Count,
+        }).ToArray()),
+        ["hugepageJournalDamage"] = held.HugePageDamage,
+        ["isolatedFor"] = held.IsolatingGuest,
+    };
 
     private static JsonObject ToJson(List<GuestStatus> statuses, List<string> notes)
     {
