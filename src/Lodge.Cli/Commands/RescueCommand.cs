@@ -44,9 +44,10 @@ public static class RescueCommand
             }
 
             var (hugePageLines, hugePagesLeft) = App.Runtime.HugePageRescue.Run(new Lodge.Linux.Runtime.GuestStateStore(context.Roots), parse.GetValue(boot));
+            var damaged = hugePageLines.Count > 0 && hugePageLines[0].StartsWith("Error:", StringComparison.Ordinal);
             foreach (var line in hugePageLines)
             {
-                (line.StartsWith("Error:", StringComparison.Ordinal) ? context.Error : context.Out).WriteLine(line);
+                (damaged ? context.Error : context.Out).WriteLine(line);
             }
 
             foreach (var step in report.Steps)
