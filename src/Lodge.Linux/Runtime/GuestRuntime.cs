@@ -91,7 +91,7 @@ public sealed partial class GuestRuntime
             progress?.Report("Waiting for QMP");
             await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
             await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
-            if (await IsolateAsync(spec, progress, cancellationToken).ConfigureAwait(false))
+            if (await IsolateAsync(spec, qemu.Pid, progress, cancellationToken).ConfigureAwait(false))
             {
                 Store.Write(state = state with { Isolated = true });
             }
