@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Lodge.Cli.Guests;
-using Lodge.Cli.Machines;
+using Lodge.App.Guests;
+using Lodge.App.Handoff;
+using Lodge.App.Machines;
+using Lodge.App.Reports;
 using Lodge.Core;
 using Lodge.Core.Doctor;
 using Lodge.Core.Hardware;
@@ -42,8 +45,9 @@ public static class UpCommand
     /// <summary>The body of <c>lodge up NAME</c> (and of <c>lodge gpu handoff NAME</c> without --dry-run or --simulate).</summary>
     internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, bool resetNvram, CancellationToken cancellationToken)
     {
-        var roots = context.Roots;
-        var (plan, host) = MachinePlanning.Load(context, parse, machineName, MachinePlanning.LayoutOf(context, machineName));
+        var lodge = context.Host(parse);
+        var planned = new MachineService(lodge).Plan(machineName, probeKvm: true);
+        var (plan, host) = (planned.Plan, planned.Host);
         foreach (var warning in plan.Warnings)
         {
             context.Error.WriteLine("Warning: " + warning);
@@ -83,12 +87,12 @@ public static class UpCommand
             context.Error.WriteLine($"Created the share folder '{share.Host}'.");
         }
 
-        var runtime = new GuestRuntime(roots);
-        var database = context.Host(parse);
+        var runtime = lodge.Guests();
+        var database = lodge;
         var resolved = new Dictionary<string, string> { ["accel"] = accel };
         if (handsOff)
         {
-            return await HandoffUp.RunAsync(context, plan, host, spec, database, runtime, stopHolders, resolved, cancellationToken).ConfigureAwait(false);
+            return await HandoffUp.RunAsync(context, lodge, new HandoffUpRequest(planned, spec, runtime, stopHolders, resolved), cancellationToken).ConfigureAwait(false);
         }
 
         var launcher = new GuestLauncher(context, runtime);
@@ -103,12 +107,12 @@ public static class UpCommand
             var result = exit == ExitCodes.Ok
                 ? new ReportResult(true, true, null, null, null)
                 : new ReportResult(true, false, null, "run", $"lodge up ended with exit code {exit}.");
-            OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, result, resolved);
+            new OutcomeRecorder(database, context.Error.WriteLine).Record(host, plan.Machine, plan.Gpu.Device, result, resolved);
             return exit;
         }
         catch (LodgeException e)
         {
-            OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
+            new OutcomeRecorder(database, context.Error.WriteLine).Record(host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
             throw;
         }
     }
@@ -117,7 +121,7 @@ public static class UpCommand
     // error is a warning before anything runs), and the supervisor records how the guest really ended.
     private static async Task<int> DetachAsync(CliContext context, GuestLauncher launcher, LaunchSpec spec, HostSnapshot host, MachinePlan plan, Lodge.App.LodgeHost database, Dictionary<string, string> resolved, CancellationToken cancellationToken)
     {
-        var id = OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
+        var id = new OutcomeRecorder(database, context.Error.WriteLine).Record(host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
         string[] options = id is { } report
             ? ["--reports-db", Path.GetFullPath(database.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
             : [];
@@ -129,7 +133,7 @@ public static class UpCommand
         {
             if (id is { } opened)
             {
-                OutcomeRecorder.Update(context, database, plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
+                new OutcomeRecorder(database, context.Error.WriteLine).Update(plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
             }
 
             throw;
