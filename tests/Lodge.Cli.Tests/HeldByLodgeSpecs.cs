@@ -15,6 +15,9 @@ public sealed class HeldByLodgeSpecs : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    // The console wraps long lines at its width.
+    private static string Flat(string text) => string.Join(' ', text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
     [Fact]
     public void I_can_see_hugepages_lodge_still_holds_for_a_stopped_guest_and_rescue_forgets_a_pool_that_is_gone()
     {
@@ -30,7 +33,7 @@ public sealed class HeldByLodgeSpecs : IDisposable
 
         // Assert
         Assert.Equal(0, status.ExitCode);
-        Assert.Contains("Lodge still holds 4096 2M hugepages on NUMA node 99 for 'win11', which is not running; 'lodge rescue' gives them back.", status.Console, StringComparison.Ordinal);
+        Assert.Contains("Lodge still holds 4096 2M hugepages on NUMA node 99 for 'win11', which is not running; 'lodge rescue' gives them back.", Flat(status.Console), StringComparison.Ordinal);
         var held = JsonNode.Parse(json.Out)!["held"]!["hugepages"]![0]!;
         Assert.Equal("win11", (string?)held["guest"]);
         Assert.False((bool)held["running"]!);
@@ -59,7 +62,7 @@ public sealed class HeldByLodgeSpecs : IDisposable
         Assert.Contains($"Error: Line(s) 1 of the hugepage journal '{path}' are damaged", rescue.Error, StringComparison.Ordinal);
         Assert.Contains($"mv '{path}' '{path}.damaged'", rescue.Error, StringComparison.Ordinal);
         Assert.Equal(3, status.ExitCode);
-        Assert.Contains("are damaged, so what Lodge still holds in the hugepage pools is not known.", status.Console, StringComparison.Ordinal);
+        Assert.Contains("are damaged, so what Lodge still holds in the hugepage pools is not known.", Flat(status.Console), StringComparison.Ordinal);
         Assert.True(File.Exists(path));
     }
 

@@ -73,9 +73,9 @@ public sealed partial class GuestRuntime
                 Store.Write(state = state with { Mdev = slice });
             }
 
+            ReleaseStaleHugePages(progress);
             if (spec.HugePages is { } pages)
             {
-                ReleaseStaleHugePages(progress);
                 progress?.Report($"Allocating {pages.Count} hugepages{(pages.Node is { } node ? $" on NUMA node {node}" : "")}");
                 var before = await Store.HugePageAllocator().AllocateAsync(spec.Machine, pages, cancellationToken).ConfigureAwait(false);
                 Store.Write(state = state with { HugePages = pages, HugePagesBefore = before });
