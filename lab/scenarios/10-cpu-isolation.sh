@@ -10,8 +10,8 @@ STATE=/var/lib/lodge
 cpus_of() { cat "/sys/fs/cgroup/$1/cpuset.cpus" 2>/dev/null; }
 allowed_of() { awk '/^Cpus_allowed_list/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 qemu_of_iso() { pgrep -f 'qemu-system-x86.*iso' | head -1; }
-# The vCPU thread of QEMU (TCG names it "CPU 0/TCG", or "ALL CPUs/TCG" in round-robin mode).
-vcpu_of() { local t; for t in /proc/"$1"/task/*; do grep -q 'CPU.*/TCG\|CPU.*/KVM' "$t/comm" 2>/dev/null && { basename "$t"; return; }; done; }
+# How many of QEMU's threads may run only on CPU $2 (QEMU names no thread without debug-threads=on).
+threads_on() { local t n=0; for t in /proc/"$1"/task/*; do [[ $(allowed_of "${t#/proc/}") == "$2" ]] && n=$((n + 1)); done; echo $n; }
 limited() { [[ $(cpus_of system.slice) == 0 && $(cpus_of user.slice) == 0 && $(cpus_of init.scope) == 0 ]]; }
 unlimited() { [[ -z $(cpus_of system.slice) && -z $(cpus_of user.slice) && -z $(cpus_of init.scope) ]]; }
 journald=$(pidof systemd-journald)
@@ -63,7 +63,8 @@ run_guest() { # $1: log name; leaves $up and $qemu
 run_guest up
 if [[ -n $qemu ]]; then
   check_eq "running: QEMU is in its own scope" "0::/machine.slice/lodge-iso.scope" "$(cat /proc/$qemu/cgroup)"
-  check_eq "running: the vCPU thread stays on CPU 1" 1 "$(allowed_of "$qemu/task/$(vcpu_of "$qemu")")"
+  check_eq "running: one QEMU thread (the vCPU) stays on CPU 1" 1 "$(threads_on "$qemu" 1)"
+  check "running: every other QEMU thread is on CPU 0" test "$(threads_on "$qemu" 0)" -eq $(($(ls /proc/$qemu/task | wc -l) - 1))
   check_eq "running: system.slice on CPU 0" 0 "$(cpus_of system.slice)"
   check_eq "running: journald (system.slice) runs on CPU 0 only" 0 "$(allowed_of "$journald")"
   check_eq "running: node 0's pool holds the guest's 128 pages" $((pool_before + 128)) "$(cat $POOL)"

@@ -46,6 +46,23 @@ public sealed class HeldByLodgeSpecs : IDisposable
     }
 
     [Fact]
+    public void I_can_see_in_doctor_the_hugepages_lodge_still_holds_on_this_host()
+    {
+        // Arrange
+        new HugePageJournal(new GuestStateStore(Roots).HugePageJournalPath).Put(new HugePageReservation("win11", new HugePageAllocation(99, 2048, 4096), 16, 4096));
+
+        // Act
+        var doctor = CliRun.RunWith(Roots, "doctor", "--json");
+
+        // Assert
+        var section = JsonNode.Parse(doctor.Out)!["sections"]!.AsArray().Single(s => (string?)s!["title"] == "Held by Lodge")!;
+        var check = section["checks"]![0]!;
+        Assert.Equal("warning", (string?)check["status"]);
+        Assert.Equal("4096 2M hugepages on NUMA node 99 for 'win11', which is not running.", (string?)check["detail"]);
+        Assert.Equal("Run 'lodge rescue' to give them back.", (string?)check["fix"]);
+    }
+
+    [Fact]
     public void I_get_exit_3_and_what_to_check_from_rescue_and_status_when_the_hugepage_journal_is_damaged()
     {
         // Arrange
