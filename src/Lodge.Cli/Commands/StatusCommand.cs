@@ -21,13 +21,23 @@ public static class StatusCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (statuses, notes, damaged) = await new GuestService(context.Host(parse)).StatusAsync(parse.GetValue(name), cancellationToken);
+
+            // What Lodge still holds outside the guests' state: journaled hugepages and CPU isolation.
+            var held = App.Runtime.HeldByLodge.Read(new Lodge.Linux.Runtime.GuestStateStore(context.Roots));
+            if (held.HugePageDamage is not null)
+            {
+                damaged++;
+            }
+
             if (parse.GetValue(json))
             {
-                context.Out.WriteLine(ToJson(statuses, notes).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                var document = ToJson(statuses, notes);
+                document["held"] = HeldJson(held);
+                context.Out.WriteLine(document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
-            foreach (var note in notes)
+            foreach (var note in notes.Concat(held.Sentences()))
             {
                 context.Console.WriteLine(note);
             }
@@ -61,6 +71,21 @@ public static class StatusCommand
         Row("connect", string.Join("\n", s.State.ConnectHints.Concat(s.State.SerialSocket is null ? [] : [$"serial: lodge console {s.State.Machine}"]).DefaultIfEmpty("-")));
         console.Write(new Panel(grid).Header(Markup.Escape(s.State.Machine)));
     }
+
+    private static JsonObject HeldJson(App.Runtime.HeldByLodge held) => new()
+    {
+        ["hugepages"] = new JsonArray(held.HugePages.Select(h => (JsonNode)new JsonObject
+        {
+            ["guest"] = h.Reservation.Guest,
+            ["running"] = h.Running,
+            ["node"] = h.Reservation.Pool.Node,
+            ["pageKiB"] = h.Reservation.Pool.PageKiB,
+            ["pages"] = h.Reservation.Held,
+            ["asked"] = h.Reservation.Pool.Count,
+        }).ToArray()),
+        ["hugepageJournalDamage"] = held.HugePageDamage,
+        ["isolatedFor"] = held.IsolatingGuest,
+    };
 
     private static JsonObject ToJson(IReadOnlyList<GuestStatus> statuses, IReadOnlyList<string> notes)
     {

@@ -73,10 +73,11 @@ public sealed partial class GuestRuntime
                 Store.Write(state = state with { Mdev = slice });
             }
 
+            ReleaseStaleHugePages(progress);
             if (spec.HugePages is { } pages)
             {
                 progress?.Report($"Allocating {pages.Count} hugepages{(pages.Node is { } node ? $" on NUMA node {node}" : "")}");
-                var before = await Store.HugePageAllocator().AllocateAsync(pages, cancellationToken).ConfigureAwait(false);
+                var before = await Store.HugePageAllocator().AllocateAsync(spec.Machine, pages, cancellationToken).ConfigureAwait(false);
                 Store.Write(state = state with { HugePages = pages, HugePagesBefore = before });
             }
 
@@ -90,7 +91,7 @@ public sealed partial class GuestRuntime
             progress?.Report("Waiting for QMP");
             await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
             await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
-            if (await IsolateAsync(spec, progress, cancellationToken).ConfigureAwait(false))
+            if (await IsolateAsync(spec, qemu.Pid, progress, cancellationToken).ConfigureAwait(false))
             {
                 Store.Write(state = state with { Isolated = true });
             }
