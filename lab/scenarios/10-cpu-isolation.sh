@@ -92,8 +92,7 @@ if [[ -n $qemu ]]; then
   wait_until 30 exited "$qemu"
   check "killed: the units are still limited" limited
   check_eq "killed: the pages are still reserved" $((pool_before + 128)) "$(cat $POOL)"
-  lodge status > "$OUT/status-killed.log" 2>&1
-  show "$OUT/status-killed.log" 20
+  # rescue before any other lodge command: status would clean the stale state (and give everything back) itself.
   lodge rescue > "$OUT/rescue.log" 2>&1
   check_eq "lodge rescue exits 0" 0 $?
   show "$OUT/rescue.log" 20
@@ -101,6 +100,8 @@ if [[ -n $qemu ]]; then
   check_eq "rescued: journald may run on every CPU again" 0-1 "$(allowed_of "$journald")"
   check_eq "rescued: node 0's pool is back" "$pool_before" "$(cat $POOL)"
   check "rescued: no journal left" test ! -e $STATE/isolation.journal -a ! -e $STATE/hugepages.journal
+  lodge status > "$OUT/status-rescued.log" 2>&1
+  show "$OUT/status-rescued.log" 20
   lodge rescue > "$OUT/rescue-again.log" 2>&1
   check_eq "a second rescue exits 0" 0 $?
   check "a second rescue does nothing" grep -qi 'nothing to rescue' "$OUT/rescue-again.log"
