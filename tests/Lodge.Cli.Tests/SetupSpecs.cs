@@ -15,7 +15,7 @@ public sealed partial class SetupSpecs : IDisposable
 
     public void Dispose() => SetupCommand.RunnerFactory = null;
 
-    public static TheoryData<string> Distros => new() { "debian", "fedora", "arch", "pop" };
+    public static TheoryData<string> Distros => new() { "debian", "fedora", "arch", "pop", "proxmox" };
 
     private static CliResult Setup(TreeCopy tree, string distro, params string[] args) =>
         CliRun.Run(["setup", "--root", tree.Root, "--config-dir", SetupTrees.Machines(distro), .. args]);

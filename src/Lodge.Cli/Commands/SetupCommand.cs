@@ -58,7 +58,7 @@ public static class SetupCommand
             var machines = LoadMachines(context.Host(parse).Machines, parse.GetValue(forOption) ?? []);
             var phase = parse.GetValue(confirm) ? SetupPhase.Confirm : SetupPhase.Apply;
             var (host, _) = HostLoader.Load(rootPath);
-            var plan = SetupPlanner.Plan(host, machines, SetupFiles.Read(rootPath), phase);
+            var plan = SetupPlanner.Plan(host, machines, SetupFiles.Read(rootPath), phase, SetupFiles.KernelImages(rootPath));
             SetupView.WritePlan(context.Out, plan);
             if (plan.Error is { } error)
             {
@@ -79,9 +79,9 @@ public static class SetupCommand
 
             var id = executor.Apply(plan, [.. machines.Select(m => m.Name)]);
             context.Out.WriteLine($"Applied setup '{id}': {plan.Changes.Count} file(s) written; backups in {SetupExecutor.BackupDirectory}/{id}.");
-            if (phase == SetupPhase.Apply && plan.KernelParameters.Count > 0)
+            if (phase == SetupPhase.Apply && plan.TrialBoot)
             {
-                context.Out.WriteLine("The new kernel command line boots once on trial; the old entry stays the default. After a good boot, run 'lodge setup --confirm'.");
+                context.Out.WriteLine("The trial entry boots once at the next reboot, with its own command line and initramfs; the old entry stays the default and boots exactly as before. After a good boot, run 'lodge setup --confirm'.");
             }
 
             context.Out.WriteLine($"To undo it, run 'lodge setup --revert {id}'.");
