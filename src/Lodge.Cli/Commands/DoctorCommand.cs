@@ -2,8 +2,6 @@ using System.CommandLine;
 using Lodge.App.Host;
 using Lodge.Cli.Json;
 using Lodge.Cli.Rendering;
-using Lodge.Core.Doctor;
-using Lodge.Core.Reports;
 
 namespace Lodge.Cli.Commands;
 
@@ -18,17 +16,7 @@ public static class DoctorCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", probeKvm: true);
-            var report = HostDoctor.Examine(host, assessments);
-            using (var store = context.Host(parse).OpenExistingReports())
-            {
-                if (store is not null)
-                {
-                    // Counted in SQL per GPU of this host, only the best report read whole: the catalog may hold 100,000.
-                    report = report with { Sections = [.. report.Sections, KnownOutcomes.Section(report.Gpus, (gpu, closeTo) => store.Summarise(gpu, closeTo, best: 1), host)] };
-                }
-            }
-
+            var report = new HostService(context.Host(parse)).Doctor();
             if (parse.GetValue(json))
             {
                 DoctorJson.WriteTo(context.Out, report);
