@@ -40,10 +40,8 @@ public sealed class HostService
         using var store = _lodge.OpenExistingReports();
         if (store is not null)
         {
-            // Only the reports of this host's GPUs, through the GPU index: the catalog may hold 100,000.
-            var reports = report.Gpus.Where(g => g.Device.VendorId is not null && g.Device.DeviceId is not null)
-                .SelectMany(g => store.ForGpu($"{g.Device.VendorId:x4}:{g.Device.DeviceId:x4}")).DistinctBy(r => r.Id).ToList();
-            report = report with { Sections = [.. report.Sections, KnownOutcomes.Section(report.Gpus, reports, host)] };
+            // Counted in SQL per GPU of this host, only the best report read whole: the catalog may hold 100,000.
+            report = report with { Sections = [.. report.Sections, KnownOutcomes.Section(report.Gpus, (gpu, closeTo) => store.Summarise(gpu, closeTo, best: 1), host)] };
         }
 
         if (HeldSection() is { } held)
