@@ -2,7 +2,7 @@
 # stops, the terminal dies with the X server (its pty master closes, the kernel sends SIGHUP). The handoff and the
 # way back must still complete.
 # kernels: 6.1 6.12
-# default: 6.1
+# default: 6.12
 # timeout: 900
 desktop_before
 G=$(group_of $GPU)

@@ -3,7 +3,6 @@
 # guest's QEMU (the user ran 'lodge up' with LODGE_RUN_DIR elsewhere, and 'lodge rescue' without it), so its unbind
 # blocks. Lodge must not claim the host is restored; once the QEMU is gone, a second rescue finishes the job.
 # kernels: 6.1 6.12
-# default: 6.12
 # timeout: 900
 desktop_before
 G=$(group_of $GPU)

@@ -1,6 +1,5 @@
 # USB controller passthrough: the xHCI controller (00:03.0) with its keyboard goes to the nested guest and comes back.
 # kernels: 6.1 6.12
-# default: 6.1
 # timeout: 900
 wait_desktop 240
 keyboard() { grep -l 'Keyboard' /sys/class/input/input*/name 2>/dev/null | while read -r n; do readlink -f "$(dirname "$n")/device"; done | grep -q "/$XHCI/"; }
