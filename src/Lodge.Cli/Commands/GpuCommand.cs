@@ -59,6 +59,8 @@ public static class GpuCommand
             };
         }
 
+        // A plan or a simulation of a machine that 'check' (and so 'up') refuses would show a handoff that never runs.
+        MachinePlanning.RequireValid(context, parse, parse.GetValue(name)!);
         var store = context.Host(parse).Machines;
         var machine = store.Load(parse.GetValue(name)!).Machine;
         var faults = new[] { (SimulationFault.Fail, parse.GetValue(failAt)), (SimulationFault.Hang, parse.GetValue(hangAt)), (SimulationFault.Crash, parse.GetValue(crashAt)) }

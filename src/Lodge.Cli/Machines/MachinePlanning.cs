@@ -39,6 +39,28 @@ public static class MachinePlanning
         return (plan with { Uuid = MachineIdentity.Load(layout.StateDir, name, create: systemRoot) }, host);
     }
 
+    /// <summary>Refuses a machine that <c>lodge check</c> refuses, the same way: each problem as <c>check</c> prints it (on
+    /// stderr), then the error <see cref="Load(CliContext, ParseResult, string, RuntimeLayout, bool)"/> throws (exit 3).</summary>
+    /// <remarks>What <c>gpu handoff --dry-run</c> and <c>--simulate</c> run first, so that neither prints a plan for a machine
+    /// that <c>up</c> would refuse (issue 13, item 8).</remarks>
+    public static void RequireValid(CliContext context, ParseResult parse, string name)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var problems = Check(context, parse, name, LayoutOf(context, name)).Problems;
+        var errors = problems.Count(p => p.Severity == Severity.Error);
+        if (errors == 0)
+        {
+            return;
+        }
+
+        foreach (var problem in problems)
+        {
+            context.Error.WriteLine(problem.Format());
+        }
+
+        throw new ConfigException($"The machine '{name}' has {errors} error(s), so it cannot be planned.") { Hint = $"Run 'lodge check {name}' to see each one with its fix." };
+    }
+
     /// <summary>Every problem with machine <paramref name="name"/>: its file, the host, and the safety of its disks, shares and sockets, in file order.</summary>
     public static (MachineParseResult Parsed, HostSnapshot Host, IReadOnlyList<DeviceAssessment> Assessments, IReadOnlyList<Problem> Problems) Check(CliContext context, ParseResult parse, string name, RuntimeLayout layout, bool probeKvm = false)
     {
