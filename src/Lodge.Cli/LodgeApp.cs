@@ -48,6 +48,7 @@ public static class LodgeApp
         root.Subcommands.Add(UpCommand.Create(context));
         root.Subcommands.Add(UpSpecCommand.Create(context));
         root.Subcommands.Add(SuperviseCommand.Create(context));
+        root.Subcommands.Add(HandoffSuperviseCommand.Create(context));
         root.Subcommands.Add(DownCommand.Create(context));
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(ConsoleCommand.Create(context));
@@ -118,7 +119,7 @@ public static class LodgeApp
         }
     }
 
-    private static void PrintChain(TextWriter error, LodgeException e)
+    internal static void PrintChain(TextWriter error, LodgeException e)
     {
         error.WriteLine($"Error: {e.Message}");
         var i = 0;

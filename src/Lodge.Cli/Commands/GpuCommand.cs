@@ -25,9 +25,11 @@ public static class GpuCommand
         var hangAt = new Option<int?>("--hang-at") { Description = "With --simulate: step N's write never returns.", HelpName = "N" };
         var crashAt = new Option<int?>("--crash-at") { Description = "With --simulate: lodge is killed after step N; then 'lodge rescue' runs from the journal.", HelpName = "N" };
         var stopHolders = UpCommand.StopHoldersOption();
+        var detach = new Option<bool>("--detach") { Description = "Return once the guest runs with the GPU; the supervisor gives the GPU back when it stops." };
+        var simulatedHost = HandoffSuperviseCommand.SimulatedHostOption();
         var handoff = new Command("handoff", "Hand the machine's GPU to its guest and get it back: plan (--dry-run), simulate (--simulate), or run it for real (the same as 'lodge up NAME').");
         handoff.Arguments.Add(name);
-        foreach (var option in new Option[] { dryRun, simulate, failAt, hangAt, crashAt, stopHolders })
+        foreach (var option in new Option[] { dryRun, simulate, failAt, hangAt, crashAt, stopHolders, detach, simulatedHost })
         {
             handoff.Options.Add(option);
         }
@@ -37,7 +39,7 @@ public static class GpuCommand
             if (!parse.GetValue(dryRun) && !parse.GetValue(simulate) && parse.GetValue(failAt) is null && parse.GetValue(hangAt) is null && parse.GetValue(crashAt) is null)
             {
                 // A real handoff is 'lodge up NAME': the guest's life runs inside it, and the outcome is recorded.
-                return UpCommand.RunAsync(context, parse, parse.GetValue(name)!, detach: false, forceTcg: false, parse.GetValue(stopHolders), resetNvram: false, cancellationToken);
+                return UpCommand.RunAsync(context, parse, parse.GetValue(name)!, parse.GetValue(detach), forceTcg: false, parse.GetValue(stopHolders), resetNvram: false, cancellationToken, simulatedHost: parse.GetValue(simulatedHost));
             }
 
             return Task.FromResult(PlanOrSimulate(context, parse, name, dryRun, simulate, failAt, hangAt, crashAt, cancellationToken));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Lodge.App.Handoff;
 using Lodge.Cli.Guests;
 using Lodge.Core;
 using Lodge.Linux.Runtime;
@@ -44,13 +45,26 @@ public static class StatusCommand
                 }
             }
 
+            var handoffs = Handoffs(context, parse.GetValue(name));
             if (parse.GetValue(json))
             {
-                context.Out.WriteLine(ToJson(statuses, notes).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                var document = ToJson(statuses, notes);
+                document["handoffs"] = new JsonArray([.. handoffs.Select(h => (JsonNode)new JsonObject
+                {
+                    ["name"] = h.Machine,
+                    ["phase"] = h.Phase.Phase,
+                    ["supervisorPid"] = h.Phase.Pid,
+                    ["supervisorRuns"] = h.Alive,
+                    ["unit"] = h.Phase.Unit,
+                    ["exitCode"] = h.Phase.ExitCode,
+                    ["log"] = h.Phase.Log,
+                })]);
+                context.Out.WriteLine(document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
             notes.ForEach(n => context.Console.WriteLine(n));
+            handoffs.ForEach(h => context.Console.WriteLine(Describe(h)));
             if (statuses.Count == 0 && damaged == 0)
             {
                 context.Console.WriteLine(parse.GetValue(name) is { } n ? $"Guest '{n}' is not running." : "No guest is running.");
@@ -60,6 +74,33 @@ public static class StatusCommand
             return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
         });
         return command;
+    }
+
+    // The handoffs lodge supervises (issue 13, item 3): one machine's, or every one with a handoff.json in the run root.
+    private static List<(string Machine, HandoffPhase Phase, bool Alive)> Handoffs(CliContext context, string? machine)
+    {
+        var roots = context.Roots;
+        var machines = machine is not null ? [machine]
+            : Directory.Exists(roots.RunRoot) ? Directory.EnumerateDirectories(roots.RunRoot).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            : [];
+        var found = new List<(string, HandoffPhase, bool)>();
+        foreach (var m in machines)
+        {
+            if (new HandoffPhaseFile(roots, m).Read() is { } phase)
+            {
+                found.Add((m, phase, phase.Phase != HandoffPhaseFile.Ended && HandoffPhaseFile.SupervisorAlive(phase)));
+            }
+        }
+
+        return found;
+    }
+
+    private static string Describe((string Machine, HandoffPhase Phase, bool Alive) h)
+    {
+        var by = h.Phase.Unit is { } unit ? $"unit '{unit}', pid {h.Phase.Pid}" : $"supervisor pid {h.Phase.Pid}";
+        return h.Phase.Phase == HandoffPhaseFile.Ended ? $"Handoff of '{h.Machine}': ended (exit code {h.Phase.ExitCode}); log: {h.Phase.Log}"
+            : h.Alive ? $"Handoff of '{h.Machine}': {h.Phase.Phase} ({by}); log: {h.Phase.Log}"
+            : $"Handoff of '{h.Machine}': its supervisor ({by}) stopped in phase '{h.Phase.Phase}' without finishing; run 'sudo lodge rescue'. Log: {h.Phase.Log}";
     }
 
     private static async Task<GuestStatus> QueryAsync(CliContext context, GuestState state, CancellationToken cancellationToken)

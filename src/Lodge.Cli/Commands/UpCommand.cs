@@ -13,7 +13,7 @@ using Lodge.Linux.Runtime;
 
 namespace Lodge.Cli.Commands;
 
-/// <summary><c>lodge up NAME [--detach] [--tcg] [--stop-holders] [--reset-nvram]</c>: plans the machine against this host, hands its GPU over when it has one (foreground only), starts its helpers and QEMU, and records the outcome.</summary>
+/// <summary><c>lodge up NAME [--detach] [--tcg] [--stop-holders] [--reset-nvram]</c>: plans the machine against this host, hands its GPU over when it has one (through a supervisor outside this session), starts its helpers and QEMU, and records the outcome.</summary>
 public static class UpCommand
 {
     /// <summary>The <c>--stop-holders</c> option of <c>up</c> and <c>gpu handoff</c>.</summary>
@@ -24,7 +24,7 @@ public static class UpCommand
     public static Command Create(CliContext context)
     {
         var name = new Argument<string>("NAME") { Description = "The machine to start." };
-        var detach = new Option<bool>("--detach") { Description = "Leave the guest running under a background supervisor (not for machines that hand off a GPU)." };
+        var detach = new Option<bool>("--detach") { Description = "Leave the guest running under a background supervisor (for a GPU handoff: return once the guest runs with the GPU)." };
         var tcg = new Option<bool>("--tcg") { Description = "Use QEMU's software emulator even when KVM is available." };
         var stopHolders = StopHoldersOption();
         var resetNvram = new Option<bool>("--reset-nvram") { Description = "Replace the guest's NVRAM with a fresh copy of its firmware template first (for a damaged one; the guest's boot entries and enrolled keys are lost)." };
@@ -34,13 +34,18 @@ public static class UpCommand
         command.Options.Add(tcg);
         command.Options.Add(stopHolders);
         command.Options.Add(resetNvram);
+        var simulated = HandoffSuperviseCommand.SimulatedHostOption();
+        command.Options.Add(simulated);
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(context, parse, parse.GetValue(name)!, parse.GetValue(detach), parse.GetValue(tcg), parse.GetValue(stopHolders), parse.GetValue(resetNvram), cancellationToken));
+            RunAsync(context, parse, parse.GetValue(name)!, parse.GetValue(detach), parse.GetValue(tcg), parse.GetValue(stopHolders), parse.GetValue(resetNvram), cancellationToken, simulatedHost: parse.GetValue(simulated)));
         return command;
     }
 
     /// <summary>The body of <c>lodge up NAME</c> (and of <c>lodge gpu handoff NAME</c> without --dry-run or --simulate).</summary>
-    internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, bool resetNvram, CancellationToken cancellationToken)
+    /// <param name="phase">Inside <c>lodge handoff-supervise</c>: records the handoff's phase (the handoff runs here). Null
+    /// in the command the user typed, which starts that supervisor and follows it.</param>
+    /// <param name="simulatedHost">The hidden <c>--simulated-host</c>: the supervisor runs against the simulated kernel.</param>
+    internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, bool resetNvram, CancellationToken cancellationToken, Action<string>? phase = null, bool simulatedHost = false)
     {
         var roots = context.Roots;
         var (plan, host) = MachinePlanning.Load(context, parse, machineName, MachinePlanning.LayoutOf(context, machineName));
@@ -50,12 +55,10 @@ public static class UpCommand
         }
 
         var handsOff = plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated;
-        if (handsOff && detach)
+        if (handsOff && phase is null && context.Options.Handoff is null)
         {
-            throw new ConfigException($"Machine '{machineName}' hands its GPU to the guest (gpu.mode '{plan.Gpu.Mode.Word()}'), so it cannot run with --detach: the GPU comes back only when the guest stops and lodge is there to undo the handoff.")
-            {
-                Hint = $"Run 'lodge up {machineName}' in the foreground (inside tmux or screen to leave it running).",
-            };
+            // The handoff runs outside this session (issue 13, item 3); this command follows it and may die without harm.
+            return await HandoffFollow.RunAsync(context, parse, plan, detach, forceTcg, stopHolders, resetNvram, simulatedHost, cancellationToken).ConfigureAwait(false);
         }
 
         var accel = "kvm";
@@ -88,7 +91,7 @@ public static class UpCommand
         var resolved = new Dictionary<string, string> { ["accel"] = accel };
         if (handsOff)
         {
-            return await HandoffUp.RunAsync(context, plan, host, spec, database, runtime, stopHolders, resolved, cancellationToken).ConfigureAwait(false);
+            return await HandoffUp.RunAsync(context, plan, host, spec, database, runtime, stopHolders, resolved, cancellationToken, phase).ConfigureAwait(false);
         }
 
         var launcher = new GuestLauncher(context, runtime);

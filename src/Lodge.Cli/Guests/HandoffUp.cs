@@ -14,14 +14,16 @@ namespace Lodge.Cli.Guests;
 
 /// <summary><c>lodge up NAME</c> for a machine whose physical GPU goes to the guest (<c>handoff</c> or <c>dedicated</c>):
 /// plan the handoff, run it with the guest's life inside it, give everything back, and record the outcome.</summary>
-/// <remarks>Always in the foreground: the host gets its GPU back only when the guest stops and this process runs the way
-/// back. Ctrl-C (or SIGTERM) powers the guest off through ACPI and then gives the GPU back.</remarks>
+/// <remarks>Runs inside <c>lodge handoff-supervise</c> (outside the session of the command the user typed), or in process
+/// for a test's simulated host. Ctrl-C (or SIGTERM) powers the guest off through ACPI and then gives the GPU back.</remarks>
 public static class HandoffUp
 {
     /// <summary>Runs the handoff; returns the exit code (0 when the guest ran, stopped cleanly, and the host is as it was).</summary>
     /// <param name="lodge">The composition root: the host (read and written below <c>--root</c>), the journal, the doubles.</param>
     /// <param name="stopHolders">Stop the processes that hold the GPU instead of refusing.</param>
-    public static async Task<int> RunAsync(CliContext context, MachinePlan plan, HostSnapshot host, LaunchSpec spec, LodgeHost lodge, GuestRuntime runtime, bool stopHolders, Dictionary<string, string> resolved, CancellationToken cancellationToken = default)
+    /// <param name="phase">Records the handoff's phase for <c>lodge status</c> and the following command (the supervisor's
+    /// <see cref="HandoffPhaseFile"/>); null when nothing follows.</param>
+    public static async Task<int> RunAsync(CliContext context, MachinePlan plan, HostSnapshot host, LaunchSpec spec, LodgeHost lodge, GuestRuntime runtime, bool stopHolders, Dictionary<string, string> resolved, CancellationToken cancellationToken = default, Action<string>? phase = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
@@ -75,7 +77,9 @@ public static class HandoffUp
         HandoffReport report;
         try
         {
-            report = await new HandoffExecutor(env.Host(guest, Log), env.Journal, options).RunAsync(handoff, stop.Token).ConfigureAwait(false);
+            phase?.Invoke(HandoffPhaseFile.HandingOver);
+            var followed = phase is null ? guest : new PhaseReportingGuest(guest, phase);
+            report = await new HandoffExecutor(env.Host(followed, Log), env.Journal, options).RunAsync(handoff, stop.Token).ConfigureAwait(false);
         }
         catch (Core.LodgeException e)
         {
