@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Lodge.App.Host;
-using Lodge.Cli.Machines;
 using Lodge.Core;
 using Lodge.Core.Machines;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Lodge.App.Host;
 using Lodge.App.Machines;
-using Lodge.Cli.Machines;
 using Lodge.Cli.Rendering;
 using Lodge.Core;
 using Lodge.Core.Machines;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Lodge.App.Guests;
+using Lodge.App.Reports;
 using Lodge.Cli.Guests;
 using Lodge.Core.Reports;
 using Lodge.Linux.Runtime;
@@ -25,7 +27,7 @@ public static class SuperviseCommand
             {
                 if (id is { } report)
                 {
-                    OutcomeRecorder.Update(context, database, machine, report, result);
+                    new OutcomeRecorder(database, context.Error.WriteLine).Update(machine, report, result);
                 }
             }
 

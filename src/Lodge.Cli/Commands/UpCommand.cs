@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Lodge.Cli.Guests;
-using Lodge.Cli.Machines;
+using Lodge.App.Guests;
+using Lodge.App.Handoff;
+using Lodge.App.Machines;
+using Lodge.App.Reports;
 using Lodge.Core;
 using Lodge.Core.Doctor;
 using Lodge.Core.Hardware;
@@ -13,7 +16,7 @@ using Lodge.Linux.Runtime;
 
 namespace Lodge.Cli.Commands;
 
-/// <summary><c>lodge up NAME [--detach] [--tcg] [--stop-holders] [--reset-nvram]</c>: plans the machine against this host, hands its GPU over when it has one (through a supervisor outside this session), starts its helpers and QEMU, and records the outcome.</summary>
+/// <summary><c>lodge up NAME [--detach] [--tcg] [--stop-holders] [--reset-nvram]</c>: plans the machine against this host, hands its GPU over when it has one (foreground only), starts its helpers and QEMU, and records the outcome.</summary>
 public static class UpCommand
 {
     /// <summary>The <c>--stop-holders</c> option of <c>up</c> and <c>gpu handoff</c>.</summary>
@@ -47,8 +50,9 @@ public static class UpCommand
     /// <param name="simulatedHost">The hidden <c>--simulated-host</c>: the supervisor runs against the simulated kernel.</param>
     internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, bool resetNvram, CancellationToken cancellationToken, Action<string>? phase = null, bool simulatedHost = false)
     {
-        var roots = context.Roots;
-        var (plan, host) = MachinePlanning.Load(context, parse, machineName, MachinePlanning.LayoutOf(context, machineName));
+        var lodge = context.Host(parse);
+        var planned = new MachineService(lodge).Plan(machineName, probeKvm: true);
+        var (plan, host) = (planned.Plan, planned.Host);
         foreach (var warning in plan.Warnings)
         {
             context.Error.WriteLine("Warning: " + warning);
@@ -86,12 +90,12 @@ public static class UpCommand
             context.Error.WriteLine($"Created the share folder '{share.Host}'.");
         }
 
-        var runtime = new GuestRuntime(roots);
-        var database = context.Host(parse);
+        var runtime = lodge.Guests();
+        var database = lodge;
         var resolved = new Dictionary<string, string> { ["accel"] = accel };
         if (handsOff)
         {
-            return await HandoffUp.RunAsync(context, plan, host, spec, database, runtime, stopHolders, resolved, cancellationToken, phase).ConfigureAwait(false);
+            return await HandoffUp.RunAsync(context, lodge, new HandoffUpRequest(planned, spec, runtime, stopHolders, resolved) { Phase = phase }, cancellationToken).ConfigureAwait(false);
         }
 
         var launcher = new GuestLauncher(context, runtime);
@@ -106,12 +110,12 @@ public static class UpCommand
             var result = exit == ExitCodes.Ok
                 ? new ReportResult(true, true, null, null, null)
                 : new ReportResult(true, false, null, "run", $"lodge up ended with exit code {exit}.");
-            OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, result, resolved);
+            new OutcomeRecorder(database, context.Error.WriteLine).Record(host, plan.Machine, plan.Gpu.Device, result, resolved);
             return exit;
         }
         catch (LodgeException e)
         {
-            OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
+            new OutcomeRecorder(database, context.Error.WriteLine).Record(host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
             throw;
         }
     }
@@ -120,7 +124,7 @@ public static class UpCommand
     // error is a warning before anything runs), and the supervisor records how the guest really ended.
     private static async Task<int> DetachAsync(CliContext context, GuestLauncher launcher, LaunchSpec spec, HostSnapshot host, MachinePlan plan, Lodge.App.LodgeHost database, Dictionary<string, string> resolved, CancellationToken cancellationToken)
     {
-        var id = OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
+        var id = new OutcomeRecorder(database, context.Error.WriteLine).Record(host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
         string[] options = id is { } report
             ? ["--reports-db", Path.GetFullPath(database.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
             : [];
@@ -132,7 +136,7 @@ public static class UpCommand
         {
             if (id is { } opened)
             {
-                OutcomeRecorder.Update(context, database, plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
+                new OutcomeRecorder(database, context.Error.WriteLine).Update(plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
             }
 
             throw;
