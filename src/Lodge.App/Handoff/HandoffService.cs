@@ -88,7 +88,7 @@ public sealed class HandoffService
 
         var snapshot = env.Scan();
         var before = HostState.FromSnapshot(snapshot, env.DisplayManagerActive());
-        var handoffRequest = new HandoffRequest(plan.Machine.Name, gpu.Address, plan.Gpu.Mode, [], env.DisplayManagerActive());
+        var handoffRequest = new HandoffRequest(plan.Machine.Name, gpu.Address, plan.Gpu.Mode, [], env.DisplayManagerActive()) { NvidiaPersistencedActive = env.NvidiaPersistencedActive() };
         var endpoints = HandoffPlanner.Plan(snapshot, handoffRequest).Endpoints;
         var holders = await env.Holders(endpoints, cancellationToken).ConfigureAwait(false);
         var blocking = holders.Where(h => !(plan.Gpu.Mode == GpuMode.Handoff && h.EndsWithDisplayManager)).ToList();

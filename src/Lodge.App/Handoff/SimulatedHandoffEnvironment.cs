@@ -31,6 +31,9 @@ public static class SimulatedHandoffEnvironment
 
                 return Task.CompletedTask;
             },
-            host.Journal);
+            host.Journal)
+        {
+            NvidiaPersistencedActive = () => kernel.IsServiceActive(SimulatedKernel.NvidiaPersistenced),
+        };
     }
 }

@@ -73,7 +73,7 @@ public static partial class HandoffPlanner
 
         if (stopsDisplayManager)
         {
-            Add("pre-flight: nothing holds the GPU after the display manager stopped", new(HandoffOperationKind.CheckHolders, targets), HandoffOperation.None, t.Service);
+            Add("pre-flight: nothing holds the GPU after the display manager stopped", new(HandoffOperationKind.CheckHolders, targets, HandoffOperation.AfterDisplayManager), HandoffOperation.None, t.Service);
         }
 
         var vfioLoaded = host.Kernel.IsModuleLoaded("vfio_pci");
