@@ -99,18 +99,28 @@ public sealed record HandoffEnvironment(
     private static GuestHealth HealthOf(RuntimeGuestControl control, MachineConfig machine, IProcessRunner runner)
     {
         var within = TimeSpan.FromSeconds(machine.Health.WithinSeconds);
-        if (machine.Health.Command is not { Count: > 0 } command)
+        var checks = new List<Func<CancellationToken, Task<bool>>> { control.IsRunningAsync };
+        if (machine.GuestAgent)
         {
-            return new GuestHealth(within, TimeSpan.FromSeconds(2), control.IsRunningAsync);
+            // [guest] agent = true: the QEMU guest agent in the guest answers guest-ping once the guest's OS runs.
+            var socket = Lodge.Core.Qemu.QemuArgvBuilder.AgentSocketOf(control.Spec.Layout.RunDir);
+            checks.Add(ct => Lodge.Qmp.Commands.GuestAgentPing.PingAsync(socket, TimeSpan.FromSeconds(3), ct));
         }
 
-        async Task<bool> CommandSucceeds(CancellationToken cancellationToken)
+        if (machine.Health.Command is { Count: > 0 } command)
         {
-            var result = await runner.RunAsync(command[0], [.. command.Skip(1)], TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-            return result is { ExitCode: 0, TimedOut: false };
+            async Task<bool> CommandSucceeds(CancellationToken cancellationToken)
+            {
+                var result = await runner.RunAsync(command[0], [.. command.Skip(1)], TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                return result is { ExitCode: 0, TimedOut: false };
+            }
+
+            checks.Add(CommandSucceeds);
         }
 
-        return new GuestHealth(within, TimeSpan.FromSeconds(5), GuestHealth.All(control.IsRunningAsync, CommandSucceeds));
+        return checks.Count == 1
+            ? new GuestHealth(within, TimeSpan.FromSeconds(2), control.IsRunningAsync)
+            : new GuestHealth(within, TimeSpan.FromSeconds(5), GuestHealth.All([.. checks]));
     }
 
     private static void PrintRunning(RunningGuest guest, Action<string> write)
