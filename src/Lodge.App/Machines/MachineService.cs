@@ -1,4 +1,5 @@
 using Lodge.App.Host;
+using Lodge.App.Reports;
 using Lodge.Core;
 using Lodge.Core.Passthrough;
 using Lodge.Core.Planning;
@@ -69,5 +70,48 @@ public sealed class MachineService
 
         // The stable UUID is created only on the running system; a captured tree (--root) never gets a file written for it.
         return new PlannedMachine(plan with { Uuid = MachineIdentity.Load(layout.StateDir, name, create: _lodge.Root.IsSystemRoot) }, check.Host);
+    }
+
+    /// <summary><c>lodge new</c>: writes a new machine file with defaults from this host (or from a report that worked);
+    /// returns its path. Throws when the machine exists, the report is unknown, or no OS was given.</summary>
+    public string New(NewMachineRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var store = _lodge.Machines;
+        var path = store.PathOf(request.Name);
+        if (File.Exists(path))
+        {
+            throw new ConfigException($"The machine '{request.Name}' already exists at '{path}'.") { Hint = "Edit that file, or pick another name." };
+        }
+
+        var (host, assessments) = HostLoader.Load(_lodge.Root.Path);
+        string text;
+        if (request.Like is { } reference)
+        {
+            using var reports = _lodge.OpenReports();
+            (Core.Reports.OutcomeReport Report, string? CatalogId)? found;
+            try
+            {
+                found = reports.Find(reference);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigException(e.Message.Split(" (Parameter", 2)[0]) { Hint = "Run 'lodge report query' to see the ids." };
+            }
+
+            var (report, catalogId) = found ?? throw new ReportNotFoundException($"There is no report '{reference}' in the outcome database.") { Hint = "Run 'lodge report pull' to fetch the catalog, or 'lodge report list' for local ids." };
+            text = Core.Catalog.MachineFromReport.Write(report, catalogId ?? reference, host, assessments);
+        }
+        else
+        {
+            var osName = request.Os ?? throw new ConfigException("Say which OS the machine runs: --os windows11|windows10|macos|linux|other (or --like REPORT-ID).");
+            var guestOs = (GuestOs)Array.IndexOf(MachineParser.OsNames, osName);
+            text = MachineTemplate.Write(guestOs, request.Gpu, host, assessments);
+        }
+
+        // HOST EFFECT: the new machine file (and its folder).
+        Directory.CreateDirectory(store.Directory);
+        File.WriteAllText(path, text);
+        return path;
     }
 }

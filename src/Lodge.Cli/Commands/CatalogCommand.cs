@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Reports;
 using Lodge.Core;
 using Lodge.Core.Catalog;
 using Lodge.Core.Reports;

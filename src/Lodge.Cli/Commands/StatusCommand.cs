@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Lodge.App.Guests;
 using Lodge.App.Handoff;
-using Lodge.Cli.Guests;
-using Lodge.Core;
 using Lodge.Linux.Runtime;
 using Spectre.Console;
 
@@ -22,33 +21,20 @@ public static class StatusCommand
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var store = new GuestStateStore(context.Roots);
-            var machines = parse.GetValue(name) is { } one ? [one] : store.Machines();
-            var statuses = new List<GuestStatus>();
-            var notes = new List<string>();
-            var damaged = 0;
-            foreach (var machine in machines)
-            {
-                if (store.Refresh(machine, out var cleaned) is { } state)
-                {
-                    statuses.Add(await QueryAsync(context, state, cancellationToken));
-                }
-                else if (store.FindQemuBehindDamagedState(machine) is { } pid)
-                {
-                    damaged++;
-                    notes.Add($"The state of '{machine}' ('{store.Roots.StateFile(machine)}') is damaged, but its QEMU still runs (pid {pid}, found through '{store.PidFile(machine)}' and its command line). Stop it with 'kill {pid}'.");
-                }
+            var (statuses, notes, damaged) = await new GuestService(context.Host(parse)).StatusAsync(parse.GetValue(name), cancellationToken);
 
-                if (cleaned is not null)
-                {
-                    notes.Add(cleaned);
-                }
+            // What Lodge still holds outside the guests' state: journaled hugepages and CPU isolation.
+            var held = App.Runtime.HeldByLodge.Read(new Lodge.Linux.Runtime.GuestStateStore(context.Roots));
+            if (held.HugePageDamage is not null)
+            {
+                damaged++;
             }
 
             var handoffs = Handoffs(context, parse.GetValue(name));
             if (parse.GetValue(json))
             {
                 var document = ToJson(statuses, notes);
+                document["held"] = HeldJson(held);
                 document["handoffs"] = new JsonArray([.. handoffs.Select(h => (JsonNode)new JsonObject
                 {
                     ["name"] = h.Machine,
@@ -63,14 +49,21 @@ public static class StatusCommand
                 return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
-            notes.ForEach(n => context.Console.WriteLine(n));
-            handoffs.ForEach(h => context.Console.WriteLine(Describe(h)));
+            foreach (var note in notes.Concat(held.Sentences()).Concat(handoffs.Select(Describe)))
+            {
+                context.Console.WriteLine(note);
+            }
+
             if (statuses.Count == 0 && damaged == 0)
             {
                 context.Console.WriteLine(parse.GetValue(name) is { } n ? $"Guest '{n}' is not running." : "No guest is running.");
             }
 
-            statuses.ForEach(s => Render(context.Console, s));
+            foreach (var status in statuses)
+            {
+                Render(context.Console, status);
+            }
+
             return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
         });
         return command;
@@ -103,33 +96,11 @@ public static class StatusCommand
             : $"Handoff of '{h.Machine}': its supervisor ({by}) stopped in phase '{h.Phase.Phase}' without finishing; run 'sudo lodge rescue'. Log: {h.Phase.Log}";
     }
 
-    private static async Task<GuestStatus> QueryAsync(CliContext context, GuestState state, CancellationToken cancellationToken)
-    {
-        var uptime = context.Time.GetUtcNow() - state.StartedAt;
-        if (state.Phase != "running")
-        {
-            return new GuestStatus(state, uptime, null, []);
-        }
-
-        try
-        {
-            await using var client = await GuestRuntime.ConnectAsync(state, cancellationToken);
-            var status = await client.QueryStatusAsync(cancellationToken);
-            var usb = await client.HumanMonitorCommandAsync("info usb", cancellationToken);
-            var devices = usb.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-            return new GuestStatus(state, uptime, status.Status, devices);
-        }
-        catch (LodgeException)
-        {
-            return new GuestStatus(state, uptime, null, []);
-        }
-    }
-
     private static void Render(IAnsiConsole console, GuestStatus s)
     {
         var grid = new Grid().AddColumn().AddColumn();
         void Row(string key, string value) => grid.AddRow(new Text(key), new Text(value));
-        Row("state", s.State.Phase == "running" ? s.RunState ?? "running (QMP did not answer)" : s.State.Phase);
+        Row("state", s.State.Phase == GuestPhase.Running ? s.RunState ?? "running (QMP did not answer)" : s.State.Phase.Word());
         Row("QEMU pid", s.State.Qemu?.Pid.ToString(CultureInfo.InvariantCulture) ?? "-");
         Row("supervisor", s.State.Supervisor is { } sup ? $"pid {sup.Pid}" : "none (unsupervised)");
         Row("uptime", $"{(int)s.Uptime.TotalHours:00}:{s.Uptime:mm\\:ss}");
@@ -140,7 +111,22 @@ public static class StatusCommand
         console.Write(new Panel(grid).Header(Markup.Escape(s.State.Machine)));
     }
 
-    private static JsonObject ToJson(List<GuestStatus> statuses, List<string> notes)
+    private static JsonObject HeldJson(App.Runtime.HeldByLodge held) => new()
+    {
+        ["hugepages"] = new JsonArray(held.HugePages.Select(h => (JsonNode)new JsonObject
+        {
+            ["guest"] = h.Reservation.Guest,
+            ["running"] = h.Running,
+            ["node"] = h.Reservation.Pool.Node,
+            ["pageKiB"] = h.Reservation.Pool.PageKiB,
+            ["pages"] = h.Reservation.Held,
+            ["asked"] = h.Reservation.Pool.Count,
+        }).ToArray()),
+        ["hugepageJournalDamage"] = held.HugePageDamage,
+        ["isolatedFor"] = held.IsolatingGuest,
+    };
+
+    private static JsonObject ToJson(IReadOnlyList<GuestStatus> statuses, IReadOnlyList<string> notes)
     {
         var guests = new JsonArray();
         foreach (var s in statuses)
@@ -148,7 +134,7 @@ public static class StatusCommand
             guests.Add((JsonNode)new JsonObject
             {
                 ["name"] = s.State.Machine,
-                ["phase"] = s.State.Phase,
+                ["phase"] = s.State.Phase.Word(),
                 ["runState"] = s.RunState,
                 ["pid"] = s.State.Qemu?.Pid,
                 ["supervisorPid"] = s.State.Supervisor?.Pid,

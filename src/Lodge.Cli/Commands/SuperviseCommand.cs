@@ -3,7 +3,6 @@ using Lodge.App.Guests;
 using Lodge.App.Reports;
 using Lodge.Cli.Guests;
 using Lodge.Core.Reports;
-using Lodge.Linux.Runtime;
 
 namespace Lodge.Cli.Commands;
 
@@ -31,7 +30,7 @@ public static class SuperviseCommand
                 }
             }
 
-            return new GuestLauncher(context, new GuestRuntime(context.Roots)).SuperviseAsync(
+            return new GuestLauncher(context, new GuestService(database)).SuperviseAsync(
                 machine,
                 cancellationToken,
                 started: () => Record(DetachedOutcome.Running),

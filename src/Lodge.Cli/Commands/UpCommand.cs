@@ -1,22 +1,17 @@
 using System.CommandLine;
-using Lodge.Cli.Guests;
+using Lodge.App;
 using Lodge.App.Guests;
 using Lodge.App.Handoff;
 using Lodge.App.Machines;
 using Lodge.App.Reports;
+using Lodge.Cli.Guests;
 using Lodge.Core;
-using Lodge.Core.Doctor;
-using Lodge.Core.Hardware;
-using Lodge.Core.Machines;
-using Lodge.Core.Planning;
-using Lodge.Core.Qemu;
 using Lodge.Core.Reports;
-using Lodge.Core.Runtime;
-using Lodge.Linux.Runtime;
+
 
 namespace Lodge.Cli.Commands;
 
-/// <summary><c>lodge up NAME [--detach] [--tcg] [--stop-holders] [--reset-nvram]</c>: plans the machine against this host, hands its GPU over when it has one (foreground only), starts its helpers and QEMU, and records the outcome.</summary>
+/// <summary><c>lodge up NAME [--detach] [--tcg] [--stop-holders] [--reset-nvram]</c>: plans the machine against this host, hands its GPU over when it has one (through a supervisor outside this session), starts its helpers and QEMU, and records the outcome.</summary>
 public static class UpCommand
 {
     /// <summary>The <c>--stop-holders</c> option of <c>up</c> and <c>gpu handoff</c>.</summary>
@@ -51,92 +46,62 @@ public static class UpCommand
     internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, bool resetNvram, CancellationToken cancellationToken, Action<string>? phase = null, bool simulatedHost = false)
     {
         var lodge = context.Host(parse);
-        var planned = new MachineService(lodge).Plan(machineName, probeKvm: true);
-        var (plan, host) = (planned.Plan, planned.Host);
-        foreach (var warning in plan.Warnings)
-        {
-            context.Error.WriteLine("Warning: " + warning);
-        }
-
-        var handsOff = plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated;
-        if (handsOff && phase is null && context.Options.Handoff is null)
+        if (phase is null && context.Options.Handoff is null && new MachineService(lodge).Plan(machineName) is { Plan: var planned } && planned.Gpu.IsPassthrough && planned.Gpu.Mode is Core.Machines.GpuMode.Handoff or Core.Machines.GpuMode.Dedicated)
         {
             // The handoff runs outside this session (issue 13, item 3); this command follows it and may die without harm.
-            return await HandoffFollow.RunAsync(context, parse, plan, detach, forceTcg, stopHolders, resetNvram, simulatedHost, cancellationToken).ConfigureAwait(false);
+            return await HandoffFollow.RunAsync(context, parse, planned, detach, forceTcg, stopHolders, resetNvram, simulatedHost, cancellationToken).ConfigureAwait(false);
         }
 
-        var accel = "kvm";
-        if (forceTcg)
+        var guests = new GuestService(lodge);
+        var up = guests.Prepare(new UpRequest(machineName, detach, forceTcg, resetNvram), warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
+        var resolved = up.Resolved();
+        if (up.HandsOff)
         {
-            accel = "tcg";
-        }
-        else if (HostDoctor.KvmAvailable(host) != true)
-        {
-            context.Error.WriteLine("Warning: KVM is not available here, so the guest runs under QEMU's software emulator (TCG) and will be slow.");
-            accel = "tcg";
+            return await HandoffUp.RunAsync(context, lodge, new HandoffUpRequest(up.Machine, up.Spec, guests.Runtime, stopHolders, resolved) { Phase = phase }, cancellationToken).ConfigureAwait(false);
         }
 
-        var spec = LaunchSpecBuilder.Build(plan, new QemuArgvOptions(accel));
-        if (resetNvram)
-        {
-            GuestRuntime.ResetNvram(spec);
-            context.Error.WriteLine($"Reset the NVRAM of '{machineName}' from its template.");
-        }
-
-        foreach (var share in plan.Machine.Shares.Where(s => s.Create && !Directory.Exists(s.Host)))
-        {
-            // HOST EFFECT: creates the share folder the machine asks for with create = true ('lodge check' refused system trees).
-            Directory.CreateDirectory(share.Host);
-            context.Error.WriteLine($"Created the share folder '{share.Host}'.");
-        }
-
-        var runtime = lodge.Guests();
-        var database = lodge;
-        var resolved = new Dictionary<string, string> { ["accel"] = accel };
-        if (handsOff)
-        {
-            return await HandoffUp.RunAsync(context, lodge, new HandoffUpRequest(planned, spec, runtime, stopHolders, resolved) { Phase = phase }, cancellationToken).ConfigureAwait(false);
-        }
-
-        var launcher = new GuestLauncher(context, runtime);
+        var recorder = new OutcomeRecorder(lodge, context.Error.WriteLine);
+        var (plan, host) = (up.Machine.Plan, up.Machine.Host);
+        var launcher = new GuestLauncher(context, guests);
         if (detach)
         {
-            return await DetachAsync(context, launcher, spec, host, plan, database, resolved, cancellationToken).ConfigureAwait(false);
+            return await DetachAsync(launcher, recorder, lodge, up, resolved, cancellationToken).ConfigureAwait(false);
         }
 
         try
         {
-            var exit = await launcher.RunForegroundAsync(spec, cancellationToken).ConfigureAwait(false);
+            var exit = await launcher.RunForegroundAsync(up.Spec, cancellationToken).ConfigureAwait(false);
             var result = exit == ExitCodes.Ok
                 ? new ReportResult(true, true, null, null, null)
                 : new ReportResult(true, false, null, "run", $"lodge up ended with exit code {exit}.");
-            new OutcomeRecorder(database, context.Error.WriteLine).Record(host, plan.Machine, plan.Gpu.Device, result, resolved);
+            recorder.Record(host, plan.Machine, plan.Gpu.Device, result, resolved);
             return exit;
         }
         catch (LodgeException e)
         {
-            new OutcomeRecorder(database, context.Error.WriteLine).Record(host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
+            recorder.Record(host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
             throw;
         }
     }
 
     // A detached guest outlives this process: its report is opened here, before the supervisor starts (so a database
     // error is a warning before anything runs), and the supervisor records how the guest really ended.
-    private static async Task<int> DetachAsync(CliContext context, GuestLauncher launcher, LaunchSpec spec, HostSnapshot host, MachinePlan plan, Lodge.App.LodgeHost database, Dictionary<string, string> resolved, CancellationToken cancellationToken)
+    private static async Task<int> DetachAsync(GuestLauncher launcher, OutcomeRecorder recorder, LodgeHost lodge, PreparedUp up, Dictionary<string, string> resolved, CancellationToken cancellationToken)
     {
-        var id = new OutcomeRecorder(database, context.Error.WriteLine).Record(host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
+        var plan = up.Machine.Plan;
+        var id = recorder.Record(up.Machine.Host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
         string[] options = id is { } report
-            ? ["--reports-db", Path.GetFullPath(database.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            ? ["--reports-db", Path.GetFullPath(lodge.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
             : [];
         try
         {
-            return await launcher.StartDetachedAsync(spec, cancellationToken, options).ConfigureAwait(false);
+            return await launcher.StartDetachedAsync(up.Spec, cancellationToken, options).ConfigureAwait(false);
         }
         catch (LodgeException e)
         {
             if (id is { } opened)
             {
-                new OutcomeRecorder(database, context.Error.WriteLine).Update(plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
+                recorder.Update(plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
             }
 
             throw;
