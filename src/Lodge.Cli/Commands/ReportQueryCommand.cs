@@ -20,6 +20,8 @@ public static class ReportQueryCommand
         command.Options.Add(gpu);
         command.Options.Add(board);
         command.Options.Add(os);
+        var json = new Option<bool>("--json") { Description = "Print JSON (docs/api.md)." };
+        command.Options.Add(json);
         command.SetAction(parse =>
         {
             using var store = context.Host(parse).OpenReports();
@@ -27,12 +29,25 @@ public static class ReportQueryCommand
             {
                 // Through the GPU index: the catalog may hold 100,000 reports.
                 var result = ReportQuery.Run(store.ForGpu(id.Length >= 9 ? id[..9] : id), id, parse.GetValue(board), parse.GetValue(os));
+                if (parse.GetValue(json))
+                {
+                    context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.Query(id, result)));
+                    return ExitCodes.Ok;
+                }
+
                 Render(context.Console, result);
                 return ExitCodes.Ok;
             }
 
             var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
             var gpus = assessments.Where(a => a.Device.Class is { IsGpu: true } && a.Device.VendorId is not null && a.Device.DeviceId is not null).ToList();
+            if (parse.GetValue(json))
+            {
+                var known = gpus.Select(a => (a.Device.Address.ToString(), CatalogKnowledge.For(CatalogHost.Of(host, a.Device), store.ForGpu(CatalogHost.Of(host, a.Device).Gpu[..9]))));
+                context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.HostQuery(known)));
+                return ExitCodes.Ok;
+            }
+
             if (gpus.Count == 0)
             {
                 context.Console.WriteLine("This host has no GPU to ask about; pass --gpu VVVV:DDDD.");
