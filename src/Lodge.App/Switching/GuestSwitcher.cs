@@ -63,6 +63,9 @@ public sealed class GuestSwitcher : IGuestControl
         }
     }
 
+    /// <summary>Called with the guest's name each time a guest holds the GPU (after the first start and after each switch).</summary>
+    public Action<string>? HolderChanged { get; init; }
+
     /// <summary>The watchdog's rule for the first guest (the executor's); null when that guest has none.</summary>
     public GuestHealth? Health => First.Health;
 
@@ -74,6 +77,8 @@ public sealed class GuestSwitcher : IGuestControl
         {
             _current = First;
         }
+
+        HolderChanged?.Invoke(First.Name);
     }
 
     /// <inheritdoc/>
@@ -246,6 +251,8 @@ public sealed class GuestSwitcher : IGuestControl
         {
             _current = slot;
         }
+
+        HolderChanged?.Invoke(slot.Name);
     }
 
     // Starts a guest on the GPU under the journal and waits until it is healthy; null when it is, else why not (and it is stopped).

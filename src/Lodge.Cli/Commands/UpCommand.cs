@@ -88,7 +88,15 @@ public static class UpCommand
         var resolved = new Dictionary<string, string> { ["accel"] = accel };
         if (handsOff)
         {
-            return await HandoffUp.RunAsync(context, plan, host, spec, database, runtime, stopHolders, resolved, cancellationToken).ConfigureAwait(false);
+            // 'lodge switch OTHER' reaches this process: OTHER is planned here, against the same GPU and accelerator.
+            (MachineConfig, LaunchSpec) PlanOther(string other)
+            {
+                var (otherPlan, _) = MachinePlanning.Load(context, parse, other, MachinePlanning.LayoutOf(context, other));
+                SwitchCommand.RequireSameGpu(otherPlan, plan.Gpu.Device!.Address, machineName);
+                return (otherPlan.Machine, LaunchSpecBuilder.Build(otherPlan, new QemuArgvOptions(accel)));
+            }
+
+            return await HandoffUp.RunAsync(context, plan, host, spec, database, runtime, stopHolders, resolved, PlanOther, cancellationToken).ConfigureAwait(false);
         }
 
         var launcher = new GuestLauncher(context, runtime);

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Lodge.App;
 using Lodge.App.Handoff;
+using Lodge.App.Switching;
 using Lodge.Core.Handoff;
 using Lodge.Core.Hardware;
 using Lodge.Core.Machines;
@@ -21,7 +22,9 @@ public static class HandoffUp
     /// <summary>Runs the handoff; returns the exit code (0 when the guest ran, stopped cleanly, and the host is as it was).</summary>
     /// <param name="lodge">The composition root: the host (read and written below <c>--root</c>), the journal, the doubles.</param>
     /// <param name="stopHolders">Stop the processes that hold the GPU instead of refusing.</param>
-    public static async Task<int> RunAsync(CliContext context, MachinePlan plan, HostSnapshot host, LaunchSpec spec, LodgeHost lodge, GuestRuntime runtime, bool stopHolders, Dictionary<string, string> resolved, CancellationToken cancellationToken = default)
+    /// <param name="planOther">Plans another machine for <c>lodge switch</c> (its launch spec, checked to take the same GPU);
+    /// null: no switch can reach this handoff.</param>
+    public static async Task<int> RunAsync(CliContext context, MachinePlan plan, HostSnapshot host, LaunchSpec spec, LodgeHost lodge, GuestRuntime runtime, bool stopHolders, Dictionary<string, string> resolved, Func<string, (MachineConfig Machine, LaunchSpec Spec)>? planOther = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
@@ -63,8 +66,29 @@ public static class HandoffUp
             };
         }
 
-        var guest = env.Guest(spec, handoff);
-        var options = new HandoffExecutorOptions { Health = env.Health(guest, machine), AbandonAfterStep = env.AbandonAfterStep };
+        var first = env.Guest(spec, handoff);
+        var options = new HandoffExecutorOptions { Health = env.Health(first, machine), AbandonAfterStep = env.AbandonAfterStep };
+        var channel = new SwitchChannel(lodge.Paths.RunRoot, lodge.Time);
+        var switcher = new GuestSwitcher(
+            Slot(machine.Name, first, options.Health, runtime),
+            (name, _) =>
+            {
+                var other = planOther?.Invoke(name) ?? throw new Core.ConfigException($"This handoff of '{machine.Name}' cannot switch guests.");
+                var control = env.Guest(other.Spec, handoff with { Guest = name });
+                return Task.FromResult(Slot(name, control, env.Health(control, other.Machine), runtime));
+            },
+            env.Journal,
+            handoff.Steps[^1],
+            line =>
+            {
+                Log(line);
+                channel.Progress(line);
+            },
+            lodge.Time)
+        {
+            HolderChanged = holder => channel.Announce(holder, gpu.Address.ToString()),
+        };
+        IGuestControl guest = planOther is null ? first : switcher;
         context.Error.WriteLine($"Handing '{gpu.Address}' to '{machine.Name}' ({resolved["gpu-mode"]}); it comes back when the guest stops. Ctrl-C powers the guest off.");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
@@ -73,9 +97,17 @@ public static class HandoffUp
         // goes with its X server): its SIGHUP must neither kill lodge halfway nor stop the guest (the lab's scenario 5).
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => signal.Cancel = true);
         HandoffReport report;
+        using var listening = new CancellationTokenSource();
+        var listener = Task.CompletedTask;
         try
         {
-            report = await new HandoffExecutor(env.Host(guest, Log), env.Journal, options).RunAsync(handoff, stop.Token).ConfigureAwait(false);
+            var run = new HandoffExecutor(env.Host(guest, Log), env.Journal, options).RunAsync(handoff, stop.Token);
+            if (planOther is not null)
+            {
+                listener = channel.ListenAsync(switcher, listening.Token);
+            }
+
+            report = await run.ConfigureAwait(false);
         }
         catch (Core.LodgeException e)
         {
@@ -83,9 +115,18 @@ public static class HandoffUp
             OutcomeRecorder.Record(context, lodge, host, machine, gpu, new ReportResult(false, false, true, "start", e.Message), resolved);
             throw;
         }
+        finally
+        {
+            if (planOther is not null)
+            {
+                await listening.CancelAsync().ConfigureAwait(false);
+                await listener.ConfigureAwait(false);
+                channel.Withdraw();
+            }
+        }
 
         var diff = HostState.FromSnapshot(env.Scan(), env.DisplayManagerActive()).DiffFrom(before);
-        var result = Result(handoff, report, diff, guest);
+        var result = Result(handoff, report, diff, first);
         OutcomeRecorder.Record(context, lodge, host, machine, gpu, result, resolved);
         return Print(context, handoff, report, diff, result, env.Journal);
 
@@ -96,6 +137,26 @@ public static class HandoffUp
             context.Error.WriteLine($"Stopping '{machine.Name}' and giving '{gpu.Address}' back to the host.");
             stop.Cancel();
         }
+    }
+
+    // A guest of the switch: its ACPI shutdown within its own timeout, and its force-off.
+    private static SwitchSlot Slot(string name, IGuestControl control, GuestHealth? health, GuestRuntime runtime)
+    {
+        if (control is RuntimeGuestControl real)
+        {
+            return new SwitchSlot(name, control, health, real.AcpiTimeout,
+                async (timeout, ct) => (await runtime.DownAsync(name, timeout, force: false, ct).ConfigureAwait(false)).Outcome is DownOutcome.PoweredOff or DownOutcome.NotRunning,
+                ct => runtime.DownAsync(name, TimeSpan.Zero, force: true, ct));
+        }
+
+        // A double (tests): its stop is its shutdown.
+        return new SwitchSlot(name, control, health, TimeSpan.FromSeconds(40),
+            async (_, ct) =>
+            {
+                await control.StopAsync(name, ct).ConfigureAwait(false);
+                return true;
+            },
+            ct => control.StopAsync(name, ct));
     }
 
     // What the outcome database records: started/healthy, whether the host is as before, and the first failing step.
