@@ -21,6 +21,8 @@ public sealed class LodgeHost
         _options = options;
         Root = new HostRoot(options.RootPath);
         Paths = LodgePaths.Resolve(options);
+        TestHooks = options.Environment("LODGE_TEST_HOOKS") == "1";
+        ProgramFolders = (options.Environment("PATH") is { Length: > 0 } path ? path : "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>Builds the world of one invocation.</summary>
@@ -35,6 +37,15 @@ public sealed class LodgeHost
 
     /// <summary>Every folder and file lodge keeps.</summary>
     public LodgePaths Paths { get; }
+
+    /// <summary><c>LODGE_TEST_HOOKS=1</c>: the test hooks are on (emulated USB devices may be attached).</summary>
+    public bool TestHooks { get; }
+
+    /// <summary>The folders of <c>PATH</c> (default <c>/usr/bin:/bin</c>), where programs are looked for.</summary>
+    public IReadOnlyList<string> ProgramFolders { get; }
+
+    /// <summary>lodge's own executable, for the supervisor of a detached guest; null when unknown.</summary>
+    public string? Executable => _options.Executable;
 
     /// <summary>The clock of every deadline and timestamp.</summary>
     public TimeProvider Time => _options.Time;

@@ -28,6 +28,9 @@ public sealed record LodgeOptions
     /// <summary>The user's home folder, for the XDG defaults.</summary>
     public string Home { get; init; } = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
 
+    /// <summary>lodge's own executable (what <c>up --detach</c> starts as the supervisor); null when unknown.</summary>
+    public string? Executable { get; init; } = System.Environment.ProcessPath;
+
     /// <summary>The one clock of every deadline and timestamp.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

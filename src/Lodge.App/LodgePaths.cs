@@ -14,6 +14,10 @@ namespace Lodge.App;
 /// <param name="DemoCache">The demo guest's image: <c>$LODGE_DEMO_CACHE</c>, else <c>demo-image</c> in the state root.</param>
 public sealed record LodgePaths(string ConfigDir, string RunRoot, string StateRoot, string JournalPath, string ReportsDatabase, string DemoCache)
 {
+    /// <summary>Where <c>lodge setup --apply</c> keeps its backups: a host path below the host root (<c>--root</c>), next to
+    /// the files it backs up, so a write under <c>--root</c> never leaves it (<c>/var/lib/lodge/setup</c>).</summary>
+    public string SetupBackups { get; init; } = Linux.Setup.SetupExecutor.DefaultBackupDirectory;
+
     /// <summary>The run and state roots, as the guest runtime takes them.</summary>
     public RuntimeRoots Roots => new(RunRoot, StateRoot);
 

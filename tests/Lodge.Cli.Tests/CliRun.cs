@@ -15,9 +15,12 @@ internal static class CliRun
     /// <summary>Runs with <paramref name="input"/> as standard input (answers to questions).</summary>
     public static CliResult RunWithInput(string input, params string[] args) => RunCore(null, input, args);
 
+    /// <summary>The options every run starts from: the process's environment and programs, and a fixed wall clock.</summary>
+    public static Lodge.App.LodgeOptions Options => Lodge.App.LodgeOptions.FromProcess() with { Time = new FixedTime(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)) };
+
     private static CliResult RunCore(Lodge.Linux.Runtime.RuntimeRoots? roots, string? input, string[] args)
     {
-        var options = Lodge.App.LodgeOptions.FromProcess() with { Time = new FixedTime(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)) };
+        var options = Options;
         if (roots is not null)
         {
             options = options with { Environment = Environment(roots) };

@@ -6,19 +6,15 @@ using Lodge.Testing.Processes;
 namespace Lodge.Cli.Tests;
 
 /// <summary><c>lodge setup</c> on fixture trees of four distributions; commands go to a recording runner.</summary>
-/// <remarks>One class, so its tests run one at a time: they share the static runner seam of <see cref="SetupCommand"/>.</remarks>
-public sealed partial class SetupSpecs : IDisposable
+/// <remarks>Each test hands its recording runner to the composition root (<see cref="Lodge.App.LodgeOptions.Runner"/>).</remarks>
+public sealed partial class SetupSpecs
 {
     private readonly RecordingProcessRunner _runner = new();
 
-    public SetupSpecs() => SetupCommand.RunnerFactory = () => _runner;
-
-    public void Dispose() => SetupCommand.RunnerFactory = null;
-
     public static TheoryData<string> Distros => new() { "debian", "fedora", "arch", "pop" };
 
-    private static CliResult Setup(TreeCopy tree, string distro, params string[] args) =>
-        CliRun.Run(["setup", "--root", tree.Root, "--config-dir", SetupTrees.Machines(distro), .. args]);
+    private CliResult Setup(TreeCopy tree, string distro, params string[] args) =>
+        CliRun.RunWith(CliRun.Options with { Runner = _runner }, ["setup", "--root", tree.Root, "--config-dir", SetupTrees.Machines(distro), .. args]);
 
     [Theory]
     [MemberData(nameof(Distros))]

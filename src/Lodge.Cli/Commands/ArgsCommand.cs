@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lodge.Cli.Machines;
+using Lodge.App.Machines;
 using Lodge.Core.Qemu;
 
 namespace Lodge.Cli.Commands;
@@ -17,7 +17,7 @@ public static class ArgsCommand
         command.Options.Add(tcg);
         command.SetAction(parse =>
         {
-            var plan = MachinePlanning.Load(context, parse, parse.GetValue(name)!);
+            var plan = new MachineService(context.Host(parse)).Plan(parse.GetValue(name)!).Plan;
             foreach (var warning in plan.Warnings)
             {
                 context.Error.WriteLine("Warning: " + warning);

@@ -1,3 +1,4 @@
+using Lodge.App.Reports;
 using System.CommandLine;
 using Lodge.Core;
 using Lodge.Core.Catalog;

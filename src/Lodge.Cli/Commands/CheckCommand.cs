@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lodge.Cli.Machines;
+using Lodge.App.Machines;
 using Lodge.Core.Passthrough;
 
 namespace Lodge.Cli.Commands;
@@ -16,7 +16,7 @@ public static class CheckCommand
         command.SetAction(parse =>
         {
             var machineName = parse.GetValue(name)!;
-            var (parsed, _, _, problems) = MachinePlanning.Check(context, parse, machineName, MachinePlanning.LayoutOf(context, machineName));
+            var (parsed, _, _, problems) = new MachineService(context.Host(parse)).Check(machineName);
             foreach (var problem in problems)
             {
                 context.Out.WriteLine(problem.Format());

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Lodge.Linux.Runtime;
+using Lodge.App.Guests;
 using Lodge.Linux.Terminal;
 
 namespace Lodge.Cli.Commands;
@@ -24,9 +24,7 @@ public static class ConsoleCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var machine = parse.GetValue(name)!;
-            var state = new GuestStateStore(context.Roots).Refresh(machine, out _)
-                ?? throw new GuestRuntimeException(machine, $"Guest '{machine}' is not running.");
-            var path = state.SerialSocket ?? throw new GuestRuntimeException(machine, $"Guest '{machine}' has no serial console socket.");
+            var path = new GuestService(context.Host(parse)).SerialSocket(machine);
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
             await using var stream = new NetworkStream(socket, ownsSocket: false);

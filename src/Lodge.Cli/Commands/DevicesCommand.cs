@@ -2,7 +2,6 @@ using System.CommandLine;
 using Lodge.App.Host;
 using Lodge.Cli.Json;
 using Lodge.Cli.Rendering;
-using Lodge.Linux.Sysfs;
 
 namespace Lodge.Cli.Commands;
 
@@ -19,7 +18,7 @@ public static class DevicesCommand
         command.Options.Add(fullScan);
         command.SetAction(parse =>
         {
-            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", scope: parse.GetValue(fullScan) ? ScanScope.Everything : ScanScope.Devices);
+            var (host, assessments) = new HostService(context.Host(parse)).Devices(parse.GetValue(fullScan));
             if (parse.GetValue(json))
             {
                 DevicesJson.WriteTo(context.Out, host, assessments);

@@ -2,8 +2,6 @@ using System.CommandLine;
 using Lodge.App.Host;
 using Lodge.Cli.Json;
 using Lodge.Cli.Rendering;
-using Lodge.Core.Doctor;
-using Lodge.Core.Reports;
 
 namespace Lodge.Cli.Commands;
 
@@ -18,19 +16,7 @@ public static class DoctorCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/", probeKvm: true);
-            var report = HostDoctor.Examine(host, assessments);
-            using (var store = context.Host(parse).OpenExistingReports())
-            {
-                if (store is not null)
-                {
-                    // Only the reports of this host's GPUs, through the GPU index: the catalog may hold 100,000.
-                    var reports = report.Gpus.Where(g => g.Device.VendorId is not null && g.Device.DeviceId is not null)
-                        .SelectMany(g => store.ForGpu($"{g.Device.VendorId:x4}:{g.Device.DeviceId:x4}")).DistinctBy(r => r.Id).ToList();
-                    report = report with { Sections = [.. report.Sections, KnownOutcomes.Section(report.Gpus, reports, host)] };
-                }
-            }
-
+            var report = new HostService(context.Host(parse)).Doctor();
             if (parse.GetValue(json))
             {
                 DoctorJson.WriteTo(context.Out, report);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Guests;
 using Lodge.Linux.Runtime;
 using Spectre.Console;
 
@@ -20,14 +21,13 @@ public static class DownCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var machine = parse.GetValue(name)!;
-            var runtime = new GuestRuntime(context.Roots);
-            if (runtime.Store.Refresh(machine, out var cleaned) is null && cleaned is not null)
+            var seconds = parse.GetValue(timeout);
+            var (cleaned, result) = await new GuestService(context.Host(parse)).DownAsync(machine, TimeSpan.FromSeconds(seconds), parse.GetValue(force), cancellationToken);
+            if (cleaned is not null)
             {
                 context.Console.WriteLine(cleaned);
             }
 
-            var seconds = parse.GetValue(timeout);
-            var result = await runtime.DownAsync(machine, TimeSpan.FromSeconds(seconds), parse.GetValue(force), cancellationToken);
             switch (result.Outcome)
             {
                 case DownOutcome.NotRunning:

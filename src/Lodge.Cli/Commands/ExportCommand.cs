@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Lodge.App.Machines;
-using Lodge.Cli.Machines;
 using Lodge.Core;
 using Lodge.Core.Libvirt;
 using Lodge.Linux.Runtime;
@@ -37,7 +36,7 @@ public static class ExportCommand
                 CheckTarget(target, context.Host(parse).Machines, parse.GetValue(force));
             }
 
-            var plan = MachinePlanning.Load(context, parse, parse.GetValue(name)!);
+            var plan = new MachineService(context.Host(parse)).Plan(parse.GetValue(name)!).Plan;
             var xml = DomainXmlWriter.Write(plan);
 
             // libvirt drops XML comments on define, and the comments are where the compromises are written.

@@ -1,13 +1,9 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using Lodge.App.Host;
+using Lodge.App.Handoff;
 using Lodge.Cli.Json;
-using Lodge.Cli.Machines;
 using Lodge.Cli.Rendering;
 using Lodge.Core;
-using Lodge.Core.Handoff;
-using Lodge.Linux;
-using Lodge.Linux.Handoff;
 using Lodge.Linux.Simulation;
 
 namespace Lodge.Cli.Commands;
@@ -49,49 +45,34 @@ public static class GpuCommand
 
     private static int PlanOrSimulate(CliContext context, ParseResult parse, Argument<string> name, Option<bool> dryRun, Option<bool> simulate, Option<int?> failAt, Option<int?> hangAt, Option<int?> crashAt, CancellationToken cancellationToken)
     {
-        var root = parse.GetValue(LodgeApp.RootOption) ?? "/";
-        if (parse.GetValue(simulate) && HostRoot.Normalize(Path.GetFullPath(root)) == "/")
-        {
-            // The simulation works on a copy of the tree: a copy of the running system would be all of / (secrets included).
-            throw new ConfigException("--simulate needs --root DIR with a captured host tree (for example an unpacked 'lodge snapshot'); it never copies the running system.")
-            {
-                Hint = $"Run 'lodge snapshot -o host.tar.gz', unpack it with 'mkdir host && tar xzf host.tar.gz -C host', then 'lodge gpu handoff {parse.GetValue(name)} --simulate --root host'.",
-            };
-        }
-
-        var store = context.Host(parse).Machines;
-        var machine = store.Load(parse.GetValue(name)!).Machine;
+        var machine = parse.GetValue(name)!;
         var faults = new[] { (SimulationFault.Fail, parse.GetValue(failAt)), (SimulationFault.Hang, parse.GetValue(hangAt)), (SimulationFault.Crash, parse.GetValue(crashAt)) }
             .Where(f => f.Item2 is not null).Select(f => new SimulationFault(f.Item1, f.Item2!.Value)).ToList();
-        if (faults.Count > 1 || (faults.Count == 1 && !parse.GetValue(simulate)))
-        {
-            throw new ConfigException("Use at most one of --fail-at, --hang-at and --crash-at, and only with --simulate.");
-        }
-
+        var service = new HandoffService(context.Host(parse));
         if (parse.GetValue(simulate))
         {
-            return Simulate(context, machine, root, faults.SingleOrDefault(), cancellationToken);
+            if (faults.Count > 1)
+            {
+                throw TooManyFaults();
+            }
+
+            return Simulate(context, service, new HandoffSimulationRequest(machine, faults.SingleOrDefault()), cancellationToken);
         }
 
-        var (host, _) = HostLoader.Load(root);
-        var request = Request(machine, GpuResolver.Resolve(machine, host), displayManagerActive: null, new HandoffTimeouts());
+        if (faults.Count > 0)
+        {
+            throw TooManyFaults();
+        }
 
-        // The endpoints come from the plan; the holders of those endpoints then decide whether it may run.
-        var endpoints = HandoffPlanner.Plan(host, request).Endpoints;
-        var holders = new ProcHolderScanner(new HostRoot(root)).ScanAsync(endpoints).GetAwaiter().GetResult();
-        var plan = HandoffPlanner.Plan(host, request with { Holders = holders });
+        var plan = service.DryRun(machine);
         HandoffPlanView.Write(context.Out, plan);
         return plan.CanRun ? ExitCodes.Ok : ExitCodes.Error;
     }
 
-    private static HandoffRequest Request(Core.Machines.MachineConfig machine, Core.Hardware.PciAddress gpu, bool? displayManagerActive, HandoffTimeouts timeouts) =>
-        new(machine.Name, gpu, machine.Gpu!.Mode, [], displayManagerActive) { Timeouts = timeouts };
+    private static ConfigException TooManyFaults() => new("Use at most one of --fail-at, --hang-at and --crash-at, and only with --simulate.");
 
-    private static int Simulate(CliContext context, Core.Machines.MachineConfig machine, string root, SimulationFault? fault, CancellationToken cancellationToken)
+    private static int Simulate(CliContext context, HandoffService service, HandoffSimulationRequest request, CancellationToken cancellationToken)
     {
-        // Short limits: a hung step costs half a second, not the production minute; the others get room for a busy machine.
-        var timeouts = HandoffTimeouts.All(TimeSpan.FromSeconds(5));
-
         // Ctrl-C stops the simulation instead of killing the process, so the copy of the tree is always deleted.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
@@ -99,21 +80,14 @@ public static class GpuCommand
         HandoffSimulationResult result;
         try
         {
-            result = HandoffSimulation.RunAsync(root, snapshot => Request(machine, GpuResolver.Resolve(machine, snapshot), null, timeouts), fault, hangTimeout: TimeSpan.FromMilliseconds(500), cancellationToken: stop.Token)
-                .GetAwaiter().GetResult();
+            result = service.SimulateAsync(request, stop.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             context.Error.WriteLine("Error: the simulation was interrupted; its copy of the tree is deleted.");
             return ExitCodes.Error;
         }
-        catch (IOException e)
-        {
-            throw new HostAccessException($"The tree '{root}' could not be copied for the simulation: {e.Message}", root, e)
-            {
-                Hint = "Point --root at a captured host tree of regular files, folders and links (for example an unpacked 'lodge snapshot').",
-            };
-        }
+
         if (!result.Plan.CanRun)
         {
             HandoffPlanView.Write(context.Error, result.Plan);

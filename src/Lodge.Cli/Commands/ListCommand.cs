@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Lodge.Cli.Machines;
 using Lodge.Core.Machines;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lodge.Linux.Runtime;
+using Lodge.App.Guests;
 
 namespace Lodge.Cli.Commands;
 
@@ -15,17 +15,10 @@ public static class LogsCommand
         command.SetAction(parse =>
         {
             var machine = parse.GetValue(name)!;
-            var dir = context.Roots.RunDir(machine);
-            var logs = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.log").Order(StringComparer.Ordinal).ToList() : [];
-            if (logs.Count == 0)
+            foreach (var log in new GuestService(context.Host(parse)).Logs(machine))
             {
-                throw new GuestRuntimeException(machine, $"Guest '{machine}' has no logs in '{dir}'.") { Hint = "Logs appear once the guest has been started." };
-            }
-
-            foreach (var log in logs)
-            {
-                context.Out.WriteLine($"==> {log} <==");
-                context.Out.Write(File.ReadAllText(log));
+                context.Out.WriteLine($"==> {log.Path} <==");
+                context.Out.Write(log.Text);
             }
 
             return ExitCodes.Ok;

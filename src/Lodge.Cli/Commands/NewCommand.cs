@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Lodge.App.Host;
-using Lodge.Cli.Machines;
-using Lodge.Core;
+using Lodge.App.Machines;
 using Lodge.Core.Machines;
 
 namespace Lodge.Cli.Commands;
@@ -24,41 +22,8 @@ public static class NewCommand
         command.Options.Add(like);
         command.SetAction(parse =>
         {
-            var store = context.Host(parse).Machines;
             var machineName = parse.GetValue(name)!;
-            var path = store.PathOf(machineName);
-            if (File.Exists(path))
-            {
-                throw new ConfigException($"The machine '{machineName}' already exists at '{path}'.") { Hint = "Edit that file, or pick another name." };
-            }
-
-            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
-            string text;
-            if (parse.GetValue(like) is { } reference)
-            {
-                using var reports = context.Host(parse).OpenReports();
-                (Lodge.Core.Reports.OutcomeReport Report, string? CatalogId)? found;
-                try
-                {
-                    found = reports.Find(reference);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new ConfigException(e.Message.Split(" (Parameter", 2)[0]) { Hint = "Run 'lodge report query' to see the ids." };
-                }
-
-                var (report, catalogId) = found ?? throw new ReportNotFoundException($"There is no report '{reference}' in the outcome database.") { Hint = "Run 'lodge report pull' to fetch the catalog, or 'lodge report list' for local ids." };
-                text = Lodge.Core.Catalog.MachineFromReport.Write(report, catalogId ?? reference, host, assessments);
-            }
-            else
-            {
-                var osName = parse.GetValue(os) ?? throw new ConfigException("Say which OS the machine runs: --os windows11|windows10|macos|linux|other (or --like REPORT-ID).");
-                var guestOs = (GuestOs)Array.IndexOf(MachineParser.OsNames, osName);
-                text = MachineTemplate.Write(guestOs, parse.GetValue(gpu) ?? "auto", host, assessments);
-            }
-
-            Directory.CreateDirectory(store.Directory);
-            File.WriteAllText(path, text);
+            var path = new MachineService(context.Host(parse)).New(new NewMachineRequest(machineName, parse.GetValue(os), parse.GetValue(gpu) ?? "auto", parse.GetValue(like)));
             context.Out.WriteLine($"Wrote {path}");
             context.Out.WriteLine($"Run 'lodge check {machineName}' after editing it.");
             return ExitCodes.Ok;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Lodge.Cli.Json;
-using Lodge.Cli.Machines;
+using Lodge.App.Machines;
 using Lodge.Core.Planning;
 
 namespace Lodge.Cli.Commands;
@@ -18,7 +18,7 @@ public static class PlanCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var plan = MachinePlanning.Load(context, parse, parse.GetValue(name)!);
+            var plan = new MachineService(context.Host(parse)).Plan(parse.GetValue(name)!).Plan;
             context.Out.Write(parse.GetValue(json) ? Json(plan) : PlanText.Format(plan));
             return ExitCodes.Ok;
         });

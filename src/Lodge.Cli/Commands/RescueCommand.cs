@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lodge.Linux.Handoff;
+using Lodge.App.Handoff;
 
 namespace Lodge.Cli.Commands;
 
@@ -18,63 +18,55 @@ public static class RescueCommand
         var command = new Command("rescue", "Undo whatever an unfinished GPU handoff or CPU isolation left applied (run over SSH, from a TTY, or at boot). A second run does nothing.");
         command.Options.Add(journalOption);
         command.Options.Add(boot);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, _) =>
         {
-            var lodge = context.Host(parse);
-            var journal = parse.GetValue(journalOption) is { Length: > 0 } path ? new HandoffJournal(path) : lodge.Journal;
-            var host = lodge.RescueHost(line => context.Error.WriteLine(line));
-            var report = new HandoffRescue(host, journal).RunAsync(parse.GetValue(boot)).GetAwaiter().GetResult();
-            var isolation = new Lodge.Linux.Runtime.GuestStateStore(context.Roots).Isolator();
-            if (!isolation.Journal.IsClean && parse.GetValue(boot))
+            var service = new HandoffService(context.Host(parse));
+            var outcome = await service.RescueAsync(parse.GetValue(journalOption), parse.GetValue(boot), line => context.Error.WriteLine(line));
+            switch (outcome.Isolation)
             {
-                // AllowedCPUs was set as a runtime property (/run/systemd/system.control): the reboot already dropped it.
-                isolation.Journal.Clear();
-                context.Out.WriteLine("The reboot gave system.slice, user.slice and init.scope every CPU back.");
-            }
-            else if (!isolation.Journal.IsClean)
-            {
-                var restored = isolation.RestoreAsync(Core.Planning.MachinePlanner.IsolatedUnits).GetAwaiter().GetResult();
-                context.Out.WriteLine(restored
-                    ? "system.slice, user.slice and init.scope may use every CPU again."
-                    : $"Some units could not get their CPUs back; '{isolation.Journal.Path}' keeps them for the next 'lodge rescue'.");
-                if (!restored)
-                {
+                case IsolationRescue.ClearedByReboot:
+                    context.Out.WriteLine("The reboot gave system.slice, user.slice and init.scope every CPU back.");
+                    break;
+                case IsolationRescue.Restored:
+                    context.Out.WriteLine("system.slice, user.slice and init.scope may use every CPU again.");
+                    break;
+                case IsolationRescue.Kept:
+                    context.Out.WriteLine($"Some units could not get their CPUs back; '{outcome.IsolationJournalPath}' keeps them for the next 'lodge rescue'.");
                     return ExitCodes.Error;
-                }
             }
 
-            foreach (var step in report.Steps)
+            foreach (var step in outcome.Report.Steps)
             {
                 context.Out.WriteLine($"{step.Index,3}. {step.Name}: {Json.HandoffJson.Outcome(step.Outcome)}{(step.Error is null ? string.Empty : $" ({step.Error})")}");
             }
 
-            if (report.Unknown is { } unknown)
+            if (outcome.Report.Unknown is { } unknown)
             {
-                PrintUnknown(context, journal, unknown);
+                PrintUnknown(context, outcome, unknown);
                 return ExitCodes.Error;
             }
 
-            if (report.Steps.Count == 0)
+            if (outcome.Report.Steps.Count == 0)
             {
-                context.Out.WriteLine($"Nothing to rescue: '{journal.Path}' is clean.");
+                context.Out.WriteLine($"Nothing to rescue: '{outcome.JournalPath}' is clean.");
                 return ExitCodes.Ok;
             }
 
-            context.Out.WriteLine(journal.IsClean ? "The host has its GPU back." : $"Some steps could not be undone; '{journal.Path}' keeps them for the next 'lodge rescue'.");
-            return journal.IsClean ? ExitCodes.Ok : ExitCodes.Error;
+            context.Out.WriteLine(outcome.JournalClean ? "The host has its GPU back." : $"Some steps could not be undone; '{outcome.JournalPath}' keeps them for the next 'lodge rescue'.");
+            return outcome.JournalClean ? ExitCodes.Ok : ExitCodes.Error;
         });
         return command;
     }
 
     // A damaged journal: what could be read was undone above; nothing is claimed about the rest.
-    private static void PrintUnknown(CliContext context, HandoffJournal journal, string reason)
+    private static void PrintUnknown(CliContext context, RescueOutcome outcome, string reason)
     {
-        var gpu = journal.Inspect().Gpu is { } g && Core.Hardware.PciAddress.TryParse(g, out var address) ? address.ToString() : "the GPU";
+        var gpu = outcome.UnknownGpu ?? "the GPU";
         context.Error.WriteLine($"Error: the state of the host is unknown. {reason}");
         context.Error.WriteLine("Every step that could be read was undone; check the rest by hand:");
         context.Error.WriteLine($"  - 'lspci -nnk -s {gpu}' (and its other functions) shows the usual driver, not vfio-pci, and /sys/bus/pci/devices/*/driver_override is empty;");
         context.Error.WriteLine("  - 'lsmod' lists the GPU's driver (amdgpu, nvidia, i915) and 'systemctl status display-manager' is active;");
         context.Error.WriteLine("  - /sys/class/vtconsole/vtcon*/bind read 1 and no QEMU of that guest runs ('lodge status').");
-        context.Error.WriteLine($"When the host is right, move the journal aside: mv '{journal.Path}' '{journal.Path}.damaged'");
+        context.Error.WriteLine($"When the host is right, move the journal aside: mv '{outcome.JournalPath}' '{outcome.JournalPath}.damaged'");
     }
 }

@@ -1,13 +1,8 @@
 using System.CommandLine;
-using Lodge.App.Host;
-using Lodge.App.Machines;
-using Lodge.Cli.Machines;
+using Lodge.App.Setup;
 using Lodge.Cli.Rendering;
 using Lodge.Core;
-using Lodge.Core.Machines;
-using Lodge.Core.Passthrough;
 using Lodge.Core.Setup;
-using Lodge.Linux.Processes;
 using Lodge.Linux.Setup;
 
 namespace Lodge.Cli.Commands;
@@ -16,7 +11,6 @@ namespace Lodge.Cli.Commands;
 public static class SetupCommand
 {
     /// <summary>Replaces the process runner (tests record the commands instead of running them); null runs them for real.</summary>
-    internal static Func<IProcessRunner>? RunnerFactory { get; set; }
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
@@ -34,8 +28,7 @@ public static class SetupCommand
 
         command.SetAction(parse =>
         {
-            var rootPath = parse.GetValue(LodgeApp.RootOption) ?? "/";
-            var executor = new SetupExecutor(rootPath, context.Time, context.Out, RunnerFactory?.Invoke());
+            var setup = new SetupService(context.Host(parse), context.Out);
             var modes = new[] { parse.GetValue(apply), parse.GetValue(confirm), parse.GetResult(revert) is not null, parse.GetValue(list) }.Count(m => m);
             if (modes > 1)
             {
@@ -44,21 +37,20 @@ public static class SetupCommand
 
             if (parse.GetValue(list))
             {
-                SetupView.WriteList(context.Out, executor.List());
+                SetupView.WriteList(context.Out, setup.List());
                 return ExitCodes.Ok;
             }
 
             if (parse.GetResult(revert) is not null)
             {
-                var reverted = executor.Revert(parse.GetValue(revert));
+                var reverted = setup.Revert(parse.GetValue(revert));
                 context.Out.WriteLine($"Reverted setup '{reverted.Id}': {reverted.Files.Count} file(s) restored.");
                 return ExitCodes.Ok;
             }
 
-            var machines = LoadMachines(context.Host(parse).Machines, parse.GetValue(forOption) ?? []);
             var phase = parse.GetValue(confirm) ? SetupPhase.Confirm : SetupPhase.Apply;
-            var (host, _) = HostLoader.Load(rootPath);
-            var plan = SetupPlanner.Plan(host, machines, SetupFiles.Read(rootPath), phase);
+            var preview = setup.Plan(parse.GetValue(forOption) ?? [], phase);
+            var (plan, machines) = (preview.Plan, preview.Machines);
             SetupView.WritePlan(context.Out, plan);
             if (plan.Error is { } error)
             {
@@ -77,8 +69,8 @@ public static class SetupCommand
                 return ExitCodes.Ok;
             }
 
-            var id = executor.Apply(plan, [.. machines.Select(m => m.Name)]);
-            context.Out.WriteLine($"Applied setup '{id}': {plan.Changes.Count} file(s) written; backups in {SetupExecutor.BackupDirectory}/{id}.");
+            var id = setup.Apply(preview);
+            context.Out.WriteLine($"Applied setup '{id}': {plan.Changes.Count} file(s) written; backups in {setup.BackupDirectory}/{id}.");
             if (phase == SetupPhase.Apply && plan.KernelParameters.Count > 0)
             {
                 context.Out.WriteLine("The new kernel command line boots once on trial; the old entry stays the default. After a good boot, run 'lodge setup --confirm'.");
@@ -88,19 +80,5 @@ public static class SetupCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static List<MachineConfig> LoadMachines(MachineStore store, IReadOnlyList<string> names)
-    {
-        var parsed = names.Count == 0 ? store.LoadAll() : [.. names.Select(store.Load)];
-        foreach (var p in parsed)
-        {
-            if (p.Problems.Any(x => x.Severity == Severity.Error))
-            {
-                throw new ConfigException($"The machine '{p.Machine.Name}' has errors, so setup cannot tell what it needs.") { Hint = $"Run 'lodge check {p.Machine.Name}' and fix them." };
-            }
-        }
-
-        return [.. parsed.Select(p => p.Machine)];
     }
 }

@@ -1,10 +1,5 @@
 using System.CommandLine;
 using Lodge.App.Host;
-using Lodge.Core;
-using Lodge.Core.Privacy;
-using Lodge.Linux;
-using Lodge.Linux.Snapshot;
-using Lodge.Linux.Sysfs;
 using Spectre.Console;
 
 namespace Lodge.Cli.Commands;
@@ -20,42 +15,9 @@ public static class SnapshotCommand
         command.Options.Add(output);
         command.SetAction(parse =>
         {
-            var rootPath = parse.GetValue(LodgeApp.RootOption) ?? "/";
             var target = parse.GetValue(output)!;
-            if (!Directory.Exists(rootPath))
-            {
-                throw new HostAccessException($"The host root '{rootPath}' is not a directory.", rootPath);
-            }
-
-            var log = new HostAccessLog();
-            var root = new HostRoot(rootPath, log);
-            var inner = ToolVersions.For(root);
-            var recorder = inner is null ? null : new RecordingToolVersionProbe(inner, root);
-            var host = new SysfsScanner(root, recorder, probeKvm: true).Scan();
-            var filter = new PrivacyFilter(SnapshotWriter.CollectSecrets(root, log));
-            var temp = target + ".tmp";
-            try
-            {
-                using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-                {
-                    SnapshotWriter.Write(stream, log, filter, recorder?.Answers ?? new Dictionary<string, string>(), context.Time.GetUtcNow());
-                }
-
-                File.Move(temp, target, overwrite: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new HostAccessException($"Cannot write the snapshot '{target}'.", target, e) { Hint = "Choose a writable path with -o." };
-            }
-            finally
-            {
-                if (File.Exists(temp))
-                {
-                    File.Delete(temp);
-                }
-            }
-
-            context.Console.WriteLine($"Wrote {target}: {log.Entries.Count} paths, {host.PciDevices.Count} PCI devices. Replay it with 'tar xzf {Path.GetFileName(target)} -C DIR' and 'lodge devices --root DIR'.");
+            var snapshot = new HostService(context.Host(parse)).Snapshot(target);
+            context.Console.WriteLine($"Wrote {target}: {snapshot.Paths} paths, {snapshot.PciDevices} PCI devices. Replay it with 'tar xzf {Path.GetFileName(target)} -C DIR' and 'lodge devices --root DIR'.");
             return ExitCodes.Ok;
         });
         return command;

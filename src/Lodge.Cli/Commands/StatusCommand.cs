@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Lodge.App.Autostart;
-using Lodge.Cli.Guests;
-using Lodge.Core;
-using Lodge.Linux.Runtime;
+using Lodge.App.Guests;
 using Spectre.Console;
 
 namespace Lodge.Cli.Commands;
@@ -22,29 +20,7 @@ public static class StatusCommand
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var store = new GuestStateStore(context.Roots);
-            var machines = parse.GetValue(name) is { } one ? [one] : store.Machines();
-            var statuses = new List<GuestStatus>();
-            var notes = new List<string>();
-            var damaged = 0;
-            foreach (var machine in machines)
-            {
-                if (store.Refresh(machine, out var cleaned) is { } state)
-                {
-                    statuses.Add(await QueryAsync(context, state, cancellationToken));
-                }
-                else if (store.FindQemuBehindDamagedState(machine) is { } pid)
-                {
-                    damaged++;
-                    notes.Add($"The state of '{machine}' ('{store.Roots.StateFile(machine)}') is damaged, but its QEMU still runs (pid {pid}, found through '{store.PidFile(machine)}' and its command line). Stop it with 'kill {pid}'.");
-                }
-
-                if (cleaned is not null)
-                {
-                    notes.Add(cleaned);
-                }
-            }
-
+            var (statuses, notes, damaged) = await new GuestService(context.Host(parse)).StatusAsync(parse.GetValue(name), cancellationToken);
             var enabled = new AutostartService(context.Host(parse)).Enabled();
             if (parse.GetValue(json))
             {
@@ -58,13 +34,21 @@ public static class StatusCommand
                 return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
-            notes.ForEach(n => context.Console.WriteLine(n));
+            foreach (var note in notes)
+            {
+                context.Console.WriteLine(note);
+            }
+
             if (statuses.Count == 0 && damaged == 0)
             {
                 context.Console.WriteLine(parse.GetValue(name) is { } n ? $"Guest '{n}' is not running." : "No guest is running.");
             }
 
-            statuses.ForEach(s => Render(context.Console, s));
+            foreach (var status in statuses)
+            {
+                Render(context.Console, status);
+            }
+
             if (parse.GetValue(name) is null && (enabled.Guests.Count > 0 || enabled.Serve))
             {
                 var atBoot = enabled.Guests.Select(g => $"'{g}'").Concat(enabled.Serve ? ["the dashboard"] : []);
@@ -78,28 +62,6 @@ public static class StatusCommand
             return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static async Task<GuestStatus> QueryAsync(CliContext context, GuestState state, CancellationToken cancellationToken)
-    {
-        var uptime = context.Time.GetUtcNow() - state.StartedAt;
-        if (state.Phase != "running")
-        {
-            return new GuestStatus(state, uptime, null, []);
-        }
-
-        try
-        {
-            await using var client = await GuestRuntime.ConnectAsync(state, cancellationToken);
-            var status = await client.QueryStatusAsync(cancellationToken);
-            var usb = await client.HumanMonitorCommandAsync("info usb", cancellationToken);
-            var devices = usb.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-            return new GuestStatus(state, uptime, status.Status, devices);
-        }
-        catch (LodgeException)
-        {
-            return new GuestStatus(state, uptime, null, []);
-        }
     }
 
     private static void Render(IAnsiConsole console, GuestStatus s)
@@ -117,7 +79,7 @@ public static class StatusCommand
         console.Write(new Panel(grid).Header(Markup.Escape(s.State.Machine)));
     }
 
-    private static JsonObject ToJson(List<GuestStatus> statuses, List<string> notes)
+    private static JsonObject ToJson(IReadOnlyList<GuestStatus> statuses, IReadOnlyList<string> notes)
     {
         var guests = new JsonArray();
         foreach (var s in statuses)

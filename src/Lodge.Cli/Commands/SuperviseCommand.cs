@@ -1,7 +1,8 @@
 using System.CommandLine;
+using Lodge.App.Guests;
+using Lodge.App.Reports;
 using Lodge.Cli.Guests;
 using Lodge.Core.Reports;
-using Lodge.Linux.Runtime;
 
 namespace Lodge.Cli.Commands;
 
@@ -25,11 +26,11 @@ public static class SuperviseCommand
             {
                 if (id is { } report)
                 {
-                    OutcomeRecorder.Update(context, database, machine, report, result);
+                    new OutcomeRecorder(database, context.Error.WriteLine).Update(machine, report, result);
                 }
             }
 
-            return new GuestLauncher(context, new GuestRuntime(context.Roots)).SuperviseAsync(
+            return new GuestLauncher(context, new GuestService(database)).SuperviseAsync(
                 machine,
                 cancellationToken,
                 started: () => Record(DetachedOutcome.Running),

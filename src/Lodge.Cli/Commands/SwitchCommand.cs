@@ -1,10 +1,9 @@
 using System.CommandLine;
+using Lodge.App.Machines;
 using Lodge.App.Switching;
-using Lodge.Cli.Machines;
 using Lodge.Core;
 using Lodge.Core.Hardware;
 using Lodge.Core.Machines;
-using Lodge.Core.Planning;
 
 namespace Lodge.Cli.Commands;
 
@@ -28,26 +27,26 @@ public static class SwitchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var to = parse.GetValue(name)!;
-            var host = context.Host(parse);
-            if (MachineName.Check(to, host.Paths.RunRoot) is { } bad)
+            var lodge = context.Host(parse);
+            if (MachineName.Check(to, lodge.Paths.RunRoot) is { } bad)
             {
                 throw bad;
             }
 
-            var (plan, _) = MachinePlanning.Load(context, parse, to, MachinePlanning.LayoutOf(context, to));
-            if (!(plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated))
+            var planned = new MachineService(lodge).Plan(to);
+            if (!SwitchSlots.TakesGpu(planned.Plan))
             {
-                throw new ConfigException($"'{to}' takes no GPU from the host (gpu.mode '{plan.Gpu.Mode.Word()}'), so there is nothing to switch.") { Hint = $"Run 'lodge up {to}'." };
+                throw new ConfigException($"'{to}' takes no GPU from the host (gpu.mode '{planned.Plan.Gpu.Mode.Word()}'), so there is nothing to switch.") { Hint = $"Run 'lodge up {to}'." };
             }
 
-            var channel = new SwitchChannel(host.Paths.RunRoot, host.Time);
+            var channel = new SwitchChannel(lodge.Paths.RunRoot, lodge.Time);
             if (channel.Holder() is not { } holder)
             {
                 context.Error.WriteLine($"No guest holds the GPU; starting '{to}' with it.");
                 return await UpCommand.RunAsync(context, parse, to, detach: false, parse.GetValue(tcg), stopHolders: false, resetNvram: false, cancellationToken).ConfigureAwait(false);
             }
 
-            RequireSameGpu(plan, PciAddress.Parse(holder.Gpu), holder.Holder);
+            SwitchSlots.RequireSameGpu(planned.Plan, PciAddress.Parse(holder.Gpu), holder.Holder);
             var result = await channel.RequestAsync(to, parse.GetValue(force), line => context.Error.WriteLine(line), Limit, cancellationToken).ConfigureAwait(false);
             switch (result.Outcome)
             {
@@ -67,18 +66,5 @@ public static class SwitchCommand
             }
         });
         return command;
-    }
-
-    /// <summary>Throws unless <paramref name="plan"/> takes the GPU <paramref name="gpu"/> that <paramref name="holder"/> holds.</summary>
-    internal static void RequireSameGpu(MachinePlan plan, PciAddress gpu, string holder)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        if (!(plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated) || plan.Gpu.Device?.Address != gpu)
-        {
-            throw new ConfigException($"'{plan.Machine.Name}' does not take the GPU '{gpu}' that '{holder}' holds, so it cannot take it over.")
-            {
-                Hint = $"Set [gpu] device in '{plan.Machine.Name}' to the GPU '{holder}' uses, or stop '{holder}' and run 'lodge up {plan.Machine.Name}'.",
-            };
-        }
     }
 }

@@ -1,15 +1,13 @@
 using System.CommandLine;
+using Lodge.App;
+using Lodge.App.Guests;
+using Lodge.App.Handoff;
+using Lodge.App.Reports;
+using Lodge.App.Switching;
 using Lodge.Cli.Guests;
-using Lodge.Cli.Machines;
 using Lodge.Core;
-using Lodge.Core.Doctor;
-using Lodge.Core.Hardware;
-using Lodge.Core.Machines;
-using Lodge.Core.Planning;
-using Lodge.Core.Qemu;
 using Lodge.Core.Reports;
-using Lodge.Core.Runtime;
-using Lodge.Linux.Runtime;
+
 
 namespace Lodge.Cli.Commands;
 
@@ -42,102 +40,66 @@ public static class UpCommand
     /// <summary>The body of <c>lodge up NAME</c> (and of <c>lodge gpu handoff NAME</c> without --dry-run or --simulate).</summary>
     internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, bool resetNvram, CancellationToken cancellationToken)
     {
-        var roots = context.Roots;
-        var (plan, host) = MachinePlanning.Load(context, parse, machineName, MachinePlanning.LayoutOf(context, machineName));
-        foreach (var warning in plan.Warnings)
-        {
-            context.Error.WriteLine("Warning: " + warning);
-        }
-
-        var handsOff = plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated;
-        if (handsOff && detach)
-        {
-            throw new ConfigException($"Machine '{machineName}' hands its GPU to the guest (gpu.mode '{plan.Gpu.Mode.Word()}'), so it cannot run with --detach: the GPU comes back only when the guest stops and lodge is there to undo the handoff.")
-            {
-                Hint = $"Run 'lodge up {machineName}' in the foreground (inside tmux or screen to leave it running).",
-            };
-        }
-
-        var accel = "kvm";
-        if (forceTcg)
-        {
-            accel = "tcg";
-        }
-        else if (HostDoctor.KvmAvailable(host) != true)
-        {
-            context.Error.WriteLine("Warning: KVM is not available here, so the guest runs under QEMU's software emulator (TCG) and will be slow.");
-            accel = "tcg";
-        }
-
-        var spec = LaunchSpecBuilder.Build(plan, new QemuArgvOptions(accel));
-        if (resetNvram)
-        {
-            GuestRuntime.ResetNvram(spec);
-            context.Error.WriteLine($"Reset the NVRAM of '{machineName}' from its template.");
-        }
-
-        foreach (var share in plan.Machine.Shares.Where(s => s.Create && !Directory.Exists(s.Host)))
-        {
-            // HOST EFFECT: creates the share folder the machine asks for with create = true ('lodge check' refused system trees).
-            Directory.CreateDirectory(share.Host);
-            context.Error.WriteLine($"Created the share folder '{share.Host}'.");
-        }
-
-        var runtime = new GuestRuntime(roots);
-        var database = context.Host(parse);
-        var resolved = new Dictionary<string, string> { ["accel"] = accel };
-        if (handsOff)
+        var lodge = context.Host(parse);
+        var guests = new GuestService(lodge);
+        var up = guests.Prepare(new UpRequest(machineName, detach, forceTcg, resetNvram), warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
+        var resolved = up.Resolved();
+        if (up.HandsOff)
         {
             // 'lodge switch OTHER' reaches this process: OTHER is planned here, against the same GPU and accelerator.
-            (MachineConfig, LaunchSpec) PlanOther(string other)
+            (Core.Machines.MachineConfig, Core.Runtime.LaunchSpec) PlanOther(string other)
             {
-                var (otherPlan, _) = MachinePlanning.Load(context, parse, other, MachinePlanning.LayoutOf(context, other));
-                SwitchCommand.RequireSameGpu(otherPlan, plan.Gpu.Device!.Address, machineName);
-                return (otherPlan.Machine, LaunchSpecBuilder.Build(otherPlan, new QemuArgvOptions(accel)));
+                var next = guests.Prepare(new UpRequest(other, false, up.Accelerator == "tcg", false), warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
+                SwitchSlots.RequireSameGpu(next.Machine.Plan, up.Machine.Plan.Gpu.Device!.Address, machineName);
+                return (next.Machine.Plan.Machine, next.Spec);
             }
 
-            return await HandoffUp.RunAsync(context, plan, host, spec, database, runtime, stopHolders, resolved, PlanOther, cancellationToken).ConfigureAwait(false);
+            var request = new HandoffUpRequest(up.Machine, up.Spec, guests.Runtime, stopHolders, resolved) { PlanOther = PlanOther };
+            return await HandoffUp.RunAsync(context, lodge, request, cancellationToken).ConfigureAwait(false);
         }
 
-        var launcher = new GuestLauncher(context, runtime);
+        var recorder = new OutcomeRecorder(lodge, context.Error.WriteLine);
+        var (plan, host) = (up.Machine.Plan, up.Machine.Host);
+        var launcher = new GuestLauncher(context, guests);
         if (detach)
         {
-            return await DetachAsync(context, launcher, spec, host, plan, database, resolved, cancellationToken).ConfigureAwait(false);
+            return await DetachAsync(launcher, recorder, lodge, up, resolved, cancellationToken).ConfigureAwait(false);
         }
 
         try
         {
-            var exit = await launcher.RunForegroundAsync(spec, cancellationToken).ConfigureAwait(false);
+            var exit = await launcher.RunForegroundAsync(up.Spec, cancellationToken).ConfigureAwait(false);
             var result = exit == ExitCodes.Ok
                 ? new ReportResult(true, true, null, null, null)
                 : new ReportResult(true, false, null, "run", $"lodge up ended with exit code {exit}.");
-            OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, result, resolved);
+            recorder.Record(host, plan.Machine, plan.Gpu.Device, result, resolved);
             return exit;
         }
         catch (LodgeException e)
         {
-            OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
+            recorder.Record(host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
             throw;
         }
     }
 
     // A detached guest outlives this process: its report is opened here, before the supervisor starts (so a database
     // error is a warning before anything runs), and the supervisor records how the guest really ended.
-    private static async Task<int> DetachAsync(CliContext context, GuestLauncher launcher, LaunchSpec spec, HostSnapshot host, MachinePlan plan, Lodge.App.LodgeHost database, Dictionary<string, string> resolved, CancellationToken cancellationToken)
+    private static async Task<int> DetachAsync(GuestLauncher launcher, OutcomeRecorder recorder, LodgeHost lodge, PreparedUp up, Dictionary<string, string> resolved, CancellationToken cancellationToken)
     {
-        var id = OutcomeRecorder.Record(context, database, host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
+        var plan = up.Machine.Plan;
+        var id = recorder.Record(up.Machine.Host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
         string[] options = id is { } report
-            ? ["--reports-db", Path.GetFullPath(database.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            ? ["--reports-db", Path.GetFullPath(lodge.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
             : [];
         try
         {
-            return await launcher.StartDetachedAsync(spec, cancellationToken, options).ConfigureAwait(false);
+            return await launcher.StartDetachedAsync(up.Spec, cancellationToken, options).ConfigureAwait(false);
         }
         catch (LodgeException e)
         {
             if (id is { } opened)
             {
-                OutcomeRecorder.Update(context, database, plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
+                recorder.Update(plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
             }
 
             throw;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodge.App.Guests;
 using Lodge.Cli.Guests;
 using Lodge.Linux.Runtime;
 
@@ -19,7 +20,7 @@ public static class UpSpecCommand
         {
             var path = parse.GetValue(file)!;
             var spec = LaunchSpecJson.Read(await File.ReadAllTextAsync(path, cancellationToken), path);
-            var launcher = new GuestLauncher(context, new GuestRuntime(context.Roots));
+            var launcher = new GuestLauncher(context, new GuestService(context.Host(parse)));
             return parse.GetValue(detach)
                 ? await launcher.StartDetachedAsync(spec, cancellationToken)
                 : await launcher.RunForegroundAsync(spec, cancellationToken);

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Lodge.Cli.Guests;
-using Lodge.Linux;
-using Lodge.Linux.Runtime;
+using Lodge.App.Guests;
 using Spectre.Console;
 
 namespace Lodge.Cli.Commands;
@@ -28,29 +26,11 @@ public static class UsbCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var machine = parse.GetValue(name)!;
-            var usb = UsbDeviceSpec.Parse(machine, parse.GetValue(device)!, Environment.GetEnvironmentVariable("LODGE_TEST_HOOKS") == "1");
-            if (attach && usb.Driver == "usb-host" && !UsbDevicePresence.IsPresent(new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/"), parse.GetValue(device)!))
-            {
-                throw new GuestRuntimeException(machine, $"No USB device '{parse.GetValue(device)}' is plugged into this host, so there is nothing to attach to '{machine}'.") { Hint = "Plug it in, then run the command again; 'lsusb' shows what is present." };
-            }
-
-            var state = new GuestStateStore(context.Roots).Refresh(machine, out _)
-                ?? throw new GuestRuntimeException(machine, $"Guest '{machine}' is not running.");
-            await using var client = await GuestRuntime.ConnectAsync(state, cancellationToken);
-            if (attach)
-            {
-                // HOST EFFECT: QEMU claims the host device for the guest until detach or shutdown.
-                await client.DeviceAddAsync(usb.Driver, usb.Id, usb.Properties, cancellationToken);
-                context.Console.WriteLine($"Attached '{parse.GetValue(device)}' to '{machine}' as {usb.Id} on {UsbDeviceSpec.Bus}.");
-            }
-            else
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(10));
-                await client.DeviceDelAndWaitAsync(usb.Id, timeout.Token);
-                context.Console.WriteLine($"Detached '{parse.GetValue(device)}' ({usb.Id}) from '{machine}'.");
-            }
-
+            var named = parse.GetValue(device)!;
+            var usb = await new GuestService(context.Host(parse)).UsbAsync(new UsbRequest(machine, named, attach), cancellationToken);
+            context.Console.WriteLine(attach
+                ? $"Attached '{named}' to '{machine}' as {usb.Id} on {UsbDeviceSpec.Bus}."
+                : $"Detached '{named}' ({usb.Id}) from '{machine}'.");
             return ExitCodes.Ok;
         });
         return command;

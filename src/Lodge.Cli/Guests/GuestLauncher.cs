@@ -1,14 +1,14 @@
 using System.Runtime.InteropServices;
+using Lodge.App.Guests;
 using Lodge.Core.Runtime;
-using Lodge.Linux.Processes;
 using Lodge.Linux.Runtime;
 using Spectre.Console;
 
 namespace Lodge.Cli.Guests;
 
 /// <summary>Runs a <see cref="LaunchSpec"/> for <c>lodge up</c>: in the foreground with a live status line, or detached under a background supervisor.</summary>
-/// <remarks>The lead wires <c>up NAME</c> here: plan the machine into a <see cref="LaunchSpec"/>, then call <see cref="RunForegroundAsync"/> or <see cref="StartDetachedAsync"/>.</remarks>
-public sealed class GuestLauncher(CliContext context, GuestRuntime runtime)
+/// <remarks>The rendering of <see cref="GuestService"/>'s start: the live status line, Ctrl-C, where to connect, how it ended.</remarks>
+public sealed class GuestLauncher(CliContext context, GuestService guests)
 {
     private static readonly TimeSpan CtrlCDownTimeout = TimeSpan.FromSeconds(60);
 
@@ -25,7 +25,7 @@ public sealed class GuestLauncher(CliContext context, GuestRuntime runtime)
             signal.Cancel = true;
             var force = Interlocked.Increment(ref interrupts) > 1;
             context.Error.WriteLine(force ? $"Stopping '{spec.Machine}' hard." : $"Asking '{spec.Machine}' to power off through ACPI (Ctrl-C again to stop it hard).");
-            down = runtime.DownAsync(spec.Machine, force ? TimeSpan.Zero : CtrlCDownTimeout, force, CancellationToken.None);
+            down = guests.Runtime.DownAsync(spec.Machine, force ? TimeSpan.Zero : CtrlCDownTimeout, force, CancellationToken.None);
         });
 
         var exit = await WatchAsync(guest).ConfigureAwait(false);
@@ -41,47 +41,21 @@ public sealed class GuestLauncher(CliContext context, GuestRuntime runtime)
     /// <param name="superviseOptions">Extra options for <c>lodge supervise</c> (the outcome database and the report to complete).</param>
     public async Task<int> StartDetachedAsync(LaunchSpec spec, CancellationToken cancellationToken = default, IReadOnlyList<string>? superviseOptions = null)
     {
-        runtime.CheckCanStart(spec);
-        Directory.CreateDirectory(spec.Layout.RunDir);
-        await File.WriteAllTextAsync(SpecPath(spec.Layout.RunDir), LaunchSpecJson.Write(spec), cancellationToken).ConfigureAwait(false);
-        var log = Path.Combine(spec.Layout.RunDir, "supervisor.log");
-        File.Delete(log);
-        var self = Environment.ProcessPath ?? throw new GuestRuntimeException(spec.Machine, "Cannot find lodge's own executable to start a supervisor.");
-        // HOST EFFECT: a background lodge that owns QEMU and its helpers until the guest stops.
-        var supervisor = SpawnedProcess.Start([self, "supervise", spec.Machine, .. superviseOptions ?? []], log, newSession: true);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (runtime.Store.Read(spec.Machine) is { Phase: "running", Qemu: { } qemu })
-            {
-                PrintRunning(spec, qemu.Pid, detached: true);
-                return ExitCodes.Ok;
-            }
-
-            if (supervisor.Exited.IsCompleted)
-            {
-                // Only the sentences: a stack trace (a bug in the supervisor) stays in the log, which the message names.
-                var tail = RunningGuest.LogTail(log, 40).Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).TakeLast(8);
-                throw new GuestRuntimeException(spec.Machine, $"The supervisor of '{spec.Machine}' stopped before the guest ran: {string.Join(" | ", tail)} (see {log}).");
-            }
-
-            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
-        }
-
-        throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' did not start within 90 s; see {log}.");
+        var pid = await guests.StartDetachedAsync(spec, superviseOptions, cancellationToken).ConfigureAwait(false);
+        PrintRunning(spec, pid, detached: true);
+        return ExitCodes.Ok;
     }
 
     /// <summary>The body of the hidden <c>lodge supervise NAME</c>: starts the spec saved by <see cref="StartDetachedAsync"/> and waits for QEMU to exit.</summary>
     /// <param name="started">Called once QEMU runs; <paramref name="ended"/> once it has exited (the real end, for the outcome database).</param>
     public async Task<int> SuperviseAsync(string machine, CancellationToken cancellationToken = default, Action? started = null, Action<GuestExit>? ended = null)
     {
-        var path = SpecPath(runtime.Store.Roots.RunDir(machine));
-        var spec = LaunchSpecJson.Read(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
-        var guest = await runtime.StartAsync(spec, new Progress<string>(line => context.Out.WriteLine(line)), cancellationToken).ConfigureAwait(false);
-        context.Out.WriteLine($"Supervising '{machine}' (QEMU pid {guest.Qemu.Pid}).");
-        context.Out.Flush();
-        started?.Invoke();
-        var exit = await guest.Exited.ConfigureAwait(false);
+        var exit = await guests.SuperviseAsync(machine, new Progress<string>(line => context.Out.WriteLine(line)), guest =>
+        {
+            context.Out.WriteLine($"Supervising '{machine}' (QEMU pid {guest.Qemu.Pid}).");
+            context.Out.Flush();
+            started?.Invoke();
+        }, cancellationToken).ConfigureAwait(false);
         ended?.Invoke(exit);
         return Report(exit);
     }
@@ -92,7 +66,7 @@ public sealed class GuestLauncher(CliContext context, GuestRuntime runtime)
         await context.Console.Status().StartAsync($"Starting '{spec.Machine}'", async status =>
         {
             var progress = new Progress<string>(line => status.Status(Markup.Escape(line)));
-            guest = await runtime.StartAsync(spec, progress, cancellationToken).ConfigureAwait(false);
+            guest = await guests.Runtime.StartAsync(spec, progress, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return guest!;
     }
@@ -151,5 +125,4 @@ public sealed class GuestLauncher(CliContext context, GuestRuntime runtime)
         return ExitCodes.Error;
     }
 
-    private static string SpecPath(string runDir) => Path.Combine(runDir, "launch.json");
 }

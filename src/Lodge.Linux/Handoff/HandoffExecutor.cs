@@ -33,7 +33,7 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
         if (!plan.CanRun)
         {
             // Each refusal is a full sentence already ("Cannot hand off '0000:06:00.0': 'Xorg' (pid 1234) holds ...").
-            throw new InvalidStateException(string.Join(" ", plan.Refusals), "refused", "runnable")
+            throw new InvalidStateException(string.Join(" ", plan.Refusals), HandoffReadiness.Refused.Word(), HandoffReadiness.Runnable.Word())
             {
                 Hint = "Close the programs named above, or run 'lodge gpu handoff NAME --dry-run' to see the whole plan.",
             };

@@ -112,7 +112,8 @@ public sealed partial class GuestRuntime
     public static async Task<QmpClient> ConnectAsync(GuestState state, TimeProvider clock, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        var deadline = clock.GetUtcNow().AddSeconds(5);
+        // A deadline is monotonic time (the clock's timestamps), never the wall clock a test may pin.
+        var started = clock.GetTimestamp();
         while (true)
         {
             try
@@ -121,7 +122,7 @@ public sealed partial class GuestRuntime
             }
             catch (QmpConnectException e)
             {
-                if (clock.GetUtcNow() > deadline)
+                if (clock.GetElapsedTime(started) > TimeSpan.FromSeconds(5))
                 {
                     throw new GuestRuntimeException(state.Machine, $"Cannot reach QMP of '{state.Machine}' on '{state.QmpSocket}'.", e);
                 }

@@ -14,8 +14,11 @@ namespace Lodge.Linux.Setup;
 /// </remarks>
 public sealed partial class SetupExecutor
 {
-    /// <summary>Where backups live (host view): one folder per apply.</summary>
-    public const string BackupDirectory = "/var/lib/lodge/setup";
+    /// <summary>Where backups live by default (host view, below the root): one folder per apply.</summary>
+    public const string DefaultBackupDirectory = "/var/lib/lodge/setup";
+
+    /// <summary>Where this executor keeps its backups (host view, below the root): one folder per apply.</summary>
+    public string BackupDirectory { get; }
 
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(10);
     private const UnixFileMode RegularMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
@@ -27,9 +30,11 @@ public sealed partial class SetupExecutor
     private readonly IProcessRunner _runner;
     private readonly TextWriter _log;
 
-    /// <summary>An executor for the tree at <paramref name="rootPath"/>; <paramref name="log"/> gets one line per command run.</summary>
-    public SetupExecutor(string rootPath, TimeProvider time, TextWriter log, IProcessRunner? runner = null)
+    /// <summary>An executor for the tree at <paramref name="rootPath"/>; <paramref name="log"/> gets one line per command run;
+    /// backups go to <paramref name="backupDirectory"/> (host view, below the root; <see cref="DefaultBackupDirectory"/> when null).</summary>
+    public SetupExecutor(string rootPath, TimeProvider time, TextWriter log, IProcessRunner? runner = null, string? backupDirectory = null)
     {
+        BackupDirectory = backupDirectory ?? DefaultBackupDirectory;
         _files = new ConfinedFiles(rootPath);
         _root = _files.RootPath;
         _time = time;

@@ -1,4 +1,4 @@
-using Lodge.Cli.Guests;
+using Lodge.App.Guests;
 
 namespace Lodge.Cli.Tests.Guests;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Lodge.Core;
 
-namespace Lodge.Cli.Guests;
+namespace Lodge.App.Guests;
 
 /// <summary>A USB device named on the command line: <c>VVVV:PPPP</c> (vendor:product) or <c>port:BUS-PORT[.PORT]</c>, turned into a <c>usb-host</c> device on <c>xhci.0</c>.</summary>
 /// <param name="Id">The QMP device id, derived from the name so that detach finds it again.</param>

@@ -3,7 +3,7 @@ using Lodge.Core.Hardware;
 using Lodge.Core.Machines;
 using Lodge.Core.Passthrough;
 
-namespace Lodge.Cli.Machines;
+namespace Lodge.App.Machines;
 
 /// <summary>Finds a machine's GPU on a host by identity (or <c>auto</c>), the same way <c>lodge check</c> does.</summary>
 public static class GpuResolver

@@ -1,6 +1,6 @@
 using Lodge.Core;
 
-namespace Lodge.Cli.Commands;
+namespace Lodge.App.Reports;
 
 /// <summary>A report, a machine's attempt or a report file that does not exist.</summary>
 public sealed class ReportNotFoundException(string message) : LodgeException(message);

@@ -1,6 +1,6 @@
 using Lodge.Core;
 
-namespace Lodge.Cli.Guests;
+namespace Lodge.App.Guests;
 
 /// <summary>A USB device argument is neither <c>VVVV:PPPP</c> nor <c>port:BUS-PORT</c>.</summary>
 public sealed class UsbDeviceSyntaxException(string machine, string device)
@@ -10,5 +10,5 @@ public sealed class UsbDeviceSyntaxException(string machine, string device)
     public string Device { get; } = device;
 
     /// <inheritdoc/>
-    public override int ExitCode => ExitCodes.Usage;
+    public override int ExitCode => 64; // EX_USAGE, the CLI's ExitCodes.Usage
 }

@@ -1,7 +1,7 @@
 using Lodge.Core.Reports;
 using Lodge.Linux.Runtime;
 
-namespace Lodge.Cli.Guests;
+namespace Lodge.App.Guests;
 
 /// <summary>The results a detached guest's report goes through: opened by <c>up --detach</c>, completed by its supervisor.</summary>
 public static class DetachedOutcome

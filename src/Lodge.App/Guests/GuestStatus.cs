@@ -1,6 +1,6 @@
 using Lodge.Linux.Runtime;
 
-namespace Lodge.Cli.Guests;
+namespace Lodge.App.Guests;
 
 /// <summary>What <c>lodge status</c> shows about one running guest: its recorded state plus what QMP answered.</summary>
 /// <param name="RunState">QMP's run state ("running", "paused", ...), or null when QMP did not answer.</param>

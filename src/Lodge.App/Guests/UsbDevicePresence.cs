@@ -1,6 +1,6 @@
 using Lodge.Linux;
 
-namespace Lodge.Cli.Guests;
+namespace Lodge.App.Guests;
 
 /// <summary>Whether a host USB device named as <c>VVVV:PPPP</c> or <c>port:BUS-PORT</c> is plugged in, from <c>/sys/bus/usb/devices</c>.</summary>
 public static class UsbDevicePresence

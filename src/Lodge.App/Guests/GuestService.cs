@@ -1,0 +1,265 @@
+using Lodge.App.Machines;
+using Lodge.Core;
+using Lodge.Core.Doctor;
+using Lodge.Core.Machines;
+using Lodge.Core.Qemu;
+using Lodge.Core.Runtime;
+using Lodge.Linux.Processes;
+using Lodge.Linux.Runtime;
+
+namespace Lodge.App.Guests;
+
+/// <summary>Guests: prepare and start one (<c>up</c>, in the foreground or under a supervisor), stop it, show its status,
+/// find its console and logs, and plug USB devices in and out. Returns data; the CLI renders it.</summary>
+public sealed class GuestService
+{
+    private static readonly TimeSpan DetachedStartWithin = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan UsbDetachWithin = TimeSpan.FromSeconds(10);
+    private readonly LodgeHost _lodge;
+
+    /// <summary>The guests of <paramref name="lodge"/>: below its run and state roots, timed by its clock.</summary>
+    public GuestService(LodgeHost lodge)
+    {
+        ArgumentNullException.ThrowIfNull(lodge);
+        _lodge = lodge;
+        Runtime = lodge.Guests();
+    }
+
+    /// <summary>The runtime the guests run through.</summary>
+    public GuestRuntime Runtime { get; }
+
+    /// <summary>Plans the machine against this host, chooses the accelerator and builds the launch spec; resets the NVRAM
+    /// and creates the share folders when asked. Throws when the machine has errors, or asks for --detach while it hands its GPU over.</summary>
+    /// <param name="request">What <c>up</c> was asked.</param>
+    /// <param name="warning">Each warning (the plan's, no KVM), as it comes.</param>
+    /// <param name="info">Each thing done on the way (NVRAM reset, share folder created).</param>
+    public PreparedUp Prepare(UpRequest request, Action<string> warning, Action<string> info)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(warning);
+        ArgumentNullException.ThrowIfNull(info);
+        var name = request.Machine;
+        var planned = new MachineService(_lodge).Plan(name, probeKvm: true);
+        var plan = planned.Plan;
+        foreach (var w in plan.Warnings)
+        {
+            warning(w);
+        }
+
+        var handsOff = plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated;
+        if (handsOff && request.Detach)
+        {
+            throw new ConfigException($"Machine '{name}' hands its GPU to the guest (gpu.mode '{plan.Gpu.Mode.Word()}'), so it cannot run with --detach: the GPU comes back only when the guest stops and lodge is there to undo the handoff.")
+            {
+                Hint = $"Run 'lodge up {name}' in the foreground (inside tmux or screen to leave it running).",
+            };
+        }
+
+        var accel = "kvm";
+        if (request.ForceTcg)
+        {
+            accel = "tcg";
+        }
+        else if (HostDoctor.KvmAvailable(planned.Host) != true)
+        {
+            warning("KVM is not available here, so the guest runs under QEMU's software emulator (TCG) and will be slow.");
+            accel = "tcg";
+        }
+
+        var spec = LaunchSpecBuilder.Build(plan, new QemuArgvOptions(accel));
+        if (request.ResetNvram)
+        {
+            GuestRuntime.ResetNvram(spec);
+            info($"Reset the NVRAM of '{name}' from its template.");
+        }
+
+        foreach (var share in plan.Machine.Shares.Where(s => s.Create && !Directory.Exists(s.Host)))
+        {
+            // HOST EFFECT: creates the share folder the machine asks for with create = true ('lodge check' refused system trees).
+            Directory.CreateDirectory(share.Host);
+            info($"Created the share folder '{share.Host}'.");
+        }
+
+        return new PreparedUp(planned, spec, accel, handsOff);
+    }
+
+    /// <summary>Hands the spec to a detached <c>lodge supervise NAME</c> (its own session) and returns QEMU's pid once the
+    /// guest runs; throws when the supervisor stops first or the guest does not run within 90 s.</summary>
+    /// <param name="spec">The guest.</param>
+    /// <param name="superviseOptions">Extra options for <c>lodge supervise</c> (the outcome database and the report to complete).</param>
+    /// <param name="cancellationToken">Stops the wait (the supervisor keeps running).</param>
+    public async Task<int> StartDetachedAsync(LaunchSpec spec, IReadOnlyList<string>? superviseOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Runtime.CheckCanStart(spec);
+        Directory.CreateDirectory(spec.Layout.RunDir);
+        await File.WriteAllTextAsync(SpecPath(spec.Layout.RunDir), LaunchSpecJson.Write(spec), cancellationToken).ConfigureAwait(false);
+        var log = Path.Combine(spec.Layout.RunDir, "supervisor.log");
+        File.Delete(log);
+        var self = _lodge.Executable ?? throw new GuestRuntimeException(spec.Machine, "Cannot find lodge's own executable to start a supervisor.");
+        // HOST EFFECT: a background lodge that owns QEMU and its helpers until the guest stops.
+        var supervisor = SpawnedProcess.Start([self, "supervise", spec.Machine, .. superviseOptions ?? []], log, newSession: true);
+        // A deadline is monotonic time (the clock's timestamps), never the wall clock a test may pin.
+        var begun = _lodge.Time.GetTimestamp();
+        while (_lodge.Time.GetElapsedTime(begun) < DetachedStartWithin)
+        {
+            if (Runtime.Store.Read(spec.Machine) is { Phase: "running", Qemu: { } qemu })
+            {
+                return qemu.Pid;
+            }
+
+            if (supervisor.Exited.IsCompleted)
+            {
+                // Only the sentences: a stack trace (a bug in the supervisor) stays in the log, which the message names.
+                var tail = RunningGuest.LogTail(log, 40).Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).TakeLast(8);
+                throw new GuestRuntimeException(spec.Machine, $"The supervisor of '{spec.Machine}' stopped before the guest ran: {string.Join(" | ", tail)} (see {log}).");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(2), _lodge.Time, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' did not start within 90 s; see {log}.");
+    }
+
+    /// <summary>The body of the hidden <c>lodge supervise NAME</c>: starts the spec saved by <see cref="StartDetachedAsync"/>
+    /// and returns how QEMU exited.</summary>
+    /// <param name="machine">The guest.</param>
+    /// <param name="progress">Each start step.</param>
+    /// <param name="started">Called once QEMU runs.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    public async Task<GuestExit> SuperviseAsync(string machine, IProgress<string> progress, Action<RunningGuest> started, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(started);
+        var path = SpecPath(Runtime.Store.Roots.RunDir(machine));
+        var spec = LaunchSpecJson.Read(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
+        var guest = await Runtime.StartAsync(spec, progress, cancellationToken).ConfigureAwait(false);
+        started(guest);
+        return await guest.Exited.ConfigureAwait(false);
+    }
+
+    /// <summary><c>lodge down NAME</c>: cleans a stale state, then powers the guest off through ACPI, waits up to
+    /// <paramref name="timeout"/>, and with <paramref name="force"/> stops it hard.</summary>
+    public async Task<GuestDown> DownAsync(string machine, TimeSpan timeout, bool force, CancellationToken cancellationToken = default)
+    {
+        string? note = null;
+        if (Runtime.Store.Refresh(machine, out var cleaned) is null && cleaned is not null)
+        {
+            note = cleaned;
+        }
+
+        var result = await Runtime.DownAsync(machine, timeout, force, cancellationToken).ConfigureAwait(false);
+        return new GuestDown(note, result);
+    }
+
+    /// <summary><c>lodge status [NAME]</c>: one guest, or every guest with a state; cleans stale state on the way and asks
+    /// each running QEMU its run state and USB devices.</summary>
+    public async Task<GuestStatusReport> StatusAsync(string? machine, CancellationToken cancellationToken = default)
+    {
+        var store = Runtime.Store;
+        var machines = machine is { } one ? [one] : store.Machines();
+        var statuses = new List<GuestStatus>();
+        var notes = new List<string>();
+        var damaged = 0;
+        foreach (var name in machines)
+        {
+            if (store.Refresh(name, out var cleaned) is { } state)
+            {
+                statuses.Add(await QueryAsync(state, cancellationToken).ConfigureAwait(false));
+            }
+            else if (store.FindQemuBehindDamagedState(name) is { } pid)
+            {
+                damaged++;
+                notes.Add($"The state of '{name}' ('{store.Roots.StateFile(name)}') is damaged, but its QEMU still runs (pid {pid}, found through '{store.PidFile(name)}' and its command line). Stop it with 'kill {pid}'.");
+            }
+
+            if (cleaned is not null)
+            {
+                notes.Add(cleaned);
+            }
+        }
+
+        return new GuestStatusReport(statuses, notes, damaged);
+    }
+
+    /// <summary>The serial console socket of a running guest; throws when it does not run or has none.</summary>
+    public string SerialSocket(string machine)
+    {
+        var state = Running(machine);
+        return state.SerialSocket ?? throw new GuestRuntimeException(machine, $"Guest '{machine}' has no serial console socket.");
+    }
+
+    /// <summary>Every log of the guest's last run, in name order; throws when there is none.</summary>
+    public IReadOnlyList<GuestLog> Logs(string machine)
+    {
+        var dir = Runtime.Store.Roots.RunDir(machine);
+        var logs = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.log").Order(StringComparer.Ordinal).ToList() : [];
+        if (logs.Count == 0)
+        {
+            throw new GuestRuntimeException(machine, $"Guest '{machine}' has no logs in '{dir}'.") { Hint = "Logs appear once the guest has been started." };
+        }
+
+        return [.. logs.Select(log => new GuestLog(log, File.ReadAllText(log)))];
+    }
+
+    /// <summary>Attaches (QMP <c>device_add</c>) or detaches (<c>device_del</c>, waiting up to 10 s for the guest to let go)
+    /// a USB device on the guest's xhci controller; returns the device as QEMU knows it.</summary>
+    public async Task<UsbDeviceSpec> UsbAsync(UsbRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var machine = request.Machine;
+        var usb = UsbDeviceSpec.Parse(machine, request.Device, _lodge.TestHooks);
+        if (request.Attach && usb.Driver == "usb-host" && !UsbDevicePresence.IsPresent(_lodge.Root, request.Device))
+        {
+            throw new GuestRuntimeException(machine, $"No USB device '{request.Device}' is plugged into this host, so there is nothing to attach to '{machine}'.") { Hint = "Plug it in, then run the command again; 'lsusb' shows what is present." };
+        }
+
+        var state = Running(machine);
+        var client = await GuestRuntime.ConnectAsync(state, _lodge.Time, cancellationToken).ConfigureAwait(false);
+        await using (client.ConfigureAwait(false))
+        {
+            if (request.Attach)
+            {
+                // HOST EFFECT: QEMU claims the host device for the guest until detach or shutdown.
+                await client.DeviceAddAsync(usb.Driver, usb.Id, usb.Properties, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(UsbDetachWithin);
+                await client.DeviceDelAndWaitAsync(usb.Id, timeout.Token).ConfigureAwait(false);
+            }
+        }
+
+        return usb;
+    }
+
+    private GuestState Running(string machine) =>
+        Runtime.Store.Refresh(machine, out _) ?? throw new GuestRuntimeException(machine, $"Guest '{machine}' is not running.");
+
+    private async Task<GuestStatus> QueryAsync(GuestState state, CancellationToken cancellationToken)
+    {
+        var uptime = _lodge.Time.GetUtcNow() - state.StartedAt;
+        if (state.Phase != "running")
+        {
+            return new GuestStatus(state, uptime, null, []);
+        }
+
+        try
+        {
+            var client = await GuestRuntime.ConnectAsync(state, _lodge.Time, cancellationToken).ConfigureAwait(false);
+            await using (client.ConfigureAwait(false))
+            {
+                var status = await client.QueryStatusAsync(cancellationToken).ConfigureAwait(false);
+                var usb = await client.HumanMonitorCommandAsync("info usb", cancellationToken).ConfigureAwait(false);
+                var devices = usb.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+                return new GuestStatus(state, uptime, status.Status, devices);
+            }
+        }
+        catch (LodgeException)
+        {
+            return new GuestStatus(state, uptime, null, []);
+        }
+    }
+
+    private static string SpecPath(string runDir) => Path.Combine(runDir, "launch.json");
+}
