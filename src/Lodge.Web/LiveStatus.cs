@@ -17,7 +17,7 @@ public sealed class LiveStatus(DashboardSettings settings)
         var sentAt = DateTimeOffset.MinValue;
         while (!context.RequestAborted.IsCancellationRequested)
         {
-            var fingerprint = string.Join(';', store.Machines().Select(m => store.Read(m) is { } s ? $"{m}={s.Phase}/{s.Qemu?.Pid}" : m));
+            var fingerprint = string.Join(';', store.Machines().Select(m => store.Read(m) is { } s ? $"{m}={s.Phase.Word()}/{s.Qemu?.Pid}" : m));
             var now = settings.Host.Time.GetUtcNow();
             if (fingerprint != last || now - sentAt > TimeSpan.FromSeconds(10))
             {

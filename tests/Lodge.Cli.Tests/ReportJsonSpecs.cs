@@ -77,6 +77,7 @@ public sealed class ReportJsonSpecs : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         var query = JsonNode.Parse(result.Out)!;
         Assert.Equal("1002:73df", (string?)query["gpu"]);
+        Assert.Equal(2, (int)query["attempts"]!);
         Assert.Equal(1, (int)query["worked"]!);
         var reports = query["reports"]!.AsArray();
         Assert.Equal(["b", "a"], reports.Select(r => (string?)r!["machine"]));

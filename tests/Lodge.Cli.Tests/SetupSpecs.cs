@@ -11,7 +11,7 @@ public sealed partial class SetupSpecs
 {
     private readonly RecordingProcessRunner _runner = new();
 
-    public static TheoryData<string> Distros => new() { "debian", "fedora", "arch", "pop" };
+    public static TheoryData<string> Distros => new() { "debian", "fedora", "arch", "pop", "proxmox" };
 
     private CliResult Setup(TreeCopy tree, string distro, params string[] args) =>
         CliRun.RunWith(CliRun.Options with { Runner = _runner }, ["setup", "--root", tree.Root, "--config-dir", SetupTrees.Machines(distro), .. args]);

@@ -26,7 +26,7 @@ internal static class SetupTrees
     public static readonly string[] Tools =
     [
         "update-initramfs", "update-grub", "grub-mkconfig", "grub2-mkconfig", "grub-reboot", "grub2-reboot", "grub-editenv",
-        "grub2-editenv", "systemctl", "dracut", "mkinitcpio", "bootctl", "kernelstub", "kernel-install",
+        "grub2-editenv", "systemctl", "dracut", "mkinitcpio", "bootctl", "kernelstub", "kernel-install", "mkinitramfs", "proxmox-boot-tool",
     ];
 
     private static void PlantTools(string root)

@@ -23,7 +23,7 @@ public sealed class ConsoleSpecs(GuestFixture fixture) : IClassFixture<GuestFixt
         server.Listen(1);
         using var standIn = Process.Start("sleep", "600");
         var ticks = ProcessTable.StartTicks(standIn.Id)!.Value;
-        new GuestStateStore(fixture.Roots).Write(new GuestState(machine, "running", DateTimeOffset.UtcNow, null, new GuestProcessState("qemu", standIn.Id, ticks, null), [], Path.Combine(runDir, "qmp.sock"), serial, [], [], []));
+        new GuestStateStore(fixture.Roots).Write(new GuestState(machine, GuestPhase.Running, DateTimeOffset.UtcNow, null, new GuestProcessState("qemu", standIn.Id, ticks, null), [], Path.Combine(runDir, "qmp.sock"), serial, [], [], []));
         var received = new List<byte>();
         var serving = Task.Run(async () =>
         {

@@ -31,7 +31,7 @@ public sealed class DemoSpecs(GuestFixture fixture) : IClassFixture<GuestFixture
         var log = Path.Combine(fixture.Root, "demo-sigint.log");
         var demo = LodgeCli.Start(log, "demo", "--share", "virtiofs", "--tcg");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (new Lodge.Linux.Runtime.GuestStateStore(fixture.Roots).Read("demo") is not { Phase: "running", Qemu: not null })
+        while (new Lodge.Linux.Runtime.GuestStateStore(fixture.Roots).Read("demo") is not { Phase: Lodge.Linux.Runtime.GuestPhase.Running, Qemu: not null })
         {
             Assert.False(demo.Exited.IsCompleted, File.ReadAllText(log));
             Assert.True(clock.Elapsed < Patience.Event, "The demo's QEMU never ran.");

@@ -103,7 +103,7 @@ public sealed class GuestService
         var begun = _lodge.Time.GetTimestamp();
         while (_lodge.Time.GetElapsedTime(begun) < DetachedStartWithin)
         {
-            if (Runtime.Store.Read(spec.Machine) is { Phase: "running", Qemu: { } qemu })
+            if (Runtime.Store.Read(spec.Machine) is { Phase: GuestPhase.Running, Qemu: { } qemu })
             {
                 return qemu.Pid;
             }
@@ -239,7 +239,7 @@ public sealed class GuestService
     private async Task<GuestStatus> QueryAsync(GuestState state, CancellationToken cancellationToken)
     {
         var uptime = _lodge.Time.GetUtcNow() - state.StartedAt;
-        if (state.Phase != "running")
+        if (state.Phase != GuestPhase.Running)
         {
             return new GuestStatus(state, uptime, null, []);
         }

@@ -222,7 +222,8 @@ public sealed class HandoffService
         }
 
         var unknownGpu = report.Unknown is not null && journal.Inspect().Gpu is { } g && PciAddress.TryParse(g, out var address) ? address.ToString() : null;
-        return new RescueOutcome(report, journal.Path, journal.IsClean, isolation, isolator.Journal.Path, unknownGpu);
+        var (hugePageLines, hugePagesLeft) = Runtime.HugePageRescue.Run(new GuestStateStore(_lodge.Paths.Roots), boot);
+        return new RescueOutcome(report, journal.Path, journal.IsClean, isolation, isolator.Journal.Path, unknownGpu, hugePageLines, hugePagesLeft);
     }
 
     private OutcomeRecorder Recorder(Action<string> warn) => new(_lodge, warn);

@@ -40,13 +40,48 @@ public sealed class HostService
         using var store = _lodge.OpenExistingReports();
         if (store is not null)
         {
-            // Only the reports of this host's GPUs, through the GPU index: the catalog may hold 100,000.
-            var reports = report.Gpus.Where(g => g.Device.VendorId is not null && g.Device.DeviceId is not null)
-                .SelectMany(g => store.ForGpu($"{g.Device.VendorId:x4}:{g.Device.DeviceId:x4}")).DistinctBy(r => r.Id).ToList();
-            report = report with { Sections = [.. report.Sections, KnownOutcomes.Section(report.Gpus, reports, host)] };
+            // Counted in SQL per GPU of this host, only the best report read whole: the catalog may hold 100,000.
+            report = report with { Sections = [.. report.Sections, KnownOutcomes.Section(report.Gpus, (gpu, closeTo) => store.Summarise(gpu, closeTo, best: 1), host)] };
+        }
+
+        if (HeldSection() is { } held)
+        {
+            report = report with { Sections = [.. report.Sections, held] };
         }
 
         return report;
+    }
+
+    // What Lodge still holds (hugepages, CPU isolation), only when it holds something, so a host without Lodge's
+    // journals reads as before; never for a captured tree, which the journals do not describe.
+    private DoctorSection? HeldSection()
+    {
+        if (_lodge.Root.Path != "/")
+        {
+            return null;
+        }
+
+        var held = Runtime.HeldByLodge.Read(new Linux.Runtime.GuestStateStore(_lodge.Paths.Roots));
+        if (held.IsEmpty)
+        {
+            return null;
+        }
+
+        var checks = held.HugePages.Select(h => h.Running
+                ? new DoctorCheck(CheckStatus.Info, "Hugepages", $"{h.Reservation.Describe()}, which is running.")
+                : new DoctorCheck(CheckStatus.Warning, "Hugepages", $"{h.Reservation.Describe()}, which is not running.", "Run 'lodge rescue' to give them back."))
+            .ToList();
+        if (held.HugePageDamage is { } damage)
+        {
+            checks.Add(new DoctorCheck(CheckStatus.Warning, "Hugepage journal", damage, Linux.HugePages.HugePageJournalDamagedException.HintFor(held.HugePageJournal)));
+        }
+
+        if (held.IsolatingGuest is { } guest)
+        {
+            checks.Add(new DoctorCheck(CheckStatus.Info, "CPU isolation", $"system.slice, user.slice and init.scope are limited to the housekeeping CPUs{(guest.Length > 0 ? $" for '{guest}'" : string.Empty)}.", "Stopping the guest or 'lodge rescue' gives them every CPU back."));
+        }
+
+        return new DoctorSection("Held by Lodge", checks);
     }
 
     /// <summary><c>lodge snapshot -o FILE</c>: captures every host file lodge reads into a .tar.gz, with serial numbers,

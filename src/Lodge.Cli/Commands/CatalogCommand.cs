@@ -1,5 +1,5 @@
-using Lodge.App.Reports;
 using System.CommandLine;
+using Lodge.App.Reports;
 using Lodge.Core;
 using Lodge.Core.Catalog;
 using Lodge.Core.Reports;

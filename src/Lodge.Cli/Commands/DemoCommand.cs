@@ -22,7 +22,7 @@ public static class DemoCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var lodge = context.Host(parse);
-            var run = new DemoRun(context, lodge.Paths.Roots, lodge.Runner, lodge.Paths.DemoCache);
+            var run = new DemoRun(context, lodge.Paths.Roots, lodge.Runner, lodge.Paths.DemoCache, lodge.ProgramFolders);
             return parse.GetValue(writeSpec) is { } file
                 ? run.WriteSpecAsync(file, parse.GetValue(share)!, parse.GetValue(tcg), cancellationToken)
                 : run.RunAsync(parse.GetValue(share)!, parse.GetValue(tcg), cancellationToken);

@@ -1,5 +1,5 @@
-using Lodge.App.Reports;
 using System.CommandLine;
+using Lodge.App.Reports;
 using Lodge.Core;
 using Lodge.Core.Reports;
 using Lodge.Linux;
@@ -43,10 +43,10 @@ public static class ReportCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            using var store = context.Host(parse).OpenReports();
+            var reports = new ReportService(context.Host(parse)).List();
             if (parse.GetValue(json))
             {
-                context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.List(store.All())));
+                context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.List(reports)));
                 return ExitCodes.Ok;
             }
 
@@ -56,7 +56,7 @@ public static class ReportCommand
                 table.AddColumn(c);
             }
 
-            foreach (var r in store.All())
+            foreach (var r in reports)
             {
                 table.AddRow(new Text(r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(r.RecordedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)), new Text(ReportText.Safe(r.Machine ?? $"({r.Origin})")), new Text(ReportText.Safe(r.Guest.Os)), new Text(ReportText.Safe(r.Hardware.Gpu ?? "-")), new Text(ReportText.Result(r.Result)), new Text(ReportText.Rating(r.Rating)));
             }
@@ -74,8 +74,7 @@ public static class ReportCommand
         command.Arguments.Add(id);
         command.SetAction(parse =>
         {
-            using var store = context.Host(parse).OpenReports();
-            var r = store.Get(parse.GetValue(id)) ?? throw new ReportNotFoundException($"There is no report {parse.GetValue(id)}.") { Hint = "Run 'lodge report list' to see the ids." };
+            var r = new ReportService(context.Host(parse)).Show(parse.GetValue(id));
             context.Out.Write(Lodge.Core.Machines.TerminalText.EscapeJson(ReportJson.Write([r])));
             return ExitCodes.Ok;
         });
@@ -94,10 +93,8 @@ public static class ReportCommand
         command.Arguments.Add(note);
         command.SetAction(parse =>
         {
-            using var store = context.Host(parse).OpenReports();
             var machine = parse.GetValue(name)!;
-            var id = store.RateLatest(machine, new ReportRating(parse.GetValue(verdict) == "good", parse.GetValue(note)))
-                ?? throw new ReportNotFoundException($"There is no recorded attempt of machine '{machine}' to rate.") { Hint = "Start it once with 'lodge up'; every start is recorded." };
+            var id = new ReportService(context.Host(parse)).Rate(machine, new ReportRating(parse.GetValue(verdict) == "good", parse.GetValue(note)));
             context.Console.WriteLine($"Rated report {id} of '{machine}' {parse.GetValue(verdict)}.");
             return ExitCodes.Ok;
         });
@@ -113,19 +110,9 @@ public static class ReportCommand
         command.Options.Add(output);
         command.SetAction(parse =>
         {
-            var lodge = context.Host(parse);
-            using var store = lodge.OpenReports();
-            var wanted = parse.GetValue(ids) ?? [];
-            var reports = store.All().Where(r => wanted.Length == 0 || wanted.Contains(r.Id)).ToList();
-            // Every machine's name is a secret in every report: one report's error may quote another machine.
-            var secrets = PrivacySecrets.Collect(lodge.Root)
-                .Concat(store.All().Select(r => r.Machine).OfType<string>()).Distinct(StringComparer.Ordinal).ToList();
-            var roots = lodge.Paths;
-            (string, string)[] runRoots = [(roots.RunRoot, "/run/lodge"), (roots.StateRoot, "/var/lib/lodge")];
-            var text = ReportJson.Write(reports.Select(r => ReportPrivacy.Filter(r, secrets, runRoots)));
             var target = parse.GetValue(output)!;
-            File.WriteAllText(target, text);
-            context.Console.WriteLine($"Wrote {reports.Count} report(s) to {target}, without serial numbers, UUIDs, MAC or IP addresses, host names, user names or home paths.");
+            var count = new ReportService(context.Host(parse)).Export(parse.GetValue(ids) ?? [], target);
+            context.Console.WriteLine($"Wrote {count} report(s) to {target}, without serial numbers, UUIDs, MAC or IP addresses, host names, user names or home paths.");
             return ExitCodes.Ok;
         });
         return command;
@@ -138,26 +125,7 @@ public static class ReportCommand
         command.Arguments.Add(files);
         command.SetAction(parse =>
         {
-            using var store = context.Host(parse).OpenReports();
-            var count = 0;
-            var present = 0;
-            foreach (var file in parse.GetValue(files)!)
-            {
-                var text = File.Exists(file) ? File.ReadAllText(file) : throw new ReportNotFoundException($"The report file '{file}' does not exist.");
-                foreach (var r in ReportJsonReader.Read(text, file))
-                {
-                    // The same report twice (the same file imported again, or two files holding it) is kept once.
-                    if (store.AddImported(r) is null)
-                    {
-                        present++;
-                    }
-                    else
-                    {
-                        count++;
-                    }
-                }
-            }
-
+            var (count, present) = new ReportService(context.Host(parse)).Import(parse.GetValue(files)!);
             context.Console.WriteLine(present == 0 ? $"Imported {count} report(s)." : $"Imported {count} report(s); {present} were already here.");
             return ExitCodes.Ok;
         });
@@ -169,10 +137,11 @@ public static class ReportCommand
         var command = new Command("repair", "Keep a damaged outcome database as reports.db.damaged-TIME, salvage the reports it can still read, and start a fresh one.");
         command.SetAction(parse =>
         {
-            var path = context.Host(parse).Paths.ReportsDatabase;
-            if (ReportStore.Repair(path, context.Time.GetUtcNow()) is not { } repaired)
+            var repaired = new ReportService(context.Host(parse)).Repair();
+            var path = repaired.Path;
+            if (repaired.Kept is null)
             {
-                context.Console.WriteLine(File.Exists(path) ? $"The outcome database '{path}' is not damaged; nothing was changed." : $"There is no outcome database at '{path}'; nothing was changed.");
+                context.Console.WriteLine(repaired.Existed ? $"The outcome database '{path}' is not damaged; nothing was changed." : $"There is no outcome database at '{path}'; nothing was changed.");
                 return ExitCodes.Ok;
             }
 

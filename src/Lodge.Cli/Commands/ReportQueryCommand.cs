@@ -16,10 +16,12 @@ public static class ReportQueryCommand
         var gpu = new Option<string?>("--gpu") { Description = "vendor:device (or vendor:device:subvendor:subdevice); default: each GPU of this host.", HelpName = "ID" };
         var board = new Option<string?>("--board") { Description = "Text in the board vendor or model.", HelpName = "TEXT" };
         var os = new Option<string?>("--os") { Description = "windows11, windows10, macos, linux or other.", HelpName = "OS" };
+        var all = new Option<bool>("--all") { Description = $"List every attempt, not only the best {Shown}." };
         var command = new Command("query", "Show what was tried on a GPU (and board), what worked, and which config features made the difference.");
         command.Options.Add(gpu);
         command.Options.Add(board);
         command.Options.Add(os);
+        command.Options.Add(all);
         var json = new Option<bool>("--json") { Description = "Print JSON (docs/api.md)." };
         command.Options.Add(json);
         command.SetAction(parse =>
@@ -27,15 +29,15 @@ public static class ReportQueryCommand
             using var store = context.Host(parse).OpenReports();
             if (parse.GetValue(gpu) is { } id)
             {
-                // Through the GPU index: the catalog may hold 100,000 reports.
-                var result = ReportQuery.Run(store.ForGpu(id.Length >= 9 ? id[..9] : id), id, parse.GetValue(board), parse.GetValue(os));
+                // Counted in SQL through the GPU index, only the best read whole: the catalog may hold 100,000 reports.
+                var summary = store.Summarise(id, null, parse.GetValue(board), parse.GetValue(os), parse.GetValue(all) ? int.MaxValue : Shown);
                 if (parse.GetValue(json))
                 {
-                    context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.Query(id, result)));
+                    context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.Query(id, ReportQuery.From(summary), summary.Attempts, summary.Good)));
                     return ExitCodes.Ok;
                 }
 
-                Render(context.Console, result);
+                Render(context.Console, ReportQuery.From(summary), summary.Attempts, summary.Good);
                 return ExitCodes.Ok;
             }
 
@@ -43,7 +45,11 @@ public static class ReportQueryCommand
             var gpus = assessments.Where(a => a.Device.Class is { IsGpu: true } && a.Device.VendorId is not null && a.Device.DeviceId is not null).ToList();
             if (parse.GetValue(json))
             {
-                var known = gpus.Select(a => (a.Device.Address.ToString(), CatalogKnowledge.For(CatalogHost.Of(host, a.Device), store.ForGpu(CatalogHost.Of(host, a.Device).Gpu[..9]))));
+                var known = gpus.Select(a =>
+                {
+                    var question = CatalogHost.Of(host, a.Device);
+                    return (a.Device.Address.ToString(), CatalogKnowledge.For(question, store.Summarise(CatalogKnowledge.GpuKey(question), question, best: 0).Groups));
+                });
                 context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.HostQuery(known)));
                 return ExitCodes.Ok;
             }
@@ -57,7 +63,7 @@ public static class ReportQueryCommand
             foreach (var a in gpus)
             {
                 var question = CatalogHost.Of(host, a.Device);
-                var knowledge = CatalogKnowledge.For(question, store.ForGpu(question.Gpu[..9]));
+                var knowledge = CatalogKnowledge.For(question, store.Summarise(CatalogKnowledge.GpuKey(question), question, best: 0).Groups);
                 context.Console.WriteLine($"{a.Device.Address} [{question.Gpu}]: {CatalogKnowledgeText.Summary(knowledge)}");
                 foreach (var (feature, text) in CatalogKnowledgeText.Features(knowledge))
                 {
@@ -70,10 +76,18 @@ public static class ReportQueryCommand
         return command;
     }
 
+    /// <summary>How many attempts are listed without --all.</summary>
+    public const int Shown = 20;
+
     /// <summary>Writes the ranked attempts and the differences.</summary>
-    public static void Render(IAnsiConsole console, ReportQueryResult result)
+    public static void Render(IAnsiConsole console, ReportQueryResult result) =>
+        Render(console, result, result.Reports.Count, result.Reports.Count(r => r.Result.Succeeded && r.Rating is not { Good: false }));
+
+    /// <summary>Writes the ranked attempts shown (of <paramref name="attempts"/>, <paramref name="worked"/> good) and the differences.</summary>
+    public static void Render(IAnsiConsole console, ReportQueryResult result, int attempts, int worked)
     {
-        if (result.Reports.Count == 0)
+        ArgumentNullException.ThrowIfNull(result);
+        if (attempts == 0)
         {
             console.WriteLine("No attempt on this hardware is recorded yet.");
             return;
@@ -92,8 +106,12 @@ public static class ReportQueryCommand
         }
 
         console.Write(table);
-        var worked = result.Reports.Count(r => r.Result.Succeeded && r.Rating is not { Good: false });
-        console.WriteLine($"{worked} of {result.Reports.Count} attempts worked.");
+        if (result.Reports.Count < attempts)
+        {
+            console.WriteLine($"The best {result.Reports.Count} of {attempts} attempts are listed; --all lists every one.");
+        }
+
+        console.WriteLine($"{worked} of {attempts} attempts worked.");
         foreach (var d in result.Differences)
         {
             var values = string.Join("; ", d.Values.Select(v => $"{v.Value}: {v.Worked}/{v.Attempts} worked"));

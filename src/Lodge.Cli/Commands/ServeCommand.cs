@@ -48,8 +48,8 @@ public static class ServeCommand
                 global.AddRange(["--reports-db", db]);
             }
 
-            var settings = new DashboardSettings(address, token, host, new LodgeCommands(Environment.ProcessPath!, global), parse.GetValue(tcg),
-                Environment.GetEnvironmentVariable("LODGE_TEST_HOOKS") == "1");
+            var settings = new DashboardSettings(address, token, host, new LodgeCommands(host.Executable!, global), parse.GetValue(tcg),
+                host.TestHooks);
             await new DashboardServer(settings).RunAsync(() =>
             {
                 context.Error.WriteLine($"Lodge dashboard on http://{address}/ ; 'lodge serve --print-url' prints the login link. Ctrl-C stops it.");

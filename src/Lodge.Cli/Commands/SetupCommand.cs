@@ -71,9 +71,9 @@ public static class SetupCommand
 
             var id = setup.Apply(preview);
             context.Out.WriteLine($"Applied setup '{id}': {plan.Changes.Count} file(s) written; backups in {setup.BackupDirectory}/{id}.");
-            if (phase == SetupPhase.Apply && plan.KernelParameters.Count > 0)
+            if (phase == SetupPhase.Apply && plan.TrialBoot)
             {
-                context.Out.WriteLine("The new kernel command line boots once on trial; the old entry stays the default. After a good boot, run 'lodge setup --confirm'.");
+                context.Out.WriteLine("The trial entry boots once at the next reboot, with its own command line and initramfs; the old entry stays the default and boots exactly as before. After a good boot, run 'lodge setup --confirm'.");
             }
 
             context.Out.WriteLine($"To undo it, run 'lodge setup --revert {id}'.");

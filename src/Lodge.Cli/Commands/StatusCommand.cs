@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Lodge.App.Autostart;
 using Lodge.App.Guests;
+using Lodge.Linux.Runtime;
 using Spectre.Console;
 
 namespace Lodge.Cli.Commands;
@@ -21,10 +22,19 @@ public static class StatusCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (statuses, notes, damaged) = await new GuestService(context.Host(parse)).StatusAsync(parse.GetValue(name), cancellationToken);
+
+            // What Lodge still holds outside the guests' state: journaled hugepages and CPU isolation.
+            var held = App.Runtime.HeldByLodge.Read(new Lodge.Linux.Runtime.GuestStateStore(context.Roots));
+            if (held.HugePageDamage is not null)
+            {
+                damaged++;
+            }
+
             var enabled = new AutostartService(context.Host(parse)).Enabled();
             if (parse.GetValue(json))
             {
                 var document = ToJson(statuses, notes);
+                document["held"] = HeldJson(held);
                 document["enabled"] = new JsonObject
                 {
                     ["guests"] = new JsonArray(enabled.Guests.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
@@ -34,7 +44,7 @@ public static class StatusCommand
                 return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
-            foreach (var note in notes)
+            foreach (var note in notes.Concat(held.Sentences()))
             {
                 context.Console.WriteLine(note);
             }
@@ -68,7 +78,7 @@ public static class StatusCommand
     {
         var grid = new Grid().AddColumn().AddColumn();
         void Row(string key, string value) => grid.AddRow(new Text(key), new Text(value));
-        Row("state", s.State.Phase == "running" ? s.RunState ?? "running (QMP did not answer)" : s.State.Phase);
+        Row("state", s.State.Phase == GuestPhase.Running ? s.RunState ?? "running (QMP did not answer)" : s.State.Phase.Word());
         Row("QEMU pid", s.State.Qemu?.Pid.ToString(CultureInfo.InvariantCulture) ?? "-");
         Row("supervisor", s.State.Supervisor is { } sup ? $"pid {sup.Pid}" : "none (unsupervised)");
         Row("uptime", $"{(int)s.Uptime.TotalHours:00}:{s.Uptime:mm\\:ss}");
@@ -79,6 +89,21 @@ public static class StatusCommand
         console.Write(new Panel(grid).Header(Markup.Escape(s.State.Machine)));
     }
 
+    private static JsonObject HeldJson(App.Runtime.HeldByLodge held) => new()
+    {
+        ["hugepages"] = new JsonArray(held.HugePages.Select(h => (JsonNode)new JsonObject
+        {
+            ["guest"] = h.Reservation.Guest,
+            ["running"] = h.Running,
+            ["node"] = h.Reservation.Pool.Node,
+            ["pageKiB"] = h.Reservation.Pool.PageKiB,
+            ["pages"] = h.Reservation.Held,
+            ["asked"] = h.Reservation.Pool.Count,
+        }).ToArray()),
+        ["hugepageJournalDamage"] = held.HugePageDamage,
+        ["isolatedFor"] = held.IsolatingGuest,
+    };
+
     private static JsonObject ToJson(IReadOnlyList<GuestStatus> statuses, IReadOnlyList<string> notes)
     {
         var guests = new JsonArray();
@@ -87,7 +112,7 @@ public static class StatusCommand
             guests.Add((JsonNode)new JsonObject
             {
                 ["name"] = s.State.Machine,
-                ["phase"] = s.State.Phase,
+                ["phase"] = s.State.Phase.Word(),
                 ["runState"] = s.RunState,
                 ["pid"] = s.State.Qemu?.Pid,
                 ["supervisorPid"] = s.State.Supervisor?.Pid,

@@ -6,11 +6,11 @@ namespace Lodge.Cli.Demo;
 /// <summary>The Debian/Ubuntu packages <c>lodge demo</c> needs: installs the missing ones as root (after saying which), otherwise says what to run.</summary>
 public static class DemoPackages
 {
-    /// <summary>The packages that are missing, found by the files they provide.</summary>
-    public static IReadOnlyList<string> Missing(string share)
+    /// <summary>The packages that are missing, found by the files they provide (programs in <paramref name="programFolders"/>, the folders of PATH).</summary>
+    public static IReadOnlyList<string> Missing(string share, IReadOnlyList<string> programFolders)
     {
         var missing = new List<string>();
-        if (!OnPath("qemu-system-x86_64"))
+        if (!OnPath(programFolders, "qemu-system-x86_64"))
         {
             missing.Add("qemu-system-x86");
         }
@@ -20,7 +20,7 @@ public static class DemoPackages
             missing.Add("busybox-static");
         }
 
-        if (!OnPath("dpkg-deb"))
+        if (!OnPath(programFolders, "dpkg-deb"))
         {
             missing.Add("dpkg");
         }
@@ -34,7 +34,7 @@ public static class DemoPackages
     }
 
     /// <summary>Installs <paramref name="missing"/> with apt-get when running as root; otherwise throws with the command to run.</summary>
-    public static async Task EnsureAsync(CliContext context, IReadOnlyList<string> missing, IProcessRunner runner, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(CliContext context, IReadOnlyList<string> missing, IProcessRunner runner, IReadOnlyList<string> programFolders, CancellationToken cancellationToken)
     {
         if (missing.Count == 0)
         {
@@ -42,7 +42,7 @@ public static class DemoPackages
         }
 
         var command = $"apt-get install -y {string.Join(' ', missing)}";
-        if (Environment.UserName != "root" || !OnPath("apt-get"))
+        if (Environment.UserName != "root" || !OnPath(programFolders, "apt-get"))
         {
             throw new DemoPackagesException(missing) { Hint = $"Install them first, as root: {command}" };
         }
@@ -56,6 +56,6 @@ public static class DemoPackages
         }
     }
 
-    private static bool OnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':').Any(dir => File.Exists(Path.Combine(dir, program)));
+    private static bool OnPath(IReadOnlyList<string> folders, string program) =>
+        folders.Any(dir => File.Exists(Path.Combine(dir, program)));
 }

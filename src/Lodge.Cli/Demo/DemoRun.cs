@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Lodge.Cli.Demo;
 
 /// <summary>The steps of <c>lodge demo</c>: image, boot, share round trip through the guest, ACPI shutdown, summary.</summary>
-public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunner runner, string cache)
+public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunner runner, string cache, IReadOnlyList<string> programFolders)
 {
     private const string Machine = "demo";
     private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(120);
@@ -54,7 +54,7 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
 
     private async Task<int> RunUntilDoneAsync(string share, bool forceTcg, CancellationToken cancellationToken)
     {
-        await DemoPackages.EnsureAsync(context, DemoPackages.Missing(share), runner, cancellationToken).ConfigureAwait(false);
+        await DemoPackages.EnsureAsync(context, DemoPackages.Missing(share, programFolders), runner, programFolders, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         var image = await BuildImageAsync(cancellationToken).ConfigureAwait(false);
         var imageTime = clock.Elapsed;
@@ -158,10 +158,11 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
         return image!;
     }
 
-    private static async Task<TimeSpan> WaitAsync(Func<bool> condition, RunningGuest guest, string what, CancellationToken cancellationToken)
+    private async Task<TimeSpan> WaitAsync(Func<bool> condition, RunningGuest guest, string what, CancellationToken cancellationToken)
     {
         var started = guest.State.StartedAt;
-        var deadline = DateTime.UtcNow + BootTimeout;
+        // The deadline on the clock's monotonic timestamps; the result against the guest's recorded start.
+        var begun = context.Time.GetTimestamp();
         while (!condition())
         {
             if (guest.Exited.IsCompleted)
@@ -170,7 +171,7 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
                 throw new GuestRuntimeException(Machine, $"The demo guest stopped before it could {what}: {exit.Describe()} {string.Join(" | ", exit.LogTail)}");
             }
 
-            if (DateTime.UtcNow > deadline)
+            if (context.Time.GetElapsedTime(begun) > BootTimeout)
             {
                 throw new GuestRuntimeException(Machine, $"The demo guest did not {what} within {BootTimeout.TotalSeconds:0} s.") { Hint = $"See 'lodge logs {Machine}'." };
             }
@@ -178,7 +179,7 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
 
-        return DateTimeOffset.UtcNow - started;
+        return context.Time.GetUtcNow() - started;
     }
 
     private static bool KvmUsable()

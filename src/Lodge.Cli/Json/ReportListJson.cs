@@ -16,15 +16,17 @@ public static class ReportListJson
     public static string List(IEnumerable<OutcomeReport> reports) =>
         new JsonObject { ["reports"] = Array(reports.Select(Report)) }.ToJsonString(Indented);
 
-    /// <summary><c>report query --gpu ID --json</c>: the attempts best first, how many worked, and the features that made the difference.</summary>
-    public static string Query(string gpu, ReportQueryResult result)
+    /// <summary><c>report query --gpu ID --json</c>: the attempts shown best first (20 unless <c>--all</c>), how many there
+    /// are and how many worked, and the features that made the difference.</summary>
+    public static string Query(string gpu, ReportQueryResult result, int attempts, int worked)
     {
         ArgumentNullException.ThrowIfNull(result);
         return new JsonObject
         {
             ["gpu"] = gpu,
             ["reports"] = Array(result.Reports.Select(Report)),
-            ["worked"] = result.Reports.Count(r => r.Result.Succeeded && r.Rating is not { Good: false }),
+            ["attempts"] = attempts,
+            ["worked"] = worked,
             ["differences"] = Array(result.Differences.Select(d => (JsonNode)new JsonObject
             {
                 ["feature"] = d.Feature,

@@ -24,7 +24,17 @@ public static class SetupView
         WriteCommands(o, "Commands it would run:", plan.Regenerate.Concat(plan.BootCommands));
         if (plan.CommandTouchedPaths.Count > 0)
         {
-            o.WriteLine($"Files those commands rewrite (backed up first): {string.Join(", ", plan.CommandTouchedPaths)}");
+            o.WriteLine($"Files those commands write (backed up first; a revert restores or removes them): {string.Join(", ", plan.CommandTouchedPaths)}");
+        }
+
+        if (plan.DeletePaths.Count > 0)
+        {
+            o.WriteLine($"Files it removes (backed up first): {string.Join(", ", plan.DeletePaths)}");
+        }
+
+        foreach (var note in plan.Notes)
+        {
+            o.WriteLine($"Note: {note}");
         }
     }
 

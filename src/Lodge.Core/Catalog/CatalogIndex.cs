@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Lodge.Core.Reports;
 
 namespace Lodge.Core.Catalog;
@@ -29,44 +26,5 @@ public static class CatalogIndex
     public static string OutcomeKey(OutcomeReport r) => IsGood(r) ? "good" : r.Result.Succeeded ? "bad" : "failed";
 
     /// <summary>Writes the index of <paramref name="reports"/>, keys sorted, so that the same catalog gives the same bytes.</summary>
-    public static string Write(IEnumerable<OutcomeReport> reports)
-    {
-        var list = reports.ToList();
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("format", Format);
-            w.WriteNumber("version", 1);
-            w.WriteNumber("reports", list.Count);
-            Counts(w, "gpus", list, GpuKey);
-            Counts(w, "boards", list, BoardKey);
-            Counts(w, "os", list, r => r.Guest.Os);
-            w.WriteStartObject("outcomes");
-            foreach (var g in list.GroupBy(OutcomeKey).OrderBy(g => g.Key, StringComparer.Ordinal))
-            {
-                w.WriteNumber(g.Key, g.Count());
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
-
-    private static void Counts(Utf8JsonWriter w, string name, List<OutcomeReport> reports, Func<OutcomeReport, string> key)
-    {
-        w.WriteStartObject(name);
-        foreach (var g in reports.GroupBy(key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            w.WriteStartObject(g.Key);
-            w.WriteNumber("reports", g.Count());
-            w.WriteNumber("good", g.Count(IsGood));
-            w.WriteNumber("bad", g.Count(r => !IsGood(r)));
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-    }
+    public static string Write(IEnumerable<OutcomeReport> reports) => new CatalogIndexCounts().Add(reports).Write();
 }

@@ -18,12 +18,23 @@ public sealed record CatalogKnowledge(CatalogHost Host, CatalogTally OnGpu, Cata
     public static CatalogKnowledge For(CatalogHost host, IEnumerable<OutcomeReport> reports)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var gpuKey = host.Gpu.Length >= 9 ? host.Gpu[..9] : host.Gpu;
-        var onGpu = reports.Where(r => r.Hardware.Gpu is { } g && g.StartsWith(gpuKey, StringComparison.Ordinal)).ToList();
-        var onBoard = onGpu.Where(r => SameBoard(host, r)).ToList();
-        var series = KernelSeries(host.KernelRelease);
-        var onKernel = onGpu.Where(r => series is not null && KernelSeries(r.Versions.Kernel) == series).ToList();
-        return new CatalogKnowledge(host, Tally(onGpu), Tally(onBoard), Tally(onKernel), Differences(host, onGpu));
+        return For(host, OutcomeSummary.Of(reports, GpuKey(host), host, best: 0).Groups);
+    }
+
+    /// <summary>Summarises counted groups of attempts on <paramref name="host"/>'s GPU model (see
+    /// <see cref="OutcomeSummary"/>, closeness measured against <paramref name="host"/>).</summary>
+    public static CatalogKnowledge For(CatalogHost host, IReadOnlyList<OutcomeGroup> groups)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(groups);
+        return new CatalogKnowledge(host, Tally(groups), Tally(groups.Where(g => g.SameBoard)), Tally(groups.Where(g => g.SameKernelSeries)), Differences(groups));
+    }
+
+    /// <summary>The GPU model a question is about: vendor:device.</summary>
+    public static string GpuKey(CatalogHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return host.Gpu.Length >= 9 ? host.Gpu[..9] : host.Gpu;
     }
 
     /// <summary>How close a reporter's hardware is to this host: 1 for the same GPU model, plus 2 for the same board,
@@ -74,25 +85,26 @@ public sealed record CatalogKnowledge(CatalogHost Host, CatalogTally OnGpu, Cata
         return minor.Length == 0 ? null : $"{parts[0]}.{minor}";
     }
 
-    private static bool SameBoard(CatalogHost host, OutcomeReport r) =>
+    /// <summary>True when the report's board (vendor and model, case-insensitive) is the host's.</summary>
+    public static bool SameBoard(CatalogHost host, OutcomeReport r) =>
         host.BoardModel is not null && string.Equals(r.Hardware.BoardModel, host.BoardModel, StringComparison.OrdinalIgnoreCase)
         && string.Equals(r.Hardware.BoardVendor, host.BoardVendor, StringComparison.OrdinalIgnoreCase);
 
-    private static CatalogTally Tally(List<OutcomeReport> reports)
+    private static CatalogTally Tally(IEnumerable<OutcomeGroup> groups)
     {
-        var good = reports.Count(CatalogIndex.IsGood);
-        return new CatalogTally(good, reports.Count - good);
+        var list = groups.ToList();
+        var good = list.Where(g => g.Good).Sum(g => g.Count);
+        return new CatalogTally(good, list.Sum(g => g.Count) - good);
     }
 
-    private static List<WeightedFeature> Differences(CatalogHost host, List<OutcomeReport> reports)
+    private static List<WeightedFeature> Differences(IReadOnlyList<OutcomeGroup> groups)
     {
-        var weighted = reports.Select(r => (Report: r, Weight: Closeness(host, r), Good: CatalogIndex.IsGood(r))).ToList();
         var result = new List<WeightedFeature>();
-        foreach (var key in reports.SelectMany(r => r.Guest.Features.Keys).Distinct(StringComparer.Ordinal))
+        foreach (var key in groups.SelectMany(g => g.Features.Keys).Distinct(StringComparer.Ordinal))
         {
-            var values = weighted
-                .GroupBy(x => x.Report.Guest.Features.TryGetValue(key, out var v) ? v : "(unset)", StringComparer.Ordinal)
-                .Select(g => new WeightedFeatureValue(g.Key, g.Count(), g.Count(x => x.Good), g.Sum(x => x.Good ? x.Weight : 0) / g.Sum(x => x.Weight)))
+            var values = groups
+                .GroupBy(g => g.Features.TryGetValue(key, out var v) ? v : "(unset)", StringComparer.Ordinal)
+                .Select(v => new WeightedFeatureValue(v.Key, v.Sum(x => x.Count), v.Where(x => x.Good).Sum(x => x.Count), v.Sum(x => x.Good ? x.Weight * x.Count : 0) / v.Sum(x => x.Weight * x.Count)))
                 .OrderByDescending(v => v.WeightedRate)
                 .ThenBy(v => v.Value, StringComparer.Ordinal)
                 .ToList();

@@ -13,12 +13,17 @@ public static class CatalogSite
 {
     private const string Style = "body{font-family:sans-serif;max-width:70em;margin:1em auto;padding:0 1em;color:#222}"
         + "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}"
-        + ".good{color:#070}.bad{color:#a00}.failed{color:#a00}dt{font-weight:bold}nav a{margin-right:1em}";
+        + ".good{color:#070}.bad{color:#a00}.failed{color:#a00}dt{font-weight:bold}nav a{margin-right:1em}.pager{margin:.5em 0}.pager a{margin:0 .25em}";
 
-    /// <summary>Builds every page: relative path → HTML.</summary>
-    public static IReadOnlyDictionary<string, string> Build(IReadOnlyList<(string Id, OutcomeReport Report)> reports)
+    /// <summary>How many reports one list page holds; longer lists go on to NAME.p2.html, NAME.p3.html, ….</summary>
+    public const int PageSize = 500;
+
+    /// <summary>Builds every page: relative path → HTML. Lists longer than <paramref name="pageSize"/> reports are split
+    /// into pages linked to each other (plain links: no JavaScript, works from file://).</summary>
+    public static IReadOnlyDictionary<string, string> Build(IReadOnlyList<(string Id, OutcomeReport Report)> reports, int pageSize = PageSize)
     {
         ArgumentNullException.ThrowIfNull(reports);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var pages = new Dictionary<string, string>(StringComparer.Ordinal);
         var byGpu = reports.GroupBy(r => CatalogIndex.GpuKey(r.Report), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var byBoard = reports.GroupBy(r => CatalogIndex.BoardKey(r.Report), StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase).ToList();
@@ -33,26 +38,73 @@ public static class CatalogSite
 
         foreach (var g in byGpu)
         {
-            pages[GpuPage(g.Key)] = Page($"GPU {GpuTitle(g)}", Table(g.ToList(), "../"), "../");
+            Paged(pages, GpuPage(g.Key), $"GPU {GpuTitle(g)}", string.Empty, g.ToList(), "../", false, pageSize);
         }
 
         foreach (var g in byBoard)
         {
-            pages[BoardPage(g.Key)] = Page($"Board {g.Key}", Table(g.ToList(), "../"), "../");
+            Paged(pages, BoardPage(g.Key), $"Board {g.Key}", string.Empty, g.ToList(), "../", false, pageSize);
         }
 
         foreach (var g in byOs)
         {
-            pages[OsPage(g.Key)] = Page($"Guest OS {g.Key}", Table(g.ToList(), "../"), "../");
+            Paged(pages, OsPage(g.Key), $"Guest OS {g.Key}", string.Empty, g.ToList(), "../", false, pageSize);
         }
 
-        pages["search.html"] = Page("Every report", "<p>Every report on one page: use your browser's find (Ctrl+F) to search GPU names, boards, kernels, features and errors.</p>" + Table(reports, string.Empty, full: true), string.Empty);
+        var intro = reports.Count > pageSize
+            ? $"<p>Every report, newest first, {pageSize} to a page: use your browser's find (Ctrl+F) to search a page for GPU names, boards, kernels, features and errors, or narrow down by GPU, board or OS from the <a href=\"index.html\">catalog</a>.</p>"
+            : "<p>Every report on one page: use your browser's find (Ctrl+F) to search GPU names, boards, kernels, features and errors.</p>";
+        Paged(pages, "search.html", "Every report", intro, reports, string.Empty, true, pageSize);
         foreach (var (id, r) in reports)
         {
             pages[$"r/{id}.html"] = Page($"Report {id[..12]}", Report(id, r), "../");
         }
 
         return pages;
+    }
+
+    /// <summary>The file of page <paramref name="number"/> (from 1) of a list whose first page is <paramref name="first"/>.</summary>
+    public static string ListPage(string first, int number)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        return number <= 1 ? first : first[..^".html".Length] + $".p{number.ToString(CultureInfo.InvariantCulture)}.html";
+    }
+
+    // A list of reports over as many pages as it needs; links between the pages are relative to their own folder.
+    private static void Paged(Dictionary<string, string> pages, string first, string title, string intro, IReadOnlyList<(string Id, OutcomeReport Report)> reports, string up, bool full, int pageSize)
+    {
+        var ordered = reports.OrderByDescending(x => x.Report.RecordedAt).ThenBy(x => x.Id, StringComparer.Ordinal).ToList();
+        var count = Math.Max(1, (ordered.Count + pageSize - 1) / pageSize);
+        for (var n = 1; n <= count; n++)
+        {
+            var nav = count == 1 ? string.Empty : Pager(first, n, count, ordered.Count, pageSize);
+            var heading = count == 1 ? title : $"{title} (page {n.ToString(CultureInfo.InvariantCulture)} of {count.ToString(CultureInfo.InvariantCulture)})";
+            pages[ListPage(first, n)] = Page(heading, intro + nav + Table(ordered.Skip((n - 1) * pageSize).Take(pageSize).ToList(), up, full) + nav, up);
+        }
+    }
+
+    private static string Pager(string first, int page, int count, int total, int pageSize)
+    {
+        string Link(int n) => H(Path.GetFileName(ListPage(first, n)));
+        var sb = new StringBuilder("<nav class=\"pager\"><span>");
+        sb.Append(CultureInfo.InvariantCulture, $"Reports {((page - 1) * pageSize) + 1}–{Math.Min(page * pageSize, total)} of {total}.</span> ");
+        if (page > 1)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<a rel=\"prev\" href=\"{Link(page - 1)}\">Previous</a>");
+        }
+
+        if (page < count)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<a rel=\"next\" href=\"{Link(page + 1)}\">Next</a>");
+        }
+
+        sb.Append("Pages:");
+        for (var n = 1; n <= count; n++)
+        {
+            sb.Append(n == page ? $" <strong>{n.ToString(CultureInfo.InvariantCulture)}</strong>" : $" <a href=\"{Link(n)}\">{n.ToString(CultureInfo.InvariantCulture)}</a>");
+        }
+
+        return sb.Append("</nav>").ToString();
     }
 
     /// <summary>The page of a report.</summary>
@@ -95,7 +147,7 @@ public static class CatalogSite
     {
         var sb = new StringBuilder("<table><tr><th>Date</th><th>Outcome</th><th>GPU</th><th>Board</th><th>OS</th><th>Kernel</th><th>Features</th>");
         sb.Append(full ? "<th>Error</th></tr>" : "</tr>");
-        foreach (var (id, r) in reports.OrderByDescending(x => x.Report.RecordedAt).ThenBy(x => x.Id, StringComparer.Ordinal))
+        foreach (var (id, r) in reports)
         {
             var outcome = CatalogIndex.OutcomeKey(r);
             sb.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"{up}{H(ReportPage(id))}\">{r.RecordedAt:yyyy-MM-dd}</a></td><td class=\"{outcome}\">{outcome}</td>")

@@ -14,6 +14,16 @@ public static class KnownOutcomes
     /// weighted by hardware closeness. <paramref name="reports"/> may be the reports of these GPUs only.</remarks>
     public static DoctorSection Section(IReadOnlyList<DeviceAssessment> gpus, IReadOnlyList<OutcomeReport> reports, HostSnapshot? host = null)
     {
+        ArgumentNullException.ThrowIfNull(reports);
+        return Section(gpus, (gpu, closeTo) => OutcomeSummary.Of(reports, gpu, closeTo, best: 1), host);
+    }
+
+    /// <summary>The same from summaries: <paramref name="summarise"/> answers for a vendor:device (and the host the
+    /// closeness is measured against, or null) with at least the best attempt; the database counts the rest in SQL.</summary>
+    public static DoctorSection Section(IReadOnlyList<DeviceAssessment> gpus, Func<string, CatalogHost?, OutcomeSummary> summarise, HostSnapshot? host = null)
+    {
+        ArgumentNullException.ThrowIfNull(gpus);
+        ArgumentNullException.ThrowIfNull(summarise);
         var checks = new List<DoctorCheck>();
         foreach (var gpu in gpus)
         {
@@ -24,29 +34,30 @@ public static class KnownOutcomes
             }
 
             var id = $"{d.VendorId:x4}:{d.DeviceId:x4}";
-            var result = ReportQuery.Run(reports, id);
-            if (result.Reports.Count == 0)
+            var question = host is null ? null : CatalogHost.Of(host, d);
+            var summary = summarise(id, question);
+            if (summary.Attempts == 0 || summary.Best.Count == 0)
             {
                 checks.Add(new DoctorCheck(CheckStatus.Info, $"{d.Address} [{id}]", "No attempt on this GPU is recorded yet."));
                 continue;
             }
 
-            var worked = result.Reports.Count(r => r.Result.Succeeded && r.Rating is not { Good: false });
-            var best = result.Reports[0];
+            var worked = summary.Good;
+            var best = summary.Best[0];
             var features = string.Join(", ", best.Guest.Features.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
             var details = new List<DoctorCheck>();
-            if (host is not null)
+            if (question is not null)
             {
-                var knowledge = CatalogKnowledge.For(CatalogHost.Of(host, d), result.Reports);
+                var knowledge = CatalogKnowledge.For(question, summary.Groups);
                 details.Add(new DoctorCheck(CheckStatus.Info, "known attempts", CatalogKnowledgeText.Summary(knowledge)));
                 details.AddRange(CatalogKnowledgeText.Features(knowledge, 3).Select(f => new DoctorCheck(CheckStatus.Info, f.Feature, f.Text)));
             }
             else
             {
-                details.AddRange(result.Differences.Take(3)
+                details.AddRange(ReportQuery.Differences(summary.Groups).Take(3)
                     .Select(diff => new DoctorCheck(CheckStatus.Info, diff.Feature, string.Join("; ", diff.Values.Select(v => $"{v.Value}: {v.Worked}/{v.Attempts} worked")) + ".")));
             }
-            checks.Add(new DoctorCheck(worked > 0 ? CheckStatus.Ok : CheckStatus.Warning, $"{d.Address} [{id}]", $"{result.Reports.Count} attempt(s) recorded, {worked} worked; the best used {best.Guest.Os} with {features}.", $"Run 'lodge report query --gpu {id}' for every attempt.") { Details = details });
+            checks.Add(new DoctorCheck(worked > 0 ? CheckStatus.Ok : CheckStatus.Warning, $"{d.Address} [{id}]", $"{summary.Attempts} attempt(s) recorded, {worked} worked; the best used {best.Guest.Os} with {features}.", $"Run 'lodge report query --gpu {id}' for every attempt.") { Details = details });
         }
 
         return new DoctorSection("Known outcomes", checks);

@@ -60,6 +60,17 @@ internal sealed class SetupChangeSet(IReadOnlyDictionary<string, string?> files)
         Set(path, body, reason, executable);
     }
 
+    /// <summary>Forgets the edits planned for <paramref name="path"/>, so it stays as it is.</summary>
+    public void Discard(string path)
+    {
+        _pending.Remove(path);
+        _reasons.Remove(path);
+        _executable.Remove(path);
+    }
+
+    /// <summary>The reasons recorded for <paramref name="path"/> so far.</summary>
+    public IReadOnlyList<SetupReason> ReasonsFor(string path) => _reasons.TryGetValue(path, out var list) ? [.. list] : [];
+
     /// <summary>Records the first error; once set, the plan writes nothing.</summary>
     public void Fail(string? path, string message, string hint) => Error ??= new SetupError(path, message, hint);
 

@@ -25,6 +25,16 @@ public sealed record SetupPlan
     /// <summary>Files that <see cref="BootCommands"/> rewrite themselves (kernelstub); the shell backs them up too.</summary>
     public IReadOnlyList<string> CommandTouchedPaths { get; init; } = [];
 
+    /// <summary>Files that commands built (the trial initramfs) which this plan deletes; the shell backs them up first.</summary>
+    public IReadOnlyList<string> DeletePaths { get; init; } = [];
+
+    /// <summary>True when the plan sets up a one-shot trial entry (its command line, and its own initramfs when early
+    /// binding changes); the default entry boots what it booted before until <c>lodge setup --confirm</c>.</summary>
+    public bool TrialBoot { get; init; }
+
+    /// <summary>Sentences the user needs besides the diffs (such as why a boot loader gets no trial entry).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Kernel parameters the command line gains (empty when it already has them).</summary>
     public IReadOnlyList<string> KernelParameters { get; init; } = [];
 

@@ -14,19 +14,17 @@ public static partial class SetupPlanner
     private const string KernelstubConfig = "/etc/kernelstub/configuration";
     private const string CmdlineKey = "GRUB_CMDLINE_LINUX_DEFAULT";
 
-    private static IReadOnlyList<string> PlanCommandLine(
-        SetupChangeSet set, HostSnapshot host, SetupNeeds needs, SetupPhase phase,
-        List<IReadOnlyList<string>> regenerate, List<IReadOnlyList<string>> boot, List<IReadOnlyList<string>> undo, out IReadOnlyList<string> touched)
+    private static IReadOnlyList<string> PlanCommandLine(BootPlan p)
     {
-        touched = [];
-        var wanted = WantedParameters(host, needs);
-        var reason = wanted.Count == 0 ? Reason(needs.All, "Removes the trial entry now that its command line is the default.") : Reason(wanted.SelectMany(w => w.Reason.Machines), string.Join(" ", wanted.Select(w => w.Reason.Text).Distinct()));
+        var set = p.Set;
+        var wanted = WantedParameters(p.Host, p.Needs);
+        var reason = wanted.Count == 0 ? Reason(p.Needs.All, "Removes the trial entry now that what it booted is the default.") : Reason(wanted.SelectMany(w => w.Reason.Machines), string.Join(" ", wanted.Select(w => w.Reason.Text).Distinct()));
         var parameters = wanted.Select(w => w.Parameter).ToList();
-        var bootInfo = host.Boot;
+        var bootInfo = p.Info;
         var grubBls = bootInfo.Bootloader == Bootloader.Grub && TrialEntryDirectory(set, bootInfo) is not null;
         string? source = bootInfo.Bootloader switch
         {
-            Bootloader.Grub when !grubBls => ReadGrubCmdline(set),
+            Bootloader.Grub when !grubBls => ReadGrubCmdline(set)?.Value,
             Bootloader.SystemdBoot when set.Exists(KernelCmdline) => set.Current(KernelCmdline)!.Trim(),
             Bootloader.Unknown => "",
             _ => DefaultEntry(set, bootInfo) is { } entry ? EntryOptions(set, entry) : FailNoEntry(set, bootInfo),
@@ -44,6 +42,20 @@ public static partial class SetupPlanner
                 set.Fail(null, $"Lodge found no boot loader it knows under the root (no {GrubDefaults}, {KernelCmdline}, loader entries or {KernelstubConfig}), so it will not guess where to add '{string.Join(' ', missing)}'.", "Add those parameters to your boot loader's kernel command line yourself, reboot, and run 'lodge setup' again; the other changes are listed above.");
             }
 
+            NoTrial(p, "Lodge knows no boot loader here, so it cannot make a trial entry");
+            return missing;
+        }
+
+        if (bootInfo.ProxmoxBootTool)
+        {
+            // proxmox-boot-tool copies the kernels and initramfs images to every ESP it manages (not mounted) and writes
+            // their entries itself, so a one-shot entry with its own initramfs cannot be made there.
+            NoTrial(p, "This host boots through proxmox-boot-tool, which writes the boot entries on its ESPs itself, so Lodge cannot add a one-shot trial entry");
+            if (p.Phase == SetupPhase.Confirm && (missing.Count > 0 || p.Deferred.Count > 0))
+            {
+                MakePermanent(p, grubBls, parameters, missing, reason);
+            }
+
             return missing;
         }
 
@@ -55,12 +67,12 @@ public static partial class SetupPlanner
             return missing;
         }
 
-        var trialPath = usesEntries ? entryDir + "/lodge-trial.conf" : GrubTrialScript;
-        if (phase == SetupPhase.Apply)
+        var trialPath = usesEntries ? entryDir + "/" + TrialEntryFile : GrubTrialScript;
+        if (p.Phase == SetupPhase.Apply)
         {
-            if (missing.Count > 0)
+            if (missing.Count > 0 || p.Deferred.Count > 0)
             {
-                PlanTrial(set, host, source, parameters, reason, trialPath, grubBls, regenerate, boot, undo);
+                PlanTrial(p, source, parameters, reason, trialPath, grubBls);
             }
 
             return missing;
@@ -73,17 +85,29 @@ public static partial class SetupPlanner
         }
 
         set.Set(trialPath, null, reason);
-        if (missing.Count > 0)
+        RemoveTrialFiles(p, reason);
+        MakePermanent(p, grubBls, parameters, missing, reason);
+        if (bootInfo.Bootloader == Bootloader.Grub && !p.Regenerate.Any(IsGrubMkconfig))
         {
-            touched = MakePermanent(set, bootInfo, grubBls, parameters, missing, reason, regenerate, boot);
-        }
-
-        if (bootInfo.Bootloader == Bootloader.Grub && !regenerate.Any(c => c[0].Contains("mkconfig", StringComparison.Ordinal) || c[0] == "update-grub"))
-        {
-            regenerate.Add(GrubMkconfig(bootInfo));
+            p.Regenerate.Add(GrubMkconfig(bootInfo));
         }
 
         return missing;
+    }
+
+    private static bool IsGrubMkconfig(IReadOnlyList<string> command) => command[0].Contains("mkconfig", StringComparison.Ordinal) || command[0] is "update-grub" || command is ["proxmox-boot-tool", "refresh"];
+
+    // Without a trial entry the shared files are written only at --confirm, which says so.
+    private static void NoTrial(BootPlan p, string why)
+    {
+        if (p.Deferred.Count == 0)
+        {
+            return;
+        }
+
+        p.Notes.Add(p.Phase == SetupPhase.Apply
+            ? $"{why}: the module options and the initramfs change for every boot entry only at 'lodge setup --confirm' ({string.Join(", ", p.Deferred.Keys)}), with no trial boot first. Keep a rescue medium at hand."
+            : $"{why}: this changes every boot entry at once, with no trial boot first. Keep a rescue medium at hand.");
     }
 
     private static List<(string Parameter, SetupReason Reason)> WantedParameters(HostSnapshot host, SetupNeeds needs)
@@ -117,94 +141,157 @@ public static partial class SetupPlanner
         return wanted;
     }
 
-    private static void PlanTrial(
-        SetupChangeSet set, HostSnapshot host, string source, IReadOnlyList<string> parameters, SetupReason reason, string trialPath, bool grubBls,
-        List<IReadOnlyList<string>> regenerate, List<IReadOnlyList<string>> boot, List<IReadOnlyList<string>> undo)
+    private static void PlanTrial(BootPlan p, string source, IReadOnlyList<string> parameters, SetupReason reason, string trialPath, bool grubBls)
     {
-        var line = KernelCommandLine.With(source, parameters);
-        var trialReason = reason with { Text = $"Boots '{line}' once on trial; the old entry stays the default until 'lodge setup --confirm'. " + reason.Text };
-        if (host.Boot.Bootloader == Bootloader.Grub)
+        var set = p.Set;
+        var early = EarlyParameters(p);
+        var line = KernelCommandLine.With(source, [.. parameters, .. early]);
+        var trialReason = reason with
         {
-            if (GrubVariables.Read(set.Current(GrubDefaults) ?? "", "GRUB_DEFAULT", out _) != "saved")
+            Machines = [.. reason.Machines.Concat(p.Deferred.Values.SelectMany(d => d.Reasons).SelectMany(r => r.Machines)).Distinct().Order(StringComparer.Ordinal)],
+            Text = $"Boots '{line}' once on trial; the old entry stays the default, with its command line, initramfs and module options, until 'lodge setup --confirm'. "
+                + string.Join(" ", (KernelCommandLine.Missing(source, parameters).Count == 0 ? [] : new[] { reason.Text }).Concat(p.Deferred.Values.SelectMany(d => d.Reasons).Select(r => r.Text)).Distinct()),
+        };
+        if (p.Info.Bootloader == Bootloader.Grub && !grubBls)
+        {
+            // GRUB before 2.02 needed GRUB_DEFAULT=saved for grub-reboot; every 00_header since reads next_entry whatever
+            // GRUB_DEFAULT says, so /etc/default/grub stays as it is until --confirm.
+            if (TrialKernel(p, null) is not { } kernel)
             {
-                set.Set(GrubDefaults, GrubVariables.Write(set.Current(GrubDefaults)!, "GRUB_DEFAULT", "saved", quote: false), reason with { Text = "grub-reboot needs GRUB_DEFAULT=saved to boot the trial entry once." });
+                return;
             }
 
-            if (grubBls)
+            var image = PlanTrialInitramfs(p, kernel.Version, kernel.Image, "/boot", DefaultImageName(p.Builder, kernel.Version), trialReason);
+            set.SetOwned(GrubTrialScript, GrubTrialScriptText(line, kernel.Version, image is null ? null : DefaultImageName(p.Builder, kernel.Version)), trialReason, executable: true);
+            if (set.Changed(GrubTrialScript) || TrialFilesChanged(p))
             {
-                WriteTrialEntry(set, host.Boot, line, trialPath, trialReason);
-            }
-            else
-            {
-                set.SetOwned(GrubTrialScript, GrubTrialScriptText(line), trialReason, executable: true);
-            }
-
-            if (set.Changed(GrubDefaults) || set.Changed(GrubTrialScript))
-            {
-                regenerate.Add(GrubMkconfig(host.Boot));
-            }
-
-            if (set.Changed(trialPath))
-            {
-                var fedora = IsFedoraLike(host.Boot);
-                boot.Add([fedora ? "grub2-reboot" : "grub-reboot", TrialEntryId]);
-
-                // A revert also forgets the one-shot choice, which grub-reboot keeps in grubenv.
-                undo.Add([fedora ? "grub2-editenv" : "grub-editenv", "-", "unset", "next_entry"]);
+                p.Regenerate.Add(GrubMkconfig(p.Info));
+                AddTrialBoot(p, ["grub-reboot", TrialEntryId], ["grub-editenv", "-", "unset", "next_entry"]);
             }
 
             return;
         }
 
-        WriteTrialEntry(set, host.Boot, line, trialPath, trialReason);
-        if (set.Changed(trialPath))
+        if (DefaultEntry(set, p.Info) is not { } entry || CheckTrialOrder(p, entry, trialPath) is false)
         {
-            boot.Add(["bootctl", "set-oneshot", "lodge-trial.conf"]);
+            return;
+        }
 
-            // bootctl(1): an empty string removes the one-shot entry.
-            undo.Add(["bootctl", "set-oneshot", ""]);
+        string? trialInitrd = null;
+        if (NeedsTrialInitramfs(p))
+        {
+            if (TrialKernel(p, entry) is not { } kernel || EntryInitrd(set, entry) is not { } initrd)
+            {
+                if (set.Error is null)
+                {
+                    set.Fail(entry, $"The boot entry '{entry}' has no 'initrd' line, so setup cannot give the trial entry its own initramfs with the vfio modules.", "Bind the GPU to vfio-pci at run time instead ('[gpu] mode = \"handoff\"'), or add the modules to the entry's initramfs yourself.");
+                }
+
+                return;
+            }
+
+            var partition = EntryPartition(entry);
+            var physical = initrd.StartsWith("/boot/", StringComparison.Ordinal) && partition == "/boot" ? initrd : partition + initrd;
+            var slash = physical.LastIndexOf('/');
+            if (PlanTrialInitramfs(p, kernel.Version, kernel.Image, physical[..slash], physical[(slash + 1)..], trialReason) is null)
+            {
+                return;
+            }
+
+            trialInitrd = initrd[..(initrd.LastIndexOf('/') + 1)] + TrialImagePrefix + initrd[(initrd.LastIndexOf('/') + 1)..];
+        }
+
+        WriteTrialEntry(set, p.Info, line, trialPath, trialReason, trialInitrd);
+        if (set.Changed(trialPath) || TrialFilesChanged(p))
+        {
+            if (p.Info.Bootloader == Bootloader.Grub)
+            {
+                // A revert also forgets the one-shot choice, which grub2-reboot keeps in grubenv.
+                AddTrialBoot(p, ["grub2-reboot", TrialEntryId], ["grub2-editenv", "-", "unset", "next_entry"]);
+            }
+            else
+            {
+                // bootctl(1): an empty string removes the one-shot entry.
+                AddTrialBoot(p, ["bootctl", "set-oneshot", TrialEntryFile], ["bootctl", "set-oneshot", ""]);
+            }
         }
     }
 
-    private static IReadOnlyList<string> MakePermanent(
-        SetupChangeSet set, BootInfo bootInfo, bool grubBls, IReadOnlyList<string> parameters, IReadOnlyList<string> missing, SetupReason reason,
-        List<IReadOnlyList<string>> regenerate, List<IReadOnlyList<string>> boot)
+    private static void AddTrialBoot(BootPlan p, IReadOnlyList<string> command, IReadOnlyList<string> undo)
     {
+        p.TrialBoot = true;
+        p.Boot.Add(command);
+        p.Undo.Add(undo);
+    }
+
+    private static void MakePermanent(BootPlan p, bool grubBls, IReadOnlyList<string> parameters, IReadOnlyList<string> missing, SetupReason reason)
+    {
+        if (missing.Count == 0)
+        {
+            if (p.Info.ProxmoxBootTool && p.Deferred.Count > 0)
+            {
+                // The rebuilt initramfs images reach the ESPs only through proxmox-boot-tool.
+                p.Regenerate.Add(["proxmox-boot-tool", "refresh"]);
+            }
+
+            return;
+        }
+
+        var set = p.Set;
+        var bootInfo = p.Info;
         switch (bootInfo.Bootloader)
         {
             case Bootloader.Grub:
-                var current = ReadGrubCmdline(set) ?? "";
-                set.Set(GrubDefaults, GrubVariables.Write(set.Current(GrubDefaults)!, CmdlineKey, KernelCommandLine.With(current, parameters), quote: true), reason);
+                var current = ReadGrubCmdline(set);
+                var file = current?.File ?? GrubDefaults;
+                var where = file == GrubDefaults ? reason
+                    : reason with { Text = $"{reason.Text} Written in '{file}', the last file that sets {CmdlineKey}: grub-mkconfig reads /etc/default/grub.d/*.cfg after /etc/default/grub, so a value in /etc/default/grub would not take effect." };
+                set.Set(file, GrubVariables.Write(set.Current(file) ?? "", CmdlineKey, KernelCommandLine.With(current?.Value ?? "", parameters), quote: true), where);
                 if (grubBls)
                 {
                     EditAllEntries(set, bootInfo, parameters, reason);
                 }
 
-                regenerate.Add(GrubMkconfig(bootInfo));
-                return [];
+                p.Regenerate.Add(GrubMkconfig(bootInfo));
+                return;
             case Bootloader.SystemdBoot when set.Exists(KernelCmdline):
                 set.Set(KernelCmdline, KernelCommandLine.With(set.Current(KernelCmdline)!.Trim(), parameters) + "\n", reason);
-                regenerate.Add(bootInfo.ProxmoxBootTool ? ["proxmox-boot-tool", "refresh"] : ["kernel-install", "add-all"]);
-                return [];
+                p.Regenerate.Add(bootInfo.ProxmoxBootTool ? ["proxmox-boot-tool", "refresh"] : ["kernel-install", "add-all"]);
+                return;
             case Bootloader.SystemdBoot:
                 EditAllEntries(set, bootInfo, parameters, reason);
-                return [];
+                return;
             default:
                 // kernelstub rewrites its configuration and the Pop_OS entries itself; they are backed up before it runs.
-                boot.Add(["kernelstub", "-a", string.Join(' ', missing)]);
-                return [KernelstubConfig, .. EntryFiles(set, bootInfo)];
+                p.Boot.Add(["kernelstub", "-a", string.Join(' ', missing)]);
+                p.Touched.AddRange([KernelstubConfig, .. EntryFiles(set, bootInfo)]);
+                return;
         }
     }
 
-    private static string? ReadGrubCmdline(SetupChangeSet set)
+    /// <summary>The effective GRUB_CMDLINE_LINUX_DEFAULT and the file that sets it: grub-mkconfig sources /etc/default/grub and
+    /// then /etc/default/grub.d/*.cfg in name order, so the last assignment wins. Null after recording an error.</summary>
+    private static (string Value, string File)? ReadGrubCmdline(SetupChangeSet set)
     {
-        var value = GrubVariables.Read(set.Current(GrubDefaults) ?? "", CmdlineKey, out var line);
-        if (value is null)
+        var files = new[] { GrubDefaults }.Concat(set.Under(GrubDropIns).Where(f => f.EndsWith(".cfg", StringComparison.Ordinal) && f.LastIndexOf('/') == GrubDropIns.Length));
+        (string Value, string File) result = ("", GrubDefaults);
+        foreach (var file in files)
         {
-            set.Fail(GrubDefaults, $"'{GrubDefaults}' line {line + 1} sets {CmdlineKey} in a way setup cannot parse (an unclosed quote, a variable or a line continuation).", $"Write it as one quoted line such as {CmdlineKey}=\"quiet splash\" in '{GrubDefaults}' and run 'lodge setup' again.");
+            var text = set.Current(file) ?? "";
+            var value = GrubVariables.Read(text, CmdlineKey, out var line);
+            if (value is null)
+            {
+                set.Fail(file, $"'{file}' line {line + 1} sets {CmdlineKey} in a way setup cannot parse (an unclosed quote, a variable or a line continuation).", $"Write it as one quoted line such as {CmdlineKey}=\"quiet splash\" in '{file}' and run 'lodge setup' again.");
+                return null;
+            }
+
+            if (line >= 0)
+            {
+                result = (value, file);
+            }
         }
 
-        return value;
+        return result;
     }
 
     private static IReadOnlyList<string> GrubMkconfig(BootInfo boot) =>
@@ -216,17 +303,23 @@ public static partial class SetupPlanner
     private static bool IsFedoraLike(BootInfo boot) =>
         boot.OsId is "fedora" or "rhel" or "centos" or "rocky" or "almalinux" || boot.OsIdLike.Contains("fedora") || boot.OsIdLike.Contains("rhel");
 
-    // grub-mkconfig runs every /etc/grub.d script in order; this one re-runs 10_linux with the new command line and
-    // keeps its first entry, renamed, so the trial boots the same kernel as the default entry.
-    private static string GrubTrialScriptText(string line) =>
-        $$"""
-        #!/bin/sh
-        {{OwnedHeader}}
-        # A one-shot trial entry: 'grub-reboot {{TrialEntryId}}' boots it once; the default stays until 'lodge setup --confirm'.
-        set -e
-        {{CmdlineKey}}="{{line}}" "${0%/*}/10_linux" \
-          | awk '/^menuentry /{p=1} p{print} p && /^}/{exit}' \
-          | sed -e "1s/^menuentry '[^']*'/menuentry 'Lodge trial'/" -e "1s/\$menuentry_id_option '[^']*'/--id {{TrialEntryId}}/"
+    // grub-mkconfig runs every /etc/grub.d script in order; this one re-runs 10_linux with the trial command line, keeps
+    // the entry of the kernel the trial initramfs was built for (10_linux lists the newest first), renames it, and points
+    // its initrd at the trial image. An initrd line ends with the image (10_linux writes no trailing blank).
+    private static string GrubTrialScriptText(string line, string version, string? image)
+    {
+        var initrd = image is null ? "" : $" -e 's|/{SedLiteral(image)}$|/{TrialImagePrefix}{image}|'";
+        return $$$"""
+            #!/bin/sh
+            {{{OwnedHeader}}}
+            # A one-shot trial entry: 'grub-reboot {{{TrialEntryId}}}' boots it once; the default stays until 'lodge setup --confirm'.
+            set -e
+            {{{CmdlineKey}}}="{{{line}}}" "${0%/*}/10_linux" \
+              | awk -v k='/vmlinuz-{{{version}}} ' '/^[[:space:]]*menuentry /{b=""; p=1} p{b=b $0 "\n"} p && /^[[:space:]]*}/{p=0; if (index(b, k)) {printf "%s", b; exit}}' \
+              | sed -e "1s/^[[:space:]]*menuentry '[^']*'/menuentry 'Lodge trial'/" -e "1s/\$menuentry_id_option '[^']*'/--id {{{TrialEntryId}}}/"{{{initrd}}}
 
-        """;
+            """;
+    }
+
+    private static string SedLiteral(string text) => text.Replace(".", "\\.", StringComparison.Ordinal);
 }

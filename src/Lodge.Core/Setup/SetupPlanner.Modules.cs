@@ -78,11 +78,11 @@ public static partial class SetupPlanner
     private static bool IsShared(string id, SetupNeeds needs, HashSet<Hardware.PciAddress> passed) =>
         needs.HostDevices.Any(d => !passed.Contains(d.Address) && $"{d.VendorId:x4}:{d.DeviceId:x4}" == id);
 
-    private static bool PlanInitramfs(SetupChangeSet set, SetupNeeds needs)
+    private static void PlanInitramfs(SetupChangeSet set, SetupNeeds needs)
     {
         if (needs.EarlyBind.Count == 0)
         {
-            return false;
+            return;
         }
 
         var machines = needs.EarlyBind.Select(e => e.Machine).ToList();
@@ -106,8 +106,6 @@ public static partial class SetupPlanner
         {
             set.SetOwned(DracutLodge, Owned(machines, $"force_drivers+=\" {string.Join(' ', VfioModules)} \""), reason);
         }
-
-        return set.Changed(InitramfsToolsModules) || set.Changed(MkinitcpioConf) || set.Changed(DracutLodge);
     }
 
     // mkinitcpio.conf(5) is a bash fragment; Lodge edits only a one-line array:
@@ -137,21 +135,23 @@ public static partial class SetupPlanner
         set.Set(MkinitcpioConf, string.Join('\n', lines), reason);
     }
 
-    private static IEnumerable<IReadOnlyList<string>> InitramfsCommands(SetupChangeSet set)
+    // The files whose change alters what every boot entry boots (module options, the initramfs configuration).
+    private static readonly string[] BootShared = [VfioModprobe, KvmModprobe, InitramfsToolsModules, MkinitcpioConf, DracutLodge];
+
+    internal static InitramfsBuilder BuilderOf(SetupChangeSet set) =>
+        set.Exists(InitramfsToolsModules) ? InitramfsBuilder.InitramfsTools
+        : set.Exists(MkinitcpioConf) ? InitramfsBuilder.Mkinitcpio
+        : set.Exists(DracutConf) || set.Exists(DracutLodge) || set.Under("/etc/dracut.conf.d").Count > 0 ? InitramfsBuilder.Dracut
+        : InitramfsBuilder.None;
+
+    // Rebuilds the initramfs of every installed kernel, not only the running one: the next boot may be a newer kernel.
+    private static IEnumerable<IReadOnlyList<string>> InitramfsCommands(InitramfsBuilder builder) => builder switch
     {
-        if (set.Exists(InitramfsToolsModules))
-        {
-            yield return ["update-initramfs", "-u"];
-        }
-        else if (set.Exists(MkinitcpioConf))
-        {
-            yield return ["mkinitcpio", "-P"];
-        }
-        else if (set.Exists(DracutConf) || set.Exists(DracutLodge))
-        {
-            yield return ["dracut", "-f"];
-        }
-    }
+        InitramfsBuilder.InitramfsTools => [["update-initramfs", "-u", "-k", "all"]],
+        InitramfsBuilder.Mkinitcpio => [["mkinitcpio", "-P"]],
+        InitramfsBuilder.Dracut => [["dracut", "-f", "--regenerate-all"]],
+        _ => [],
+    };
 
     private static string EnsureNewline(string text) => text.Length == 0 || text.EndsWith('\n') ? text : text + "\n";
 

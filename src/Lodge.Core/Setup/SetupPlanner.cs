@@ -20,17 +20,22 @@ public static partial class SetupPlanner
     /// <summary>The Boot Loader Specification's entry directories, in the order bootctl looks.</summary>
     public static readonly IReadOnlyList<string> LoaderEntryDirectories = ["/boot/loader/entries", "/boot/efi/loader/entries", "/efi/loader/entries"];
 
+    /// <summary>Directories whose every file the shell also reads (recursively): GRUB's drop-ins, initramfs-tools' conf.d, the trial files.</summary>
+    public static readonly IReadOnlyList<string> DirectoriesToRead = [GrubDropIns, InitramfsToolsConfD, TrialDirectory];
+
     /// <summary>Every fixed path the planner may read or write.</summary>
     public static readonly IReadOnlyList<string> FilesToRead =
     [
-        GrubDefaults, GrubTrialScript, KernelCmdline, KernelstubConfig, "/boot/loader/loader.conf", "/boot/efi/loader/loader.conf",
-        VfioModprobe, KvmModprobe, InitramfsToolsModules, DracutConf, DracutLodge, MkinitcpioConf,
+        GrubDefaults, GrubTrialScript, KernelCmdline, KernelstubConfig, "/boot/loader/loader.conf", "/boot/efi/loader/loader.conf", "/efi/loader/loader.conf",
+        InitramfsToolsConf, VfioModprobe, KvmModprobe, InitramfsToolsModules, DracutConf, DracutLodge, MkinitcpioConf,
         SysctlLodge, MemlockLimits, VendorResetUdevRules, VendorResetModulesLoad, GvtModulesLoad, RescueUnit,
     ];
 
     private const string VfioModprobe = "/etc/modprobe.d/lodge-vfio.conf";
     private const string KvmModprobe = "/etc/modprobe.d/lodge-kvm.conf";
     private const string InitramfsToolsModules = "/etc/initramfs-tools/modules";
+    private const string InitramfsToolsConf = "/etc/initramfs-tools/initramfs.conf";
+    private const string InitramfsToolsConfD = "/etc/initramfs-tools/conf.d";
     private const string DracutConf = "/etc/dracut.conf";
     private const string DracutLodge = "/etc/dracut.conf.d/lodge-vfio.conf";
     private const string MkinitcpioConf = "/etc/mkinitcpio.conf";
@@ -42,22 +47,44 @@ public static partial class SetupPlanner
     private const string RescueUnit = "/etc/systemd/system/lodge-rescue.service";
 
     /// <summary>Plans setup for <paramref name="machines"/> on <paramref name="host"/>, given the current text of the host files.</summary>
-    public static SetupPlan Plan(HostSnapshot host, IReadOnlyList<MachineConfig> machines, IReadOnlyDictionary<string, string?> files, SetupPhase phase = SetupPhase.Apply)
+    /// <param name="host">The scanned host.</param>
+    /// <param name="machines">The machines to set the host up for.</param>
+    /// <param name="files">The text of the files the planner reads (see the remarks), null or absent when missing.</param>
+    /// <param name="phase">The trial apply or the confirm.</param>
+    /// <param name="kernelImages">The kernel images in <c>/boot</c> (host view, such as <c>/boot/vmlinuz-6.1.0-13-amd64</c>):
+    /// the trial initramfs is built for the newest, which is the one the boot loader's first entry boots.</param>
+    public static SetupPlan Plan(
+        HostSnapshot host, IReadOnlyList<MachineConfig> machines, IReadOnlyDictionary<string, string?> files, SetupPhase phase = SetupPhase.Apply,
+        IReadOnlyList<string>? kernelImages = null)
     {
         var set = new SetupChangeSet(files);
         var needs = SetupNeeds.Of(host, machines, PassthroughAdvisor.Assess(host));
-        var regenerate = new List<IReadOnlyList<string>>();
-        var boot = new List<IReadOnlyList<string>>();
-        var undo = new List<IReadOnlyList<string>>();
+        var boot = new BootPlan(set, host, needs, phase, kernelImages ?? []);
 
         PlanModules(set, needs);
-        var initramfsChanged = PlanInitramfs(set, needs);
-        PlanSystem(set, needs, boot, undo);
-        var cmdline = PlanCommandLine(set, host, needs, phase, regenerate, boot, undo, out var touched);
+        PlanInitramfs(set, needs);
 
-        if (initramfsChanged || set.Changed(VfioModprobe) || set.Changed(KvmModprobe))
+        // What changes the boot of every entry (module options, the initramfs configuration) waits for --confirm; the
+        // trial entry gets the same through its own command line and its own initramfs.
+        foreach (var path in BootShared.Where(set.Changed))
         {
-            regenerate.InsertRange(0, InitramfsCommands(set));
+            boot.Deferred[path] = (set.Current(path), set.ReasonsFor(path));
+        }
+
+        if (phase == SetupPhase.Apply)
+        {
+            foreach (var path in boot.Deferred.Keys)
+            {
+                set.Discard(path);
+            }
+        }
+
+        PlanSystem(set, needs, boot.Boot, boot.Undo);
+        var cmdline = PlanCommandLine(boot);
+
+        if (phase == SetupPhase.Confirm && boot.Deferred.Count > 0)
+        {
+            boot.Regenerate.InsertRange(0, InitramfsCommands(boot.Builder));
         }
 
         var changes = set.Changes();
@@ -65,10 +92,13 @@ public static partial class SetupPlanner
         {
             Phase = phase,
             Changes = changes,
-            Regenerate = changes.Count == 0 ? [] : regenerate,
-            BootCommands = boot,
-            UndoCommands = undo,
-            CommandTouchedPaths = touched,
+            Regenerate = changes.Count == 0 ? [] : boot.Regenerate,
+            BootCommands = boot.Boot,
+            UndoCommands = boot.Undo,
+            CommandTouchedPaths = boot.Touched,
+            DeletePaths = boot.Deletes,
+            TrialBoot = boot.TrialBoot,
+            Notes = boot.Notes,
             KernelParameters = cmdline,
             Error = set.Error,
         };

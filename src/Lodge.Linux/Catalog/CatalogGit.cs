@@ -87,8 +87,13 @@ public sealed class CatalogGit
         }
 
         var lines = (result.StandardError + "\n" + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var line = lines.LastOrDefault(l => l.StartsWith("fatal:", StringComparison.Ordinal) || l.StartsWith("error:", StringComparison.Ordinal) || l.StartsWith("remote:", StringComparison.Ordinal))
-            ?? lines.LastOrDefault() ?? $"git exited with {result.ExitCode}";
+        var at = Array.FindLastIndex(lines, l => l.StartsWith("fatal:", StringComparison.Ordinal) || l.StartsWith("error:", StringComparison.Ordinal) || l.StartsWith("remote:", StringComparison.Ordinal));
+        var line = at >= 0 ? lines[at] : lines.LastOrDefault() ?? $"git exited with {result.ExitCode}";
+        if (at >= 0 && line.EndsWith(':') && at + 1 < lines.Length)
+        {
+            // "fatal: unable to connect to HOST:" says why on the next line ("errno=Connection refused").
+            line += " " + lines[at + 1];
+        }
         return line.TrimEnd('.') + ".";
     }
 }

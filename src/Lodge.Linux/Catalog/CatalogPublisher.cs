@@ -33,6 +33,7 @@ public static class CatalogPublisher
 
             git.Run(dir, "clean the local clone", "clean", "-q", "-f", "-d", "-x");
             var added = 0;
+            var written = new List<CatalogEntry>();
             foreach (var e in entries.DistinctBy(e => e.Id))
             {
                 var path = Path.Combine(dir, e.Path);
@@ -43,6 +44,7 @@ public static class CatalogPublisher
 
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 File.WriteAllText(path, e.Document, new UTF8Encoding(false));
+                written.Add(e);
                 added++;
             }
 
@@ -58,7 +60,7 @@ public static class CatalogPublisher
                 File.WriteAllText(readme, CatalogReadme.Text, new UTF8Encoding(false));
             }
 
-            File.WriteAllText(Path.Combine(dir, "index.json"), CatalogIndex.Write(Reports(dir).Select(x => x.Report)), new UTF8Encoding(false));
+            File.WriteAllText(Path.Combine(dir, "index.json"), Index(dir, written), new UTF8Encoding(false));
             git.Run(dir, "stage the report files", "add", "--all", "--", ".");
             // The day only, in UTC: a commit's time of day and time zone say where and when someone sat at the machine.
             var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) + " +0000";
@@ -88,6 +90,30 @@ public static class CatalogPublisher
             var command = $"git -C '{dir}' push <YOUR-FORK-URL> {branch}";
             return new CatalogPublishResult(added, already, false, branch, dir, CatalogGit.Reason(push), command);
         }
+    }
+
+    /// <summary>The new <c>index.json</c> of <paramref name="catalogDirectory"/> after <paramref name="written"/> were
+    /// added to it: the committed index plus the new reports, when that index is one lodge wrote and counts as many
+    /// reports as the catalog has files before them; otherwise rebuilt from every file (a hand-edited index, files
+    /// merged by another tool, a refused file in the tree). Either way the same bytes as a full rebuild.</summary>
+    public static string Index(string catalogDirectory, IReadOnlyCollection<CatalogEntry> written)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        var indexPath = Path.Combine(catalogDirectory, "index.json");
+        var gpuRoot = Path.Combine(catalogDirectory, "gpu");
+        if (File.Exists(indexPath) && new FileInfo(indexPath) is { LinkTarget: null, Length: <= 16 * 1024 * 1024 }
+            && CatalogIndexCounts.Read(File.ReadAllText(indexPath)) is { } counts
+            && Directory.Exists(gpuRoot)
+            && counts.Reports == Directory.EnumerateFiles(gpuRoot, "*.json", SearchOption.AllDirectories).Count() - written.Count)
+        {
+            var added = written.Select(e => CatalogFile.Read(e.Path, Encoding.UTF8.GetBytes(e.Document)).Report).OfType<OutcomeReport>().ToList();
+            if (added.Count == written.Count)
+            {
+                return counts.Add(added).Write();
+            }
+        }
+
+        return CatalogIndex.Write(Reports(catalogDirectory).Select(x => x.Report));
     }
 
     /// <summary>Every report file of a catalog folder that passes the checks (what index.json and the site count).</summary>

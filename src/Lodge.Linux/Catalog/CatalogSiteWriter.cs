@@ -7,8 +7,11 @@ namespace Lodge.Linux.Catalog;
 public static class CatalogSiteWriter
 {
     /// <summary>Reads every valid report under <paramref name="catalogDirectory"/> and writes the site to <paramref name="outputDirectory"/>.</summary>
+    /// <param name="catalogDirectory">The catalog clone.</param>
+    /// <param name="outputDirectory">Where the pages go.</param>
+    /// <param name="pageSize">How many reports one list page holds.</param>
     /// <returns>How many reports and pages.</returns>
-    public static (int Reports, int Pages) Write(string catalogDirectory, string outputDirectory)
+    public static (int Reports, int Pages) Write(string catalogDirectory, string outputDirectory, int pageSize = CatalogSite.PageSize)
     {
         if (!Directory.Exists(Path.Combine(catalogDirectory, "gpu")))
         {
@@ -16,7 +19,7 @@ public static class CatalogSiteWriter
         }
 
         var reports = CatalogPublisher.Reports(catalogDirectory).ToList();
-        var pages = CatalogSite.Build(reports);
+        var pages = CatalogSite.Build(reports, pageSize);
         var root = Path.GetFullPath(outputDirectory);
         foreach (var (relative, html) in pages)
         {

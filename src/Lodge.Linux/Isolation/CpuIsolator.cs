@@ -16,12 +16,26 @@ public sealed class CpuIsolator(ICpuIsolationControl control, CpuIsolationJourna
     /// <summary>The journal this isolator keeps.</summary>
     public CpuIsolationJournal Journal => journal;
 
-    /// <summary>Records the units' current AllowedCPUs, then limits each to <paramref name="housekeeping"/>.</summary>
-    public async Task ApplyAsync(string guest, IReadOnlyList<string> units, IReadOnlyList<int> housekeeping, CancellationToken cancellationToken = default)
+    /// <summary>The transient scope a guest's QEMU moves to before the host's units are limited: <c>lodge-NAME.scope</c> in machine.slice.</summary>
+    public static string ScopeOf(string guest) => $"lodge-{guest}.scope";
+
+    /// <summary>Moves the guest's QEMU (<paramref name="guestPid"/>, when given) out of the host's units, records the units' current AllowedCPUs, then limits each to <paramref name="housekeeping"/>.</summary>
+    /// <remarks>
+    /// The move comes first because a cgroup's cpuset bounds every thread in it: a vCPU pinned to CPU 5 inside a
+    /// user.slice limited to CPUs 0-1 runs on 0-1 (seen on this machine's kernel with a scratch cpuset: a thread pinned
+    /// to CPU 1 ran on CPU 0 while its cpuset held only 0, and went back to 1 when the cpuset widened). When the move
+    /// fails, nothing is limited.
+    /// </remarks>
+    public async Task ApplyAsync(string guest, IReadOnlyList<string> units, IReadOnlyList<int> housekeeping, CancellationToken cancellationToken = default, int? guestPid = null)
     {
         if (housekeeping.Count == 0)
         {
             throw new ArgumentException("Isolation needs at least one CPU left for the host.", nameof(housekeeping));
+        }
+
+        if (guestPid is { } pid)
+        {
+            await control.MoveToScopeAsync(ScopeOf(guest), pid, _timeout, cancellationToken).ConfigureAwait(false);
         }
 
         if (!journal.IsClean && !await RestoreAsync(units, cancellationToken).ConfigureAwait(false))

@@ -9,4 +9,7 @@ public interface ICpuIsolationControl
 
     /// <summary>Sets the unit's AllowedCPUs for this boot only; an empty list lifts the limit.</summary>
     Task SetAllowedCpusAsync(string unit, IReadOnlyList<int> cpus, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a process into a transient scope of its own under <c>machine.slice</c> (as libvirt's machined does), so that limits on the host's slices do not reach it; the scope ends with the process.</summary>
+    Task MoveToScopeAsync(string scope, int pid, TimeSpan timeout, CancellationToken cancellationToken = default);
 }

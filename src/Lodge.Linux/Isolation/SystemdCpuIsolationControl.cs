@@ -33,6 +33,60 @@ public sealed class SystemdCpuIsolationControl(string? busAddress = null) : ICpu
             return true;
         }, cancellationToken);
 
+    /// <inheritdoc/>
+    public Task MoveToScopeAsync(string scope, int pid, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        RunAsync(scope, timeout, async connection =>
+        {
+            // HOST EFFECT: QEMU leaves the slice it was started in (user.slice from a terminal, system.slice from a
+            // service) for machine.slice/SCOPE; the scope ends when QEMU exits, so there is nothing to undo.
+            await connection.CallMethodAsync(StartScope(connection, scope, pid)).ConfigureAwait(false);
+
+            // The job runs after the reply: wait until the kernel shows the process in its scope.
+            while (!InScope(pid, scope))
+            {
+                await Task.Delay(20).ConfigureAwait(false);
+            }
+
+            return true;
+        }, cancellationToken);
+
+    private static bool InScope(int pid, string scope)
+    {
+        try
+        {
+            return File.ReadAllLines($"/proc/{pid}/cgroup").Any(l => l.EndsWith("/machine.slice/" + scope, StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            throw new InvalidOperationException($"The process {pid} is gone.");
+        }
+    }
+
+    private static MessageBuffer StartScope(DBusConnection connection, string scope, int pid)
+    {
+        using var writer = connection.GetMessageWriter();
+        writer.WriteMethodCallHeader(Systemd, ManagerPath, Manager, "StartTransientUnit", "ssa(sv)a(sa(sv))");
+        writer.WriteString(scope);
+        writer.WriteString("fail");
+        var properties = writer.WriteArrayStart(DBusType.Struct);
+        writer.WriteStructureStart();
+        writer.WriteString("Slice");
+        writer.WriteSignature("s");
+        writer.WriteString("machine.slice");
+        writer.WriteStructureStart();
+        writer.WriteString("Description");
+        writer.WriteSignature("s");
+        writer.WriteString("Lodge guest");
+        writer.WriteStructureStart();
+        writer.WriteString("PIDs");
+        writer.WriteSignature("au");
+        writer.WriteArray(new uint[] { (uint)pid });
+        writer.WriteArrayEnd(properties);
+        var aux = writer.WriteArrayStart(DBusType.Struct);
+        writer.WriteArrayEnd(aux);
+        return writer.CreateMessage();
+    }
+
     private static MessageBuffer SetProperty(DBusConnection connection, string unit, IReadOnlyList<int> cpus)
     {
         using var writer = connection.GetMessageWriter();

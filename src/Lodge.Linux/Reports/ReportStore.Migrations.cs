@@ -48,6 +48,13 @@ public sealed partial class ReportStore
         CREATE INDEX reports_gpu_board ON reports (gpu, board_vendor, board_model);
         CREATE TABLE catalog_sources (url TEXT PRIMARY KEY, commit_id TEXT NOT NULL, pulled TEXT NOT NULL);
         """,
+        // 5: one index that answers a per-GPU question alone (ReportStore.Summarise counts and ranks from it without
+        // reading the table): the GPU, everything outcome, closeness and ranking look at, and the features. It starts
+        // with gpu, so the plain GPU index is no longer needed.
+        """
+        CREATE INDEX reports_gpu_summary ON reports (gpu, started, healthy, handoff_clean, rating, board_vendor, board_model, kernel, cpu_model, os, features, recorded);
+        DROP INDEX reports_gpu;
+        """,
     ];
 
     private void Migrate()

@@ -4,7 +4,7 @@ using Lodge.Linux.Host;
 
 namespace Lodge.Linux.Runtime;
 
-/// <summary><c>[cpu] isolate = true</c>: the host's own units move to the housekeeping CPUs once the vCPUs are pinned.</summary>
+/// <summary><c>[cpu] isolate = true</c>: QEMU moves to its own scope in machine.slice, then the host's own units move to the housekeeping CPUs once the vCPUs are pinned.</summary>
 /// <remarks>
 /// Undone by <see cref="GuestStateStore.Clean"/> (every way a guest stops: down, crash, a failed start, a stale state
 /// found later), by <c>lodge rescue</c>, and at boot. One isolation at a time: while another live guest holds the
@@ -12,7 +12,7 @@ namespace Lodge.Linux.Runtime;
 /// </remarks>
 public sealed partial class GuestRuntime
 {
-    private async Task<bool> IsolateAsync(LaunchSpec spec, IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task<bool> IsolateAsync(LaunchSpec spec, int qemuPid, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         if (spec.Pinning?.HousekeepingCpus is not { Count: > 0 } housekeeping)
         {
@@ -29,7 +29,9 @@ public sealed partial class GuestRuntime
         progress?.Report($"Isolating the host's units on CPUs {MachinePlanner.FormatCpus(housekeeping)}");
         try
         {
-            await isolator.ApplyAsync(spec.Machine, MachinePlanner.IsolatedUnits, housekeeping, cancellationToken).ConfigureAwait(false);
+            // QEMU first moves to machine.slice/lodge-NAME.scope: left in the slice it was started from, the limit
+            // would pull its pinned vCPUs onto the housekeeping CPUs.
+            await isolator.ApplyAsync(spec.Machine, MachinePlanner.IsolatedUnits, housekeeping, cancellationToken, qemuPid).ConfigureAwait(false);
             return true;
         }
         catch (HostWriteException e)

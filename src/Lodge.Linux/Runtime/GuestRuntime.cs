@@ -42,7 +42,7 @@ public sealed partial class GuestRuntime
         await PrepareFilesAsync(spec, progress, cancellationToken).ConfigureAwait(false);
 
         var startedAt = _time.GetUtcNow();
-        var state = new GuestState(spec.Machine, "starting", startedAt, self, null, [], spec.QmpSocket, spec.SerialSocket, spec.Disks, SharesOf(spec), spec.ConnectHints);
+        var state = new GuestState(spec.Machine, GuestPhase.Starting, startedAt, self, null, [], spec.QmpSocket, spec.SerialSocket, spec.Disks, SharesOf(spec), spec.ConnectHints);
         Store.Write(state);
         var helpers = new List<SpawnedProcess>();
         var helperStates = new List<GuestProcessState>();
@@ -73,10 +73,11 @@ public sealed partial class GuestRuntime
                 Store.Write(state = state with { Mdev = slice });
             }
 
+            ReleaseStaleHugePages(progress);
             if (spec.HugePages is { } pages)
             {
                 progress?.Report($"Allocating {pages.Count} hugepages{(pages.Node is { } node ? $" on NUMA node {node}" : "")}");
-                var before = await Store.HugePageAllocator().AllocateAsync(pages, cancellationToken).ConfigureAwait(false);
+                var before = await Store.HugePageAllocator().AllocateAsync(spec.Machine, pages, cancellationToken).ConfigureAwait(false);
                 Store.Write(state = state with { HugePages = pages, HugePagesBefore = before });
             }
 
@@ -90,12 +91,12 @@ public sealed partial class GuestRuntime
             progress?.Report("Waiting for QMP");
             await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
             await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
-            if (await IsolateAsync(spec, progress, cancellationToken).ConfigureAwait(false))
+            if (await IsolateAsync(spec, qemu.Pid, progress, cancellationToken).ConfigureAwait(false))
             {
                 Store.Write(state = state with { Isolated = true });
             }
 
-            Store.Write(state = state with { Phase = "running" });
+            Store.Write(state = state with { Phase = GuestPhase.Running });
             return new RunningGuest(spec, state, qemu, helpers, Store, _time);
         }
         catch

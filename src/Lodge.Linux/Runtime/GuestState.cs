@@ -1,7 +1,7 @@
 namespace Lodge.Linux.Runtime;
 
 /// <summary>What <c>{RunDir}/state.json</c> records about a running guest, so that any later lodge command can find, inspect or clean it.</summary>
-/// <param name="Phase">"starting" while helpers and QEMU start, "running" once QMP answered.</param>
+/// <param name="Phase">Starting while helpers and QEMU start, running once QMP answered.</param>
 /// <param name="Supervisor">The lodge process watching QEMU (the foreground <c>up</c> or the detached supervisor).</param>
 /// <param name="Qemu">Null while helpers start, before QEMU runs.</param>
 /// <param name="Shares">Host folders the guest shares, as "tag: path (protocol)".</param>
@@ -9,7 +9,7 @@ namespace Lodge.Linux.Runtime;
 /// <param name="Isolated">The host's units are limited to the housekeeping CPUs (the isolation journal says how to undo it).</param>
 public sealed record GuestState(
     string Machine,
-    string Phase,
+    GuestPhase Phase,
     DateTimeOffset StartedAt,
     GuestProcessState? Supervisor,
     GuestProcessState? Qemu,

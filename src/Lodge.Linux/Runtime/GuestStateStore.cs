@@ -116,25 +116,44 @@ public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevContro
             Isolator().RestoreAsync(Core.Planning.MachinePlanner.IsolatedUnits).GetAwaiter().GetResult();
         }
 
-        if (state.HugePages is { } pool)
-        {
-            try
-            {
-                // HOST EFFECT: gives the guest's hugepages back to the pool's previous count.
-                HugePageAllocator().FreeAsync(pool, state.HugePagesBefore).GetAwaiter().GetResult();
-            }
-            catch (Host.HostWriteException)
-            {
-                // The pages stay reserved; the next start of the same guest finds them free in the pool.
-            }
-        }
-
+        ReleaseHugePages(state);
         File.Delete(Roots.StateFile(state.Machine));
         File.Delete(PidFile(state.Machine));
     }
 
-    /// <summary>The hugepage allocator over this store's pool control.</summary>
-    public HugePages.HugePageAllocator HugePageAllocator() => new(hugePageControl ?? new HugePages.SysfsHugePageControl(new HostRoot("/")));
+    /// <summary>The hugepage journal of these roots: <c>{StateRoot}/hugepages.journal</c>.</summary>
+    public string HugePageJournalPath => Path.Combine(Roots.StateRoot, "hugepages.journal");
+
+    /// <summary>The hugepage allocator over this store's pool control and journal.</summary>
+    public HugePages.HugePageAllocator HugePageAllocator() =>
+        new(hugePageControl ?? new HugePages.SysfsHugePageControl(new HostRoot("/")), new HugePages.HugePageJournal(HugePageJournalPath));
+
+    /// <summary>Gives back the hugepages of every guest that no longer runs (<c>lodge rescue</c>, and each start before its own).</summary>
+    /// <exception cref="HugePages.HugePageJournalDamagedException">The journal is damaged: nothing is released.</exception>
+    public IReadOnlyList<HugePages.HugePageRelease> ReleaseStaleHugePages() =>
+        HugePageAllocator().ReleaseStaleAsync(guest => Refresh(guest, out _) is not null).GetAwaiter().GetResult();
+
+    // Gives back the guest's journaled hugepages; a release that fails stays in the journal for the next start,
+    // 'lodge rescue', status and doctor, so state.json can go.
+    private void ReleaseHugePages(GuestState state)
+    {
+        var allocator = HugePageAllocator();
+        try
+        {
+            if (state.HugePages is { } pool)
+            {
+                // A state.json written by an older Lodge, which kept the reservation only there.
+                allocator.Adopt(state.Machine, pool, state.HugePagesBefore);
+            }
+
+            // HOST EFFECT: gives the guest's hugepages back to the kernel.
+            allocator.ReleaseGuestAsync(state.Machine).GetAwaiter().GetResult();
+        }
+        catch (HugePages.HugePageJournalDamagedException)
+        {
+            // Nothing in a damaged journal is acted on; rescue, status and doctor say so.
+        }
+    }
 
     /// <summary>The isolation journal of these roots: <c>{StateRoot}/isolation.journal</c>.</summary>
     public string IsolationJournalPath => Path.Combine(Roots.StateRoot, "isolation.journal");

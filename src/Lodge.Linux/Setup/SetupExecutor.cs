@@ -62,7 +62,7 @@ public sealed partial class SetupExecutor
                 records.Add(BackUp(backup, change.Path, change.After is null ? null : SetupManifest.Sha256(Encoding.UTF8.GetBytes(change.After)), change.Executable, touched: false));
             }
 
-            foreach (var path in plan.CommandTouchedPaths.Except(plan.Changes.Select(c => c.Path)))
+            foreach (var path in plan.CommandTouchedPaths.Concat(plan.DeletePaths).Except(plan.Changes.Select(c => c.Path)).Distinct())
             {
                 records.Add(BackUp(backup, path, null, false, touched: true));
             }
@@ -91,6 +91,13 @@ public sealed partial class SetupExecutor
                 // The write is atomic (temporary file, rename): a failed one left the file as it was.
                 WriteOrDelete(change.Path, change.After is null ? null : Encoding.UTF8.GetBytes(change.After), record.Mode);
                 done.Add(record);
+            }
+
+            foreach (var path in plan.DeletePaths)
+            {
+                failed = path;
+                WriteOrDelete(path, null, RegularMode);
+                done.Add(records.First(r => r.Path == path));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or HostAccessException)

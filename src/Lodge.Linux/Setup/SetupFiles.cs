@@ -14,6 +14,7 @@ public static class SetupFiles
         var paths = SetupPlanner.FilesToRead
             .Concat(SetupPlanner.LoaderEntryDirectories.SelectMany(d => List(rootPath, d, "*.conf")))
             .Concat(List(rootPath, "/etc/dracut.conf.d", "*"))
+            .Concat(SetupPlanner.DirectoriesToRead.SelectMany(d => List(rootPath, d, "*", SearchOption.AllDirectories)))
             .Distinct(StringComparer.Ordinal);
         foreach (var path in paths)
         {
@@ -46,11 +47,14 @@ public static class SetupFiles
         return HostRoot.IsUnresolvable(canonical) ? root.ToReal("/" + "\u0001lodge-link-loop") : root.ToReal(canonical);
     }
 
-    private static IEnumerable<string> List(string rootPath, string dir, string pattern)
+    /// <summary>The kernel images in /boot (host view, <c>/boot/vmlinuz-VERSION</c>), for the trial initramfs.</summary>
+    public static IReadOnlyList<string> KernelImages(string rootPath) => [.. List(rootPath, "/boot", "vmlinuz-*")];
+
+    private static IEnumerable<string> List(string rootPath, string dir, string pattern, SearchOption option = SearchOption.TopDirectoryOnly)
     {
         var real = Real(rootPath, dir);
         return Directory.Exists(real)
-            ? Directory.EnumerateFiles(real, pattern).Select(f => dir + "/" + Path.GetFileName(f)).Order(StringComparer.Ordinal)
+            ? Directory.EnumerateFiles(real, pattern, option).Select(f => dir + "/" + Path.GetRelativePath(real, f).Replace('\\', '/')).Order(StringComparer.Ordinal)
             : [];
     }
 }

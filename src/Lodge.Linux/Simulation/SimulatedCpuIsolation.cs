@@ -7,6 +7,7 @@ namespace Lodge.Linux.Simulation;
 public sealed class SimulatedCpuIsolation : ICpuIsolationControl
 {
     private readonly Dictionary<string, IReadOnlyList<int>> _allowed = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, string> _scopes = [];
     private int _sets;
 
     /// <summary>Every unit's AllowedCPUs as text (<c>""</c> for no limit), sorted by unit.</summary>
@@ -14,6 +15,12 @@ public sealed class SimulatedCpuIsolation : ICpuIsolationControl
 
     /// <summary>The fault and the set call (1-based, <see cref="SimulationFault.Step"/>) it hits; null for none.</summary>
     public SimulationFault? Inject { get; set; }
+
+    /// <summary>The scope each moved process is in (pid to scope).</summary>
+    public IReadOnlyDictionary<int, string> Scopes => _scopes;
+
+    /// <summary>When true, moving a process into a scope fails (systemd refuses).</summary>
+    public bool FailMove { get; set; }
 
     /// <summary>Set calls so far.</summary>
     public int SetCalls => _sets;
@@ -28,6 +35,18 @@ public sealed class SimulatedCpuIsolation : ICpuIsolationControl
     /// <inheritdoc/>
     public Task<IReadOnlyList<int>> GetAllowedCpusAsync(string unit, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         Task.FromResult(_allowed.GetValueOrDefault(unit) ?? []);
+
+    /// <inheritdoc/>
+    public Task MoveToScopeAsync(string scope, int pid, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (FailMove)
+        {
+            throw new HostWriteException(HostAction.SetAllowedCpus, scope, $"systemd refused to start '{scope}' (injected).");
+        }
+
+        _scopes[pid] = scope;
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc/>
     public async Task SetAllowedCpusAsync(string unit, IReadOnlyList<int> cpus, TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -16,6 +16,9 @@ public sealed class SimulatedHugePages : IHugePageControl
     /// <summary>The fault and the write (1-based) it hits; null for none.</summary>
     public SimulationFault? Inject { get; set; }
 
+    /// <summary>How long a hung write waits before it times out, instead of the caller's timeout (tests keep it short).</summary>
+    public TimeSpan? HangTimeout { get; set; }
+
     /// <summary>Every pool as <c>path=count</c>, sorted.</summary>
     public string State => string.Join(';', _pools.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
 
@@ -42,13 +45,13 @@ public sealed class SimulatedHugePages : IHugePageControl
                 case SimulationFault.Hang:
                     try
                     {
-                        await Task.Delay(timeout, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(HangTimeout ?? timeout, cancellationToken).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
                     }
 
-                    throw new HostWriteTimeoutException(HostAction.SetHugePages, pool.NrHugePagesPath, timeout);
+                    throw new HostWriteTimeoutException(HostAction.SetHugePages, pool.NrHugePagesPath, HangTimeout ?? timeout);
                 case SimulationFault.Crash:
                     _pools[pool.NrHugePagesPath] = Math.Min(count, Capacity);
                     throw new SimulatedCrashException($"The process died right after writing '{pool.NrHugePagesPath}' (injected).");

@@ -85,6 +85,39 @@ public sealed class CpuIsolationSpecs : IDisposable
     }
 
     [Fact(Timeout = 15000)]
+    public async Task I_get_the_guests_qemu_moved_to_its_own_machine_slice_scope_before_any_unit_is_limited()
+    {
+        // Arrange
+        var systemd = new SimulatedCpuIsolation().With("system.slice", []).With("user.slice", []).With("init.scope", []);
+        var isolator = new CpuIsolator(systemd, new CpuIsolationJournal(JournalPath));
+
+        // Act
+        await isolator.ApplyAsync("win11", MachinePlanner.IsolatedUnits, Housekeeping, default, 4242);
+
+        // Assert
+        Assert.Equal("lodge-win11.scope", systemd.Scopes[4242]);
+        Assert.Equal("init.scope=0-1,8-9;system.slice=0-1,8-9;user.slice=0-1,8-9", systemd.State);
+    }
+
+    [Fact(Timeout = 15000)]
+    public async Task I_get_no_unit_limited_when_qemu_cannot_leave_the_hosts_slices()
+    {
+        // Arrange: left in user.slice, the limit would pull QEMU's pinned vCPUs onto the housekeeping CPUs.
+        var systemd = new SimulatedCpuIsolation { FailMove = true }.With("system.slice", []).With("user.slice", []).With("init.scope", []);
+        var start = systemd.State;
+        var journal = new CpuIsolationJournal(JournalPath);
+
+        // Act
+        var error = await Record.ExceptionAsync(() => new CpuIsolator(systemd, journal).ApplyAsync("win11", MachinePlanner.IsolatedUnits, Housekeeping, default, 4242));
+
+        // Assert
+        Assert.IsType<HostWriteException>(error);
+        Assert.Equal(start, systemd.State);
+        Assert.Equal(0, systemd.SetCalls);
+        Assert.True(journal.IsClean);
+    }
+
+    [Fact(Timeout = 15000)]
     public async Task I_can_restore_from_an_unreadable_journal_by_lifting_every_limit()
     {
         // Arrange
@@ -130,7 +163,7 @@ public sealed class GuestIsolationCleanSpecs : IDisposable
         await store.Isolator().ApplyAsync("g", MachinePlanner.IsolatedUnits, [0, 1]);
         var during = systemd.State;
         Directory.CreateDirectory(store.Roots.RunDir("g"));
-        var state = new Lodge.Linux.Runtime.GuestState("g", "running", DateTimeOffset.UnixEpoch, null, null, [], Path.Combine(_dir, "qmp.sock"), null, [], [], [], null, Isolated: true);
+        var state = new Lodge.Linux.Runtime.GuestState("g", Lodge.Linux.Runtime.GuestPhase.Running, DateTimeOffset.UnixEpoch, null, null, [], Path.Combine(_dir, "qmp.sock"), null, [], [], [], null, Isolated: true);
 
         // Act
         store.Clean(state);

@@ -30,7 +30,7 @@ public sealed class RuntimeFileSpecs
         var root = Directory.CreateTempSubdirectory("lodge-state-").FullName;
         var store = new GuestStateStore(new RuntimeRoots(Path.Combine(root, "run"), Path.Combine(root, "state")));
         var dead = new GuestProcessState("qemu", int.MaxValue - 1, 1, Path.Combine(root, "qmp.sock"));
-        var state = new GuestState("gone", "running", DateTimeOffset.UnixEpoch, null, dead, [], dead.Socket!, null, [], [], []);
+        var state = new GuestState("gone", GuestPhase.Running, DateTimeOffset.UnixEpoch, null, dead, [], dead.Socket!, null, [], [], []);
 
         // Act
         store.Write(state);
