@@ -56,6 +56,9 @@ public static class LodgeApp
         root.Subcommands.Add(UsbCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(SwitchCommand.Create(context));
+        root.Subcommands.Add(EnableCommand.CreateEnable(context));
+        root.Subcommands.Add(EnableCommand.CreateDisable(context));
 
         var parse = root.Parse(args);
         if (parse.CommandResult.Command == root && parse.UnmatchedTokens.Count == 0 && parse.Errors.Count > 0)

@@ -15,4 +15,8 @@ public sealed record HandoffUpRequest(PlannedMachine Machine, LaunchSpec Spec, G
     /// <summary>Records the handoff's phase (<see cref="HandoffPhaseFile"/>) for <c>lodge status</c> and the command that
     /// follows the supervisor; null when nothing follows.</summary>
     public Action<string>? Phase { get; init; }
+
+    /// <summary>Plans another machine for <c>lodge switch</c> (its configuration and launch spec; it throws unless that
+    /// machine takes the same GPU); null: no switch can reach this handoff.</summary>
+    public Func<string, (Core.Machines.MachineConfig Machine, LaunchSpec Spec)>? PlanOther { get; init; }
 }

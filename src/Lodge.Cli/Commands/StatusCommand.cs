@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Lodge.App.Autostart;
 using Lodge.App.Guests;
 using Lodge.App.Handoff;
 using Lodge.Linux.Runtime;
@@ -31,6 +32,7 @@ public static class StatusCommand
             }
 
             var handoffs = Handoffs(context, parse.GetValue(name));
+            var enabled = new AutostartService(context.Host(parse)).Enabled();
             if (parse.GetValue(json))
             {
                 var document = ToJson(statuses, notes);
@@ -45,6 +47,11 @@ public static class StatusCommand
                     ["exitCode"] = h.Phase.ExitCode,
                     ["log"] = h.Phase.Log,
                 })]);
+                document["enabled"] = new JsonObject
+                {
+                    ["guests"] = new JsonArray(enabled.Guests.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
+                    ["serve"] = enabled.Serve,
+                };
                 context.Out.WriteLine(document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
@@ -62,6 +69,16 @@ public static class StatusCommand
             foreach (var status in statuses)
             {
                 Render(context.Console, status);
+            }
+
+            if (parse.GetValue(name) is null && (enabled.Guests.Count > 0 || enabled.Serve))
+            {
+                var atBoot = enabled.Guests.Select(g => $"'{g}'").Concat(enabled.Serve ? ["the dashboard"] : []);
+                context.Console.WriteLine($"Starts at boot: {string.Join(", ", atBoot)}.");
+            }
+            else if (parse.GetValue(name) is { } single && enabled.Guests.Contains(single))
+            {
+                context.Console.WriteLine($"Guest '{single}' starts at boot.");
             }
 
             return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;

@@ -4,6 +4,7 @@ using Lodge.App.Guests;
 using Lodge.App.Handoff;
 using Lodge.App.Machines;
 using Lodge.App.Reports;
+using Lodge.App.Switching;
 using Lodge.Cli.Guests;
 using Lodge.Core;
 using Lodge.Core.Reports;
@@ -57,7 +58,16 @@ public static class UpCommand
         var resolved = up.Resolved();
         if (up.HandsOff)
         {
-            return await HandoffUp.RunAsync(context, lodge, new HandoffUpRequest(up.Machine, up.Spec, guests.Runtime, stopHolders, resolved) { Phase = phase }, cancellationToken).ConfigureAwait(false);
+            // 'lodge switch OTHER' reaches this process: OTHER is planned here, against the same GPU and accelerator.
+            (Core.Machines.MachineConfig, Core.Runtime.LaunchSpec) PlanOther(string other)
+            {
+                var next = guests.Prepare(new UpRequest(other, false, up.Accelerator == "tcg", false), warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
+                SwitchSlots.RequireSameGpu(next.Machine.Plan, up.Machine.Plan.Gpu.Device!.Address, machineName);
+                return (next.Machine.Plan.Machine, next.Spec);
+            }
+
+            var request = new HandoffUpRequest(up.Machine, up.Spec, guests.Runtime, stopHolders, resolved) { PlanOther = PlanOther, Phase = phase };
+            return await HandoffUp.RunAsync(context, lodge, request, cancellationToken).ConfigureAwait(false);
         }
 
         var recorder = new OutcomeRecorder(lodge, context.Error.WriteLine);
