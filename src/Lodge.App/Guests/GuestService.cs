@@ -39,7 +39,8 @@ public sealed class GuestService
         ArgumentNullException.ThrowIfNull(warning);
         ArgumentNullException.ThrowIfNull(info);
         var name = request.Machine;
-        var planned = new MachineService(_lodge).Plan(name, probeKvm: true);
+        // Under --tcg the accelerator is chosen already: asking QEMU whether KVM runs guest code would only cost time.
+        var planned = new MachineService(_lodge).Plan(name, probeKvm: !request.ForceTcg);
         var plan = planned.Plan;
         foreach (var w in plan.Warnings)
         {
