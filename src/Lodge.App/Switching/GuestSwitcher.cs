@@ -103,6 +103,11 @@ public sealed class GuestSwitcher : IGuestControl
             Task started;
             lock (_gate)
             {
+                if (_ended)
+                {
+                    return;
+                }
+
                 running = _switch;
                 current = _current;
                 started = _switchStarted.Task;
@@ -111,15 +116,6 @@ public sealed class GuestSwitcher : IGuestControl
             if (running is not null)
             {
                 await running.WaitAsync(cancellationToken).ConfigureAwait(false);
-                lock (_gate)
-                {
-                    _switch = null;
-                    if (_ended)
-                    {
-                        return;
-                    }
-                }
-
                 continue;
             }
 
@@ -133,7 +129,8 @@ public sealed class GuestSwitcher : IGuestControl
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
-                if (_switch is null && exit.IsCompleted)
+                // The guest waited on is still the one holding the GPU (a switch did not just replace it).
+                if (_switch is null && exit.IsCompleted && ReferenceEquals(current, _current))
                 {
                     // The guest powered off on its own: the handoff ends and the GPU goes back.
                     _ended = true;
@@ -167,11 +164,27 @@ public sealed class GuestSwitcher : IGuestControl
             }
 
             var from = _current;
-            _switch = Task.Run(() => RunAsync(from, to, force, cancellationToken), CancellationToken.None);
+            var task = _switch = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        return await RunAsync(from, to, force, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        // The next request may come at once (a force after a refusal).
+                        lock (_gate)
+                        {
+                            _switch = null;
+                        }
+                    }
+                },
+                CancellationToken.None);
             var started = _switchStarted;
             _switchStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             started.SetResult();
-            return _switch;
+            return task;
         }
     }
 
