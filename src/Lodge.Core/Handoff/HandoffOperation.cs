@@ -2,7 +2,9 @@ namespace Lodge.Core.Handoff;
 
 /// <summary>One host write (or guest action) of a handoff: what, on which target, with which value.</summary>
 /// <param name="Target">A PCI address, vtconsole id, framebuffer device, module, <c>display-manager.service</c> or <c>guest</c>.</param>
-/// <param name="Value">The driver, driver_override, reset_method or framebuffer driver the operation writes; null when none.</param>
+/// <param name="Value">The driver, driver_override, reset_method or framebuffer driver the operation writes; for the
+/// <see cref="HandoffOperationKind.UnloadModule"/> that undoes a load, the modules loaded before it (space-separated),
+/// which stay; null when none.</param>
 /// <param name="MayFail">True when a failure is reported but does not count against restoring the host (a framebuffer that will not rebind).</param>
 public sealed record HandoffOperation(HandoffOperationKind Kind, string Target, string? Value = null, bool MayFail = false)
 {
@@ -34,7 +36,7 @@ public sealed record HandoffOperation(HandoffOperationKind Kind, string Target, 
         HandoffOperationKind.UnbindFramebuffer => $"echo {Target} > /sys/bus/platform/drivers/{Value}/unbind",
         HandoffOperationKind.BindFramebuffer => $"echo {Target} > /sys/bus/platform/drivers/{Value}/bind" + (MayFail ? " (a failure is tolerated)" : string.Empty),
         HandoffOperationKind.LoadModule => $"modprobe {Target}",
-        HandoffOperationKind.UnloadModule => $"modprobe -r {Target}",
+        HandoffOperationKind.UnloadModule => $"modprobe -r {Target}" + (Value is null ? string.Empty : " (then each module it brought that nothing uses)"),
         HandoffOperationKind.RequireUnloaded => $"check that {Target} is no longer loaded",
         HandoffOperationKind.Unbind => $"echo {Target} > /sys/bus/pci/devices/{Target}/driver/unbind" + (Value is null ? string.Empty : $" (from {Value})"),
         HandoffOperationKind.SetDriverOverride => Value is null

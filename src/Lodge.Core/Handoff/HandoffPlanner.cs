@@ -76,10 +76,14 @@ public static partial class HandoffPlanner
             Add("pre-flight: nothing holds the GPU after the display manager stopped", new(HandoffOperationKind.CheckHolders, targets, HandoffOperation.AfterDisplayManager), HandoffOperation.None, t.Service);
         }
 
+        // The undo of a load names the modules loaded before the handoff (the journal records it with the step), so
+        // the way back unloads exactly what the handoff brought: vfio_pci with the vfio modules it pulled in, never
+        // one that was loaded before.
+        var loadedBefore = host.Kernel.Modules is { } present ? string.Join(' ', present.Select(m => m.Name).Order(StringComparer.Ordinal)) : null;
         var vfioLoaded = host.Kernel.IsModuleLoaded("vfio_pci");
         if (vfioLoaded != true)
         {
-            Add("load vfio-pci", new(HandoffOperationKind.LoadModule, "vfio_pci"), new(HandoffOperationKind.UnloadModule, "vfio_pci"), t.Module);
+            Add("load vfio-pci", new(HandoffOperationKind.LoadModule, "vfio_pci"), new(HandoffOperationKind.UnloadModule, "vfio_pci", loadedBefore), t.Module);
         }
 
         // QEMU's VFIO container makes the kernel load the IOMMU backend on demand, and the backend holds vfio; then
@@ -89,7 +93,7 @@ public static partial class HandoffPlanner
         var vfioModular = vfioLoaded != true || host.Kernel.Modules?.Any(m => m.Name == "vfio_pci") == true;
         if (vfioModular && host.Kernel.IsModuleLoaded("vfio_iommu_type1") == false)
         {
-            Add("load the vfio IOMMU backend", new(HandoffOperationKind.LoadModule, "vfio_iommu_type1"), new(HandoffOperationKind.UnloadModule, "vfio_iommu_type1"), t.Module);
+            Add("load the vfio IOMMU backend", new(HandoffOperationKind.LoadModule, "vfio_iommu_type1"), new(HandoffOperationKind.UnloadModule, "vfio_iommu_type1", loadedBefore), t.Module);
         }
 
         // NVIDIA first: an unbind from nvidia while nvidia_drm (its in-kernel fbdev client) is loaded never returns, so the
