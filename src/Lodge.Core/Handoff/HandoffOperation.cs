@@ -11,6 +11,14 @@ public sealed record HandoffOperation(HandoffOperationKind Kind, string Target, 
     /// <summary>The <see cref="Value"/> of a <see cref="HandoffOperationKind.CheckHolders"/> that lets the display manager's own processes hold the card.</summary>
     public const string DisplayManagerMayHold = "display-manager-may-hold";
 
+    /// <summary>The <see cref="Value"/> of the <see cref="HandoffOperationKind.CheckHolders"/> after the display manager
+    /// stopped: its sessions and their audio (PipeWire) take a moment to let go, so the check scans again until nothing
+    /// holds the card, for up to <see cref="ReleaseWait"/>.</summary>
+    public const string AfterDisplayManager = "after-display-manager";
+
+    /// <summary>How long the check after the display manager waits for the card and its audio to be let go.</summary>
+    public static readonly TimeSpan ReleaseWait = TimeSpan.FromSeconds(15);
+
     /// <summary>The operation that changes nothing.</summary>
     public static HandoffOperation None { get; } = new(HandoffOperationKind.Nothing, "-");
 
@@ -18,7 +26,7 @@ public sealed record HandoffOperation(HandoffOperationKind Kind, string Target, 
     public string Describe() => Kind switch
     {
         HandoffOperationKind.Nothing => "nothing",
-        HandoffOperationKind.CheckHolders => $"check that no process holds {Target}" + (Value == DisplayManagerMayHold ? " (the display manager's may)" : string.Empty),
+        HandoffOperationKind.CheckHolders => $"check that no process holds {Target}" + (Value == DisplayManagerMayHold ? " (the display manager's may)" : Value == AfterDisplayManager ? $" (waiting up to {(int)ReleaseWait.TotalSeconds} s for the sessions to let go)" : string.Empty),
         HandoffOperationKind.StopDisplayManager => "systemctl stop display-manager.service",
         HandoffOperationKind.StartDisplayManager => "systemctl start display-manager.service",
         HandoffOperationKind.StopService => $"systemctl stop {Target}",

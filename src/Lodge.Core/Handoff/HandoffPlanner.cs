@@ -73,7 +73,7 @@ public static partial class HandoffPlanner
 
         if (stopsDisplayManager)
         {
-            Add("pre-flight: nothing holds the GPU after the display manager stopped", new(HandoffOperationKind.CheckHolders, targets), HandoffOperation.None, t.Service);
+            Add("pre-flight: nothing holds the GPU after the display manager stopped", new(HandoffOperationKind.CheckHolders, targets, HandoffOperation.AfterDisplayManager), HandoffOperation.None, t.Service);
         }
 
         // The undo of a load names the modules loaded before the handoff (the journal records it with the step), so
@@ -171,8 +171,19 @@ public static partial class HandoffPlanner
         }
     }
 
+    // Resizable BAR on (BAR 0 above the classic 256 MiB) is a known cause of a black screen or Code 43 in the guest, above
+    // all on RDNA2 (Navi 21-24): the guest's firmware and QEMU's PCI hole do not fit the large BAR.
+    private static void WarnResizableBar(PciDevice gpu, List<string> warnings)
+    {
+        if (gpu.Config?.ResizableBarMiB is { } mib && mib > 256)
+        {
+            warnings.Add($"'{gpu.Address}' has Resizable BAR on (BAR of {(mib >= 1024 ? $"{mib / 1024} GiB" : $"{mib} MiB")}), a known cause of a black screen in the guest (above all on RDNA2 cards). Turn Resizable BAR off in the firmware setup, or shrink the BAR before the handoff with 'echo 8 > /sys/bus/pci/devices/{gpu.Address}/resource0_resize' (256 MiB, kernel 6.1 or later; the guest then sees the classic size).");
+        }
+    }
+
     private static void AddResetMethod(HostSnapshot host, PciDevice gpu, Action<string, HandoffOperation, HandoffOperation, TimeSpan> add, List<string> warnings, HandoffTimeouts t)
     {
+        WarnResizableBar(gpu, warnings);
         if (AmdResetBug.Family(gpu.VendorId, gpu.DeviceId) is not { } family)
         {
             return;

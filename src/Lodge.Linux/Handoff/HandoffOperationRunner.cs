@@ -11,6 +11,8 @@ namespace Lodge.Linux.Handoff;
 /// </remarks>
 public sealed class HandoffOperationRunner(HandoffHost host)
 {
+    private static readonly TimeSpan ReleasePoll = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Runs <paramref name="operation"/>; throws on failure or timeout.</summary>
     public async Task RunAsync(HandoffOperation operation, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -23,6 +25,15 @@ public sealed class HandoffOperationRunner(HandoffHost host)
             case HandoffOperationKind.CheckHolders:
                 var devices = target.Split(", ").Select(PciAddress.Parse).ToList();
                 var found = await host.Holders(devices, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+
+                // After the display manager stopped, its sessions end and PipeWire lets go of the HDMI audio over a
+                // moment, not at once: scan again (bounded) instead of refusing on the first look.
+                for (var waited = TimeSpan.Zero; found.Count > 0 && operation.Value == HandoffOperation.AfterDisplayManager && waited < HandoffOperation.ReleaseWait; waited += ReleasePoll)
+                {
+                    await Task.Delay(ReleasePoll, cancellationToken).ConfigureAwait(false);
+                    found = await host.Holders(devices, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                }
+
                 var holders = operation.Value == HandoffOperation.DisplayManagerMayHold ? [.. found.Where(h => !h.EndsWithDisplayManager)] : found;
                 if (holders.Count > 0)
                 {

@@ -26,8 +26,8 @@ public sealed partial class SimulatedKernel
     {
         var m = PidRegex().Match(holder.Process);
         return m.Success
-            ? new DeviceHolder(holder.Address, "/dev/dri/card0", m.Groups[1].Value, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))
-            : new DeviceHolder(holder.Address, "/dev/dri/card0", holder.Process, 0);
+            ? new DeviceHolder(holder.Address, "/dev/dri/card0", m.Groups[1].Value, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), holder.EndsWithDisplayManager)
+            : new DeviceHolder(holder.Address, "/dev/dri/card0", holder.Process, 0, holder.EndsWithDisplayManager);
     }
 
     [GeneratedRegex(@"^(.*) \(pid ([0-9]{1,9})\)$", RegexOptions.CultureInvariant)]
