@@ -6,7 +6,7 @@ OUT=${OUT:-/lab/out}
 mkdir -p "$OUT"
 
 lab_log() { printf '[%7.1f] %s\n' "$(cut -d' ' -f1 /proc/uptime)" "$*"; }
-lab_boot_count() { cat "$OUT/boots" 2>/dev/null || echo 0; }
+lab_boot_count() { cat /lab/out/boots 2>/dev/null || echo 0; }
 
 # check DESCRIPTION COMMAND...: records ok or FAIL.
 check() {
@@ -77,6 +77,11 @@ vfio_holder() {
   for pid in $(pids_holding "/dev/vfio/$1"); do [[ $(comm_of "$pid") == qemu-system-x86 ]] && { echo "$pid"; return 0; }; done
   return 1
 }
+# wait_for_guest GROUP PID: waits (up to 300 s) until a QEMU holds /dev/vfio/GROUP, or 'lodge up' (PID) has ended.
+wait_for_guest() {
+  wait_until 300 guest_or_gone "$1" "$2" && vfio_holder "$1" >/dev/null
+}
+guest_or_gone() { vfio_holder "$1" >/dev/null || exited "$2"; }
 vfio_device_fds() { ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'vfio-device' || true; }
 
 # Everything a handoff changes, one fact a line, to compare before and after.

@@ -1,6 +1,7 @@
 # Sight: 'lodge devices --json' and 'lodge doctor --json' agree with the kernel's own groups, drivers and boot VGA,
 # and with lspci; doctor says honestly that there is no KVM (the lab runs under TCG, without /dev/kvm).
 # kernels: 6.1 6.12
+# default: 6.12
 # timeout: 420
 wait_until 120 test "$(driver_of $GPU)" = bochs-drm
 lodge devices --json > "$OUT/devices.json" 2> "$OUT/devices.err"

@@ -1,6 +1,7 @@
 # Single-GPU handoff, happy path: 'lodge up lab' of a gpu.mode = "handoff" machine; the guest powers itself off
 # after 30 s; everything comes back.
 # kernels: 6.1 6.12
+# default: 6.1 6.12
 # timeout: 900
 desktop_before
 G=$(group_of $GPU)
@@ -9,7 +10,7 @@ lodge check lab > "$OUT/check.log" 2>&1
 check_eq "lodge check lab" 0 $?
 lodge up lab > "$OUT/up.log" 2>&1 &
 up=$!
-if wait_until 300 vfio_holder "$G"; then
+if wait_for_guest "$G" $up; then
   check_handed_over "$G"
   show /run/lodge/lab/qemu.args 60
 else

@@ -1,7 +1,7 @@
 # Crash and reboot: the machine is reset (sysrq 'b': no sync, no unmount) while the guest holds the GPU. On the next
 # boot the rescue unit (dist/systemd/lodge-rescue.service, installed as the README says) runs before the display
 # manager, the boot does not stall, and the host is as before with a clean journal.
-# kernels: 6.1
+# kernels: 6.1 6.12
 # timeout: 900
 # reboots: yes
 if (( $(lab_boot_count) == 1 )); then

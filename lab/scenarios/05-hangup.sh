@@ -1,7 +1,8 @@
 # The terminal goes away: 'lodge up lab' runs in a terminal (a pty held by 'script'); when the display manager
 # stops, the terminal dies with the X server (its pty master closes, the kernel sends SIGHUP). The handoff and the
 # way back must still complete.
-# kernels: 6.1
+# kernels: 6.1 6.12
+# default: 6.12
 # timeout: 900
 desktop_before
 G=$(group_of $GPU)

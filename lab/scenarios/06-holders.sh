@@ -1,7 +1,8 @@
 # Holders: processes in the user's session (user-1000.slice) hold /dev/dri/card0 (as a compositor or a browser would)
 # and the HDMI function's PCM device (as a sound server would). 'lodge up lab' names them and refuses without
 # changing anything; with --stop-holders it stops them and the handoff completes.
-# kernels: 6.1
+# kernels: 6.1 6.12
+# default: 6.1
 # timeout: 900
 desktop_before
 G=$(group_of $GPU)
@@ -12,7 +13,7 @@ wait_until 30 pgrep -u 1000 -x sleep
 holder=$(pgrep -u 1000 -x sleep)
 check "the holder holds card0" grep -qx "$holder" <(pids_holding /dev/dri/card0)
 # The audio function's playback device (snd_hda_intel on 00:02.1 is card 0).
-pcm=$(ls /sys/bus/pci/devices/$AUDIO/sound/card*/pcmC*D*p 2>/dev/null | head -n 1)
+pcm=$(ls -d /sys/bus/pci/devices/$AUDIO/sound/card*/pcmC*D*p 2>/dev/null | head -n 1)
 check "the HDMI function has a playback device" test -n "$pcm"
 sound=""
 if [[ -n $pcm ]]; then
@@ -33,7 +34,7 @@ check "the display manager is still active" dm_active
 check_state_is "a refusal changes nothing" "$OUT/before.state"
 lodge up lab --stop-holders > "$OUT/up.log" 2>&1 &
 up=$!
-if wait_until 300 vfio_holder "$G"; then
+if wait_for_guest "$G" $up; then
   check_handed_over "$G"
 else
   check "a nested QEMU holds /dev/vfio/$G" false

@@ -1,5 +1,5 @@
 # USB controller passthrough: the xHCI controller (00:03.0) with its keyboard goes to the nested guest and comes back.
-# kernels: 6.1
+# kernels: 6.1 6.12
 # timeout: 900
 wait_desktop 240
 keyboard() { grep -l 'Keyboard' /sys/class/input/input*/name 2>/dev/null | while read -r n; do readlink -f "$(dirname "$n")/device"; done | grep -q "/$XHCI/"; }
@@ -37,7 +37,7 @@ lodge check usb > "$OUT/check.log" 2>&1
 check_eq "lodge check usb" 0 $?
 lodge up usb > "$OUT/up.log" 2>&1 &
 up=$!
-if wait_until 300 vfio_holder "$X"; then
+if wait_for_guest "$X" $up; then
   qemu=$(vfio_holder "$X")
   check_eq "xHCI driver with the guest" vfio-pci "$(driver_of $XHCI)"
   check "the keyboard has left the host" no_keyboard

@@ -53,6 +53,9 @@ public sealed class LodgeHost
     /// <summary>Runs programs.</summary>
     public IProcessRunner Runner => _options.Runner;
 
+    /// <summary>The one writer of host files (units, configuration), confined to <see cref="Root"/>.</summary>
+    public IConfinedFiles Files => new ConfinedFiles(Root.Path);
+
     /// <summary>The machine files.</summary>
     public MachineStore Machines => new(Paths.ConfigDir);
 

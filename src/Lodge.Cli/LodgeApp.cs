@@ -48,6 +48,7 @@ public static class LodgeApp
         root.Subcommands.Add(UpCommand.Create(context));
         root.Subcommands.Add(UpSpecCommand.Create(context));
         root.Subcommands.Add(SuperviseCommand.Create(context));
+        root.Subcommands.Add(HandoffSuperviseCommand.Create(context));
         root.Subcommands.Add(DownCommand.Create(context));
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(ConsoleCommand.Create(context));
@@ -55,6 +56,9 @@ public static class LodgeApp
         root.Subcommands.Add(UsbCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(SwitchCommand.Create(context));
+        root.Subcommands.Add(EnableCommand.CreateEnable(context));
+        root.Subcommands.Add(EnableCommand.CreateDisable(context));
 
         var parse = root.Parse(args);
         if (parse.CommandResult.Command == root && parse.UnmatchedTokens.Count == 0 && parse.Errors.Count > 0)
@@ -118,7 +122,7 @@ public static class LodgeApp
         }
     }
 
-    private static void PrintChain(TextWriter error, LodgeException e)
+    internal static void PrintChain(TextWriter error, LodgeException e)
     {
         error.WriteLine($"Error: {e.Message}");
         var i = 0;

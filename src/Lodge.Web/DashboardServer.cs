@@ -53,8 +53,8 @@ public sealed class DashboardServer
         app.MapGet("/api/machines", MachinesAsync);
         app.MapGet("/api/journal", c => c.Response.WriteAsync(JsonSerializer.Serialize(Journal(_settings), WebJsonContext.Default.JournalJson)));
         app.MapGet("/api/usb", c => WriteJson(c, JsonSerializer.Serialize(HostUsbList.Read(_settings.Host.Root, _settings.TestHooks), WebJsonContext.Default.ListHostUsbDevice)));
-        app.MapGet("/api/reports", c => TextCommandAsync(c, ["report", "list"]));
-        app.MapGet("/api/reports/query", c => TextCommandAsync(c, ["report", "query", "--gpu", c.Request.Query["gpu"].ToString()]));
+        app.MapGet("/api/reports", c => JsonCommandAsync(c, ["report", "list", "--json"]));
+        app.MapGet("/api/reports/query", c => JsonCommandAsync(c, c.Request.Query["gpu"].ToString() is { Length: > 0 } gpu ? ["report", "query", "--gpu", gpu, "--json"] : ["report", "query", "--json"]));
         app.MapGet("/api/reports/export", ExportAsync);
         app.MapGet("/api/events", new LiveStatus(_settings).StreamAsync);
         app.MapGet("/api/guests/{name}/logs", c => WithName(c, name => GuestLogs.StreamAsync(c, _settings.Host.Paths.Roots.RunDir(name))));
@@ -67,6 +67,7 @@ public sealed class DashboardServer
         app.MapPost("/api/guests/{name}/usb/attach", c => WithName(c, name => FormCommandAsync(c, "device", device => ["usb", "attach", name, device])));
         app.MapPost("/api/guests/{name}/usb/detach", c => WithName(c, name => FormCommandAsync(c, "device", device => ["usb", "detach", name, device])));
         app.MapPost("/api/guests/{name}/rate", c => WithName(c, name => RateAsync(c, name)));
+        app.MapPost("/api/guests/{name}/switch", c => WithName(c, name => StartAsync(c, ["switch", name, .. c.Request.Query["force"] == "1" ? new[] { "--force" } : [], .. _settings.Tcg ? new[] { "--tcg" } : []])));
         app.MapPost("/api/rescue", c => StartAsync(c, ["rescue"]));
         app.MapPost("/api/reports/import", ImportAsync);
         return app;
@@ -99,7 +100,8 @@ public sealed class DashboardServer
     public static IReadOnlyList<string> PostRoutes { get; } =
     [
         "/logout", "/api/guests/{name}/start", "/api/guests/{name}/shutdown", "/api/guests/{name}/force-off",
-        "/api/guests/{name}/usb/attach", "/api/guests/{name}/usb/detach", "/api/guests/{name}/rate", "/api/rescue", "/api/reports/import",
+        "/api/guests/{name}/usb/attach", "/api/guests/{name}/usb/detach", "/api/guests/{name}/rate", "/api/guests/{name}/switch", "/api/rescue",
+        "/api/reports/import",
     ];
 
     /// <summary>The journal's state as the Host page shows it.</summary>
@@ -218,19 +220,6 @@ public sealed class DashboardServer
         }
 
         await FailedAsync(context, result).ConfigureAwait(false);
-    }
-
-    private async Task TextCommandAsync(HttpContext context, string[] args)
-    {
-        var result = await _settings.Commands.RunAsync(args, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        if (result.ExitCode != 0)
-        {
-            await FailedAsync(context, result).ConfigureAwait(false);
-            return;
-        }
-
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(result.StandardOutput).ConfigureAwait(false);
     }
 
     private static Task FailedAsync(HttpContext context, CommandResult result)

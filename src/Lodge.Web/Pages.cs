@@ -31,6 +31,7 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
                     <button data-post="/api/guests/{n}/start">Start</button>
                     <button data-post="/api/guests/{n}/shutdown">Shut down</button>
                     <button class="danger" data-post="/api/guests/{n}/force-off" data-confirm="Force off {n}? The guest loses whatever it has not saved.">Force off</button>
+                    <button data-post="/api/guests/{n}/switch" data-confirm="Give the GPU to {n}? The guest that holds it is shut down through ACPI first.">Switch to</button>
                   </div>
                 </section>
                 """);
@@ -87,13 +88,15 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
 
         var n = E(name);
         var plan = await settings.Commands.RunAsync(["plan", name, "--json"], cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        var history = await settings.Commands.RunAsync(["report", "list"], cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        var history = await JsonAsync(context, ["report", "list", "--json"]).ConfigureAwait(false);
         var body = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<h1>{n}</h1><section class=\"card\" data-guest=\"{n}\"><p>State: <b data-field=\"phase\">…</b> · uptime <span data-field=\"uptime\"></span></p>");
         body.Append(CultureInfo.InvariantCulture, $"""
             <div class="buttons">
               <button data-post="/api/guests/{n}/start">Start</button>
               <button data-post="/api/guests/{n}/shutdown">Shut down</button>
               <button class="danger" data-post="/api/guests/{n}/force-off" data-confirm="Force off {n}? The guest loses whatever it has not saved.">Force off</button>
+              <button data-post="/api/guests/{n}/switch" data-confirm="Give the GPU to {n}? The guest that holds it is shut down through ACPI first.">Switch to</button>
+              <button class="danger" data-post="/api/guests/{n}/switch?force=1" data-confirm="Give the GPU to {n}, forcing the guest that holds it off if it does not shut down in time? It loses whatever it has not saved.">Switch to (force)</button>
             </div></section><pre id="progress" hidden></pre>
             <h2>Plan</h2>
             """);
@@ -123,7 +126,7 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
             <p>Attached: <span data-field="usb"></span></p>
             <h2>Console</h2><div id="console" data-guest="{n}"></div>
             <h2>Logs</h2><pre id="logs" class="logs" data-guest="{n}"></pre>
-            <h2>Outcomes</h2><pre>{E(history.StandardOutput)}</pre>
+            <h2>Outcomes</h2>{ReportTable("outcomes", (history?["reports"]?.AsArray() ?? []).Where(r => (string?)r?["machine"] == name))}
             <form class="rate" data-form="/api/guests/{n}/rate"><select name="verdict"><option>good</option><option>bad</option></select>
               <input name="note" placeholder="note" maxlength="500"> <button type="submit">Rate the latest run</button></form>
             <link rel="stylesheet" href="/static/vendor/xterm/xterm.css"><script src="/static/vendor/xterm/xterm.js"></script>
@@ -149,6 +152,8 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
             body.Append(CultureInfo.InvariantCulture, $"<p>This host shows no GPU. {E((string?)doctor?["verdict"])}</p>");
         }
 
+        var reports = await JsonAsync(context, ["report", "list", "--json"]).ConfigureAwait(false);
+        body.Append("<h2>Every recorded attempt</h2>").Append(ReportTable("reports", reports?["reports"]?.AsArray() ?? []));
         body.Append("""
             <h2>Export and import</h2>
             <p><a href="/api/reports/export">Export all reports (privacy-filtered JSON)</a></p>
@@ -176,6 +181,21 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
             {body}
             </main><script src="/static/dashboard.js"></script></body></html>
             """);
+    }
+
+    // report list --json's reports as a table: when, which machine (or where it came from), what happened, the rating.
+    private static string ReportTable(string id, IEnumerable<JsonNode?> reports)
+    {
+        var table = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<table id=\"{id}\"><tr><th>id</th><th>when</th><th>machine</th><th>GPU</th><th>result</th><th>rating</th></tr>");
+        foreach (var r in reports)
+        {
+            var result = r?["result"];
+            var outcome = (bool?)result?["succeeded"] == true ? "worked" : $"failed at {(string?)result?["failedStep"] ?? "?"}: {(string?)result?["error"]}";
+            var rating = r?["rating"] is { } rated ? $"{((bool?)rated["good"] == true ? "good" : "bad")} {(string?)rated["note"]}" : "";
+            table.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r?["id"]?.ToString())}</td><td>{E((string?)r?["recorded"])}</td><td>{E((string?)r?["machine"] ?? "(" + (string?)r?["origin"] + ")")}</td><td>{E((string?)r?["gpu"])}</td><td>{E(outcome)}</td><td>{E(rating)}</td></tr>");
+        }
+
+        return table.Append("</table>").ToString();
     }
 
     private static string Uptime(JsonNode? guest) =>

@@ -100,4 +100,52 @@ public sealed partial class SetupSpecs
             Assert.Contains(_runner.Commands.Skip(from), c => c.Skip(2).SequenceEqual(argv));
         }
     }
+
+    // What GRUB 2.06's 10_linux prints on Debian: the newest kernel at the top, older ones in a submenu.
+    private const string Fake10Linux = """
+        #!/bin/sh
+        cat <<OUT
+        menuentry 'Debian GNU/Linux' --class debian --class gnu-linux --class os \$menuentry_id_option 'gnulinux-simple-0d5a' {
+        	load_video
+        	linux	/boot/vmlinuz-6.1.0-18-amd64 root=UUID=0d5a ro ${GRUB_CMDLINE_LINUX_DEFAULT}
+        	initrd	/boot/intel-ucode.img /boot/initrd.img-6.1.0-18-amd64
+        }
+        submenu 'Advanced options for Debian GNU/Linux' \$menuentry_id_option 'gnulinux-advanced-0d5a' {
+        	menuentry 'Debian GNU/Linux, with Linux 6.1.0-9-amd64' --class debian \$menuentry_id_option 'gnulinux-6.1.0-9-amd64-advanced-0d5a' {
+        		linux	/boot/vmlinuz-6.1.0-9-amd64 root=UUID=0d5a ro ${GRUB_CMDLINE_LINUX_DEFAULT}
+        		initrd	/boot/initrd.img-6.1.0-9-amd64
+        	}
+        }
+        OUT
+
+        """;
+
+    [Fact]
+    public void I_can_run_the_grub_trial_script_and_get_one_entry_for_the_newest_kernel_with_the_trial_initramfs()
+    {
+        // Arrange: the real /bin/sh, awk and sed run the script setup wrote, next to a 10_linux that prints what GRUB's does.
+        using var tree = SetupTrees.Create("debian");
+        Setup(tree, "debian", "--apply");
+        var grubD = Path.Combine(tree.Root, "etc", "grub.d");
+        File.WriteAllText(Path.Combine(grubD, "10_linux"), Fake10Linux);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path.Combine(grubD, "10_linux"), (UnixFileMode)0b111_101_101);
+        }
+
+        using var sh = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh", [Path.Combine(grubD, "42_lodge_trial")]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = sh.StandardOutput.ReadToEnd();
+        var error = sh.StandardError.ReadToEnd();
+        sh.WaitForExit();
+
+        // Assert
+        Assert.True(sh.ExitCode == 0, error);
+        Assert.Equal(
+            "menuentry 'Lodge trial' --class debian --class gnu-linux --class os --id lodge-trial {\n"
+            + "\tload_video\n"
+            + "\tlinux\t/boot/vmlinuz-6.1.0-18-amd64 root=UUID=0d5a ro quiet intel_iommu=on iommu=pt vfio-pci.ids=10de:10f8,10de:1ad8,10de:1ad9,10de:1e81 kvm.ignore_msrs=1 kvm.report_ignored_msrs=0\n"
+            + "\tinitrd\t/boot/intel-ucode.img /boot/lodge-trial-initrd.img-6.1.0-18-amd64\n"
+            + "}\n",
+            output);
+    }
 }

@@ -145,19 +145,6 @@ public sealed class UpHandoffSpecs : IDisposable
     }
 
     [Fact(Timeout = 30000)]
-    public async Task I_can_try_to_bring_up_a_handoff_machine_with_detach_and_get_an_error_that_says_why_and_changes_nothing()
-    {
-        // Act
-        var result = await Task.Run(() => Up("--detach"));
-
-        // Assert
-        Assert.Equal(3, result.ExitCode);
-        Assert.Contains("cannot run with --detach: the GPU comes back only when the guest stops", result.Error, StringComparison.Ordinal);
-        Assert.Contains("Run 'lodge up win' in the foreground", result.Error, StringComparison.Ordinal);
-        Assert.Empty(_kernel.State().DiffFrom(_initial));
-    }
-
-    [Fact(Timeout = 30000)]
     public async Task I_can_run_gpu_handoff_without_dry_run_and_it_is_the_same_real_path_as_up()
     {
         // Act

@@ -12,7 +12,8 @@ public sealed partial class AuthSpecs(DashboardFixture fixture) : IClassFixture<
     public static readonly TheoryData<string> PostRoutes =
     [
         "/logout", "/api/guests/web1/start", "/api/guests/web1/shutdown", "/api/guests/web1/force-off",
-        "/api/guests/web1/usb/attach", "/api/guests/web1/usb/detach", "/api/guests/web1/rate", "/api/rescue", "/api/reports/import",
+        "/api/guests/web1/usb/attach", "/api/guests/web1/usb/detach", "/api/guests/web1/rate", "/api/guests/web1/switch",
+        "/api/guests/web1/switch?force=1", "/api/rescue", "/api/reports/import",
     ];
 
     [Fact(Timeout = Patience.TestMilliseconds)]

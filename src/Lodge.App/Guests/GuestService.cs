@@ -29,7 +29,7 @@ public sealed class GuestService
     public GuestRuntime Runtime { get; }
 
     /// <summary>Plans the machine against this host, chooses the accelerator and builds the launch spec; resets the NVRAM
-    /// and creates the share folders when asked. Throws when the machine has errors, or asks for --detach while it hands its GPU over.</summary>
+    /// and creates the share folders when asked. Throws when the machine has errors.</summary>
     /// <param name="request">What <c>up</c> was asked.</param>
     /// <param name="warning">Each warning (the plan's, no KVM), as it comes.</param>
     /// <param name="info">Each thing done on the way (NVRAM reset, share folder created).</param>
@@ -48,14 +48,6 @@ public sealed class GuestService
         }
 
         var handsOff = plan.Gpu.IsPassthrough && plan.Gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated;
-        if (handsOff && request.Detach)
-        {
-            throw new ConfigException($"Machine '{name}' hands its GPU to the guest (gpu.mode '{plan.Gpu.Mode.Word()}'), so it cannot run with --detach: the GPU comes back only when the guest stops and lodge is there to undo the handoff.")
-            {
-                Hint = $"Run 'lodge up {name}' in the foreground (inside tmux or screen to leave it running).",
-            };
-        }
-
         var accel = "kvm";
         if (request.ForceTcg)
         {

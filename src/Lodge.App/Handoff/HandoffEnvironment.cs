@@ -35,6 +35,10 @@ public sealed record HandoffEnvironment(
     /// pending), so that a spec can show what <c>lodge rescue</c> does next. Null in production.</summary>
     public int? AbandonAfterStep { get; init; }
 
+    /// <summary>Whether <c>nvidia-persistenced.service</c> runs now (the plan stops it before the NVIDIA unload); null when
+    /// unknown, which the plan warns about.</summary>
+    public Func<bool?> NvidiaPersistencedActive { get; init; } = () => null;
+
     /// <summary>How long a healthy guest has to show it (QMP <c>query-status</c> running) before the watchdog gives the GPU back.</summary>
     public static readonly TimeSpan HealthyWithin = TimeSpan.FromSeconds(120);
 
@@ -51,38 +55,72 @@ public sealed record HandoffEnvironment(
         ArgumentNullException.ThrowIfNull(runtime);
         var root = host.Root;
         var sysfs = new SysfsDriverControl(root);
-        var scanner = new ProcHolderScanner(root);
         var displayManager = new SystemdDisplayManagerControl();
+
+        // logind speaks for the running system only: below a captured tree (--root) there are no sessions to ask about.
+        ILoginSessions logind = new LogindSessions();
+        async Task<IReadOnlyList<Core.Handoff.DeviceHolder>> Scan(IReadOnlyList<Core.Hardware.PciAddress> devices, CancellationToken cancellationToken)
+        {
+            var sessions = root.IsSystemRoot ? await logind.ListAsync(cancellationToken).ConfigureAwait(false) : [];
+            return await new ProcHolderScanner(root, sessions).ScanAsync(devices, cancellationToken).ConfigureAwait(false);
+        }
+
+        // --stop-holders: a graphical session ends through logind (its display manager then sees a logout, not a crash
+        // to answer with a new greeter); any other holder gets SIGTERM, then SIGKILL.
+        async Task StopHolders(IReadOnlyList<Core.Handoff.DeviceHolder> holders, Action<string> log, CancellationToken cancellationToken)
+        {
+            foreach (var session in holders.Select(h => h.Session).OfType<string>().Distinct(StringComparer.Ordinal))
+            {
+                log($"Ending session '{session}' through logind, which holds the GPU (--stop-holders).");
+                await logind.TerminateAsync(session, cancellationToken).ConfigureAwait(false);
+            }
+
+            await HolderStopper.StopAsync([.. holders.Where(h => h.Session is null)], TimeSpan.FromSeconds(5), log, host.Time, cancellationToken).ConfigureAwait(false);
+        }
 
         // systemd speaks for the running system only: below a captured tree (--root) whether a display manager runs is unknown.
         bool? DisplayManagerActive() => root.IsSystemRoot ? displayManager.IsActiveAsync(AskSystemdWithin).GetAwaiter().GetResult() : null;
+        bool? PersistencedActive() => root.IsSystemRoot ? displayManager.IsUnitActiveAsync("nvidia-persistenced.service", AskSystemdWithin).GetAwaiter().GetResult() : null;
         return new HandoffEnvironment(
             () => new SysfsScanner(root).ScanForHandoff(),
             DisplayManagerActive,
-            (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), displayManager, guest, scanner.ScanAsync, log),
+            (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), displayManager, guest, Scan, log),
             (spec, _) => new RuntimeGuestControl(runtime, spec, progress) { Started = guest => PrintRunning(guest, write) },
             (guest, machine) => guest is RuntimeGuestControl control ? HealthOf(control, machine, host.Runner) : null,
-            scanner.ScanAsync,
-            (holders, log, ct) => HolderStopper.StopAsync(holders, TimeSpan.FromSeconds(5), log, host.Time, ct),
-            host.Journal);
+            Scan,
+            StopHolders,
+            host.Journal)
+        {
+            NvidiaPersistencedActive = PersistencedActive,
+        };
     }
 
     /// <summary>QMP "running", and the machine's <c>[health] command</c> when it has one (each try up to 5 s).</summary>
     private static GuestHealth HealthOf(RuntimeGuestControl control, MachineConfig machine, IProcessRunner runner)
     {
         var within = TimeSpan.FromSeconds(machine.Health.WithinSeconds);
-        if (machine.Health.Command is not { Count: > 0 } command)
+        var checks = new List<Func<CancellationToken, Task<bool>>> { control.IsRunningAsync };
+        if (machine.GuestAgent)
         {
-            return new GuestHealth(within, TimeSpan.FromSeconds(2), control.IsRunningAsync);
+            // [guest] agent = true: the QEMU guest agent in the guest answers guest-ping once the guest's OS runs.
+            var socket = Lodge.Core.Qemu.QemuArgvBuilder.AgentSocketOf(control.Spec.Layout.RunDir);
+            checks.Add(ct => Lodge.Qmp.Commands.GuestAgentPing.PingAsync(socket, TimeSpan.FromSeconds(3), ct));
         }
 
-        async Task<bool> CommandSucceeds(CancellationToken cancellationToken)
+        if (machine.Health.Command is { Count: > 0 } command)
         {
-            var result = await runner.RunAsync(command[0], [.. command.Skip(1)], TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-            return result is { ExitCode: 0, TimedOut: false };
+            async Task<bool> CommandSucceeds(CancellationToken cancellationToken)
+            {
+                var result = await runner.RunAsync(command[0], [.. command.Skip(1)], TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                return result is { ExitCode: 0, TimedOut: false };
+            }
+
+            checks.Add(CommandSucceeds);
         }
 
-        return new GuestHealth(within, TimeSpan.FromSeconds(5), GuestHealth.All(control.IsRunningAsync, CommandSucceeds));
+        return checks.Count == 1
+            ? new GuestHealth(within, TimeSpan.FromSeconds(2), control.IsRunningAsync)
+            : new GuestHealth(within, TimeSpan.FromSeconds(5), GuestHealth.All([.. checks]));
     }
 
     private static void PrintRunning(RunningGuest guest, Action<string> write)

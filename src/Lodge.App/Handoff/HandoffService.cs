@@ -1,6 +1,7 @@
 using Lodge.App.Host;
 using Lodge.App.Machines;
 using Lodge.App.Reports;
+using Lodge.App.Switching;
 using Lodge.Core;
 using Lodge.Core.Handoff;
 using Lodge.Core.Hardware;
@@ -88,7 +89,7 @@ public sealed class HandoffService
 
         var snapshot = env.Scan();
         var before = HostState.FromSnapshot(snapshot, env.DisplayManagerActive());
-        var handoffRequest = new HandoffRequest(plan.Machine.Name, gpu.Address, plan.Gpu.Mode, [], env.DisplayManagerActive());
+        var handoffRequest = new HandoffRequest(plan.Machine.Name, gpu.Address, plan.Gpu.Mode, [], env.DisplayManagerActive()) { NvidiaPersistencedActive = env.NvidiaPersistencedActive() };
         var endpoints = HandoffPlanner.Plan(snapshot, handoffRequest).Endpoints;
         var holders = await env.Holders(endpoints, cancellationToken).ConfigureAwait(false);
         var blocking = holders.Where(h => !(plan.Gpu.Mode == GpuMode.Handoff && h.EndsWithDisplayManager)).ToList();
@@ -143,16 +144,55 @@ public sealed class HandoffService
         var recorder = Recorder(warn);
         var guest = env.Guest(prepared.Request.Spec, prepared.Plan);
         var options = new HandoffExecutorOptions { Health = env.Health(guest, machine), AbandonAfterStep = env.AbandonAfterStep };
+
+        // With a way to plan other machines, the guest is a switcher: 'lodge switch OTHER' reaches it through the run folder.
+        var channel = new SwitchChannel(_lodge.Paths.RunRoot, _lodge.Time);
+        var switcher = prepared.Request.PlanOther is { } planOther
+            ? new GuestSwitcher(
+                SwitchSlots.Of(machine.Name, guest, options.Health, prepared.Request.Runtime),
+                (name, _) =>
+                {
+                    var (otherMachine, otherSpec) = planOther(name);
+                    var control = env.Guest(otherSpec, prepared.Plan with { Guest = name });
+                    return Task.FromResult(SwitchSlots.Of(name, control, env.Health(control, otherMachine), prepared.Request.Runtime));
+                },
+                env.Journal,
+                prepared.Plan.Steps[^1],
+                line =>
+                {
+                    prepared.Log(line);
+                    channel.Progress(line);
+                },
+                _lodge.Time)
+            {
+                HolderChanged = holder => channel.Announce(holder, gpu!.Address.ToString()),
+            }
+            : null;
         HandoffReport report;
+        using var listening = new CancellationTokenSource();
+        var listener = switcher is null ? Task.CompletedTask : channel.ListenAsync(switcher, listening.Token);
         try
         {
-            report = await new HandoffExecutor(env.Host(guest, prepared.Log), env.Journal, options).RunAsync(prepared.Plan, cancellationToken).ConfigureAwait(false);
+            var phase = prepared.Request.Phase;
+            phase?.Invoke(HandoffPhaseFile.HandingOver);
+            IGuestControl running = switcher is null ? guest : switcher;
+            var followed = phase is null ? running : new PhaseReportingGuest(running, phase);
+            report = await new HandoffExecutor(env.Host(followed, prepared.Log), env.Journal, options).RunAsync(prepared.Plan, cancellationToken).ConfigureAwait(false);
         }
         catch (LodgeException e)
         {
             // The executor refused before touching the host (e.g. an unfinished journal): still an attempt to remember.
             recorder.Record(planned.Host, machine, gpu, new ReportResult(false, false, true, "start", e.Message), prepared.Resolved);
             throw;
+        }
+        finally
+        {
+            await listening.CancelAsync().ConfigureAwait(false);
+            await listener.ConfigureAwait(false);
+            if (switcher is not null)
+            {
+                channel.Withdraw();
+            }
         }
 
         var diff = HostState.FromSnapshot(env.Scan(), env.DisplayManagerActive()).DiffFrom(prepared.Before);

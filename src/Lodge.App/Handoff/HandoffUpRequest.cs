@@ -10,4 +10,13 @@ namespace Lodge.App.Handoff;
 /// <param name="Runtime">Where the guest runs.</param>
 /// <param name="StopHolders">Stop the processes that hold the GPU instead of refusing.</param>
 /// <param name="Resolved">What <c>up</c> already decided (the accelerator), for the outcome report.</param>
-public sealed record HandoffUpRequest(PlannedMachine Machine, LaunchSpec Spec, GuestRuntime Runtime, bool StopHolders, IReadOnlyDictionary<string, string> Resolved);
+public sealed record HandoffUpRequest(PlannedMachine Machine, LaunchSpec Spec, GuestRuntime Runtime, bool StopHolders, IReadOnlyDictionary<string, string> Resolved)
+{
+    /// <summary>Records the handoff's phase (<see cref="HandoffPhaseFile"/>) for <c>lodge status</c> and the command that
+    /// follows the supervisor; null when nothing follows.</summary>
+    public Action<string>? Phase { get; init; }
+
+    /// <summary>Plans another machine for <c>lodge switch</c> (its configuration and launch spec; it throws unless that
+    /// machine takes the same GPU); null: no switch can reach this handoff.</summary>
+    public Func<string, (Core.Machines.MachineConfig Machine, LaunchSpec Spec)>? PlanOther { get; init; }
+}

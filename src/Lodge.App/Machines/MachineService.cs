@@ -44,6 +44,18 @@ public sealed class MachineService
         return new MachineCheck(parsed, host, assessments, problems);
     }
 
+    /// <summary>Throws the refusal of a machine that <c>lodge check</c> refuses (one or more errors); what <see cref="Plan"/>
+    /// and the handoff's dry run and simulation say for it.</summary>
+    public static void EnsureValid(MachineCheck check, string name)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        var errors = check.Problems.Count(p => p.Severity == Severity.Error);
+        if (errors > 0)
+        {
+            throw new ConfigException($"The machine '{name}' has {errors} error(s), so it cannot be planned.") { Hint = $"Run 'lodge check {name}' to see each one with its fix." };
+        }
+    }
+
     /// <summary>The plan of machine <paramref name="name"/> with the host it was made against; throws
     /// <see cref="ConfigException"/> when the machine has errors.</summary>
     /// <param name="name">The machine.</param>
@@ -51,11 +63,7 @@ public sealed class MachineService
     public PlannedMachine Plan(string name, bool probeKvm = false)
     {
         var check = Check(name, probeKvm);
-        var errors = check.Problems.Count(p => p.Severity == Severity.Error);
-        if (errors > 0)
-        {
-            throw new ConfigException($"The machine '{name}' has {errors} error(s), so it cannot be planned.") { Hint = $"Run 'lodge check {name}' to see each one with its fix." };
-        }
+        EnsureValid(check, name);
 
         var layout = LayoutOf(name);
         var plan = MachinePlanner.Plan(check.Parsed.Machine, check.Host, check.Assessments, layout);

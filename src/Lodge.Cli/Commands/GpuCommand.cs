@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Lodge.App.Handoff;
+using Lodge.App.Machines;
 using Lodge.Cli.Json;
 using Lodge.Cli.Rendering;
 using Lodge.Core;
@@ -21,9 +22,11 @@ public static class GpuCommand
         var hangAt = new Option<int?>("--hang-at") { Description = "With --simulate: step N's write never returns.", HelpName = "N" };
         var crashAt = new Option<int?>("--crash-at") { Description = "With --simulate: lodge is killed after step N; then 'lodge rescue' runs from the journal.", HelpName = "N" };
         var stopHolders = UpCommand.StopHoldersOption();
+        var detach = new Option<bool>("--detach") { Description = "Return once the guest runs with the GPU; the supervisor gives the GPU back when it stops." };
+        var simulatedHost = HandoffSuperviseCommand.SimulatedHostOption();
         var handoff = new Command("handoff", "Hand the machine's GPU to its guest and get it back: plan (--dry-run), simulate (--simulate), or run it for real (the same as 'lodge up NAME').");
         handoff.Arguments.Add(name);
-        foreach (var option in new Option[] { dryRun, simulate, failAt, hangAt, crashAt, stopHolders })
+        foreach (var option in new Option[] { dryRun, simulate, failAt, hangAt, crashAt, stopHolders, detach, simulatedHost })
         {
             handoff.Options.Add(option);
         }
@@ -33,7 +36,7 @@ public static class GpuCommand
             if (!parse.GetValue(dryRun) && !parse.GetValue(simulate) && parse.GetValue(failAt) is null && parse.GetValue(hangAt) is null && parse.GetValue(crashAt) is null)
             {
                 // A real handoff is 'lodge up NAME': the guest's life runs inside it, and the outcome is recorded.
-                return UpCommand.RunAsync(context, parse, parse.GetValue(name)!, detach: false, forceTcg: false, parse.GetValue(stopHolders), resetNvram: false, cancellationToken);
+                return UpCommand.RunAsync(context, parse, parse.GetValue(name)!, parse.GetValue(detach), forceTcg: false, parse.GetValue(stopHolders), resetNvram: false, cancellationToken, simulatedHost: parse.GetValue(simulatedHost));
             }
 
             return Task.FromResult(PlanOrSimulate(context, parse, name, dryRun, simulate, failAt, hangAt, crashAt, cancellationToken));
@@ -48,7 +51,23 @@ public static class GpuCommand
         var machine = parse.GetValue(name)!;
         var faults = new[] { (SimulationFault.Fail, parse.GetValue(failAt)), (SimulationFault.Hang, parse.GetValue(hangAt)), (SimulationFault.Crash, parse.GetValue(crashAt)) }
             .Where(f => f.Item2 is not null).Select(f => new SimulationFault(f.Item1, f.Item2!.Value)).ToList();
-        var service = new HandoffService(context.Host(parse));
+        var lodge = context.Host(parse);
+
+        // A plan or a simulation of a machine that 'check' (and so 'up') refuses would show a handoff that never runs: the
+        // same problems as 'check', on stderr, then the same refusal (issue 13, item 8).
+        // (A simulation without --root is refused first, by the simulation itself.)
+        var check = parse.GetValue(simulate) && lodge.Root.IsSystemRoot ? null : new MachineService(lodge).Check(machine);
+        if (check is not null && check.Problems.Any(p => p.Severity == Core.Passthrough.Severity.Error))
+        {
+            foreach (var problem in check.Problems)
+            {
+                context.Error.WriteLine(problem.Format());
+            }
+
+            MachineService.EnsureValid(check, machine);
+        }
+
+        var service = new HandoffService(lodge);
         if (parse.GetValue(simulate))
         {
             if (faults.Count > 1)

@@ -39,9 +39,17 @@ public static class ReportCommand
     private static Command List(CliContext context)
     {
         var command = new Command("list", "List the recorded attempts.");
+        var json = new Option<bool>("--json") { Description = "Print JSON (docs/api.md)." };
+        command.Options.Add(json);
         command.SetAction(parse =>
         {
             var reports = new ReportService(context.Host(parse)).List();
+            if (parse.GetValue(json))
+            {
+                context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.List(reports)));
+                return ExitCodes.Ok;
+            }
+
             var table = new Table().Border(TableBorder.Simple);
             foreach (var c in new[] { "Id", "Date", "Machine", "OS", "GPU", "Result", "Rating" })
             {

@@ -22,6 +22,8 @@ public static class ReportQueryCommand
         command.Options.Add(board);
         command.Options.Add(os);
         command.Options.Add(all);
+        var json = new Option<bool>("--json") { Description = "Print JSON (docs/api.md)." };
+        command.Options.Add(json);
         command.SetAction(parse =>
         {
             using var store = context.Host(parse).OpenReports();
@@ -29,12 +31,29 @@ public static class ReportQueryCommand
             {
                 // Counted in SQL through the GPU index, only the best read whole: the catalog may hold 100,000 reports.
                 var summary = store.Summarise(id, null, parse.GetValue(board), parse.GetValue(os), parse.GetValue(all) ? int.MaxValue : Shown);
+                if (parse.GetValue(json))
+                {
+                    context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.Query(id, ReportQuery.From(summary), summary.Attempts, summary.Good)));
+                    return ExitCodes.Ok;
+                }
+
                 Render(context.Console, ReportQuery.From(summary), summary.Attempts, summary.Good);
                 return ExitCodes.Ok;
             }
 
             var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
             var gpus = assessments.Where(a => a.Device.Class is { IsGpu: true } && a.Device.VendorId is not null && a.Device.DeviceId is not null).ToList();
+            if (parse.GetValue(json))
+            {
+                var known = gpus.Select(a =>
+                {
+                    var question = CatalogHost.Of(host, a.Device);
+                    return (a.Device.Address.ToString(), CatalogKnowledge.For(question, store.Summarise(CatalogKnowledge.GpuKey(question), question, best: 0).Groups));
+                });
+                context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.HostQuery(known)));
+                return ExitCodes.Ok;
+            }
+
             if (gpus.Count == 0)
             {
                 context.Console.WriteLine("This host has no GPU to ask about; pass --gpu VVVV:DDDD.");

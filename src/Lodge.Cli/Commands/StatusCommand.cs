@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Lodge.App.Autostart;
 using Lodge.App.Guests;
+using Lodge.App.Handoff;
 using Lodge.Linux.Runtime;
 using Spectre.Console;
 
@@ -29,15 +31,32 @@ public static class StatusCommand
                 damaged++;
             }
 
+            var handoffs = Handoffs(context, parse.GetValue(name));
+            var enabled = new AutostartService(context.Host(parse)).Enabled();
             if (parse.GetValue(json))
             {
                 var document = ToJson(statuses, notes);
                 document["held"] = HeldJson(held);
+                document["handoffs"] = new JsonArray([.. handoffs.Select(h => (JsonNode)new JsonObject
+                {
+                    ["name"] = h.Machine,
+                    ["phase"] = h.Phase.Phase,
+                    ["supervisorPid"] = h.Phase.Pid,
+                    ["supervisorRuns"] = h.Alive,
+                    ["unit"] = h.Phase.Unit,
+                    ["exitCode"] = h.Phase.ExitCode,
+                    ["log"] = h.Phase.Log,
+                })]);
+                document["enabled"] = new JsonObject
+                {
+                    ["guests"] = new JsonArray(enabled.Guests.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
+                    ["serve"] = enabled.Serve,
+                };
                 context.Out.WriteLine(document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
-            foreach (var note in notes.Concat(held.Sentences()))
+            foreach (var note in notes.Concat(held.Sentences()).Concat(handoffs.Select(Describe)))
             {
                 context.Console.WriteLine(note);
             }
@@ -52,9 +71,46 @@ public static class StatusCommand
                 Render(context.Console, status);
             }
 
+            if (parse.GetValue(name) is null && (enabled.Guests.Count > 0 || enabled.Serve))
+            {
+                var atBoot = enabled.Guests.Select(g => $"'{g}'").Concat(enabled.Serve ? ["the dashboard"] : []);
+                context.Console.WriteLine($"Starts at boot: {string.Join(", ", atBoot)}.");
+            }
+            else if (parse.GetValue(name) is { } single && enabled.Guests.Contains(single))
+            {
+                context.Console.WriteLine($"Guest '{single}' starts at boot.");
+            }
+
             return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
         });
         return command;
+    }
+
+    // The handoffs lodge supervises (issue 13, item 3): one machine's, or every one with a handoff.json in the run root.
+    private static List<(string Machine, HandoffPhase Phase, bool Alive)> Handoffs(CliContext context, string? machine)
+    {
+        var roots = context.Roots;
+        var machines = machine is not null ? [machine]
+            : Directory.Exists(roots.RunRoot) ? Directory.EnumerateDirectories(roots.RunRoot).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            : [];
+        var found = new List<(string, HandoffPhase, bool)>();
+        foreach (var m in machines)
+        {
+            if (new HandoffPhaseFile(roots, m).Read() is { } phase)
+            {
+                found.Add((m, phase, phase.Phase != HandoffPhaseFile.Ended && HandoffPhaseFile.SupervisorAlive(phase)));
+            }
+        }
+
+        return found;
+    }
+
+    private static string Describe((string Machine, HandoffPhase Phase, bool Alive) h)
+    {
+        var by = h.Phase.Unit is { } unit ? $"unit '{unit}', pid {h.Phase.Pid}" : $"supervisor pid {h.Phase.Pid}";
+        return h.Phase.Phase == HandoffPhaseFile.Ended ? $"Handoff of '{h.Machine}': ended (exit code {h.Phase.ExitCode}); log: {h.Phase.Log}"
+            : h.Alive ? $"Handoff of '{h.Machine}': {h.Phase.Phase} ({by}); log: {h.Phase.Log}"
+            : $"Handoff of '{h.Machine}': its supervisor ({by}) stopped in phase '{h.Phase.Phase}' without finishing; run 'sudo lodge rescue'. Log: {h.Phase.Log}";
     }
 
     private static void Render(IAnsiConsole console, GuestStatus s)

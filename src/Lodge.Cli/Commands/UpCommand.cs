@@ -2,7 +2,9 @@ using System.CommandLine;
 using Lodge.App;
 using Lodge.App.Guests;
 using Lodge.App.Handoff;
+using Lodge.App.Machines;
 using Lodge.App.Reports;
+using Lodge.App.Switching;
 using Lodge.Cli.Guests;
 using Lodge.Core;
 using Lodge.Core.Reports;
@@ -10,7 +12,7 @@ using Lodge.Core.Reports;
 
 namespace Lodge.Cli.Commands;
 
-/// <summary><c>lodge up NAME [--detach] [--tcg] [--stop-holders] [--reset-nvram]</c>: plans the machine against this host, hands its GPU over when it has one (foreground only), starts its helpers and QEMU, and records the outcome.</summary>
+/// <summary><c>lodge up NAME [--detach] [--tcg] [--stop-holders] [--reset-nvram]</c>: plans the machine against this host, hands its GPU over when it has one (through a supervisor outside this session), starts its helpers and QEMU, and records the outcome.</summary>
 public static class UpCommand
 {
     /// <summary>The <c>--stop-holders</c> option of <c>up</c> and <c>gpu handoff</c>.</summary>
@@ -21,7 +23,7 @@ public static class UpCommand
     public static Command Create(CliContext context)
     {
         var name = new Argument<string>("NAME") { Description = "The machine to start." };
-        var detach = new Option<bool>("--detach") { Description = "Leave the guest running under a background supervisor (not for machines that hand off a GPU)." };
+        var detach = new Option<bool>("--detach") { Description = "Leave the guest running under a background supervisor (for a GPU handoff: return once the guest runs with the GPU)." };
         var tcg = new Option<bool>("--tcg") { Description = "Use QEMU's software emulator even when KVM is available." };
         var stopHolders = StopHoldersOption();
         var resetNvram = new Option<bool>("--reset-nvram") { Description = "Replace the guest's NVRAM with a fresh copy of its firmware template first (for a damaged one; the guest's boot entries and enrolled keys are lost)." };
@@ -31,21 +33,41 @@ public static class UpCommand
         command.Options.Add(tcg);
         command.Options.Add(stopHolders);
         command.Options.Add(resetNvram);
+        var simulated = HandoffSuperviseCommand.SimulatedHostOption();
+        command.Options.Add(simulated);
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(context, parse, parse.GetValue(name)!, parse.GetValue(detach), parse.GetValue(tcg), parse.GetValue(stopHolders), parse.GetValue(resetNvram), cancellationToken));
+            RunAsync(context, parse, parse.GetValue(name)!, parse.GetValue(detach), parse.GetValue(tcg), parse.GetValue(stopHolders), parse.GetValue(resetNvram), cancellationToken, simulatedHost: parse.GetValue(simulated)));
         return command;
     }
 
     /// <summary>The body of <c>lodge up NAME</c> (and of <c>lodge gpu handoff NAME</c> without --dry-run or --simulate).</summary>
-    internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, bool resetNvram, CancellationToken cancellationToken)
+    /// <param name="phase">Inside <c>lodge handoff-supervise</c>: records the handoff's phase (the handoff runs here). Null
+    /// in the command the user typed, which starts that supervisor and follows it.</param>
+    /// <param name="simulatedHost">The hidden <c>--simulated-host</c>: the supervisor runs against the simulated kernel.</param>
+    internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, bool resetNvram, CancellationToken cancellationToken, Action<string>? phase = null, bool simulatedHost = false)
     {
         var lodge = context.Host(parse);
+        if (phase is null && context.Options.Handoff is null && new MachineService(lodge).Plan(machineName) is { Plan: var planned } && planned.Gpu.IsPassthrough && planned.Gpu.Mode is Core.Machines.GpuMode.Handoff or Core.Machines.GpuMode.Dedicated)
+        {
+            // The handoff runs outside this session (issue 13, item 3); this command follows it and may die without harm.
+            return await HandoffFollow.RunAsync(context, parse, planned, detach, forceTcg, stopHolders, resetNvram, simulatedHost, cancellationToken).ConfigureAwait(false);
+        }
+
         var guests = new GuestService(lodge);
         var up = guests.Prepare(new UpRequest(machineName, detach, forceTcg, resetNvram), warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
         var resolved = up.Resolved();
         if (up.HandsOff)
         {
-            return await HandoffUp.RunAsync(context, lodge, new HandoffUpRequest(up.Machine, up.Spec, guests.Runtime, stopHolders, resolved), cancellationToken).ConfigureAwait(false);
+            // 'lodge switch OTHER' reaches this process: OTHER is planned here, against the same GPU and accelerator.
+            (Core.Machines.MachineConfig, Core.Runtime.LaunchSpec) PlanOther(string other)
+            {
+                var next = guests.Prepare(new UpRequest(other, false, up.Accelerator == "tcg", false), warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
+                SwitchSlots.RequireSameGpu(next.Machine.Plan, up.Machine.Plan.Gpu.Device!.Address, machineName);
+                return (next.Machine.Plan.Machine, next.Spec);
+            }
+
+            var request = new HandoffUpRequest(up.Machine, up.Spec, guests.Runtime, stopHolders, resolved) { PlanOther = PlanOther, Phase = phase };
+            return await HandoffUp.RunAsync(context, lodge, request, cancellationToken).ConfigureAwait(false);
         }
 
         var recorder = new OutcomeRecorder(lodge, context.Error.WriteLine);

@@ -6,8 +6,8 @@ namespace Lodge.Cli.Guests;
 
 /// <summary><c>lodge up NAME</c> for a machine whose physical GPU goes to the guest (<c>handoff</c> or <c>dedicated</c>):
 /// the <see cref="HandoffService"/> plans and runs it; this renders it and turns Ctrl-C into a clean way back.</summary>
-/// <remarks>Always in the foreground: the host gets its GPU back only when the guest stops and this process runs the way
-/// back. Ctrl-C (or SIGTERM) powers the guest off through ACPI and then gives the GPU back.</remarks>
+/// <remarks>Runs inside <c>lodge handoff-supervise</c> (outside the session of the command the user typed), or in process
+/// for a test's simulated host. Ctrl-C (or SIGTERM) powers the guest off through ACPI and then gives the GPU back.</remarks>
 public static class HandoffUp
 {
     /// <summary>Runs the handoff; returns the exit code (0 when the guest ran, stopped cleanly, and the host is as it was).</summary>

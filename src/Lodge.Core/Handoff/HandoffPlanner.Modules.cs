@@ -90,23 +90,13 @@ public static partial class HandoffPlanner
                     nvidia.Add(name);
                 }
 
-                Remove(name, loaded, gone);
+                // 'modprobe -r' removes the named module; a dependency goes only when kmod meets it unused in its one
+                // pass (the lab saw vfio stay after 'modprobe -r vfio_pci'), so each module of a stack is unloaded by
+                // name, and an unload of one that is gone already does nothing.
+                gone.Add(name);
             }
         }
 
         return order;
-    }
-
-    // modprobe -r also removes the dependencies nothing uses any more; later steps must not try to unload them again.
-    private static void Remove(string name, Dictionary<string, LoadedModule> loaded, HashSet<string> removed)
-    {
-        removed.Add(name);
-        foreach (var dependency in loaded.Values.Where(m => m.UsedBy.Contains(name) && !removed.Contains(m.Name)))
-        {
-            if (dependency.UsedBy.All(removed.Contains))
-            {
-                Remove(dependency.Name, loaded, removed);
-            }
-        }
     }
 }

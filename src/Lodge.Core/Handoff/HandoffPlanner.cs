@@ -73,13 +73,17 @@ public static partial class HandoffPlanner
 
         if (stopsDisplayManager)
         {
-            Add("pre-flight: nothing holds the GPU after the display manager stopped", new(HandoffOperationKind.CheckHolders, targets), HandoffOperation.None, t.Service);
+            Add("pre-flight: nothing holds the GPU after the display manager stopped", new(HandoffOperationKind.CheckHolders, targets, HandoffOperation.AfterDisplayManager), HandoffOperation.None, t.Service);
         }
 
+        // The undo of a load names the modules loaded before the handoff (the journal records it with the step), so
+        // the way back unloads exactly what the handoff brought: vfio_pci with the vfio modules it pulled in, never
+        // one that was loaded before.
+        var loadedBefore = host.Kernel.Modules is { } present ? string.Join(' ', present.Select(m => m.Name).Order(StringComparer.Ordinal)) : null;
         var vfioLoaded = host.Kernel.IsModuleLoaded("vfio_pci");
         if (vfioLoaded != true)
         {
-            Add("load vfio-pci", new(HandoffOperationKind.LoadModule, "vfio_pci"), new(HandoffOperationKind.UnloadModule, "vfio_pci"), t.Module);
+            Add("load vfio-pci", new(HandoffOperationKind.LoadModule, "vfio_pci"), new(HandoffOperationKind.UnloadModule, "vfio_pci", loadedBefore), t.Module);
         }
 
         // QEMU's VFIO container makes the kernel load the IOMMU backend on demand, and the backend holds vfio; then
@@ -89,7 +93,7 @@ public static partial class HandoffPlanner
         var vfioModular = vfioLoaded != true || host.Kernel.Modules?.Any(m => m.Name == "vfio_pci") == true;
         if (vfioModular && host.Kernel.IsModuleLoaded("vfio_iommu_type1") == false)
         {
-            Add("load the vfio IOMMU backend", new(HandoffOperationKind.LoadModule, "vfio_iommu_type1"), new(HandoffOperationKind.UnloadModule, "vfio_iommu_type1"), t.Module);
+            Add("load the vfio IOMMU backend", new(HandoffOperationKind.LoadModule, "vfio_iommu_type1"), new(HandoffOperationKind.UnloadModule, "vfio_iommu_type1", loadedBefore), t.Module);
         }
 
         // NVIDIA first: an unbind from nvidia while nvidia_drm (its in-kernel fbdev client) is loaded never returns, so the
@@ -167,8 +171,19 @@ public static partial class HandoffPlanner
         }
     }
 
+    // Resizable BAR on (BAR 0 above the classic 256 MiB) is a known cause of a black screen or Code 43 in the guest, above
+    // all on RDNA2 (Navi 21-24): the guest's firmware and QEMU's PCI hole do not fit the large BAR.
+    private static void WarnResizableBar(PciDevice gpu, List<string> warnings)
+    {
+        if (gpu.Config?.ResizableBarMiB is { } mib && mib > 256)
+        {
+            warnings.Add($"'{gpu.Address}' has Resizable BAR on (BAR of {(mib >= 1024 ? $"{mib / 1024} GiB" : $"{mib} MiB")}), a known cause of a black screen in the guest (above all on RDNA2 cards). Turn Resizable BAR off in the firmware setup, or shrink the BAR before the handoff with 'echo 8 > /sys/bus/pci/devices/{gpu.Address}/resource0_resize' (256 MiB, kernel 6.1 or later; the guest then sees the classic size).");
+        }
+    }
+
     private static void AddResetMethod(HostSnapshot host, PciDevice gpu, Action<string, HandoffOperation, HandoffOperation, TimeSpan> add, List<string> warnings, HandoffTimeouts t)
     {
+        WarnResizableBar(gpu, warnings);
         if (AmdResetBug.Family(gpu.VendorId, gpu.DeviceId) is not { } family)
         {
             return;

@@ -15,6 +15,7 @@ public static class PciConfigDecoder
     private const int CapabilityListBit = 0x10;
     private const byte PcieCapabilityId = 0x10;
     private const ushort AcsExtendedCapabilityId = 0x000d;
+    private const ushort ResizableBarCapabilityId = 0x0015;
 
     /// <summary>Decodes a config space dump.</summary>
     public static PciConfigInfo Decode(ReadOnlySpan<byte> config)
@@ -22,7 +23,7 @@ public static class PciConfigDecoder
         var portType = FindPortType(config);
         var extended = config.Length >= 0x104 && portType is not null;
         AcsCapability? acs = extended ? FindAcs(config) : null;
-        return new PciConfigInfo(config.Length, portType, acs, extended);
+        return new PciConfigInfo(config.Length, portType, acs, extended) { ResizableBarMiB = extended ? FindResizableBar(config) : null };
     }
 
     /// <summary>Reads the ids from the standard header; zero and all-ones ids count as absent.</summary>
@@ -83,6 +84,43 @@ public static class PciConfigDecoder
             }
 
             pointer = config[pointer + 1] & 0xfc;
+        }
+
+        return null;
+    }
+
+    // Resizable BAR (PCIe base spec 7.8.6): after the 32-bit header, one (capability, control) pair of 32-bit words per
+    // resizable BAR; the first control word's bits 13:8 hold the BAR's current size as a power of two in MiB (0 = 1 MiB,
+    // 8 = 256 MiB, 14 = 16 GiB).
+    private static long? FindResizableBar(ReadOnlySpan<byte> config)
+    {
+        var offset = FindExtended(config, ResizableBarCapabilityId);
+        if (offset is not { } at || at + 12 > config.Length)
+        {
+            return null;
+        }
+
+        var control = BinaryPrimitives.ReadUInt32LittleEndian(config[(at + 8)..]);
+        return 1L << (int)((control >> 8) & 0x3f);
+    }
+
+    private static int? FindExtended(ReadOnlySpan<byte> config, ushort id)
+    {
+        var offset = 0x100;
+        for (var hops = 0; hops < 480 && offset >= 0x100 && offset + 8 <= config.Length; hops++)
+        {
+            var header = BinaryPrimitives.ReadUInt32LittleEndian(config[offset..]);
+            if (header is 0 or 0xffffffff)
+            {
+                return null;
+            }
+
+            if ((header & 0xffff) == id)
+            {
+                return offset;
+            }
+
+            offset = (int)((header >> 20) & 0xffc);
         }
 
         return null;

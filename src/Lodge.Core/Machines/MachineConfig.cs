@@ -48,6 +48,17 @@ public sealed record MachineConfig(string Name, string File)
     /// <summary>How the watchdog tells that a guest with a passed-through GPU is healthy.</summary>
     public HealthConfig Health { get; init; } = new();
 
+    /// <summary><c>[guest] agent = true</c>: the QEMU guest agent is installed in the guest, so Lodge adds its virtio-serial
+    /// channel (<c>org.qemu.guest_agent.0</c>) and the watchdog pings it.</summary>
+    public bool GuestAgent { get; init; }
+
+    /// <summary>The default of <see cref="ShutdownTimeoutSeconds"/>: long enough for a Windows update to finish.</summary>
+    public const int DefaultShutdownTimeoutSeconds = 300;
+
+    /// <summary><c>shutdown_timeout</c>: how long a power-off through ACPI may take before Lodge asks whether to force it
+    /// (seconds, default 300).</summary>
+    public int ShutdownTimeoutSeconds { get; init; } = DefaultShutdownTimeoutSeconds;
+
     /// <summary>Where each key and table was written: <c>os</c>, <c>cpu</c>, <c>cpu.cores</c>, <c>disk[0].path</c>.</summary>
     public IReadOnlyDictionary<string, SourceLocation> Locations { get; init; } = new Dictionary<string, SourceLocation>();
 

@@ -68,6 +68,8 @@ public static class MachineParser
             Shares = [.. Enumerable.Range(0, entries.CountOf("share")).Select(i => ReadShare(values, i, problems, entries))],
             MacOs = new MacOsConfig(values.String("macos.opencore"), values.String("macos.osk")),
             Health = new HealthConfig(values.StringArray("health.command") is { Count: > 0 } command ? command : null, values.Int("health.within", 5, 3600) ?? 120),
+            GuestAgent = values.Bool("guest.agent") ?? false,
+            ShutdownTimeoutSeconds = values.Int("shutdown_timeout", 10, 86400) ?? MachineConfig.DefaultShutdownTimeoutSeconds,
             Locations = entries.Locations,
         };
         return new MachineParseResult(machine, problems);

@@ -5,7 +5,7 @@ internal static class MachineSchema
 {
     private static readonly Dictionary<string, string[]> Keys = new(StringComparer.Ordinal)
     {
-        [""] = ["os", "machine", "qemu_args"],
+        [""] = ["os", "machine", "qemu_args", "shutdown_timeout"],
         ["cpu"] = ["cores", "threads", "pin", "isolate"],
         ["memory"] = ["size", "hugepages"],
         ["firmware"] = ["type", "tpm"],
@@ -19,6 +19,7 @@ internal static class MachineSchema
         ["share"] = ["host", "tag", "protocol", "create"],
         ["macos"] = ["opencore", "osk"],
         ["health"] = ["command", "within"],
+        ["guest"] = ["agent"],
     };
 
     private static readonly HashSet<string> ArraySections = new(StringComparer.Ordinal) { "disk", "usb", "share" };

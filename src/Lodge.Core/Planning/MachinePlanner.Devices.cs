@@ -13,6 +13,27 @@ namespace Lodge.Core.Planning;
 /// </remarks>
 public static partial class MachinePlanner
 {
+    // What the handoff's watchdog asks before it trusts the guest with the GPU (issue 13, item 6).
+    private static PlanDecision Watchdog(MachineConfig machine)
+    {
+        var checks = new List<string> { "QMP running" };
+        if (machine.GuestAgent)
+        {
+            checks.Add("guest-agent ping");
+        }
+
+        if (machine.Health.Command is { Count: > 0 } command)
+        {
+            checks.Add($"health command '{command[0]}'");
+        }
+
+        var within = machine.Health.WithinSeconds;
+        var reason = checks.Count == 1
+            ? $"QMP 'running' is all this machine offers, and every QEMU that starts says it, so a black screen goes unseen; set [guest] agent = true (with the QEMU guest agent in the guest) or a [health] command. The guest gets {within} s."
+            : $"The guest gets {within} s to pass every check, else it is powered off and the GPU comes back.";
+        return new("watchdog", string.Join(" + ", checks), reason);
+    }
+
     private static GpuPlan PlanGpu(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, List<PlanDecision> decisions)
     {
         if (machine.Gpu is { Mode: GpuMode.GvtG } gvt)
@@ -64,6 +85,10 @@ public static partial class MachinePlanner
             ? $"its other functions {string.Join(", ", functions.Skip(1))} go with it as {(functions.Count == 2 ? "function 1" : $"functions 1-{functions.Count - 1}")} of the same guest slot (the card at function 0, multifunction=on)"
             : "the card has no other function and nothing else in its IOMMU group has to go with it";
         decisions.Add(new("gpu", string.Join(", ", functions), $"{assessment.Device.DisplayName} at {assessment.Device.Address} is {how}; {goes}."));
+        if (gpu.Mode is GpuMode.Handoff or GpuMode.Dedicated)
+        {
+            decisions.Add(Watchdog(machine));
+        }
         if (gpu.Rom != "auto")
         {
             decisions.Add(new("gpu rom", rom ?? "ROM BAR off", rom is null ? "The machine hides the card's ROM from the guest." : "The machine supplies a clean ROM file, as a boot GPU's shadowed ROM often needs."));

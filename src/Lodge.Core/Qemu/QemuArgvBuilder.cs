@@ -26,6 +26,9 @@ public sealed partial class QemuArgvBuilder
     /// <summary>The serial console socket of a plan's guest.</summary>
     public static string SerialSocketOf(MachinePlan plan) => $"{plan.Layout.RunDir}/serial.sock";
 
+    /// <summary>The QEMU guest agent's socket of a plan's guest (QEMU listens; the watchdog sends <c>guest-ping</c>).</summary>
+    public static string AgentSocketOf(string runDir) => $"{runDir}/qga.sock";
+
     /// <summary>The argv for <paramref name="plan"/>; argv[0] is the QEMU binary.</summary>
     public static IReadOnlyList<string> Build(MachinePlan plan, QemuArgvOptions? options = null)
     {
@@ -127,6 +130,19 @@ public sealed partial class QemuArgvBuilder
         Add("-qmp", $"unix:{QmpSocketOf(_plan)},server=on,wait=off");
         Add("-chardev", $"socket,id=serial0,path={SerialSocketOf(_plan)},server=on,wait=off");
         Add("-serial", "chardev:serial0");
+        if (Machine.GuestAgent)
+        {
+            // The QEMU guest agent (qemu-ga) opens the virtio-serial port named org.qemu.guest_agent.0 in the guest; the
+            // host end is a unix socket QEMU listens on (docs/interop/qemu-ga). SPICE already added the virtio-serial bus.
+            if (_plan.Display.Type is not ("spice" or "looking-glass"))
+            {
+                Add("-device", $"virtio-serial-pci,id=vserial0,{GuestPciSlots.OnRoot(GuestPciSlots.Serial)}");
+            }
+
+            Add("-chardev", $"socket,id=qga0,path={AgentSocketOf(_plan.Layout.RunDir)},server=on,wait=off");
+            Add("-device", "virtserialport,bus=vserial0.0,chardev=qga0,name=org.qemu.guest_agent.0");
+        }
+
         Add("-display", "none");
     }
 }

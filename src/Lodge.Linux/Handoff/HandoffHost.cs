@@ -20,6 +20,16 @@ public sealed record HandoffHost(
     /// <summary>Whether a module is loaded now (null: unknown); by default read from <c>/proc/modules</c> of the real root.</summary>
     public Func<string, bool?> ModuleLoaded { get; init; } = module => ProcModules(new HostRoot("/"), module);
 
+    /// <summary>The loaded modules with their users (null: unknown); by default read from <c>/proc/modules</c> of the real root.</summary>
+    public Func<IReadOnlyList<Core.Hardware.LoadedModule>?> LoadedModules { get; init; } = () => ProcModules(new HostRoot("/"));
+
+    /// <summary>The modules <paramref name="root"/>'s <c>/proc/modules</c> lists, with their users; null when unreadable.</summary>
+    public static IReadOnlyList<Core.Hardware.LoadedModule>? ProcModules(HostRoot root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return Sysfs.SysfsScanner.ParseModules(root.ReadText("/proc/modules"));
+    }
+
     /// <summary>Whether <paramref name="module"/> is listed in <paramref name="root"/>'s <c>/proc/modules</c>; null when unreadable.</summary>
     public static bool? ProcModules(HostRoot root, string module)
     {

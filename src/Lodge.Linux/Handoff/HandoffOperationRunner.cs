@@ -11,6 +11,8 @@ namespace Lodge.Linux.Handoff;
 /// </remarks>
 public sealed class HandoffOperationRunner(HandoffHost host)
 {
+    private static readonly TimeSpan ReleasePoll = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Runs <paramref name="operation"/>; throws on failure or timeout.</summary>
     public async Task RunAsync(HandoffOperation operation, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -23,6 +25,15 @@ public sealed class HandoffOperationRunner(HandoffHost host)
             case HandoffOperationKind.CheckHolders:
                 var devices = target.Split(", ").Select(PciAddress.Parse).ToList();
                 var found = await host.Holders(devices, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+
+                // After the display manager stopped, its sessions end and PipeWire lets go of the HDMI audio over a
+                // moment, not at once: scan again (bounded) instead of refusing on the first look.
+                for (var waited = TimeSpan.Zero; found.Count > 0 && operation.Value == HandoffOperation.AfterDisplayManager && waited < HandoffOperation.ReleaseWait; waited += ReleasePoll)
+                {
+                    await Task.Delay(ReleasePoll, cancellationToken).ConfigureAwait(false);
+                    found = await host.Holders(devices, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                }
+
                 var holders = operation.Value == HandoffOperation.DisplayManagerMayHold ? [.. found.Where(h => !h.EndsWithDisplayManager)] : found;
                 if (holders.Count > 0)
                 {
@@ -75,8 +86,9 @@ public sealed class HandoffOperationRunner(HandoffHost host)
                 await host.Modules.LoadModuleAsync(target, timeout, cancellationToken).ConfigureAwait(false);
                 break;
             case HandoffOperationKind.UnloadModule:
-                // HOST EFFECT: the module (and dependencies nothing uses) unloads; undone by LoadModule.
-                await host.Modules.UnloadModuleAsync(target, timeout, cancellationToken).ConfigureAwait(false);
+                // HOST EFFECT: the module unloads (with the modules the handoff brought, when Value lists those loaded
+                // before it); undone by LoadModule.
+                await UnloadAsync(target, operation.Value, timeout, cancellationToken).ConfigureAwait(false);
                 break;
             case HandoffOperationKind.Unbind:
                 // HOST EFFECT: the device leaves its driver; undone by ProbeDrivers (or the module reload's probe).
@@ -105,6 +117,55 @@ public sealed class HandoffOperationRunner(HandoffHost host)
             default:
                 throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Unknown handoff operation.");
         }
+    }
+
+    // 'modprobe -r NAME', skipped when NAME is gone already (kmod may have taken it with a module that used it, or an
+    // earlier run of this undo did). With the names loaded before the handoff (the undo of a load), the dependencies
+    // of NAME that were not loaded then and that nothing uses now unload too, one at a time until none is left: real
+    // kmod removes a dependency only when it meets it unused in one pass, and left vfio, irqbypass and vfio_virqfd
+    // behind after 'modprobe -r vfio_pci' (seen in the lab on 6.1). A module loaded before is never unloaded.
+    private async Task UnloadAsync(string name, string? loadedBefore, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var modules = host.LoadedModules();
+        if (modules is not null && modules.All(m => m.Name != name))
+        {
+            host.Log($"Module '{name}' is not loaded; nothing to unload.");
+            return;
+        }
+
+        var keep = loadedBefore?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var brought = keep is null || modules is null ? [] : DependenciesOf(name, modules).Where(d => !keep.Contains(d)).ToHashSet(StringComparer.Ordinal);
+        await host.Modules.UnloadModuleAsync(name, timeout, cancellationToken).ConfigureAwait(false);
+        while (brought.Count > 0)
+        {
+            var now = host.LoadedModules();
+            var next = now?.FirstOrDefault(m => brought.Contains(m.Name) && m.UsedBy.Count == 0 && m.RefCount is 0 or null);
+            if (next is null)
+            {
+                return; // gone, or still used by something the handoff did not load: it stays
+            }
+
+            brought.Remove(next.Name);
+            host.Log($"UnloadModule '{next.Name}' (loaded with '{name}', and nothing uses it now).");
+            await host.Modules.UnloadModuleAsync(next.Name, timeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Every module NAME uses, directly or through another (/proc/modules lists a module's users, not its dependencies).
+    private static List<string> DependenciesOf(string name, IReadOnlyList<LoadedModule> modules)
+    {
+        var found = new List<string>();
+        var queue = new Queue<string>([name]);
+        while (queue.TryDequeue(out var user))
+        {
+            foreach (var m in modules.Where(m => m.UsedBy.Contains(user, StringComparer.Ordinal) && !found.Contains(m.Name) && m.Name != name))
+            {
+                found.Add(m.Name);
+                queue.Enqueue(m.Name);
+            }
+        }
+
+        return found;
     }
 
     // One line per mutation, with the device and both drivers where a driver changes.

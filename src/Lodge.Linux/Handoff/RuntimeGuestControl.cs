@@ -17,6 +17,9 @@ public sealed class RuntimeGuestControl(GuestRuntime runtime, LaunchSpec spec, I
     /// <summary>How long the guest gets to power off after the ACPI button before QEMU is told to quit (then killed).</summary>
     public TimeSpan AcpiTimeout { get; init; } = TimeSpan.FromSeconds(40);
 
+    /// <summary>The launch spec this control starts.</summary>
+    public LaunchSpec Spec => spec;
+
     /// <summary>Called once QEMU answers QMP (e.g. to print where to connect); optional.</summary>
     public Action<RunningGuest>? Started { get; init; }
 

@@ -74,6 +74,21 @@ public sealed class ConfinedFiles(string rootPath) : IConfinedFiles
     }
 
     /// <inheritdoc/>
+    public void Link(string hostPath, string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        CreateDirectory(HostRoot.ParentOf(HostRoot.Normalize(hostPath)));
+        var real = Resolve(hostPath);
+        var temp = Path.Combine(Path.GetDirectoryName(real)!, ".lodge-tmp-" + Path.GetFileName(real));
+        File.Delete(temp);
+
+        // HOST EFFECT: a symbolic link below the root (its target is only text: it is read inside the root, never followed here);
+        // rename(2) puts it in place of whatever stood there.
+        File.CreateSymbolicLink(temp, target);
+        File.Move(temp, real, overwrite: true);
+    }
+
+    /// <inheritdoc/>
     public void Delete(string hostPath)
     {
         var real = Resolve(hostPath);

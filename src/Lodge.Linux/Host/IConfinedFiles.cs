@@ -12,6 +12,10 @@ public interface IConfinedFiles
     /// <summary>Writes beside the target, flushes and renames over it, so a reader or a crash never sees half a file.</summary>
     void Write(string hostPath, ReadOnlySpan<byte> bytes, UnixFileMode mode);
 
+    /// <summary>Puts a symbolic link to <paramref name="target"/> (a host path, written as it is) at <paramref name="hostPath"/>,
+    /// replacing a file or link standing there, as <c>systemctl enable</c> does in the <c>.wants</c> folders.</summary>
+    void Link(string hostPath, string target);
+
     /// <summary>Deletes a file (or the link standing at its place); nothing when it is absent.</summary>
     void Delete(string hostPath);
 

@@ -33,7 +33,12 @@ public sealed class SystemdDisplayManagerControl(string? busAddress = null) : ID
 
     /// <summary>Whether <c>display-manager.service</c> is active now; null when systemd cannot be asked (no system bus,
     /// no answer within <paramref name="timeout"/>). A unit systemd does not know is not active.</summary>
-    public async Task<bool?> IsActiveAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<bool?> IsActiveAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        IsUnitActiveAsync(Unit, timeout, cancellationToken);
+
+    /// <summary>Whether <paramref name="unit"/> (<c>nvidia-persistenced.service</c>) is active now; null when systemd cannot
+    /// be asked. A unit systemd does not know is not active.</summary>
+    public async Task<bool?> IsUnitActiveAsync(string unit, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
@@ -46,7 +51,7 @@ public sealed class SystemdDisplayManagerControl(string? busAddress = null) : ID
 
             using var connection = new DBusConnection(address);
             await connection.ConnectAsync().AsTask().WaitAsync(cts.Token).ConfigureAwait(false);
-            var state = await ActiveStateAsync(connection, Unit).WaitAsync(cts.Token).ConfigureAwait(false);
+            var state = await ActiveStateAsync(connection, HostNames.Unit(unit)).WaitAsync(cts.Token).ConfigureAwait(false);
             return state is "active" or "activating" or "reloading";
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -21,6 +21,10 @@ public sealed class SimulatedHolder : IDisposable
     /// <summary>Who holds it, e.g. <c>Xorg (pid 1234)</c>.</summary>
     public string Process { get; }
 
+    /// <summary>True for a process of the display manager's sessions (a greeter, a compositor, PipeWire under the session
+    /// user's manager): the pre-flight lets it hold the card until the display manager stops.</summary>
+    public bool EndsWithDisplayManager { get; init; }
+
     /// <summary>Closes the device.</summary>
     public void Dispose() => _release(this);
 }

@@ -44,9 +44,9 @@ public sealed partial class SimulatedKernel
     }
 
     /// <summary>A process opens the device; its unbind blocks and its driver's module stays in use until the holder is disposed.</summary>
-    public SimulatedHolder Hold(PciAddress address, string process)
+    public SimulatedHolder Hold(PciAddress address, string process, bool endsWithDisplayManager = false)
     {
-        var holder = new SimulatedHolder(address, process, Release);
+        var holder = new SimulatedHolder(address, process, Release) { EndsWithDisplayManager = endsWithDisplayManager };
         lock (_gate)
         {
             _holders.Add(holder);

@@ -11,7 +11,7 @@ public sealed partial class SimulatedKernel
 {
     /// <summary>Everything a <see cref="HandoffExecutor"/> needs, acting on this kernel and <paramref name="guest"/>.</summary>
     public HandoffHost HandoffHost(IGuestControl guest, Action<string>? log = null) =>
-        new(this, this, this, this, this, guest, ScanHoldersAsync, log ?? (_ => { })) { Services = this, ModuleLoaded = m => LoadedModules.Contains(m) };
+        new(this, this, this, this, this, guest, ScanHoldersAsync, log ?? (_ => { })) { Services = this, ModuleLoaded = m => LoadedModules.Contains(m), LoadedModules = () => Lodge.Linux.Handoff.HandoffHost.ProcModules(new HostRoot(Root)) };
 
     /// <summary>The holder scan over <see cref="Holders"/>: each holder of one of <paramref name="devices"/>, as if found in /proc/*/fd.</summary>
     public Task<IReadOnlyList<DeviceHolder>> ScanHoldersAsync(IReadOnlyList<PciAddress> devices, CancellationToken cancellationToken = default)
@@ -26,8 +26,8 @@ public sealed partial class SimulatedKernel
     {
         var m = PidRegex().Match(holder.Process);
         return m.Success
-            ? new DeviceHolder(holder.Address, "/dev/dri/card0", m.Groups[1].Value, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))
-            : new DeviceHolder(holder.Address, "/dev/dri/card0", holder.Process, 0);
+            ? new DeviceHolder(holder.Address, "/dev/dri/card0", m.Groups[1].Value, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), holder.EndsWithDisplayManager)
+            : new DeviceHolder(holder.Address, "/dev/dri/card0", holder.Process, 0, holder.EndsWithDisplayManager);
     }
 
     [GeneratedRegex(@"^(.*) \(pid ([0-9]{1,9})\)$", RegexOptions.CultureInvariant)]

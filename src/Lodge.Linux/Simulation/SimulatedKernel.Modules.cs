@@ -98,7 +98,8 @@ public sealed partial class SimulatedKernel
 
     /// <summary>A QEMU opens a VFIO container (VFIO_SET_IOMMU): like the real kernel, vfio loads its IOMMU backend
     /// (vfio_iommu_type1) on demand when it is not loaded, and the open container keeps it in use. Seen in the lab:
-    /// after the guest, 'modprobe -r vfio_pci' alone then leaves vfio, vfio_iommu_type1, irqbypass and vfio_virqfd.</summary>
+    /// after the guest, 'modprobe -r vfio_pci' alone then leaves vfio_iommu_type1 (and, as every unload here, the
+    /// dependencies of vfio_pci).</summary>
     public void OpenVfioContainer()
     {
         lock (_gate)
@@ -220,14 +221,9 @@ public sealed partial class SimulatedKernel
             Directory.Delete(Real($"{PciDrivers}/{driver}"), recursive: true);
         }
 
-        // modprobe -r also removes the dependencies that nothing uses any more.
-        foreach (var dependency in module.DependsOn)
-        {
-            if (_loaded.Contains(dependency) && RefCountOf(dependency) == 0)
-            {
-                Unload(dependency);
-            }
-        }
+        // Only the named module goes: real kmod removes a dependency only when it meets it unused in one pass over
+        // modules.dep, and the lab (6.1) saw 'modprobe -r vfio_pci' leave vfio, irqbypass and vfio_virqfd loaded. The
+        // simulator takes the strict side, so that Lodge must unload by name what it wants gone.
     }
 
     // Bound devices, processes holding those devices, and loaded modules that depend on this one.

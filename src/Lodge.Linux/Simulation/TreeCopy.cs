@@ -94,6 +94,10 @@ public sealed class TreeCopy : IDisposable
         }
     }
 
+    // statx's file type (include/uapi/linux/stat.h): S_IFREG 0x8000, S_IFDIR 0x4000; everything else that is not a link
+    // (S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK) is not copied byte for byte. A path statx cannot read is left to File.Copy.
+    private static bool IsSpecial(string path) => Native.Stat(path) is { TypeBits: not (0x8000 or 0x4000) };
+
     private static void CopyDirectory(string from, string to, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(to);
@@ -108,6 +112,13 @@ public sealed class TreeCopy : IDisposable
             else if (entry is DirectoryInfo dir)
             {
                 CopyDirectory(dir.FullName, target, cancellationToken);
+            }
+            else if (IsSpecial(entry.FullName))
+            {
+                // A captured tree may hold device nodes, fifos and sockets (/dev/dri/card0, a runtime socket). Reading one
+                // blocks or fails (a fifo waits for a writer, /dev/zero never ends), and only root may make a node: the copy
+                // gets an empty file of the same name, which is all the simulation reads of it (that the path exists).
+                File.WriteAllBytes(target, []);
             }
             else
             {

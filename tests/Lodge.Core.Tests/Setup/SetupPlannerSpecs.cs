@@ -20,6 +20,19 @@ public sealed class SetupPlannerSpecs
 
     private static readonly Dictionary<string, string?> GrubFiles = new() { ["/etc/default/grub"] = "GRUB_DEFAULT=saved\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n" };
 
+    private static readonly string[] Kernels = ["/boot/vmlinuz-6.1.0-9-amd64", "/boot/vmlinuz-6.1.0-18-amd64"];
+
+    private static Dictionary<string, string?> After(IReadOnlyDictionary<string, string?> files, SetupPlan plan)
+    {
+        var result = new Dictionary<string, string?>(files);
+        foreach (var change in plan.Changes)
+        {
+            result[change.Path] = change.After;
+        }
+
+        return result;
+    }
+
     private static MachineConfig Machine(string name, string device, GpuMode mode = GpuMode.Dedicated) =>
         new(name, name + ".toml") { Os = GuestOs.Linux, Gpu = new GpuConfig(device, mode) };
 
@@ -30,9 +43,13 @@ public sealed class SetupPlannerSpecs
         var host = Host(Gpu("0000:01:00.0", 0x2504, 1), Gpu("0000:02:00.0", 0x2504, 2));
 
         // Act
-        var plan = SetupPlanner.Plan(host, [Machine("lin", "0000:01:00.0")], GrubFiles);
+        var machines = new[] { Machine("lin", "0000:01:00.0") };
+        var apply = SetupPlanner.Plan(host, machines, GrubFiles, SetupPhase.Apply, Kernels);
+        var plan = SetupPlanner.Plan(host, machines, After(GrubFiles, apply), SetupPhase.Confirm, Kernels);
 
-        // Assert
+        // Assert: the trial cannot bind by address from the command line, so it carries no ids= that would take the host's card too.
+        Assert.DoesNotContain("vfio-pci.ids", apply.Changes.Single(c => c.Path == "/etc/grub.d/42_lodge_trial").After!, StringComparison.Ordinal);
+        Assert.DoesNotContain(apply.Changes, c => c.Path == "/etc/modprobe.d/lodge-vfio.conf");
         var modprobe = plan.Changes.Single(c => c.Path == "/etc/modprobe.d/lodge-vfio.conf").After!;
         Assert.DoesNotContain("ids=", modprobe, StringComparison.Ordinal);
         Assert.Contains("softdep nvidia pre: vfio-pci", modprobe, StringComparison.Ordinal);
@@ -47,7 +64,7 @@ public sealed class SetupPlannerSpecs
         var host = Host(Gpu("0000:01:00.0", 0x2504, 1) with { BootVga = true });
 
         // Act
-        var plan = SetupPlanner.Plan(host, [Machine("lin", "10de:2504", GpuMode.Handoff)], GrubFiles);
+        var plan = SetupPlanner.Plan(host, [Machine("lin", "10de:2504", GpuMode.Handoff)], GrubFiles, SetupPhase.Apply, Kernels);
 
         // Assert
         Assert.DoesNotContain(plan.Changes, c => c.Path == "/etc/modprobe.d/lodge-vfio.conf");
@@ -72,7 +89,7 @@ public sealed class SetupPlannerSpecs
         // Arrange
         var host = Host(Gpu("0000:01:00.0", 0x2504, 1));
         var machines = new[] { Machine("lin", "10de:2504") with { Memory = new MemoryConfig(8L << 30, "1G") } };
-        var first = SetupPlanner.Plan(host, machines, GrubFiles);
+        var first = SetupPlanner.Plan(host, machines, GrubFiles, SetupPhase.Apply, Kernels);
         var files = new Dictionary<string, string?>(GrubFiles);
         foreach (var change in first.Changes)
         {
@@ -80,7 +97,7 @@ public sealed class SetupPlannerSpecs
         }
 
         // Act
-        var second = SetupPlanner.Plan(host, machines, files);
+        var second = SetupPlanner.Plan(host, machines, files, SetupPhase.Apply, Kernels);
 
         // Assert
         Assert.NotEmpty(first.Changes);
@@ -95,9 +112,9 @@ public sealed class SetupPlannerSpecs
         var files = new Dictionary<string, string?> { ["/etc/default/grub"] = "GRUB_DEFAULT=saved\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=off quiet\"\n" };
 
         // Act
-        var plan = SetupPlanner.Plan(Host(Gpu("0000:01:00.0", 0x2504, 1)), [Machine("lin", "10de:2504")], files);
+        var plan = SetupPlanner.Plan(Host(Gpu("0000:01:00.0", 0x2504, 1)), [Machine("lin", "10de:2504")], files, SetupPhase.Apply, Kernels);
 
         // Assert
-        Assert.Contains("GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on quiet iommu=pt\"", plan.Changes.Single(c => c.Path == "/etc/grub.d/42_lodge_trial").After, StringComparison.Ordinal);
+        Assert.Contains("GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on quiet iommu=pt vfio-pci.ids=10de:2504\"", plan.Changes.Single(c => c.Path == "/etc/grub.d/42_lodge_trial").After, StringComparison.Ordinal);
     }
 }

@@ -21,6 +21,7 @@ public sealed class SystemdBootSpecs
     {
         ["/etc/kernel/cmdline"] = "root=UUID=1 rw quiet\n",
         ["/boot/efi/loader/entries/abc-6.8.0.conf"] = "title Linux 6.8\nversion 6.8.0\nlinux /abc/6.8.0/linux\noptions root=UUID=1 rw quiet\n",
+        ["/boot/efi/loader/loader.conf"] = "default abc-6.8.0.conf\ntimeout 3\n",
     };
 
     private static Dictionary<string, string?> After(IReadOnlyDictionary<string, string?> files, SetupPlan plan)
@@ -42,7 +43,7 @@ public sealed class SystemdBootSpecs
 
         // Assert
         var trial = plan.Changes.Single(c => c.Path == "/boot/efi/loader/entries/lodge-trial.conf").After!;
-        Assert.Contains("options root=UUID=1 rw quiet iommu=pt\n", trial, StringComparison.Ordinal);
+        Assert.Contains("options root=UUID=1 rw quiet iommu=pt vfio-pci.ids=1002:73bf\n", trial, StringComparison.Ordinal);
         Assert.Contains("version 0-lodge-trial\n", trial, StringComparison.Ordinal);
         Assert.Contains("title Linux 6.8 (lodge trial)\n", trial, StringComparison.Ordinal);
         Assert.Contains(["bootctl", "set-oneshot", "lodge-trial.conf"], plan.BootCommands);

@@ -44,8 +44,8 @@ public sealed class HandoffPlannerSpecs
         // Act
         var plan = HandoffPlanner.Plan(rig.Kernel.ScanForHandoff(), request);
 
-        // Assert: modprobe -r nvidia_drm also drops nvidia_modeset; nvidia_uvm then takes nvidia with it.
-        Assert.Equal(["unload nvidia_drm", "unload nvidia_uvm"], plan.Steps.Where(s => s.Do.Kind == HandoffOperationKind.UnloadModule).Select(s => s.Name));
+        // Assert: each module of the stack by name, top down (modprobe -r may leave a dependency loaded).
+        Assert.Equal(["unload nvidia_drm", "unload nvidia_modeset", "unload nvidia_uvm", "unload nvidia"], plan.Steps.Where(s => s.Do.Kind == HandoffOperationKind.UnloadModule).Select(s => s.Name));
     }
 
     [Fact]
