@@ -22,6 +22,20 @@ internal static partial class Native
         return (mode & 0xf000, (int)MemoryMarshal.Read<uint>(buffer[20..]), (int)MemoryMarshal.Read<uint>(buffer[128..]), (int)MemoryMarshal.Read<uint>(buffer[132..]));
     }
 
+    /// <summary>What changes when a file is replaced or its permissions or owner change: statx's inode, mode, owner,
+    /// group and change time (stx_ino at byte 32, stx_gid at 24, stx_ctime at 112), as text; null when it cannot be stat'ed.</summary>
+    public static string? ChangeIdentity(string path)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        if (statx(AtFdCwd, path, 0, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            return null;
+        }
+
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{MemoryMarshal.Read<ulong>(buffer[32..])}:{MemoryMarshal.Read<ushort>(buffer[28..])}:{MemoryMarshal.Read<uint>(buffer[20..])}:{MemoryMarshal.Read<uint>(buffer[24..])}:{MemoryMarshal.Read<long>(buffer[112..])}.{MemoryMarshal.Read<uint>(buffer[120..])}");
+    }
+
     /// <summary>fsync(2) of a folder, so that a rename in it survives a crash; a folder that cannot be opened is left alone.</summary>
     public static void SyncDirectory(string path)
     {

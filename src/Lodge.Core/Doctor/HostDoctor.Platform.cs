@@ -42,7 +42,7 @@ public static partial class HostDoctor
         var qemuMissing = QemuMissing(host);
         checks.Add(host.Kernel.KvmDevice switch
         {
-            true when host.Kernel.KvmProbe is { } probe && probe != "ok" => new DoctorCheck(CheckStatus.Fail, "KVM", $"/dev/kvm exists{(pvm ? " (kvm_pvm)" : "")}, but it does not run guest code: {probe}", pvm ? "kvm_pvm runs only guests built for it; Lodge's guests run under TCG (slow) until the machine offers VT-x/AMD-V or a working nested KVM." : flagFix),
+            true when host.Kernel.KvmProbe is { } probe && probe != "ok" => new DoctorCheck(CheckStatus.Fail, "KVM", $"/dev/kvm exists{(pvm ? " (kvm_pvm)" : "")}, but it does not run guest code: {probe.TrimEnd('.')}{(host.Kernel.KvmProbeCached ? " (cached answer from earlier in this boot: /dev/kvm, the kvm modules and their nested setting have not changed since)" : string.Empty)}.", pvm ? "kvm_pvm runs only guests built for it; Lodge's guests run under TCG (slow) until the machine offers VT-x/AMD-V or a working nested KVM." : flagFix),
             true when host.Kernel.KvmProbe is "ok" && host.Kernel.KvmProbeCached => new DoctorCheck(CheckStatus.Ok, "KVM", $"/dev/kvm exists{(pvm ? " (kvm_pvm)" : "")}, and a KVM guest with the host CPU ran Lodge's test code earlier in this boot (cached answer for this QEMU binary)."),
             true when host.Kernel.KvmProbe is "ok" => new DoctorCheck(CheckStatus.Ok, "KVM", $"/dev/kvm exists{(pvm ? " (kvm_pvm)" : "")}, and a KVM guest with the host CPU ran Lodge's test code."),
             true when qemuMissing => new DoctorCheck(CheckStatus.Unknown, "KVM", "/dev/kvm exists, but without QEMU Lodge cannot run the test guest that shows whether KVM runs guest code.", InstallQemu(host)),

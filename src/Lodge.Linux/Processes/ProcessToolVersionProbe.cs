@@ -51,13 +51,56 @@ public sealed class ProcessToolVersionProbe : Sysfs.IToolVersionProbe
             return "ok";
         }
 
+        var environment = cache is null ? null : KvmEnvironment();
+        if (environment is not null && cache?.KvmFailureThisBoot(environment) is { } failed)
+        {
+            LastKvmProbeCached = true;
+            return failed;
+        }
+
         var answer = Runtime.KvmProbe.Check(qemuRealPath);
         if (answer == "ok")
         {
             cache?.SaveKvmOk();
         }
+        else if (answer is not null && environment is not null)
+        {
+            cache?.SaveKvmFailure(environment, answer);
+        }
 
         return answer;
+    }
+
+    /// <summary>What a fix of KVM changes (besides a reboot): /dev/kvm's identity (created, replaced, chmod, chown),
+    /// the loaded kvm modules (/proc/modules lines, with their load addresses), and the nested setting of kvm_intel
+    /// and kvm_amd; hashed. Null when /dev/kvm cannot be stat'ed (then nothing is cached).</summary>
+    internal static string? KvmEnvironment()
+    {
+        if (Native.ChangeIdentity("/dev/kvm") is not { } device)
+        {
+            return null;
+        }
+
+        var text = new System.Text.StringBuilder(device).Append('\n');
+        try
+        {
+            // A container may have no /proc/modules: then /dev/kvm's identity and the boot are the key.
+            foreach (var line in (File.Exists("/proc/modules") ? File.ReadLines("/proc/modules") : []).Where(l => l.StartsWith("kvm", StringComparison.Ordinal)))
+            {
+                text.Append(line).Append('\n');
+            }
+
+            foreach (var nested in new[] { "/sys/module/kvm_intel/parameters/nested", "/sys/module/kvm_amd/parameters/nested" }.Where(File.Exists))
+            {
+                text.Append(nested).Append('=').Append(File.ReadAllText(nested).Trim()).Append('\n');
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
 
     /// <inheritdoc/>

@@ -8,7 +8,9 @@ namespace Lodge.Linux.Processes;
 /// One file per binary identity (path, size, modification time), <c>qemu-KEY.facts</c> in the same folder as the
 /// capability cache, with <c>version LINE</c> and <c>kvm BOOT-ID ok REVISION</c> lines (the revision of the probe's question). A QEMU upgrade changes the key, a
 /// reboot the boot id (<c>/proc/sys/kernel/random/boot_id</c>), so neither answer outlives what it was about.
-/// Only a working KVM is remembered: a failure is asked again, so a fix shows at once. An unreadable or
+/// A failure is remembered too (<c>kvmfail</c>), but only together with what fixing KVM changes: the boot, and the
+/// KVM environment key (see <see cref="ProcessToolVersionProbe"/>: /dev/kvm's identity, the loaded kvm modules and
+/// their nested setting), so a fix still shows at once while an unchanged broken KVM is not asked again. An unreadable or
 /// unwritable cache only costs the runs it would have saved.
 /// </remarks>
 internal sealed class QemuFactsCache
@@ -73,6 +75,24 @@ internal sealed class QemuFactsCache
 
     /// <summary>True when this binary ran a KVM guest earlier in this boot.</summary>
     public bool KvmOkThisBoot => BootId() is { } boot && _facts.GetValueOrDefault("kvm") == $"{boot} ok {KvmProbeRevision}";
+
+    /// <summary>The failure the KVM probe gave earlier in this boot in the same KVM environment, or null.</summary>
+    public string? KvmFailureThisBoot(string environment)
+    {
+        var prefix = BootId() is { } boot ? $"{boot} {KvmProbeRevision} {environment} " : null;
+        return prefix is not null && _facts.GetValueOrDefault("kvmfail") is { } line && line.StartsWith(prefix, StringComparison.Ordinal)
+            ? line[prefix.Length..]
+            : null;
+    }
+
+    /// <summary>Remembers a failing KVM probe for this boot and KVM environment.</summary>
+    public void SaveKvmFailure(string environment, string answer)
+    {
+        if (BootId() is { } boot)
+        {
+            Save("kvmfail", $"{boot} {KvmProbeRevision} {environment} {answer.ReplaceLineEndings(" ")}");
+        }
+    }
 
     /// <summary>Remembers the version line.</summary>
     public void SaveVersion(string line) => Save("version", line.ReplaceLineEndings(" "));

@@ -63,6 +63,48 @@ public class QemuFactsCacheSpecs
         Assert.Equal(2, File.ReadAllLines(counter).Length);
     }
 
+    [Fact]
+    public void A_failing_kvm_probe_is_not_run_again_in_the_same_boot_until_the_kvm_environment_changes()
+    {
+        // Arrange: a "QEMU" that counts its runs and cannot start a KVM guest (this machine has /dev/kvm: ProbeKvm asks only then)
+        Assert.True(File.Exists("/dev/kvm"), "This spec needs /dev/kvm (the probe runs only where it exists).");
+        using var tree = new HostTreeBuilder();
+        var counter = tree.RealPath("/runs");
+        var script = Script(tree, "/qemu-broken", $"echo run >> '{counter}'\necho 'qemu-system-x86_64: failed to initialize kvm: Operation not permitted' >&2\nexit 1");
+        var cacheFile = QemuFactsCache.For(script).FilePath;
+        try
+        {
+            // Act
+            var first = new ProcessToolVersionProbe(new ProcessRunner(), cacheAnswers: true);
+            var firstAnswer = first.ProbeKvm(script);
+            var second = new ProcessToolVersionProbe(new ProcessRunner(), cacheAnswers: true);
+            var secondAnswer = second.ProbeKvm(script);
+            var environment = ProcessToolVersionProbe.KvmEnvironment();
+
+            // Assert: one QEMU run; the second answer is the first, marked as cached
+            Assert.NotNull(firstAnswer);
+            Assert.NotEqual("ok", firstAnswer);
+            Assert.False(first.LastKvmProbeCached);
+            Assert.Equal(firstAnswer, secondAnswer);
+            Assert.True(second.LastKvmProbeCached);
+            Assert.Single(File.ReadAllLines(counter));
+            Assert.NotNull(environment);
+            Assert.Equal(environment, ProcessToolVersionProbe.KvmEnvironment());
+
+            // A changed KVM environment (another key) is not answered from the cache
+            var cache = QemuFactsCache.For(script);
+            Assert.Equal(firstAnswer, cache.KvmFailureThisBoot(environment!));
+            Assert.Null(cache.KvmFailureThisBoot("0000000000000000"));
+        }
+        finally
+        {
+            if (cacheFile is not null)
+            {
+                File.Delete(cacheFile);
+            }
+        }
+    }
+
     private static string Script(HostTreeBuilder tree, string hostPath, string body)
     {
         tree.File(hostPath, "#!/bin/sh\n" + body + "\n");
