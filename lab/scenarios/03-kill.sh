@@ -1,5 +1,7 @@
-# Kill at every step: 'lodge up lab' is killed with SIGKILL after step k of the handoff (k = 1, 2, ... until the
-# guest runs); a plain 'lodge rescue' then restores the host exactly, and a second rescue does nothing.
+# Kill at every step: Lodge is killed with SIGKILL after step k of the handoff (k = 1, 2, ... until the guest runs):
+# both 'lodge up lab' and the 'lodge handoff-supervise lab' it started outside the session (the process that takes
+# the steps; killing only 'lodge up' is scenario 05's harmless hang-up). A plain 'lodge rescue' then restores the host
+# exactly, and a second rescue does nothing.
 # kernels: 6.1 6.12
 # default: 6.1
 # timeout: 1500
@@ -27,8 +29,10 @@ while ((k <= 20)); do
     show "$OUT/up-$k.log" 20
     break
   fi
+  pkill -KILL -f 'lodge handoff-supervise lab'
   kill -9 $up
   wait $up 2>/dev/null
+  wait_until 30 sh -c "! pgrep -f '[l]odge handoff-supervise lab' >/dev/null"
   at=$(journal_events done)
   guest=no; vfio_holder "$G" >/dev/null && guest=yes
   lab_log "killed lodge after $at done steps (guest running: $guest)"

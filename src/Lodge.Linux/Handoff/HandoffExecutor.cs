@@ -47,6 +47,10 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
             };
         }
 
+        using var held = journal.TryLock() ?? throw new InvalidStateException($"Another handoff holds '{journal.LockPath}' right now; nothing was changed.", "handoff running", "no handoff running")
+        {
+            Hint = "Wait for it to end, or stop its guest with 'lodge down NAME' (the GPU comes back with it).",
+        };
         machine.MoveTo(HandoffState.HandingOff);
         journal.Start(plan.Guest, plan.Gpu.ToString());
         var results = new SortedDictionary<int, StepResult>();

@@ -33,6 +33,27 @@ public sealed class HandoffJournal(string path)
     /// <summary>True when no handoff has steps left to undo (the file is missing or ends with <c>clean</c>).</summary>
     public bool IsClean => Inspect().IsClean;
 
+    /// <summary>The lock file next to the journal: the process that runs a handoff holds it (an exclusive <c>flock</c>)
+    /// from its first step to its end, so a rescue never undoes steps a live handoff is still taking. The kernel drops
+    /// it when that process dies, however it dies.</summary>
+    public string LockPath => Path + ".lock";
+
+    /// <summary>Takes the journal's lock; null when another process (or another handle in this one) holds it. Dispose to release.</summary>
+    public IDisposable? TryLock()
+    {
+        var full = System.IO.Path.GetFullPath(LockPath);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        try
+        {
+            // On Linux, FileShare.None takes flock(LOCK_EX | LOCK_NB) on the file, released when the descriptor closes.
+            return new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Starts a new journal for a handoff (the old one must be clean): written aside, synced, then renamed over it.</summary>
     public void Start(string guest, string gpu)
     {

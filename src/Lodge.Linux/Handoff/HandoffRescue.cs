@@ -28,6 +28,16 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
             return new HandoffReport([], [HandoffState.Returned], false, problems);
         }
 
+        using var held = journal.TryLock();
+        if (held is null)
+        {
+            // A live handoff is still taking (or giving back) its steps: undoing them now would fight it.
+            var message = $"A handoff is running right now (a lodge process holds '{journal.LockPath}'), so nothing was touched. Stop its guest with 'lodge down NAME' (the GPU comes back with it), or end that process and run 'lodge rescue' again.";
+            host.Log(message);
+            problems.Add(message);
+            return new HandoffReport([], [HandoffState.NeedsRescue], false, problems);
+        }
+
         var entries = reading.Entries;
         var wedged = entries.Where(e => e.Event == JournalEntry.Wedged && e.Detail is not null).Select(e => e.Detail!).Distinct(StringComparer.Ordinal).ToList();
         if (wedged.Count > 0 && !afterBoot)

@@ -36,6 +36,46 @@ public sealed class HandoffRescueSpecs
         Assert.Equal(log, rig.Kernel.Log.Count);
     }
 
+    [Fact]
+    public async Task I_cannot_rescue_while_another_process_runs_the_handoff_and_nothing_is_touched_until_it_is_gone()
+    {
+        // Arrange: a handoff left steps applied, and another process (util-linux flock, as a live lodge would) holds the
+        // journal's lock. The lab found this: rescue ran beside a live handoff supervisor and undid steps it was taking.
+        using var rig = new HandoffRig("EADE3920D9");
+        rig.Guest = new Simulation.SimulatedGuest(rig.Kernel, rig.Plan.Endpoints) { Lifetime = null };
+        await rig.RunAsync(new HandoffExecutorOptions { AbandonAfterStep = rig.Plan.Steps.Count });
+        Assert.False(rig.Journal.IsClean);
+        var start = new System.Diagnostics.ProcessStartInfo("flock") { RedirectStandardOutput = true };
+        foreach (var a in new[] { "--exclusive", rig.Journal.LockPath, "sh", "-c", "echo locked; exec sleep 600" })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var holder = System.Diagnostics.Process.Start(start)!;
+        Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
+        var handedOver = rig.Diff;
+        Assert.NotEmpty(handedOver);
+
+        // Act
+        var refused = await new HandoffRescue(rig.Host, rig.Journal).RunAsync();
+        var whileHeld = (Diff: rig.Diff, Stops: rig.Guest.Stops, Clean: rig.Journal.IsClean);
+        holder.Kill(entireProcessTree: true);
+        await holder.WaitForExitAsync();
+        var rescued = await new HandoffRescue(rig.Host, rig.Journal).RunAsync();
+
+        // Assert
+        Assert.Empty(refused.Steps);
+        Assert.Contains(refused.Problems, p => p.Contains("A handoff is running right now", StringComparison.Ordinal));
+        Assert.Equal(HandoffState.NeedsRescue, refused.States[^1]);
+        Assert.Equal(handedOver, whileHeld.Diff);
+        Assert.Equal(0, whileHeld.Stops);
+        Assert.False(whileHeld.Clean);
+        Assert.NotEmpty(rescued.Steps);
+        Assert.All(rescued.Steps, s => Assert.Equal(StepOutcome.Undone, s.Outcome));
+        Assert.Empty(rig.Diff);
+        Assert.True(rig.Journal.IsClean);
+    }
+
     [Fact(Timeout = 30000)]
     public async Task I_can_rescue_with_no_journal_at_all_and_nothing_happens()
     {
