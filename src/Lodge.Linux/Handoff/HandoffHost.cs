@@ -17,6 +17,9 @@ public sealed record HandoffHost(
     /// <summary>Stops and starts other units (nvidia-persistenced); null means the display manager's control, when it can.</summary>
     public IServiceControl? Services { get; init; }
 
+    /// <summary>How long the check after the display manager stopped scans again for the card and its audio to be let go.</summary>
+    public TimeSpan ReleaseWait { get; init; } = Core.Handoff.HandoffOperation.ReleaseWait;
+
     /// <summary>Whether a module is loaded now (null: unknown); by default read from <c>/proc/modules</c> of the real root.</summary>
     public Func<string, bool?> ModuleLoaded { get; init; } = module => ProcModules(new HostRoot("/"), module);
 

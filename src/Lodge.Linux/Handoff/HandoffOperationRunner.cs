@@ -28,7 +28,7 @@ public sealed class HandoffOperationRunner(HandoffHost host)
 
                 // After the display manager stopped, its sessions end and PipeWire lets go of the HDMI audio over a
                 // moment, not at once: scan again (bounded) instead of refusing on the first look.
-                for (var waited = TimeSpan.Zero; found.Count > 0 && operation.Value == HandoffOperation.AfterDisplayManager && waited < HandoffOperation.ReleaseWait; waited += ReleasePoll)
+                for (var waited = TimeSpan.Zero; found.Count > 0 && operation.Value == HandoffOperation.AfterDisplayManager && waited < host.ReleaseWait; waited += ReleasePoll)
                 {
                     await Task.Delay(ReleasePoll, cancellationToken).ConfigureAwait(false);
                     found = await host.Holders(devices, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);

@@ -9,9 +9,31 @@ public sealed partial class SysfsDriverControl
     public Task SetVtConsoleBindAsync(string id, bool bound, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var file = Resolve($"/sys/class/vtconsole/{HostNames.VtConsole(id)}/bind");
+        var want = bound ? "1" : "0";
 
         // HOST EFFECT: attaches (1) or detaches (0) the console driver from the VTs; undone by the opposite write.
-        return Write(HostAction.VtConsoleBind, id, file, bound ? "1\n" : "0\n", timeout, cancellationToken);
+        // The kernel may take the write and not act on it: in the lab (6.1), a bind written seconds after the display
+        // manager stopped left vtcon0 unbound, and a rescue that trusted the write said the host had its GPU back. So
+        // read it back, write again a few times, and fail rather than claim a console that is not there.
+        return HostWrite.RunAsync(HostAction.VtConsoleBind, id, () =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                WriteNow(HostAction.VtConsoleBind, id, file, want + "\n");
+                var now = File.ReadAllText(file.RealPath).Trim();
+                if (now == want)
+                {
+                    return;
+                }
+
+                if (attempt == 5)
+                {
+                    throw new HostWriteException(HostAction.VtConsoleBind, id, $"'{file.HostPath}' still reads {now} after {want} was written to it five times: the kernel did not {(bound ? "bind" : "unbind")} the console.");
+                }
+
+                Thread.Sleep(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }, timeout, cancellationToken);
     }
 
     /// <inheritdoc/>

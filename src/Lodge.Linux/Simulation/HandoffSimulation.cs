@@ -120,15 +120,18 @@ public static class HandoffSimulation
         switch (op.Kind)
         {
             case HandoffOperationKind.CheckHolders:
-                // The k-th scan is this step's: it hangs, or finds a process no display manager stop would end.
+                // The k-th scan is this step's first: it hangs, or finds a process no display manager stop would end. That
+                // process never lets go, so every later scan (the step's own re-scans after the display manager stopped)
+                // still finds it; the re-scans are cut to a second, as waiting longer for it shows nothing more.
                 var k = plan.Steps.Take(fault.Step).Count(s => s.Do.Kind == HandoffOperationKind.CheckHolders);
                 var scan = host.Holders;
                 var calls = 0;
                 host = host with
                 {
+                    ReleaseWait = TimeSpan.FromSeconds(1),
                     Holders = async (devices, ct) =>
                     {
-                        if (Interlocked.Increment(ref calls) != k)
+                        if (Interlocked.Increment(ref calls) < k)
                         {
                             return await scan(devices, ct).ConfigureAwait(false);
                         }
