@@ -63,7 +63,7 @@ public sealed class LodgeHost
     public HandoffJournal Journal => new(Paths.JournalPath);
 
     /// <summary>The guests' runtime below the run and state roots.</summary>
-    public GuestRuntime Guests() => new(Paths.Roots);
+    public GuestRuntime Guests() => new(Paths.Roots, time: Time);
 
     /// <summary>The host a handoff acts on, with guests run by <paramref name="runtime"/>: the production host below
     /// <see cref="Root"/>, or the double the options name.</summary>

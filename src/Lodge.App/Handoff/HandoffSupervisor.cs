@@ -80,7 +80,7 @@ public sealed class HandoffSupervisor(LodgeHost host, string machine)
         long offset = 0;
         var pending = string.Empty;
         var asked = false;
-        var startedAt = host.Time.GetUtcNow();
+        var startedAt = host.Time.GetTimestamp();
         while (true)
         {
             (offset, pending) = Copy(offset, pending, write);
@@ -123,7 +123,7 @@ public sealed class HandoffSupervisor(LodgeHost host, string machine)
                 };
             }
 
-            if (phase is null && host.Time.GetUtcNow() - startedAt > TimeSpan.FromSeconds(60))
+            if (phase is null && host.Time.GetElapsedTime(startedAt) > TimeSpan.FromSeconds(60))
             {
                 throw new InvalidStateException($"The supervisor of the handoff of '{machine}' did not start within 60 s; see '{Phase.LogPath}'.", "not started", HandoffPhaseFile.Starting);
             }

@@ -309,8 +309,8 @@ public sealed class GuestSwitcher : IGuestControl
         }
 
         var exit = slot.Control.WaitForExitAsync(cancellationToken);
-        var deadline = _time.GetUtcNow() + health.HealthyWithin;
-        while (!exit.IsCompleted && _time.GetUtcNow() < deadline)
+        var watchStarted = _time.GetTimestamp();
+        while (!exit.IsCompleted && _time.GetElapsedTime(watchStarted) < health.HealthyWithin)
         {
             try
             {

@@ -124,8 +124,8 @@ public sealed class SwitchChannel(string runRoot, TimeProvider time)
         Directory.CreateDirectory(Folder);
         AtomicFile.WriteText(RequestFile, new JsonObject { ["id"] = id, ["to"] = to, ["force"] = force }.ToJsonString());
         var shown = 0;
-        var deadline = time.GetUtcNow() + limit;
-        while (time.GetUtcNow() < deadline)
+        var started = time.GetTimestamp();
+        while (time.GetElapsedTime(started) < limit)
         {
             await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
             var status = Read(StatusFile);

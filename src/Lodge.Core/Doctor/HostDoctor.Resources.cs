@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lodge.Core.Hardware;
+using Lodge.Core.Machines;
 
 namespace Lodge.Core.Doctor;
 
@@ -99,7 +100,7 @@ public static partial class HostDoctor
             }
             else
             {
-                var flavor = tool.Flavor is null ? string.Empty : $" ({tool.Flavor})";
+                var flavor = tool.Flavor is { } f ? $" ({f.Word()})" : string.Empty;
                 var version = tool.Version is null ? string.Empty : $" version {tool.Version}";
                 checks.Add(new DoctorCheck(CheckStatus.Ok, title, $"{tool.Path}{version}{flavor}."));
             }

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Lodge.Core.Machines;
 using Lodge.Core.Planning;
 using Lodge.Core.Qemu;
 
@@ -76,9 +77,9 @@ public static partial class DomainXmlWriter
         var net = plan.Network;
         var iface = net.Kind switch
         {
-            "user" => new XElement("interface", new XAttribute("type", "user")),
-            "bridge" => new XElement("interface", new XAttribute("type", "bridge"), new XElement("source", new XAttribute("bridge", net.Interface!))),
-            "tap" => new XElement("interface", new XAttribute("type", "ethernet"), new XElement("target", new XAttribute("dev", net.Interface!), new XAttribute("managed", "no"))),
+            NetworkKind.User => new XElement("interface", new XAttribute("type", "user")),
+            NetworkKind.Bridge => new XElement("interface", new XAttribute("type", "bridge"), new XElement("source", new XAttribute("bridge", net.Interface!))),
+            NetworkKind.Tap => new XElement("interface", new XAttribute("type", "ethernet"), new XElement("target", new XAttribute("dev", net.Interface!), new XAttribute("managed", "no"))),
             _ => null,
         };
         if (iface is null)

@@ -94,16 +94,21 @@ public static class MachineParser
         return "auto";
     }
 
-    private static string ReadNetwork(TomlValues values)
+    private static NetworkMode ReadNetwork(TomlValues values)
     {
         var mode = values.String("network.mode");
-        if (mode is null or "user" or "none" || (mode.StartsWith("bridge:", StringComparison.Ordinal) && mode.Length > 7) || (mode.StartsWith("tap:", StringComparison.Ordinal) && mode.Length > 4))
+        if (mode is null)
         {
-            return mode ?? "user";
+            return NetworkMode.User;
+        }
+
+        if (NetworkMode.Parse(mode) is { } parsed)
+        {
+            return parsed;
         }
 
         values.Report("network.mode", "bad-value", $"'{mode}' is not a network mode.", "Use \"user\", \"none\", \"bridge:BRIDGE\" or \"tap:TAP\".");
-        return "user";
+        return NetworkMode.User;
     }
 
     private static DiskConfig ReadDisk(TomlValues values, int i, List<Problem> problems, TomlEntries entries)

@@ -16,6 +16,14 @@ public static class TomlWords
         _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, null),
     };
 
+    /// <summary>The word of a tool flavour (<c>rust</c>, <c>c</c>), as doctor shows it.</summary>
+    public static string Word(this Hardware.ToolFlavor flavor) => flavor switch
+    {
+        Hardware.ToolFlavor.Rust => "rust",
+        Hardware.ToolFlavor.C => "c",
+        _ => throw new ArgumentOutOfRangeException(nameof(flavor), flavor, null),
+    };
+
     /// <summary>The share protocol of a resolved TOML word (not <c>auto</c>, which the planner resolves first).</summary>
     public static ShareProtocol ParseShareProtocol(string word) => word switch
     {

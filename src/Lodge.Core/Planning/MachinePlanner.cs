@@ -233,18 +233,16 @@ public static partial class MachinePlanner
 
         var mac = string.Create(CultureInfo.InvariantCulture, $"52:54:00:{(hash >> 16) & 0xff:x2}:{(hash >> 8) & 0xff:x2}:{hash & 0xff:x2}");
         var mode = machine.Network.Mode;
-        var colon = mode.IndexOf(':', StringComparison.Ordinal);
-        var kind = colon < 0 ? mode : mode[..colon];
-        var name = colon < 0 ? null : mode[(colon + 1)..];
-        var reason = kind switch
+        var name = mode.Interface;
+        var reason = mode.Kind switch
         {
-            "user" => "User networking needs no host setup; the guest reaches the host at 10.0.2.2.",
-            "bridge" => $"The guest joins the host bridge '{name}' through qemu-bridge-helper, with vhost-net moving packets in the kernel.",
-            "tap" => $"The guest uses the existing tap device '{name}', which the user set up, with vhost-net moving packets in the kernel.",
+            NetworkKind.User => "User networking needs no host setup; the guest reaches the host at 10.0.2.2.",
+            NetworkKind.Bridge => $"The guest joins the host bridge '{name}' through qemu-bridge-helper, with vhost-net moving packets in the kernel.",
+            NetworkKind.Tap => $"The guest uses the existing tap device '{name}', which the user set up, with vhost-net moving packets in the kernel.",
             _ => "The machine has no network.",
         };
-        decisions.Add(new("network", kind == "none" ? "none" : $"{mode} virtio-net {mac}", reason));
-        return new NetworkPlan(kind, name, mac);
+        decisions.Add(new("network", mode.Kind == NetworkKind.None ? mode.Word() : $"{mode.Word()} virtio-net {mac}", reason));
+        return new NetworkPlan(mode, mac);
     }
 
     private static DisplayPlan PlanDisplay(MachineConfig machine, GpuPlan gpu, RuntimeLayout layout, List<PlanDecision> decisions)

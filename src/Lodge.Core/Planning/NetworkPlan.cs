@@ -1,6 +1,15 @@
+using Lodge.Core.Machines;
+
 namespace Lodge.Core.Planning;
 
 /// <summary>The guest's network: user (slirp), a bridge, a tap, or none; with a stable MAC.</summary>
-/// <param name="Kind">user, bridge, tap or none.</param>
-/// <param name="Interface">The bridge or tap name, else null.</param>
-public sealed record NetworkPlan(string Kind, string? Interface, string Mac);
+/// <param name="Mode">The network mode (kind and bridge or tap name).</param>
+/// <param name="Mac">The guest's stable MAC.</param>
+public sealed record NetworkPlan(NetworkMode Mode, string Mac)
+{
+    /// <summary>User, bridge, tap or none.</summary>
+    public NetworkKind Kind => Mode.Kind;
+
+    /// <summary>The bridge or tap name, else null.</summary>
+    public string? Interface => Mode.Interface;
+}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Lodge.Core.Machines;
 using Lodge.Core.Planning;
 using Lodge.Core.Runtime;
 
@@ -19,7 +20,7 @@ public static partial class LaunchSpecBuilder
         var port = SmbPortOf(plan);
         var (listen, address) = plan.Network.Kind switch
         {
-            "bridge" or "tap" => (plan.Network.Interface!, $"<host address on {plan.Network.Interface}>"),
+            NetworkKind.Bridge or NetworkKind.Tap => (plan.Network.Interface!, $"<host address on {plan.Network.Interface}>"),
             _ => ("127.0.0.1", "10.0.2.2"),
         };
         var text = new StringBuilder();

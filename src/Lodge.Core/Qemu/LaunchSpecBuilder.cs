@@ -1,3 +1,4 @@
+using Lodge.Core.Hardware;
 using Lodge.Core.Planning;
 using Lodge.Core.Runtime;
 
@@ -75,7 +76,7 @@ public static partial class LaunchSpecBuilder
     private static HelperSpec Virtiofsd(MachinePlan plan, SharePlan share)
     {
         var binary = plan.Virtiofsd?.Path ?? "/usr/libexec/virtiofsd";
-        string[] argv = plan.Virtiofsd?.Flavor == "c"
+        string[] argv = plan.Virtiofsd?.Flavor == ToolFlavor.C
             ? [binary, $"--socket-path={share.Socket}", "-o", $"source={share.Host}", "-o", "sandbox=namespace"]
             : [binary, "--socket-path", share.Socket!, "--shared-dir", share.Host, "--sandbox", "namespace"];
         return new HelperSpec($"virtiofsd-{share.Tag}", argv, share.Socket, new Dictionary<string, string>());

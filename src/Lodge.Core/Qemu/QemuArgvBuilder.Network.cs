@@ -1,3 +1,5 @@
+using Lodge.Core.Machines;
+
 namespace Lodge.Core.Qemu;
 
 /// <summary>virtio-net on user networking, a bridge (through qemu-bridge-helper) or a tap.</summary>
@@ -10,9 +12,9 @@ public sealed partial class QemuArgvBuilder
         var net = _plan.Network;
         var netdev = net.Kind switch
         {
-            "user" => "user,id=net0",
-            "bridge" => $"bridge,id=net0,br={net.Interface},vhost=on",
-            "tap" => $"tap,id=net0,ifname={net.Interface},script=no,downscript=no,vhost=on",
+            NetworkKind.User => "user,id=net0",
+            NetworkKind.Bridge => $"bridge,id=net0,br={net.Interface},vhost=on",
+            NetworkKind.Tap => $"tap,id=net0,ifname={net.Interface},script=no,downscript=no,vhost=on",
             _ => null,
         };
         if (netdev is null)

@@ -135,7 +135,7 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
         if (_options.Health is { } health)
         {
             var time = _options.Time;
-            var deadline = time.GetUtcNow() + health.HealthyWithin;
+            var watchStarted = time.GetTimestamp();
             while (!exit.IsCompleted)
             {
                 if (await IsHealthyAsync(health, cancellationToken).ConfigureAwait(false))
@@ -143,7 +143,7 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
                     break;
                 }
 
-                if (time.GetUtcNow() >= deadline)
+                if (time.GetElapsedTime(watchStarted) >= health.HealthyWithin)
                 {
                     var message = $"The guest '{plan.Guest}' did not show it was healthy within {health.HealthyWithin.TotalSeconds:0.###} s; the watchdog stops it and gives '{plan.Gpu}' back.";
                     host.Log(message);

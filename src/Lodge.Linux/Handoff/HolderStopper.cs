@@ -28,8 +28,8 @@ public static class HolderStopper
             ProcessTable.Signal(pid, ticks, SigTerm);
         }
 
-        var deadline = clock.GetUtcNow() + grace;
-        while (found.Any(p => ProcessTable.IsAlive(p.Pid, p.Ticks)) && clock.GetUtcNow() < deadline)
+        var started = clock.GetTimestamp();
+        while (found.Any(p => ProcessTable.IsAlive(p.Pid, p.Ticks)) && clock.GetElapsedTime(started) < grace)
         {
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }

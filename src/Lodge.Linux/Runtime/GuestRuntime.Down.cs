@@ -88,8 +88,8 @@ public sealed partial class GuestRuntime
 
         // A live supervisor stops the helpers and removes state.json itself; give it a moment, then do it here.
         var supervised = state.Supervisor is { } s && s.Pid != Environment.ProcessId && ProcessTable.IsAlive(s.Pid, s.StartTicks);
-        var deadline = _time.GetUtcNow().AddSeconds(5);
-        while (supervised && File.Exists(Store.Roots.StateFile(machine)) && _time.GetUtcNow() < deadline)
+        var waitStarted = _time.GetTimestamp();
+        while (supervised && File.Exists(Store.Roots.StateFile(machine)) && _time.GetElapsedTime(waitStarted) < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
@@ -97,7 +97,7 @@ public sealed partial class GuestRuntime
         var stopped = 0;
         if (state.Supervisor?.Pid != Environment.ProcessId && File.Exists(Store.Roots.StateFile(machine)))
         {
-            stopped = GuestStateStore.StopProcesses(state.Helpers);
+            stopped = GuestStateStore.StopProcesses(state.Helpers, _time);
             Store.Clean(state);
         }
 
@@ -150,10 +150,10 @@ public sealed partial class GuestRuntime
 
     private async Task<bool> WaitGoneAsync(GuestProcessState qemu, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = _time.GetUtcNow() + timeout;
+        var waitStarted = _time.GetTimestamp();
         while (ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks))
         {
-            if (_time.GetUtcNow() > deadline)
+            if (_time.GetElapsedTime(waitStarted) > timeout)
             {
                 return false;
             }

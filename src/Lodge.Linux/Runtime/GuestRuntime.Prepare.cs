@@ -67,7 +67,7 @@ public sealed partial class GuestRuntime
 
     private async Task WaitForSocketAsync(LaunchSpec spec, string name, SpawnedProcess process, string socket, CancellationToken cancellationToken)
     {
-        var deadline = _time.GetUtcNow() + HelperReadyTimeout;
+        var waitStarted = _time.GetTimestamp();
         while (!File.Exists(socket))
         {
             if (process.Exited.IsCompleted)
@@ -76,7 +76,7 @@ public sealed partial class GuestRuntime
                 throw new GuestRuntimeException(spec.Machine, $"Helper '{name}' of '{spec.Machine}' ended with {exit.Describe()} before its socket '{socket}' appeared.{LogTailSuffix(spec, name)}");
             }
 
-            if (_time.GetUtcNow() > deadline)
+            if (_time.GetElapsedTime(waitStarted) > HelperReadyTimeout)
             {
                 throw new GuestRuntimeException(spec.Machine, $"Helper '{name}' of '{spec.Machine}' did not create its socket '{socket}' within {HelperReadyTimeout.TotalSeconds:0} s.{LogTailSuffix(spec, name)}");
             }
@@ -87,7 +87,7 @@ public sealed partial class GuestRuntime
 
     private async Task WaitForQmpAsync(LaunchSpec spec, SpawnedProcess qemu, CancellationToken cancellationToken)
     {
-        var deadline = _time.GetUtcNow() + QmpReadyTimeout;
+        var waitStarted = _time.GetTimestamp();
         while (true)
         {
             if (qemu.Exited.IsCompleted)
@@ -105,12 +105,12 @@ public sealed partial class GuestRuntime
                     await client.QueryStatusAsync(cancellationToken).ConfigureAwait(false);
                     return;
                 }
-                catch (QmpConnectException) when (_time.GetUtcNow() < deadline)
+                catch (QmpConnectException) when (_time.GetElapsedTime(waitStarted) < QmpReadyTimeout)
                 {
                 }
             }
 
-            if (_time.GetUtcNow() > deadline)
+            if (_time.GetElapsedTime(waitStarted) > QmpReadyTimeout)
             {
                 throw new GuestRuntimeException(spec.Machine, $"QEMU for '{spec.Machine}' did not answer on QMP socket '{spec.QmpSocket}' within {QmpReadyTimeout.TotalSeconds:0} s.");
             }

@@ -179,8 +179,8 @@ public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevContro
             ProcessTable.Signal(process.Pid, process.StartTicks, 15);
         }
 
-        var deadline = clock.GetUtcNow().AddSeconds(3);
-        while (alive.Any(p => ProcessTable.IsAlive(p.Pid, p.StartTicks)) && clock.GetUtcNow() < deadline)
+        var started = clock.GetTimestamp();
+        while (alive.Any(p => ProcessTable.IsAlive(p.Pid, p.StartTicks)) && clock.GetElapsedTime(started) < TimeSpan.FromSeconds(3))
         {
             Thread.Sleep(20);
         }

@@ -43,8 +43,8 @@ public static class KvmProbe
             }
 
             var qemu = SpawnedProcess.Start(argv, log);
-            var deadline = clock.GetUtcNow().AddSeconds(10);
-            while (clock.GetUtcNow() < deadline)
+            var probeStarted = clock.GetTimestamp();
+            while (clock.GetElapsedTime(probeStarted) < TimeSpan.FromSeconds(10))
             {
                 if (qemu.Exited.IsCompleted)
                 {

@@ -37,7 +37,7 @@ public sealed partial class SysfsScanner
             QemuCaps = qemuPath is null ? null : _versionProbe?.ProbeQemuCapabilities(_root.ToReal(qemuPath)),
             QemuImg = Tool(QemuImgPaths),
             Swtpm = Tool(SwtpmPaths),
-            Virtiofsd = rust is not null ? new ToolInfo(rust, null, "rust") : c is not null ? new ToolInfo(c, null, "c") : null,
+            Virtiofsd = rust is not null ? new ToolInfo(rust, null, ToolFlavor.Rust) : c is not null ? new ToolInfo(c, null, ToolFlavor.C) : null,
             Smbd = Tool(SmbdPaths),
         };
     }

@@ -81,7 +81,7 @@ public sealed class StatusShareSpecs : IDisposable
         var (host, assessments) = HostLoader.Load(RepoPaths.Host("EADE3920D9"));
         var plan = MachinePlanner.Plan(parsed.Machine, host, assessments, new RuntimeLayout(roots.RunDir("m"), roots.StateDir("m"))) with
         {
-            Virtiofsd = new ToolInfo(fake, null, flavor),
+            Virtiofsd = new ToolInfo(fake, null, flavor == "c" ? ToolFlavor.C : ToolFlavor.Rust),
         };
         var spec = LaunchSpecBuilder.Build(plan, new QemuArgvOptions("tcg"));
         Assert.Equal(shares.Length, spec.Helpers.Count(h => h.Name.StartsWith("virtiofsd-", StringComparison.Ordinal)));

@@ -64,7 +64,7 @@ internal static class PlanCases
         QemuCaps = Caps(qemu),
         QemuImg = new ToolInfo("/usr/bin/qemu-img", qemu),
         Swtpm = new ToolInfo("/usr/bin/swtpm", "0.7.1"),
-        Virtiofsd = virtiofsd == "c" ? new ToolInfo("/usr/lib/qemu/virtiofsd", null, "c") : new ToolInfo("/usr/libexec/virtiofsd", "1.10.1", "rust"),
+        Virtiofsd = virtiofsd == "c" ? new ToolInfo("/usr/lib/qemu/virtiofsd", null, ToolFlavor.C) : new ToolInfo("/usr/libexec/virtiofsd", "1.10.1", ToolFlavor.Rust),
         Smbd = new ToolInfo("/usr/sbin/smbd", "4.17.12"),
     };
 

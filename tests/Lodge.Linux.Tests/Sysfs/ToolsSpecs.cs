@@ -24,7 +24,7 @@ public class ToolsSpecs
         Assert.Equal(new ToolInfo("/usr/bin/qemu-system-x86_64", null), tools.Qemu);
         Assert.Equal(new ToolInfo("/usr/bin/qemu-img", null), tools.QemuImg);
         Assert.Equal(new ToolInfo("/usr/bin/swtpm", null), tools.Swtpm);
-        Assert.Equal(new ToolInfo("/usr/lib/qemu/virtiofsd", null, "c"), tools.Virtiofsd);
+        Assert.Equal(new ToolInfo("/usr/lib/qemu/virtiofsd", null, ToolFlavor.C), tools.Virtiofsd);
         Assert.Equal(new ToolInfo("/usr/sbin/smbd", null), tools.Smbd);
     }
 
@@ -44,7 +44,7 @@ public class ToolsSpecs
 
         // Assert
         Assert.Equal("/usr/libexec/qemu-kvm", tools.Qemu?.Path);
-        Assert.Equal(new ToolInfo("/usr/libexec/virtiofsd", null, "rust"), tools.Virtiofsd);
+        Assert.Equal(new ToolInfo("/usr/libexec/virtiofsd", null, ToolFlavor.Rust), tools.Virtiofsd);
         Assert.Equal("/usr/bin/smbd", tools.Smbd?.Path);
     }
 
