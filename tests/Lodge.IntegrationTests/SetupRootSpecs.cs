@@ -56,22 +56,30 @@ public sealed class SetupRootSpecs : IDisposable
         Directory.CreateDirectory(Path.Combine(Outside, "modprobe.d"));
         var before = Outer();
 
-        // Act
+        // Act: sysctl.d is written at --apply; modprobe.d (a module option the fallback entry would read) only at --confirm.
         var apply = await SetupAsync("--apply");
         var afterApply = Outer();
+        var confirm = await SetupAsync("--confirm");
+        var afterConfirm = Outer();
         var inside = File.Exists(Path.Combine(Tree + Outside, "sysctl.d", "90-lodge.conf")) && File.Exists(Path.Combine(Tree, "outside", "modprobe.d", "lodge-vfio.conf"));
         var revert = await SetupAsync("--revert");
+        var revertApply = await SetupAsync("--revert");
 
         // Assert
         Assert.True(apply.Exit == 0, apply.Output);
+        Assert.True(confirm.Exit == 0, confirm.Output);
         Assert.True(revert.Exit == 0, revert.Output);
+        Assert.True(revertApply.Exit == 0, revertApply.Output);
         Assert.Equal(before, afterApply);
+        Assert.Equal(before, afterConfirm);
         Assert.Equal(before, Outer());
         Assert.False(File.Exists(Ran), File.Exists(Ran) ? "A host tool ran: " + File.ReadAllText(Ran) : "");
-        Assert.True(inside, "The files behind the links were not written inside the tree.\n" + apply.Output);
-        Assert.Contains($"Not run: update-initramfs -u (there is no 'update-initramfs' inside '{Tree}'", apply.Output, StringComparison.Ordinal);
-        Assert.Contains("Not run: systemctl disable lodge-rescue.service", revert.Output, StringComparison.Ordinal);
+        Assert.True(inside, "The files behind the links were not written inside the tree.\n" + apply.Output + confirm.Output);
+        Assert.Contains("Not run: mkinitramfs ", apply.Output, StringComparison.Ordinal);
+        Assert.Contains($"Not run: update-initramfs -u -k all (there is no 'update-initramfs' inside '{Tree}'", confirm.Output, StringComparison.Ordinal);
+        Assert.Contains("Not run: systemctl disable lodge-rescue.service", revert.Output + revertApply.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(Tree + Outside, "sysctl.d", "90-lodge.conf")));
+        Assert.False(File.Exists(Path.Combine(Tree, "outside", "modprobe.d", "lodge-vfio.conf")));
     }
 
     [Fact(Timeout = 120000)]

@@ -46,7 +46,7 @@ public sealed class HandoffRescueSpecs
         await rig.RunAsync(new HandoffExecutorOptions { AbandonAfterStep = rig.Plan.Steps.Count });
         Assert.False(rig.Journal.IsClean);
         var start = new System.Diagnostics.ProcessStartInfo("flock") { RedirectStandardOutput = true };
-        foreach (var a in new[] { "--exclusive", rig.Journal.LockPath, "sh", "-c", "echo locked; exec sleep 600" })
+        foreach (var a in new[] { "--exclusive", "--no-fork", rig.Journal.LockPath, "sh", "-c", "echo locked; exec sleep 600" })
         {
             start.ArgumentList.Add(a);
         }
@@ -61,6 +61,18 @@ public sealed class HandoffRescueSpecs
         var whileHeld = (Diff: rig.Diff, Stops: rig.Guest.Stops, Clean: rig.Journal.IsClean);
         holder.Kill(entireProcessTree: true);
         await holder.WaitForExitAsync();
+        // The kernel drops the lock as the holder's files close; wait for that event, generously.
+        for (var tries = 0; tries < 600; tries++)
+        {
+            using var free = rig.Journal.TryLock();
+            if (free is not null)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
         var rescued = await new HandoffRescue(rig.Host, rig.Journal).RunAsync();
 
         // Assert
