@@ -114,9 +114,16 @@ wait_desktop() {
   wait_until "${1:-180}" desktop_up
 }
 
-# lab_machine NAME POWEROFF_SECONDS [EXTRA TOML]: a machine file in /etc/lodge/machines whose guest boots SeaBIOS
-# from a one-sector disk that waits POWEROFF_SECONDS and powers off through ACPI.
+# lab_machine NAME POWEROFF_SECONDS [EXTRA TOML] [GPU MODE]: a machine file in /etc/lodge/machines whose guest boots
+# SeaBIOS from a one-sector disk that waits POWEROFF_SECONDS and powers off through ACPI. GPU MODE: handoff (the
+# default) or dedicated, for the lab's GPU; none for a machine without one.
 lab_machine() {
+  local gpu
+  case ${4:-handoff} in
+    none) gpu='mode = "none"' ;;
+    *) gpu="device = \"1234:1111\"
+mode = \"${4:-handoff}\"" ;;
+  esac
   install -d /etc/lodge/machines
   cat > "/etc/lodge/machines/$1.toml" <<TOML
 os = "linux"
@@ -137,8 +144,7 @@ path = "/lab/disks/poweroff-$2.img"
 type = "none"
 
 [gpu]
-device = "1234:1111"
-mode = "handoff"
+$gpu
 $3
 TOML
 }

@@ -28,29 +28,7 @@ case $boot in
   cp /proc/cmdline "$OUT/cmdline-before"
   setup_files > "$OUT/files-before"
   show "$OUT/files-before" 30
-  install -d /etc/lodge/machines
-  cat > /etc/lodge/machines/lab8.toml <<TOML
-os = "linux"
-
-[cpu]
-cores = 1
-
-[memory]
-size = "256M"
-
-[firmware]
-type = "bios"
-
-[[disk]]
-path = "/lab/disks/poweroff-30.img"
-
-[display]
-type = "none"
-
-[gpu]
-device = "1234:1111"
-mode = "dedicated"
-TOML
+  lab_machine lab8 30 "" dedicated
   lodge setup --for lab8 > "$OUT/setup-plan.log" 2>&1
   show "$OUT/setup-plan.log" 80
   lodge setup --for lab8 --apply > "$OUT/apply.log" 2>&1

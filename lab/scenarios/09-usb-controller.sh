@@ -8,31 +8,8 @@ check_eq "before: xHCI driver" xhci_hcd "$(driver_of $XHCI)"
 check "before: the keyboard behind the xHCI is an input device" keyboard
 host_state > "$OUT/before.state"
 X=$(group_of $XHCI)
-install -d /etc/lodge/machines
-cat > /etc/lodge/machines/usb.toml <<TOML
-os = "linux"
-
-[cpu]
-cores = 1
-
-[memory]
-size = "256M"
-
-[firmware]
-type = "bios"
-
-[[disk]]
-path = "/lab/disks/poweroff-30.img"
-
-[display]
-type = "none"
-
-[gpu]
-mode = "none"
-
-[[usb]]
-controller = "$XHCI"
-TOML
+lab_machine usb 30 "[[usb]]
+controller = \"$XHCI\"" none
 lodge check usb > "$OUT/check.log" 2>&1
 check_eq "lodge check usb" 0 $?
 lodge up usb > "$OUT/up.log" 2>&1 &
