@@ -14,6 +14,7 @@ public static partial class DomainXmlWriter
         AddDisks(plan, devices);
         AddNetwork(plan, devices);
         AddDisplay(plan, devices);
+        AddGuestAgent(plan, devices);
         AddHostdevs(plan, devices);
         AddInput(plan, devices);
         if (plan.TpmStateDir is not null)
@@ -91,6 +92,27 @@ public static partial class DomainXmlWriter
         iface.Add(new XElement("model", new XAttribute("type", "virtio")));
         iface.Add(RootAddress(GuestPciSlots.Network));
         devices.Add(iface);
+    }
+
+    // [guest] agent = true: the same virtio-serial port the argv gives qemu-ga (org.qemu.guest_agent.0), its host end
+    // the unix socket in the run folder; SPICE (and Looking Glass) already added the virtio-serial controller.
+    private static void AddGuestAgent(MachinePlan plan, XElement devices)
+    {
+        if (!plan.Machine.GuestAgent)
+        {
+            return;
+        }
+
+        if (plan.Display.Type is not ("spice" or "looking-glass"))
+        {
+            devices.Add(new XElement("controller", new XAttribute("type", "virtio-serial"), new XAttribute("index", 0), RootAddress(GuestPciSlots.Serial)));
+        }
+
+        devices.Add(new XElement(
+            "channel",
+            new XAttribute("type", "unix"),
+            new XElement("source", new XAttribute("mode", "bind"), new XAttribute("path", QemuArgvBuilder.AgentSocketOf(plan.Layout.RunDir))),
+            new XElement("target", new XAttribute("type", "virtio"), new XAttribute("name", "org.qemu.guest_agent.0"))));
     }
 
     private static void AddDisplay(MachinePlan plan, XElement devices)

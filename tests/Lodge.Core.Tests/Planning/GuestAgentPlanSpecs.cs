@@ -1,5 +1,8 @@
+using System.Xml.Linq;
+using Lodge.Core.Libvirt;
 using Lodge.Core.Machines;
 using Lodge.Core.Qemu;
+using Lodge.Testing;
 
 namespace Lodge.Core.Tests.Planning;
 
@@ -43,5 +46,29 @@ public sealed class GuestAgentPlanSpecs
         Assert.Equal(1, args.Count(a => a.StartsWith("virtio-serial-pci,id=vserial0,", StringComparison.Ordinal)));
         Assert.Equal(spiceBus, without.Any(a => a.StartsWith("virtio-serial-pci,", StringComparison.Ordinal)));
         Assert.DoesNotContain(without, a => a.Contains("qga", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("linux-dedicated-looking-glass-1440p")]
+    [InlineData("win11-handoff-amd-9p-qemu72")]
+    public async Task I_can_export_a_machine_with_the_guest_agent_and_the_XML_gives_libvirt_the_same_channel_as_the_argv(string name)
+    {
+        // Arrange: the argv had the channel and the XML did not, so libvirt's guest would have had no agent.
+        var (plan, _) = PlanCases.Load(name);
+        var withAgent = plan with { Machine = plan.Machine with { GuestAgent = true } };
+
+        // Act
+        var xml = DomainXmlWriter.Write(withAgent);
+        var devices = XDocument.Parse(xml).Root!.Element("devices")!;
+        var rejection = await LibvirtSchema.ValidateDomainAsync(xml);
+
+        // Assert: one virtio-serial controller, and a unix channel on the argv's socket named for qemu-ga.
+        Assert.True(rejection is null, rejection);
+        Assert.Single(devices.Elements("controller"), c => (string?)c.Attribute("type") == "virtio-serial");
+        var channel = Assert.Single(devices.Elements("channel"), c => (string?)c.Attribute("type") == "unix");
+        Assert.Equal(QemuArgvBuilder.AgentSocketOf(plan.Layout.RunDir), (string?)channel.Element("source")!.Attribute("path"));
+        Assert.Equal("bind", (string?)channel.Element("source")!.Attribute("mode"));
+        Assert.Equal("org.qemu.guest_agent.0", (string?)channel.Element("target")!.Attribute("name"));
+        Assert.DoesNotContain("qga", DomainXmlWriter.Write(plan), StringComparison.Ordinal);
     }
 }
