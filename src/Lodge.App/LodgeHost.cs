@@ -47,6 +47,9 @@ public sealed class LodgeHost
     /// <summary>lodge's own executable, for the supervisor of a detached guest; null when unknown.</summary>
     public string? Executable => _options.Executable;
 
+    /// <summary>The executable that makes sysfs writes in a child process; null writes in this process (<see cref="LodgeOptions.KernelWriter"/>).</summary>
+    public string? KernelWriter => _options.KernelWriter;
+
     /// <summary>The clock of every deadline and timestamp.</summary>
     public TimeProvider Time => _options.Time;
 
@@ -80,8 +83,8 @@ public sealed class LodgeHost
             return env.Host(new PidFileGuestControl(Root, Runner, Paths.RunRoot), log);
         }
 
-        var sysfs = new SysfsDriverControl(Root);
-        return new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), new SystemdDisplayManagerControl(), new PidFileGuestControl(Root, Runner, Paths.RunRoot), (_, _) => Task.FromResult<IReadOnlyList<Core.Handoff.DeviceHolder>>([]), log);
+        var sysfs = new SysfsDriverControl(Root) { ChildWriter = _options.KernelWriter };
+        return new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), new SystemdDisplayManagerControl(), new PidFileGuestControl(Root, Runner, Paths.RunRoot), (_, _) => Task.FromResult<IReadOnlyList<Core.Handoff.DeviceHolder>>([]), log) { ReadBack = new KernelReadBack(Root) };
     }
 
     /// <summary>Opens the outcome database, creating it when missing.</summary>

@@ -28,6 +28,11 @@ public sealed record LodgeOptions
     /// <summary>The user's home folder, for the XDG defaults.</summary>
     public string Home { get; init; } = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
 
+    /// <summary>The executable that makes sysfs writes in a child process (<c>lodge sysfs-write</c>), so that a write stuck in
+    /// the kernel never keeps lodge from exiting: lodge itself when it runs as its native binary; null (writes on a thread
+    /// of this process) under the .NET host, as in tests.</summary>
+    public string? KernelWriter { get; init; } = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? null : System.Environment.ProcessPath;
+
     /// <summary>lodge's own executable (what <c>up --detach</c> starts as the supervisor); null when unknown.</summary>
     public string? Executable { get; init; } = System.Environment.ProcessPath;
 

@@ -8,6 +8,13 @@ public static class Program
     /// <summary>Runs lodge with the process's console.</summary>
     public static int Main(string[] args)
     {
+        // Hidden 'lodge sysfs-write FILE TEXT': one kernel write in a child process that may get stuck in the kernel
+        // without keeping its parent (ChildProcessWrite); nothing else starts, so it costs one exec.
+        if (args is [Linux.Host.ChildProcessWrite.Command, var file, var text])
+        {
+            return Linux.Host.ChildProcessWrite.WriteNow(file, text, Console.Error);
+        }
+
         // Raw output (JSON, argv) is written once at the end instead of a syscall per line.
         // Both survive a terminal that hangs up mid-command (HangupSafeWriter): the command goes on without output.
         using var stdout = new HangupSafeWriter(new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false });

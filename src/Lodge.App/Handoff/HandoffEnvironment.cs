@@ -54,7 +54,7 @@ public sealed record HandoffEnvironment(
         var progress = new Progress<string>(write);
         ArgumentNullException.ThrowIfNull(runtime);
         var root = host.Root;
-        var sysfs = new SysfsDriverControl(root);
+        var sysfs = new SysfsDriverControl(root) { ChildWriter = host.KernelWriter };
         var displayManager = new SystemdDisplayManagerControl();
 
         // logind speaks for the running system only: below a captured tree (--root) there are no sessions to ask about.
@@ -84,7 +84,7 @@ public sealed record HandoffEnvironment(
         return new HandoffEnvironment(
             () => new SysfsScanner(root).ScanForHandoff(),
             DisplayManagerActive,
-            (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), displayManager, guest, Scan, log),
+            (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), displayManager, guest, Scan, log) { ReadBack = new KernelReadBack(root) },
             (spec, _) => new RuntimeGuestControl(runtime, spec, progress) { Started = guest => PrintRunning(guest, write) },
             (guest, machine) => guest is RuntimeGuestControl control ? HealthOf(control, machine, host.Runner) : null,
             Scan,

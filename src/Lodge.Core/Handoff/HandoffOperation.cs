@@ -1,3 +1,5 @@
+using Lodge.Core.Hardware;
+
 namespace Lodge.Core.Handoff;
 
 /// <summary>One host write (or guest action) of a handoff: what, on which target, with which value.</summary>
@@ -18,6 +20,16 @@ public sealed record HandoffOperation(HandoffOperationKind Kind, string Target, 
 
     /// <summary>How long the check after the display manager waits for the card and its audio to be let go.</summary>
     public static readonly TimeSpan ReleaseWait = TimeSpan.FromSeconds(15);
+
+    /// <summary>The <see cref="Value"/> of a <see cref="HandoffOperationKind.BindVtConsole"/>: the GPU whose driver is rebound
+    /// when the bind write alone does not bring the console back, e.g. <c>0000:00:02.0 bochs-drm</c>.</summary>
+    public static string RebindValue(PciAddress gpu, string driver) => $"{gpu} {driver}";
+
+    /// <summary>The GPU and driver of a <see cref="HandoffOperationKind.BindVtConsole"/>'s <see cref="Value"/>; null when it names none.</summary>
+    public (PciAddress Gpu, string Driver)? Rebind =>
+        Kind == HandoffOperationKind.BindVtConsole && Value?.Split(' ') is [var address, var driver] && PciAddress.TryParse(address, out var gpu) && driver.Length > 0
+            ? (gpu, driver)
+            : null;
 
     /// <summary>The operation that changes nothing.</summary>
     public static HandoffOperation None { get; } = new(HandoffOperationKind.Nothing, "-");

@@ -68,7 +68,7 @@ public static partial class HandoffPlanner
         Add("pre-flight: no process holds the GPU", first, HandoffOperation.None, t.Service);
         if (request.Mode == GpuMode.Handoff)
         {
-            AddConsoleSteps(host, request, Add);
+            AddConsoleSteps(host, request, gpu.Address, originals[gpu.Address], Add);
         }
 
         if (stopsDisplayManager)
@@ -150,7 +150,7 @@ public static partial class HandoffPlanner
         return new HandoffPlan(request.Guest, request.Gpu, request.Mode, endpoints, originals, steps, refusals, warnings);
     }
 
-    private static void AddConsoleSteps(HostSnapshot host, HandoffRequest request, Action<string, HandoffOperation, HandoffOperation, TimeSpan> add)
+    private static void AddConsoleSteps(HostSnapshot host, HandoffRequest request, PciAddress gpu, string? driver, Action<string, HandoffOperation, HandoffOperation, TimeSpan> add)
     {
         var t = request.Timeouts;
         if (request.DisplayManagerActive ?? host.Display.DisplayManager is not null)
@@ -161,7 +161,10 @@ public static partial class HandoffPlanner
 
         foreach (var console in host.Display.VtConsoles.Where(v => v.IsFramebuffer && v.Bound == true).OrderBy(v => v.Id, StringComparer.Ordinal))
         {
-            add($"unbind vtconsole {console.Id}", new(HandoffOperationKind.UnbindVtConsole, console.Id), new(HandoffOperationKind.BindVtConsole, console.Id), t.Sysfs);
+            // The undo names the GPU and its driver: when the kernel ignores the bind write (6.1 does while the card's DRM
+            // driver is still bound, seen in the lab), the way back rebinds that driver and fbcon takes the console itself.
+            var rebind = driver is null ? null : HandoffOperation.RebindValue(gpu, driver);
+            add($"unbind vtconsole {console.Id}", new(HandoffOperationKind.UnbindVtConsole, console.Id), new(HandoffOperationKind.BindVtConsole, console.Id, rebind), t.Sysfs);
         }
 
         foreach (var fb in host.Display.Framebuffers.OrderBy(f => f.Device, StringComparer.Ordinal))

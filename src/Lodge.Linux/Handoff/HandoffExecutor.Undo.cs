@@ -1,4 +1,6 @@
 using Lodge.Core.Handoff;
+using Lodge.Core.Hardware;
+using Lodge.Linux.Host;
 
 namespace Lodge.Linux.Handoff;
 
@@ -8,11 +10,23 @@ public sealed partial class HandoffExecutor
     // Returns true when every undo succeeded or was allowed to fail; then the journal is marked clean (unless told not to:
     // a rescue of a damaged journal cannot know that nothing else is applied). A step in interrupted (begun, never
     // reported back) may not have happened, so its undo may fail.
-    internal static async Task<bool> UndoAsync(HandoffOperationRunner runner, HandoffJournal journal, IReadOnlyList<HandoffStep> applied, IDictionary<int, StepResult> results, List<string> problems, Action<string> log, bool tolerateAll = false, IReadOnlySet<int>? interrupted = null, bool markClean = true, Wedge? wedged = null)
+    internal static async Task<bool> UndoAsync(HandoffOperationRunner runner, HandoffJournal journal, IReadOnlyList<HandoffStep> applied, IDictionary<int, StepResult> results, List<string> problems, Action<string> log, bool tolerateAll = false, IReadOnlySet<int>? interrupted = null, bool markClean = true, Wedge? wedged = null, string? gpu = null)
     {
         var clean = true;
         foreach (var step in applied.Reverse())
         {
+            if (step.Undo.Kind == HandoffOperationKind.StartDisplayManager && !tolerateAll && DisplayManagerMustWait(runner, applied, wedged, gpu) is { } wait)
+            {
+                // Xorg on a GPU that is still on vfio-pci (or wedged) fails and the display manager restarts it over and
+                // over (lab scenario 07: lightdm restarted more than 100 times); the boot rescue starts it after a reboot.
+                log(wait);
+                problems.Add(wait);
+                journal.Append(new JournalEntry(JournalEntry.UndoFailed, step.Index, Detail: wait));
+                results[step.Index] = new StepResult(step.Index, step.Name, StepOutcome.Done, wait);
+                clean = false;
+                continue;
+            }
+
             var timedOut = results.TryGetValue(step.Index, out var before) && before.Outcome == StepOutcome.TimedOut;
             var unsure = timedOut || (interrupted?.Contains(step.Index) ?? false);
             if (wedged?.Touched(step.Undo) is { } device)
@@ -29,8 +43,17 @@ public sealed partial class HandoffExecutor
 
             try
             {
-                // Never cancelled: giving the GPU back must not be cut short.
-                await runner.RunAsync(step.Undo, step.Timeout, CancellationToken.None).ConfigureAwait(false);
+                // Never cancelled: giving the GPU back must not be cut short. A console's fallback (rebinding the GPU's
+                // driver) never touches a wedged GPU.
+                var undo = step.Undo.Rebind is { } r && wedged?.Touched(new HandoffOperation(HandoffOperationKind.ProbeDrivers, r.Gpu.ToString())) is not null ? step.Undo with { Value = null } : step.Undo;
+                await runner.RunAsync(undo, step.Timeout, CancellationToken.None).ConfigureAwait(false);
+
+                // The journal ends clean only when the kernel agrees: a write it took and did not act on is a failed undo.
+                if (!tolerateAll && runner.Verify(step.Undo) is { } differs)
+                {
+                    throw new UndoNotTakenException(step.Undo.Target, $"The kernel did not act on the undo: {differs}");
+                }
+
                 journal.Append(new JournalEntry(JournalEntry.Undone, step.Index));
                 results[step.Index] = new StepResult(step.Index, step.Name, timedOut ? StepOutcome.TimedOut : StepOutcome.Undone, before?.Error);
             }
@@ -41,7 +64,7 @@ public sealed partial class HandoffExecutor
                 log(message);
                 problems.Add(message);
                 wedged.Add(step.Undo);
-                journal.Append(new JournalEntry(JournalEntry.Wedged, step.Index, Detail: step.Undo.Target));
+                journal.Append(new JournalEntry(JournalEntry.Wedged, step.Index, Detail: step.Undo.Target, Writer: (e as HostWriteTimeoutException)?.WriterText));
                 journal.Append(new JournalEntry(JournalEntry.UndoFailed, step.Index, Detail: e.Message));
                 results[step.Index] = new StepResult(step.Index, step.Name, timedOut ? StepOutcome.TimedOut : StepOutcome.Done, e.Message);
                 clean = false;
@@ -50,7 +73,8 @@ public sealed partial class HandoffExecutor
             {
                 // A timed-out step may never have happened, and a framebuffer may refuse to rebind (a kernel bug):
                 // both are reported but do not keep the journal dirty, or rescue would retry them forever.
-                var tolerated = step.Undo.MayFail || unsure || tolerateAll;
+                // A read-back that disagrees is a fact about the kernel now, not a guess about a step that may not have run.
+                var tolerated = step.Undo.MayFail || ((unsure || tolerateAll) && e is not UndoNotTakenException);
                 var message = $"Undo of step {step.Index} ({step.Name}) failed{(tolerated ? " (tolerated)" : string.Empty)}: {e.Message}";
                 log(message);
                 problems.Add(message);
@@ -82,4 +106,33 @@ public sealed partial class HandoffExecutor
 
         return clean;
     }
+
+    // Why the display manager must not start yet: the GPU is wedged, or not back on the driver it had before the handoff.
+    private static string? DisplayManagerMustWait(HandoffOperationRunner runner, IReadOnlyList<HandoffStep> applied, Wedge? wedged, string? gpu)
+    {
+        if (!PciAddress.TryParse(gpu, out var address))
+        {
+            return null;
+        }
+
+        var probe = new HandoffOperation(HandoffOperationKind.ProbeDrivers, address.ToString());
+        if (wedged?.Touched(probe) is { } stuck)
+        {
+            return $"The display manager was not started: '{stuck}' is wedged (a kernel write to it never returned), and Xorg cannot use the GPU before a reboot.";
+        }
+
+        if (runner.ReadBack is not { } kernel || !kernel.HasDevice(address))
+        {
+            return null;
+        }
+
+        var host = applied.Select(s => s.Undo).FirstOrDefault(u => u.Kind == HandoffOperationKind.ProbeDrivers && u.Target == address.ToString() && u.Value is not null)?.Value;
+        var now = kernel.DriverOf(address);
+        return host is not null && now != host ? $"The display manager was not started: '{address}' is not back on '{host}' (the kernel shows {(now is null ? "no driver" : $"'{now}'")})."
+            : host is null && now == "vfio-pci" ? $"The display manager was not started: '{address}' is still on 'vfio-pci'."
+            : null;
+    }
+
+    // The undo's write returned, but reading the kernel back shows the fact not restored.
+    private sealed class UndoNotTakenException(string target, string message) : HostWriteException(HostAction.Bind, target, message);
 }

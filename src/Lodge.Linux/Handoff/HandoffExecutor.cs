@@ -79,7 +79,7 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
                 if (IsStuckKernelWrite(e))
                 {
                     wedged.Add(step.Do);
-                    journal.Append(new JournalEntry(JournalEntry.Wedged, step.Index, Detail: step.Do.Target));
+                    journal.Append(new JournalEntry(JournalEntry.Wedged, step.Index, Detail: step.Do.Target, Writer: (e as Host.HostWriteTimeoutException)?.WriterText));
                 }
 
                 failed = true;
@@ -116,7 +116,7 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
             machine.MoveTo(HandoffState.GivingBack);
         }
 
-        var clean = await UndoAsync(_runner, journal, applied, results, problems, host.Log, wedged: new Wedge(wedged, plan.Touches)).ConfigureAwait(false);
+        var clean = await UndoAsync(_runner, journal, applied, results, problems, host.Log, wedged: new Wedge(wedged, plan.Touches), gpu: plan.Gpu.ToString()).ConfigureAwait(false);
         machine.MoveTo(!clean ? HandoffState.NeedsRescue : failed ? HandoffState.RolledBack : HandoffState.Returned);
         return new HandoffReport([.. results.Values], machine.History, watchdogFired, problems);
     }

@@ -17,6 +17,13 @@ public sealed record HandoffHost(
     /// <summary>Stops and starts other units (nvidia-persistenced); null means the display manager's control, when it can.</summary>
     public IServiceControl? Services { get; init; }
 
+    /// <summary>Reads back what an undo restored (driver, driver_override, vtconsole, framebuffer) through the kernel's
+    /// files; null when this host cannot (then the way back trusts each write it made).</summary>
+    public KernelReadBack? ReadBack { get; init; }
+
+    /// <summary>Whether the process that made a stuck write (pid, start time) still runs; by default read from /proc.</summary>
+    public Func<int, long, bool> WriterAlive { get; init; } = Processes.ProcessTable.IsAlive;
+
     /// <summary>How long the check after the display manager stopped scans again for the card and its audio to be let go.</summary>
     public TimeSpan ReleaseWait { get; init; } = Core.Handoff.HandoffOperation.ReleaseWait;
 

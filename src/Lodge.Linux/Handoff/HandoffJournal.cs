@@ -297,6 +297,11 @@ public sealed class HandoffJournal(string path)
                 w.WriteString("detail", e.Detail);
             }
 
+            if (e.Writer is not null)
+            {
+                w.WriteString("writer", e.Writer);
+            }
+
             w.WriteEndObject();
         }
 
@@ -325,6 +330,7 @@ public sealed class HandoffJournal(string path)
             Text(r, "name"),
             undo,
             r.TryGetProperty("timeoutMs", out var t) ? TimeSpan.FromMilliseconds(t.GetInt64()) : null,
-            Text(r, "detail"));
+            Text(r, "detail"),
+            Text(r, "writer"));
     }
 }

@@ -13,6 +13,9 @@ public sealed class HandoffOperationRunner(HandoffHost host)
 {
     private static readonly TimeSpan ReleasePoll = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The host's read-back, when it has one.</summary>
+    public KernelReadBack? ReadBack => host.ReadBack;
+
     /// <summary>Runs <paramref name="operation"/>; throws on failure or timeout.</summary>
     public async Task RunAsync(HandoffOperation operation, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -69,9 +72,13 @@ public sealed class HandoffOperationRunner(HandoffHost host)
                 // HOST EFFECT: the unit starts again; undone by StopService.
                 await host.ServiceControl.StartUnitAsync(target, timeout, cancellationToken).ConfigureAwait(false);
                 break;
-            case HandoffOperationKind.UnbindVtConsole or HandoffOperationKind.BindVtConsole:
-                // HOST EFFECT: the frame buffer console lets go of (or takes back) the VTs; undone by the opposite write.
-                await host.Consoles.SetVtConsoleBindAsync(target, operation.Kind == HandoffOperationKind.BindVtConsole, timeout, cancellationToken).ConfigureAwait(false);
+            case HandoffOperationKind.UnbindVtConsole:
+                // HOST EFFECT: the frame buffer console lets go of the VTs; undone by BindVtConsole.
+                await host.Consoles.SetVtConsoleBindAsync(target, false, timeout, cancellationToken).ConfigureAwait(false);
+                break;
+            case HandoffOperationKind.BindVtConsole:
+                // HOST EFFECT: the frame buffer console takes the VTs back (through the GPU's driver if need be); undone by UnbindVtConsole.
+                await BindConsoleAsync(operation, timeout, cancellationToken).ConfigureAwait(false);
                 break;
             case HandoffOperationKind.UnbindFramebuffer:
                 // HOST EFFECT: the firmware framebuffer releases the GPU's memory; undone by BindFramebuffer.
@@ -116,6 +123,94 @@ public sealed class HandoffOperationRunner(HandoffHost host)
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Unknown handoff operation.");
+        }
+    }
+
+    /// <summary>Reads back through the kernel what <paramref name="undo"/> restored; null when it agrees (or cannot be read
+    /// back), else one sentence saying what the kernel shows instead.</summary>
+    public string? Verify(HandoffOperation undo)
+    {
+        ArgumentNullException.ThrowIfNull(undo);
+        if (host.ReadBack is not { } kernel)
+        {
+            return null;
+        }
+
+        var device = PciAddress.TryParse(undo.Target, out var a) ? a : (PciAddress?)null;
+        switch (undo.Kind)
+        {
+            case HandoffOperationKind.ProbeDrivers when device is { } d && undo.Value is { } driver && kernel.HasDevice(d):
+                var now = kernel.DriverOf(d);
+                return now == driver ? null : $"'{d}' should be back on '{driver}', but the kernel shows it on {(now is null ? "no driver" : $"'{now}'")}.";
+            case HandoffOperationKind.Unbind when device is { } d && undo.Value is { } from && kernel.DriverOf(d) == from:
+                return $"'{d}' should have left '{from}', but the kernel still shows it there.";
+            case HandoffOperationKind.SetDriverOverride when device is { } d && kernel.HasDevice(d) && kernel.DriverOverrideOf(d) is var over && over != undo.Value:
+                return $"driver_override of '{d}' should be {(undo.Value is null ? "cleared" : $"'{undo.Value}'")}, but the kernel shows {(over is null ? "none" : $"'{over}'")}.";
+            case HandoffOperationKind.BindVtConsole when kernel.VtConsoleBound(undo.Target) == false:
+                return $"vtconsole '{undo.Target}' should be bound again, but '/sys/class/vtconsole/{undo.Target}/bind' reads 0.";
+            case HandoffOperationKind.BindFramebuffer when undo.Value is { } fbDriver && !kernel.FramebufferBound(new Framebuffer(undo.Target, fbDriver)):
+                return $"Framebuffer '{undo.Target}' should be bound to '{fbDriver}' again, but the kernel shows it unbound.";
+            default:
+                return null;
+        }
+    }
+
+    // echo 1 > vtconN/bind, read back. On 6.1 the kernel takes the write and leaves the console unbound while the card's
+    // DRM driver stays bound (lab scenario 03: a kill between the console unbind and the GPU unbind); what brings fbcon back
+    // is the DRM driver registering its framebuffer again, as it does on every way back after a GPU unbind. So when the
+    // write does not take, unbind the GPU from its driver and probe it (never for nvidia: an unbind while nvidia_drm is
+    // loaded never returns), then write and read back again.
+    private async Task BindConsoleAsync(HandoffOperation operation, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        HostWriteException? error = null;
+        try
+        {
+            await host.Consoles.SetVtConsoleBindAsync(operation.Target, true, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HostWriteException e) when (e is not HostWriteTimeoutException)
+        {
+            error = e;
+        }
+
+        if (host.ReadBack is not { } kernel)
+        {
+            if (error is not null)
+            {
+                throw error;
+            }
+
+            return;
+        }
+
+        if (kernel.VtConsoleBound(operation.Target) != false)
+        {
+            return;
+        }
+
+        if (operation.Rebind is not { } rebind || rebind.Driver == "nvidia" || kernel.DriverOf(rebind.Gpu) != rebind.Driver)
+        {
+            throw error ?? new HostWriteException(HostAction.VtConsoleBind, operation.Target, $"'/sys/class/vtconsole/{operation.Target}/bind' still reads 0 after 1 was written to it: the kernel did not bind the console.");
+        }
+
+        host.Log($"vtconsole '{operation.Target}' stayed unbound after 1 was written to its bind; rebinding '{rebind.Gpu}' to '{rebind.Driver}' so that fbcon takes the console again.");
+
+        // HOST EFFECT: the GPU leaves its DRM driver and binds it again at once (its framebuffer registers anew and fbcon
+        // takes the console over); nothing to undo: the device ends on the driver it was on.
+        await host.Drivers.UnbindAsync(rebind.Gpu, timeout, cancellationToken).ConfigureAwait(false);
+        await host.Drivers.ProbeDriversAsync(rebind.Gpu, timeout, cancellationToken).ConfigureAwait(false);
+        if (kernel.DriverOf(rebind.Gpu) != rebind.Driver)
+        {
+            throw new HostWriteException(HostAction.ProbeDrivers, rebind.Gpu.ToString(), $"'{rebind.Gpu}' did not come back on '{rebind.Driver}' after it was unbound to rebind the console (now: {kernel.DriverOf(rebind.Gpu) ?? "no driver"}).");
+        }
+
+        if (kernel.VtConsoleBound(operation.Target) != true)
+        {
+            await host.Consoles.SetVtConsoleBindAsync(operation.Target, true, timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (kernel.VtConsoleBound(operation.Target) != true)
+        {
+            throw new HostWriteException(HostAction.VtConsoleBind, operation.Target, $"'/sys/class/vtconsole/{operation.Target}/bind' still reads 0 after 1 was written to it and '{rebind.Gpu}' was rebound to '{rebind.Driver}': the kernel did not bind the console.");
         }
     }
 

@@ -39,7 +39,15 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
         }
 
         var entries = reading.Entries;
-        var wedged = entries.Where(e => e.Event == JournalEntry.Wedged && e.Detail is not null).Select(e => e.Detail!).Distinct(StringComparer.Ordinal).ToList();
+        // A wedge lasts while the process whose write is stuck lives (the kernel lets it go only when the write returns);
+        // a wedge recorded without its writer lasts until a reboot.
+        var wedges = entries.Where(e => e.Event == JournalEntry.Wedged && e.Detail is not null).ToList();
+        var wedged = wedges.Where(e => !WriterGone(e.Writer)).Select(e => e.Detail!).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var over in wedges.Where(e => WriterGone(e.Writer)).Select(e => e.Detail!).Distinct(StringComparer.Ordinal).Except(wedged, StringComparer.Ordinal))
+        {
+            host.Log($"The stuck kernel write to '{over}' has returned (the process that made it is gone): giving back what is left.");
+        }
+
         if (wedged.Count > 0 && !afterBoot)
         {
             // The stuck write still holds the device's lock: any undo touching it would block as well. Only a reboot frees it.
@@ -86,7 +94,10 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
         var clean = pending.Count == 0 && known;
         if (pending.Count > 0)
         {
-            clean = await HandoffExecutor.UndoAsync(new HandoffOperationRunner(host), journal, pending, outcomes, problems, host.Log, afterBoot, interrupted, markClean: known).ConfigureAwait(false);
+            // A write of this rescue that never returns wedges its device as in the handoff: nothing touches it again,
+            // the rest is undone, and the journal stays not clean (the wedge records this rescue's writer).
+            var wedge = new Wedge([], Touches(pending, reading.Gpu));
+            clean = await HandoffExecutor.UndoAsync(new HandoffOperationRunner(host), journal, pending, outcomes, problems, host.Log, afterBoot, interrupted, markClean: known, wedged: wedge, gpu: reading.Gpu).ConfigureAwait(false);
         }
         else if (known)
         {
@@ -95,5 +106,29 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
 
         var undone = pending.Select(s => outcomes[s.Index]).OrderBy(r => r.Index).ToList();
         return new HandoffReport(undone, [clean && known ? HandoffState.Returned : HandoffState.NeedsRescue], false, problems, known ? null : reading.Reason);
+    }
+
+    private bool WriterGone(string? writer) =>
+        writer?.Split(' ') is [var pid, var start]
+        && int.TryParse(pid, System.Globalization.CultureInfo.InvariantCulture, out var p)
+        && long.TryParse(start, System.Globalization.CultureInfo.InvariantCulture, out var t)
+        && !host.WriterAlive(p, t);
+
+    // What touches a device a rescue's write got stuck on: the handoff's rule (HandoffPlan.Touches) over the devices and
+    // drivers the journal's undos name.
+    private static Func<HandoffOperation, HandoffOperation, bool> Touches(IReadOnlyList<HandoffStep> pending, string? gpu)
+    {
+        var originals = new Dictionary<Core.Hardware.PciAddress, string?>();
+        foreach (var undo in pending.Select(s => s.Undo))
+        {
+            if (Core.Hardware.PciAddress.TryParse(undo.Target, out var a) && (undo.Kind == HandoffOperationKind.ProbeDrivers || !originals.ContainsKey(a)))
+            {
+                originals[a] = undo.Kind == HandoffOperationKind.ProbeDrivers ? undo.Value : originals.GetValueOrDefault(a);
+            }
+        }
+
+        var first = Core.Hardware.PciAddress.TryParse(gpu, out var g) ? g : originals.Keys.FirstOrDefault();
+        var plan = new HandoffPlan("rescue", first, Core.Machines.GpuMode.Handoff, [.. originals.Keys], originals, [], [], []);
+        return plan.Touches;
     }
 }

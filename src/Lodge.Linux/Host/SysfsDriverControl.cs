@@ -13,6 +13,12 @@ namespace Lodge.Linux.Host;
 public sealed partial class SysfsDriverControl(HostRoot root) : IDriverControl, IConsoleControl, IResetMethodControl
 {
     private const string PciDevices = "/sys/bus/pci/devices";
+
+    /// <summary>lodge's own executable, when PCI, framebuffer and reset_method writes run in a child process
+    /// (<see cref="ChildProcessWrite"/>), so that a write stuck in the kernel never keeps Lodge from exiting; null writes on
+    /// a thread of this process (<see cref="HostWrite"/>).</summary>
+    public string? ChildWriter { get; init; }
+
     private const string PciDrivers = "/sys/bus/pci/drivers";
 
     /// <inheritdoc/>
@@ -110,9 +116,14 @@ public sealed partial class SysfsDriverControl(HostRoot root) : IDriverControl, 
     private (string HostPath, string RealPath) Resolve(string hostPath) => (hostPath, root.ToReal(root.Canonicalize(hostPath)));
 
     internal static Task WriteAttribute(HostAction action, string target, string hostPath, string realPath, string text, TimeSpan timeout, CancellationToken cancellationToken) =>
-        Write(action, target, (hostPath, realPath), text, timeout, cancellationToken);
+        WriteOnThread(action, target, (hostPath, realPath), text, timeout, cancellationToken);
 
-    private static Task Write(HostAction action, string target, (string HostPath, string RealPath) file, string text, TimeSpan timeout, CancellationToken cancellationToken) =>
+    private Task Write(HostAction action, string target, (string HostPath, string RealPath) file, string text, TimeSpan timeout, CancellationToken cancellationToken) =>
+        ChildWriter is { } writer
+            ? ChildProcessWrite.RunAsync(writer, action, target, file.HostPath, file.RealPath, text, timeout, cancellationToken)
+            : WriteOnThread(action, target, file, text, timeout, cancellationToken);
+
+    private static Task WriteOnThread(HostAction action, string target, (string HostPath, string RealPath) file, string text, TimeSpan timeout, CancellationToken cancellationToken) =>
         HostWrite.RunAsync(action, target, () => WriteNow(action, target, file, text), timeout, cancellationToken);
 
     private static void WriteNow(HostAction action, string target, (string HostPath, string RealPath) file, string text)

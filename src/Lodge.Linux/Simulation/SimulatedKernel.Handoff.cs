@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Lodge.Core.Handoff;
 using Lodge.Core.Hardware;
 using Lodge.Linux.Handoff;
+using Lodge.Linux.Host;
 
 namespace Lodge.Linux.Simulation;
 
@@ -11,7 +12,7 @@ public sealed partial class SimulatedKernel
 {
     /// <summary>Everything a <see cref="HandoffExecutor"/> needs, acting on this kernel and <paramref name="guest"/>.</summary>
     public HandoffHost HandoffHost(IGuestControl guest, Action<string>? log = null) =>
-        new(this, this, this, this, this, guest, ScanHoldersAsync, log ?? (_ => { })) { Services = this, ModuleLoaded = m => LoadedModules.Contains(m), LoadedModules = () => Lodge.Linux.Handoff.HandoffHost.ProcModules(new HostRoot(Root)) };
+        new(this, this, this, this, this, guest, ScanHoldersAsync, log ?? (_ => { })) { Services = this, ModuleLoaded = m => LoadedModules.Contains(m), LoadedModules = () => Lodge.Linux.Handoff.HandoffHost.ProcModules(new HostRoot(Root)), ReadBack = new KernelReadBack(Root) };
 
     /// <summary>The holder scan over <see cref="Holders"/>: each holder of one of <paramref name="devices"/>, as if found in /proc/*/fd.</summary>
     public Task<IReadOnlyList<DeviceHolder>> ScanHoldersAsync(IReadOnlyList<PciAddress> devices, CancellationToken cancellationToken = default)
