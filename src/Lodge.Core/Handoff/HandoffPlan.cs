@@ -18,6 +18,9 @@ public sealed record HandoffPlan(
     IReadOnlyList<string> Refusals,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>Each PCI driver's module as the kernel links it (<see cref="KernelInfo.DriverModules"/>), for <see cref="Touches"/>.</summary>
+    public IReadOnlyDictionary<string, string> DriverModules { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>True when nothing stops the plan from running.</summary>
     public bool CanRun => Refusals.Count == 0;
 
@@ -50,6 +53,6 @@ public sealed record HandoffPlan(
         var overridden = wedged.Kind == HandoffOperationKind.ProbeDrivers || (wedged.Kind == HandoffOperationKind.Unbind && wedged.Value == "vfio-pci");
         var towardsVfio = overridden || wedged.Kind == HandoffOperationKind.SetDriverOverride;
         return (operation.Target == "vfio_pci" && towardsVfio)
-            || (!overridden && OriginalDrivers.GetValueOrDefault(device) is { } driver && HandoffPlanner.ModulesOf(driver).Contains(operation.Target, StringComparer.Ordinal));
+            || (!overridden && OriginalDrivers.GetValueOrDefault(device) is { } driver && HandoffPlanner.ModulesOf(driver, DriverModules).Contains(operation.Target, StringComparer.Ordinal));
     }
 }

@@ -12,10 +12,13 @@ public static partial class HandoffPlanner
     public static IReadOnlyList<string> NvidiaModules => NvidiaStack;
 
     /// <summary>The modules that bring <paramref name="driver"/> (a PCI driver name) with them: the NVIDIA stack for nvidia.</summary>
-    public static IReadOnlyList<string> ModulesOf(string driver)
+    /// <param name="driver">The PCI driver.</param>
+    /// <param name="modules">Driver to module (<see cref="KernelInfo.DriverModules"/>); a driver not in it is taken to be
+    /// named after its module.</param>
+    public static IReadOnlyList<string> ModulesOf(string driver, IReadOnlyDictionary<string, string>? modules = null)
     {
         ArgumentNullException.ThrowIfNull(driver);
-        var module = driver.Replace('-', '_');
+        var module = modules is not null && modules.TryGetValue(driver, out var m) ? m : driver.Replace('-', '_');
         return module == "nvidia" ? NvidiaStack : [module];
     }
 
@@ -54,7 +57,7 @@ public static partial class HandoffPlanner
         var order = new List<string>();
         foreach (var driver in originals.Values.OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            var module = driver.Replace('-', '_');
+            var module = host.Kernel.ModuleOf(driver);
             var stack = module == "nvidia" ? NvidiaStack : [module];
             var users = host.PciDevices.Where(d => d.Driver == driver && !endpoints.Contains(d.Address)).Select(d => d.Address).ToList();
             if (users.Count > 0)

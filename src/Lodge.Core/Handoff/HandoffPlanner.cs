@@ -147,7 +147,7 @@ public static partial class HandoffPlanner
         }
 
         Add($"start the guest '{request.Guest}'", new(HandoffOperationKind.StartGuest, request.Guest), new(HandoffOperationKind.StopGuest, request.Guest), t.Guest);
-        return new HandoffPlan(request.Guest, request.Gpu, request.Mode, endpoints, originals, steps, refusals, warnings);
+        return new HandoffPlan(request.Guest, request.Gpu, request.Mode, endpoints, originals, steps, refusals, warnings) { DriverModules = host.Kernel.DriverModules };
     }
 
     private static void AddConsoleSteps(HostSnapshot host, HandoffRequest request, PciAddress gpu, string? driver, Action<string, HandoffOperation, HandoffOperation, TimeSpan> add)

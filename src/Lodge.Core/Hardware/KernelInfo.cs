@@ -16,6 +16,17 @@ public sealed record KernelInfo
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ModuleParameters { get; init; } =
         new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
+    /// <summary>Each PCI driver's module, from the <c>/sys/bus/pci/drivers/NAME/module</c> link the kernel makes (a driver
+    /// is not always named after its module: <c>bochs-drm</c> is the module <c>bochs</c>); drivers without the link are absent.</summary>
+    public IReadOnlyDictionary<string, string> DriverModules { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The module of a PCI driver: its <c>module</c> link's target, else the driver's name with '-' as '_'.</summary>
+    public string ModuleOf(string driver)
+    {
+        ArgumentNullException.ThrowIfNull(driver);
+        return DriverModules.TryGetValue(driver, out var module) ? module : driver.Replace('-', '_');
+    }
+
     /// <summary>/dev/kvm exists; null when the tree has no /dev.</summary>
     public bool? KvmDevice { get; init; }
 

@@ -74,7 +74,9 @@ public sealed partial class HandoffExecutor
                 // A timed-out step may never have happened, and a framebuffer may refuse to rebind (a kernel bug):
                 // both are reported but do not keep the journal dirty, or rescue would retry them forever.
                 // A read-back that disagrees is a fact about the kernel now, not a guess about a step that may not have run.
-                var tolerated = step.Undo.MayFail || ((unsure || tolerateAll) && e is not UndoNotTakenException);
+                // In a damaged journal (never marked clean) a write the kernel did not act on is reported, not retried by
+                // every later rescue: what was really applied is unknown there.
+                var tolerated = step.Undo.MayFail || ((unsure || tolerateAll) && e is not UndoNotTakenException) || (!markClean && e is UndoNotTakenException);
                 var message = $"Undo of step {step.Index} ({step.Name}) failed{(tolerated ? " (tolerated)" : string.Empty)}: {e.Message}";
                 log(message);
                 problems.Add(message);

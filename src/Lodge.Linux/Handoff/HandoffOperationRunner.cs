@@ -222,15 +222,23 @@ public sealed class HandoffOperationRunner(HandoffHost host)
     private async Task UnloadAsync(string name, string? loadedBefore, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var modules = host.LoadedModules();
+        var keep = loadedBefore?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+
+        // What the load brought: the dependencies /proc/modules shows, and those modprobe names (soft dependencies too: in
+        // the lab, 'modprobe vfio_pci' also loaded vfio_iommu_type1, vfio's "post:" soft dependency). A load cut short
+        // (lodge killed while modprobe ran) leaves some of them loaded without NAME itself.
+        var named = keep is null || modules is null ? null : await host.Modules.DependenciesAsync(name, timeout, cancellationToken).ConfigureAwait(false);
+        var brought = keep is null || modules is null ? [] : DependenciesOf(name, modules).Union(named ?? [])
+            .Where(d => !keep.Contains(d) && modules.Any(m => m.Name == d)).ToHashSet(StringComparer.Ordinal);
         if (modules is not null && modules.All(m => m.Name != name))
         {
-            host.Log($"Module '{name}' is not loaded; nothing to unload.");
-            return;
+            host.Log(brought.Count == 0 ? $"Module '{name}' is not loaded; nothing to unload." : $"Module '{name}' is not loaded, but its load left '{string.Join("', '", brought.Order(StringComparer.Ordinal))}' behind.");
+        }
+        else
+        {
+            await host.Modules.UnloadModuleAsync(name, timeout, cancellationToken).ConfigureAwait(false);
         }
 
-        var keep = loadedBefore?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        var brought = keep is null || modules is null ? [] : DependenciesOf(name, modules).Where(d => !keep.Contains(d)).ToHashSet(StringComparer.Ordinal);
-        await host.Modules.UnloadModuleAsync(name, timeout, cancellationToken).ConfigureAwait(false);
         while (brought.Count > 0)
         {
             var now = host.LoadedModules();

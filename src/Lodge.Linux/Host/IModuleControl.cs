@@ -9,4 +9,9 @@ public interface IModuleControl
 
     /// <summary>Unloads a module, and then its dependencies that nothing uses any more.</summary>
     Task UnloadModuleAsync(string module, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>The modules a load of <paramref name="module"/> brings (its dependencies and soft dependencies, as
+    /// <c>modprobe --show-depends</c> lists them), itself excluded; null when unknown.</summary>
+    Task<IReadOnlyList<string>?> DependenciesAsync(string module, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>?>(null);
 }

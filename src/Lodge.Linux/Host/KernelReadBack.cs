@@ -31,6 +31,22 @@ public sealed class KernelReadBack(string rootPath)
     public string? DriverOverrideOf(PciAddress address) =>
         Root.ReadAttribute($"/sys/bus/pci/devices/{HostNames.Address(address)}/driver_override") is { } text && text != "(null)" && text.Length > 0 ? text : null;
 
+    /// <summary>Each PCI driver's module, from its <c>/sys/bus/pci/drivers/NAME/module</c> link.</summary>
+    public IReadOnlyDictionary<string, string> DriverModules()
+    {
+        var root = Root;
+        var modules = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var driver in root.ListDirectory("/sys/bus/pci/drivers"))
+        {
+            if (root.ReadLinkName($"/sys/bus/pci/drivers/{driver}/module") is { Length: > 0 } module)
+            {
+                modules[driver] = module;
+            }
+        }
+
+        return modules;
+    }
+
     /// <summary>Whether vtconsole <paramref name="id"/> is bound (<c>bind</c> reads 1); null when unreadable.</summary>
     public bool? VtConsoleBound(string id) => Root.ReadAttribute($"/sys/class/vtconsole/{HostNames.VtConsole(id)}/bind") switch
     {

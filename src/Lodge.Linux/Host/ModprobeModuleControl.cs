@@ -30,6 +30,38 @@ public sealed class ModprobeModuleControl(IProcessRunner runner, string modprobe
         return Run(HostAction.UnloadModule, name, ["-r", name], timeout, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>?> DependenciesAsync(string module, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var name = HostNames.Module(module);
+        var result = await runner.RunAsync(modprobe, ["--show-depends", name], timeout, cancellationToken).ConfigureAwait(false);
+        return result.TimedOut || result.ExitCode != 0 ? null : ParseShowDepends(result.StandardOutput, name);
+    }
+
+    // "insmod /lib/modules/6.1.0-57-amd64/kernel/drivers/vfio/vfio.ko " and "builtin vfio" lines: the modules modprobe
+    // would load, soft dependencies (vfio's "post: vfio_iommu_type1") included; the file name is the module's name.
+    internal static IReadOnlyList<string> ParseShowDepends(string output, string module)
+    {
+        var found = new List<string>();
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts is not ["insmod", var path, ..])
+            {
+                continue;
+            }
+
+            var file = Path.GetFileName(path);
+            var name = file[..file.IndexOf(".ko", StringComparison.Ordinal)].Replace('-', '_');
+            if (name.Length > 0 && name != module && !found.Contains(name))
+            {
+                found.Add(name);
+            }
+        }
+
+        return found;
+    }
+
     private Task Run(HostAction action, string name, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken) =>
         HostWrite.RunAsync(
             action,

@@ -18,9 +18,49 @@ public sealed partial class SimulatedKernel
                 throw Refuse(HostAction.VtConsoleBind, id, $"There is no vtconsole '{id}'.");
             }
 
+            if (bound && _fbconGpu is not null && IsFramebufferConsole(file))
+            {
+                // 6.1 in the lab: the write is taken and does nothing; fbcon comes back only with a driver's framebuffer.
+                return;
+            }
+
             File.WriteAllText(file, bound ? "1\n" : "0\n");
         });
     }
+
+    /// <summary>Makes the frame buffer consoles behave as Debian's 6.1 did in the lab (scenario 03): once unbound, a
+    /// <c>1</c> written to <c>vtconN/bind</c> is taken and ignored, and fbcon takes the consoles again only when
+    /// <paramref name="gpu"/> binds to a driver other than vfio-pci (its DRM driver registers a framebuffer).</summary>
+    public SimulatedKernel WithFbconTakeoverOnly(PciAddress gpu)
+    {
+        lock (_gate)
+        {
+            _fbconGpu = gpu;
+        }
+
+        return this;
+    }
+
+    // fbcon takes over every frame buffer console when a framebuffer registers (fbcon_fb_registered).
+    private void TakeOverConsoles(PciAddress address, string driver)
+    {
+        if (_fbconGpu != address || driver == "vfio-pci" || !Directory.Exists(Real("/sys/class/vtconsole")))
+        {
+            return;
+        }
+
+        foreach (var link in Directory.GetFileSystemEntries(Real("/sys/class/vtconsole")))
+        {
+            var bind = Path.Combine(link, "bind");
+            if (File.Exists(bind) && IsFramebufferConsole(bind))
+            {
+                File.WriteAllText(bind, "1\n");
+            }
+        }
+    }
+
+    private static bool IsFramebufferConsole(string bindFile) =>
+        File.ReadAllText(Path.Combine(Path.GetDirectoryName(bindFile)!, "name")).Contains("frame buffer", StringComparison.Ordinal);
 
     /// <inheritdoc/>
     public Task UnbindFramebufferAsync(Framebuffer framebuffer, TimeSpan timeout, CancellationToken cancellationToken = default)

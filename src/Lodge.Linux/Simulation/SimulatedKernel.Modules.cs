@@ -96,6 +96,33 @@ public sealed partial class SimulatedKernel
         });
     }
 
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<string>?> DependenciesAsync(string module, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var name = HostNames.Module(module);
+        lock (_gate)
+        {
+            if (!_catalog.ContainsKey(name))
+            {
+                return Task.FromResult<IReadOnlyList<string>?>(null);
+            }
+
+            // What modprobe --show-depends lists: the dependencies, depth first, and the soft dependencies.
+            var found = new List<string>();
+            void Walk(string m)
+            {
+                foreach (var d in _catalog[m].DependsOn.Concat(_catalog[m].LoadsAfter).Where(d => _catalog.ContainsKey(d) && d != name && !found.Contains(d)))
+                {
+                    found.Add(d);
+                    Walk(d);
+                }
+            }
+
+            Walk(name);
+            return Task.FromResult<IReadOnlyList<string>?>(found);
+        }
+    }
+
     /// <summary>A QEMU opens a VFIO container (VFIO_SET_IOMMU): like the real kernel, vfio loads its IOMMU backend
     /// (vfio_iommu_type1) on demand when it is not loaded, and the open container keeps it in use. Seen in the lab:
     /// after the guest, 'modprobe -r vfio_pci' alone then leaves vfio_iommu_type1 (and, as every unload here, the
@@ -132,9 +159,12 @@ public sealed partial class SimulatedKernel
         {
             if (!_catalog.Values.Any(m => m.Drivers.Contains(driver)))
             {
-                var name = driver.Replace('-', '_');
-                _catalog.TryAdd(name, new SimulatedModule(name, [driver], []));
+                // A captured tree's module link names the module; without one, the module is named after the driver.
+                var name = new FileInfo(Real($"{PciDrivers}/{driver}/module")).LinkTarget is { } target ? HostRoot.NameOf(target) : driver.Replace('-', '_');
+                _catalog[name] = _catalog.TryGetValue(name, out var known) ? known with { Drivers = [.. known.Drivers, driver] } : new SimulatedModule(name, [driver], []);
             }
+
+            LinkModule(driver);
         }
 
         if (snapshot.Kernel.Modules is { } listed)
@@ -148,7 +178,7 @@ public sealed partial class SimulatedKernel
 
             foreach (var driver in driverDirs.Where(d => !_loaded.Any(m => _catalog[m].Drivers.Contains(d))))
             {
-                _builtinDrivers.Add(driver.Replace('-', '_'));
+                _builtinDrivers.Add(ModuleOfDriver(driver));
             }
         }
         else
@@ -176,10 +206,16 @@ public sealed partial class SimulatedKernel
         }
 
         _loaded.Add(name);
+        foreach (var soft in module.LoadsAfter.Where(_catalog.ContainsKey))
+        {
+            Load(soft);
+        }
+
         foreach (var driver in module.Drivers)
         {
             var dir = Real($"{PciDrivers}/{driver}");
             Directory.CreateDirectory(dir);
+            LinkModule(driver);
             foreach (var file in new[] { "bind", "unbind", "new_id", "remove_id", "uevent" })
             {
                 var path = Path.Combine(dir, file);
@@ -203,6 +239,19 @@ public sealed partial class SimulatedKernel
                     Link(address, driver);
                 }
             }
+        }
+    }
+
+    private string ModuleOfDriver(string driver) => _catalog.Values.FirstOrDefault(m => m.Drivers.Contains(driver))?.Name ?? driver.Replace('-', '_');
+
+    // /sys/bus/pci/drivers/bochs-drm/module -> ../../../../module/bochs, as the kernel links a driver to its module (the
+    // target folder is not made: /sys/module/NAME would read as a loaded or built-in module).
+    private void LinkModule(string driver)
+    {
+        var link = Real($"{PciDrivers}/{driver}/module");
+        if (new FileInfo(link).LinkTarget is null && !File.Exists(link))
+        {
+            File.CreateSymbolicLink(link, $"../../../../module/{ModuleOfDriver(driver)}");
         }
     }
 

@@ -250,6 +250,7 @@ public sealed partial class SimulatedKernel
         var driverDir = $"{PciDrivers}/{driver}";
         File.CreateSymbolicLink(Real(device + "/driver"), Path.GetRelativePath(device, driverDir));
         File.CreateSymbolicLink(Real($"{driverDir}/{address}"), Path.GetRelativePath(driverDir, device));
+        TakeOverConsoles(address, driver);
     }
 
     private int BoundCount(string driver) =>

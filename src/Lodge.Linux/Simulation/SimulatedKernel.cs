@@ -29,6 +29,7 @@ public sealed partial class SimulatedKernel : IDriverControl, IConsoleControl, I
     private readonly Dictionary<PciAddress, string> _originalDrivers = [];
     private readonly List<string> _log = [];
     private bool? _displayManagerActive = true;
+    private PciAddress? _fbconGpu;
     private bool _disposed;
 
     /// <summary>Copies <paramref name="hostTree"/> (a fixture such as <c>RepoPaths.Host("EADE3920D9")</c>) and boots on the copy.</summary>

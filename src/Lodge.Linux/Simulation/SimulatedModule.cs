@@ -10,10 +10,14 @@ public sealed record SimulatedModule(string Name, IReadOnlyList<string> Drivers,
     /// unbinds its devices, as <c>modprobe -r nvidia</c> does once nothing has them open.</summary>
     public bool BoundDevicesPin { get; init; } = true;
 
+    /// <summary>Soft dependencies loaded after it (modprobe.d <c>softdep NAME post: ...</c>, or the module's own
+    /// <c>MODULE_SOFTDEP</c>): vfio brings vfio_iommu_type1, as the lab's 6.1 did on <c>modprobe vfio_pci</c>.</summary>
+    public IReadOnlyList<string> LoadsAfter { get; init; } = [];
+
     /// <summary>The modules a GPU handoff touches, with their real dependency order (nvidia_drm → nvidia_modeset → nvidia).</summary>
     public static IReadOnlyList<SimulatedModule> Known { get; } =
     [
-        new("vfio", [], []),
+        new("vfio", [], []) { LoadsAfter = ["vfio_iommu_type1"] },
         new("irqbypass", [], []),
         new("vfio_virqfd", [], []),
         new("vfio_pci_core", [], ["vfio", "irqbypass", "vfio_virqfd"]),
@@ -23,6 +27,9 @@ public sealed record SimulatedModule(string Name, IReadOnlyList<string> Drivers,
         new("vfio_pci", ["vfio-pci"], ["vfio_pci_core"]),
         new("pci_stub", ["pci-stub"], []),
         new("amdgpu", ["amdgpu"], []),
+
+        // The lab's emulated card: the driver bochs-drm is the module bochs (the kernel's drivers/bochs-drm/module link).
+        new("bochs", ["bochs-drm"], []),
         new("radeon", ["radeon"], []),
         new("i915", ["i915"], []),
         new("nouveau", ["nouveau"], []),

@@ -38,9 +38,26 @@ public sealed partial class SysfsScanner
             Release = ParseRelease(_root.ReadAttribute("/proc/version")),
             Modules = ParseModules(_root.ReadText("/proc/modules")),
             ModuleParameters = parameters,
+            DriverModules = ScanDriverModules(),
             KvmDevice = _root.DirectoryExists("/dev") ? _root.Exists("/dev/kvm") : null,
             VhostNetDevice = _root.DirectoryExists("/dev") ? _root.Exists("/dev/vhost-net") : null,
         };
+    }
+
+    // /sys/bus/pci/drivers/bochs-drm/module -> ../../../../module/bochs: the kernel links a driver to its module (for a
+    // built-in one too, when /sys/module has it); the module's name is the link's last component.
+    private Dictionary<string, string> ScanDriverModules()
+    {
+        var modules = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var driver in _root.ListDirectory("/sys/bus/pci/drivers"))
+        {
+            if (_root.ReadLinkName($"/sys/bus/pci/drivers/{driver}/module") is { Length: > 0 } module)
+            {
+                modules[driver] = module;
+            }
+        }
+
+        return modules;
     }
 
     // "Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org) (gcc-12 ...) #1 SMP ..."

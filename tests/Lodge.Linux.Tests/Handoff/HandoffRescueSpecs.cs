@@ -88,6 +88,65 @@ public sealed class HandoffRescueSpecs
         Assert.True(rig.Journal.IsClean);
     }
 
+    [Fact(Timeout = 60000)]
+    public async Task I_can_rescue_after_a_kill_between_the_console_unbind_and_the_GPU_unbind_when_the_kernel_ignores_the_console_bind()
+    {
+        // Arrange: the kernel acts as 6.1 did in lab scenario 03: 'echo 1 > vtconN/bind' is taken and ignored, and fbcon
+        // takes the console again only when the GPU's DRM driver binds (registers its framebuffer). Lodge is killed after
+        // the console unbind, before the GPU leaves its driver.
+        using var rig = new HandoffRig("EADE3920D9", setup: k => k.WithFbconTakeoverOnly(Gpu));
+        var unbindGpu = rig.Plan.Steps.First(s => s.Do.Kind == HandoffOperationKind.Unbind);
+        Assert.Contains(rig.Plan.Steps.Take(unbindGpu.Index - 1), s => s.Do.Kind == HandoffOperationKind.UnbindVtConsole);
+        await rig.RunAsync(new HandoffExecutorOptions { AbandonAfterStep = unbindGpu.Index - 1 });
+        Assert.Contains("vtconsole 'vtcon1' was bound, now unbound.", rig.Diff);
+
+        // Act
+        var first = await new HandoffRescue(rig.Host, rig.Journal).RunAsync();
+        var log = rig.Kernel.Log.Count;
+        var second = await new HandoffRescue(rig.Host, rig.Journal).RunAsync();
+
+        // Assert: the console came back through the driver's rebind, checked through the kernel, and only then is the
+        // journal clean.
+        Assert.Empty(rig.Diff);
+        Assert.Equal(HandoffState.Returned, first.States[^1]);
+        Assert.True(rig.Journal.IsClean);
+        Assert.Contains(rig.Log, l => l.Contains("rebinding '0000:06:00.0'", StringComparison.Ordinal));
+        Assert.Empty(second.Steps);
+        Assert.Equal(log, rig.Kernel.Log.Count);
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task I_can_rescue_while_a_program_lodge_does_not_know_holds_the_GPU_on_vfio_pci_and_the_device_is_wedged_until_it_lets_go()
+    {
+        // Arrange: killed with the guest running; then a program Lodge does not know (a QEMU started by hand) holds the
+        // GPU through vfio-pci, so the unbind from vfio-pci blocks in the kernel (lab scenario 07).
+        using var rig = new HandoffRig("EADE3920D9");
+        rig.Guest = new Simulation.SimulatedGuest(rig.Kernel, rig.Plan.Endpoints) { Lifetime = null };
+        await rig.RunAsync(new HandoffExecutorOptions { AbandonAfterStep = rig.Plan.Steps.Count });
+        var stray = rig.Kernel.Hold(Gpu, "qemu-system-x86 (pid 4242)");
+
+        // Act
+        var stuck = await new HandoffRescue(rig.Host, rig.Journal).RunAsync();
+        var whileStuck = (Gpu: rig.DriverOf(Gpu), DisplayManager: rig.Kernel.DisplayManagerActive, Clean: rig.Journal.IsClean, Entries: rig.Journal.Read());
+        var refused = await new HandoffRescue(rig.Host, rig.Journal).RunAsync();
+        stray.Dispose();
+        var rescued = await new HandoffRescue(rig.Host with { WriterAlive = (_, _) => false }, rig.Journal).RunAsync();
+
+        // Assert: the first rescue ends, wedges the GPU with its writer, keeps the display manager stopped and says a
+        // reboot is needed; while that writer lives nothing is touched; once it is gone the rest is given back.
+        Assert.Equal(HandoffState.NeedsRescue, stuck.States[^1]);
+        Assert.Equal("vfio-pci", whileStuck.Gpu);
+        Assert.False(whileStuck.DisplayManager);
+        Assert.False(whileStuck.Clean);
+        Assert.Contains(whileStuck.Entries, e => e.Event == JournalEntry.Wedged && e.Detail == Gpu.ToString() && e.Writer is not null);
+        Assert.Contains(stuck.Problems, p => p.Contains("Reboot", StringComparison.Ordinal));
+        Assert.Contains(stuck.Problems, p => p.Contains("The display manager was not started", StringComparison.Ordinal));
+        Assert.Empty(refused.Steps);
+        Assert.Equal(HandoffState.Returned, rescued.States[^1]);
+        Assert.Empty(rig.Diff);
+        Assert.True(rig.Journal.IsClean);
+    }
+
     [Fact(Timeout = 30000)]
     public async Task I_can_rescue_with_no_journal_at_all_and_nothing_happens()
     {
