@@ -34,7 +34,9 @@ check "rescue ends within 300 s while the unbind is stuck" test "$rc" != hung
 check "rescue reports failure while the unbind is stuck" test "$rc" != 0
 check "rescue does not claim the host has its GPU back" bash -c "! grep -qiE 'has its GPU back|nothing to rescue' '$OUT/rescue.log'"
 check "rescue says a reboot is needed" grep -qi 'reboot' "$OUT/rescue.log"
-check_eq "the GPU is still on vfio-pci (the kernel has not unbound it)" vfio-pci "$(driver_of $GPU)"
+# While vfio-pci's remove() waits for the holder, sysfs already shows no driver (the kernel drops the link first):
+# the card must just not be back on its host driver.
+check "the GPU is not given back to bochs-drm while its unbind is stuck" test "$(driver_of $GPU)" != bochs-drm
 check "the journal records the wedge" grep -q '"event":"wedged"' /var/lib/lodge/handoff.journal
 check "the journal is not clean" bash -c "! tail -n 1 /var/lib/lodge/handoff.journal | grep -q '\"event\":\"clean\"'"
 check "the display manager was not started while the GPU is on vfio-pci" dm_stopped
