@@ -91,6 +91,8 @@ public sealed partial class GuestService
         File.Delete(log);
         var self = _lodge.Executable ?? throw new GuestRuntimeException(spec.Machine, "Cannot find lodge's own executable to start a supervisor.");
         // HOST EFFECT: a background lodge that owns QEMU and its helpers until the guest stops.
+        // The supervisor writes state.json (renamed into the run folder) at each step: wake on that instead of polling.
+        using var written = new FolderWatch(spec.Layout.RunDir);
         var supervisor = SpawnedProcess.Start([self, "supervise", spec.Machine, .. superviseOptions ?? []], log, newSession: true);
         // A deadline is monotonic time (the clock's timestamps), never the wall clock a test may pin.
         var begun = _lodge.Time.GetTimestamp();
@@ -108,7 +110,9 @@ public sealed partial class GuestService
                 throw new GuestRuntimeException(spec.Machine, $"The supervisor of '{spec.Machine}' stopped before the guest ran: {string.Join(" | ", tail)} (see {log}).");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(2), _lodge.Time, cancellationToken).ConfigureAwait(false);
+            // At most 50 ms asleep, so a supervisor that ends without writing (and Ctrl-C) is noticed soon.
+            cancellationToken.ThrowIfCancellationRequested();
+            written.Wait(TimeSpan.FromMilliseconds(50));
         }
 
         throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' did not start within 90 s; see {log}.");
