@@ -114,6 +114,52 @@ public sealed class GuestService
         throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' did not start within 90 s; see {log}.");
     }
 
+    /// <summary><c>lodge up NAME --detach</c> of a guest that hands no GPU over: opens the attempt's report before the
+    /// supervisor starts (a database error is a warning before anything runs), starts the guest under a detached
+    /// <c>lodge supervise</c> that completes the report with the real end, and returns QEMU's pid once the guest runs.
+    /// The guest outlives the caller (a terminal, or <c>lodge serve</c>).</summary>
+    /// <param name="up">What <see cref="Prepare"/> made.</param>
+    /// <param name="warn">Each warning line (a report that could not be written).</param>
+    /// <param name="cancellationToken">Stops the wait (the supervisor keeps running).</param>
+    public async Task<int> UpDetachedAsync(PreparedUp up, Action<string> warn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(up);
+        var recorder = new Reports.OutcomeRecorder(_lodge, warn);
+        var plan = up.Machine.Plan;
+        var id = recorder.Record(up.Machine.Host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, up.Resolved());
+        string[] options = id is { } report
+            ? ["--reports-db", Path.GetFullPath(_lodge.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            : [];
+        try
+        {
+            return await StartDetachedAsync(up.Spec, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LodgeException e)
+        {
+            if (id is { } opened)
+            {
+                recorder.Update(plan.Machine.Name, opened, new Core.Reports.ReportResult(false, false, null, "start", e.Message));
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>What <c>up --detach</c> says once a guest runs: where it runs, where to connect, how to stop it.</summary>
+    public static IReadOnlyList<string> RunningLines(LaunchSpec spec, int pid, bool detached)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var lines = new List<string> { $"Guest {spec.Machine} is running (QEMU pid {pid}{(detached ? ", supervised in the background" : string.Empty)})." };
+        lines.AddRange(spec.ConnectHints.Select(hint => $"  {hint}"));
+        if (spec.SerialSocket is not null)
+        {
+            lines.Add($"  Serial console: lodge console {spec.Machine}");
+        }
+
+        lines.Add($"  The argv is saved in {Path.Combine(spec.Layout.RunDir, "qemu.args")}; stop with 'lodge down {spec.Machine}'.");
+        return lines;
+    }
+
     /// <summary>The body of the hidden <c>lodge supervise NAME</c>: starts the spec saved by <see cref="StartDetachedAsync"/>
     /// and returns how QEMU exited.</summary>
     /// <param name="machine">The guest.</param>
@@ -172,6 +218,34 @@ public sealed class GuestService
         }
 
         return new GuestStatusReport(statuses, notes, damaged);
+    }
+
+    /// <summary><c>lodge status [NAME]</c> whole: <see cref="StatusAsync"/>, what Lodge still holds (journaled hugepages, CPU
+    /// isolation), the supervised handoffs and what starts at boot.</summary>
+    public async Task<GuestOverview> OverviewAsync(string? machine, CancellationToken cancellationToken = default)
+    {
+        var status = await StatusAsync(machine, cancellationToken).ConfigureAwait(false);
+        var held = Lodge.App.Runtime.HeldByLodge.Read(new GuestStateStore(_lodge.Paths.Roots));
+        return new GuestOverview(status, held, Handoffs(machine), new Lodge.App.Autostart.AutostartService(_lodge).Enabled());
+    }
+
+    /// <summary>The handoffs lodge supervises: one machine's, or every one with a <c>handoff.json</c> in the run root.</summary>
+    public IReadOnlyList<SupervisedHandoff> Handoffs(string? machine)
+    {
+        var roots = _lodge.Paths.Roots;
+        var machines = machine is not null ? [machine]
+            : Directory.Exists(roots.RunRoot) ? Directory.EnumerateDirectories(roots.RunRoot).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            : [];
+        var found = new List<SupervisedHandoff>();
+        foreach (var m in machines)
+        {
+            if (new Lodge.App.Handoff.HandoffPhaseFile(roots, m).Read() is { } phase)
+            {
+                found.Add(new SupervisedHandoff(m, phase, phase.Phase != Lodge.App.Handoff.HandoffPhaseFile.Ended && Lodge.App.Handoff.HandoffPhaseFile.SupervisorAlive(phase)));
+            }
+        }
+
+        return found;
     }
 
     /// <summary>The serial console socket of a running guest; throws when it does not run or has none.</summary>

@@ -70,14 +70,15 @@ public static class UpCommand
             return await HandoffUp.RunAsync(context, lodge, request, cancellationToken).ConfigureAwait(false);
         }
 
-        var recorder = new OutcomeRecorder(lodge, context.Error.WriteLine);
-        var (plan, host) = (up.Machine.Plan, up.Machine.Host);
         var launcher = new GuestLauncher(context, guests);
         if (detach)
         {
-            return await DetachAsync(launcher, recorder, lodge, up, resolved, cancellationToken).ConfigureAwait(false);
+            // A detached guest outlives this process: its report is opened before the supervisor starts, which completes it.
+            return await launcher.StartDetachedAsync(up, context.Error.WriteLine, cancellationToken).ConfigureAwait(false);
         }
 
+        var recorder = new OutcomeRecorder(lodge, context.Error.WriteLine);
+        var (plan, host) = (up.Machine.Plan, up.Machine.Host);
         try
         {
             var exit = await launcher.RunForegroundAsync(up.Spec, cancellationToken).ConfigureAwait(false);
@@ -90,30 +91,6 @@ public static class UpCommand
         catch (LodgeException e)
         {
             recorder.Record(host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
-            throw;
-        }
-    }
-
-    // A detached guest outlives this process: its report is opened here, before the supervisor starts (so a database
-    // error is a warning before anything runs), and the supervisor records how the guest really ended.
-    private static async Task<int> DetachAsync(GuestLauncher launcher, OutcomeRecorder recorder, LodgeHost lodge, PreparedUp up, Dictionary<string, string> resolved, CancellationToken cancellationToken)
-    {
-        var plan = up.Machine.Plan;
-        var id = recorder.Record(up.Machine.Host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
-        string[] options = id is { } report
-            ? ["--reports-db", Path.GetFullPath(lodge.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
-            : [];
-        try
-        {
-            return await launcher.StartDetachedAsync(up.Spec, cancellationToken, options).ConfigureAwait(false);
-        }
-        catch (LodgeException e)
-        {
-            if (id is { } opened)
-            {
-                recorder.Update(plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
-            }
-
             throw;
         }
     }

@@ -37,16 +37,25 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
         return Report(exit);
     }
 
-    /// <summary>Hands the spec to a detached <c>lodge supervise NAME</c> (its own session) and returns once QMP answers.</summary>
-    /// <param name="superviseOptions">Extra options for <c>lodge supervise</c> (the outcome database and the report to complete).</param>
-    public async Task<int> StartDetachedAsync(LaunchSpec spec, CancellationToken cancellationToken = default, IReadOnlyList<string>? superviseOptions = null)
+    /// <summary><c>up --detach</c>: the guest's report is opened, a detached <c>lodge supervise NAME</c> (its own session)
+    /// starts it and completes the report; returns once QMP answers.</summary>
+    public async Task<int> StartDetachedAsync(PreparedUp up, Action<string> warn, CancellationToken cancellationToken = default)
     {
-        var pid = await guests.StartDetachedAsync(spec, superviseOptions, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(up);
+        var pid = await guests.UpDetachedAsync(up, warn, cancellationToken).ConfigureAwait(false);
+        PrintRunning(up.Spec, pid, detached: true);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Hands the spec to a detached <c>lodge supervise NAME</c> (its own session) and returns once QMP answers.</summary>
+    public async Task<int> StartDetachedAsync(LaunchSpec spec, CancellationToken cancellationToken = default)
+    {
+        var pid = await guests.StartDetachedAsync(spec, null, cancellationToken).ConfigureAwait(false);
         PrintRunning(spec, pid, detached: true);
         return ExitCodes.Ok;
     }
 
-    /// <summary>The body of the hidden <c>lodge supervise NAME</c>: starts the spec saved by <see cref="StartDetachedAsync"/> and waits for QEMU to exit.</summary>
+    /// <summary>The body of the hidden <c>lodge supervise NAME</c>: starts the spec saved by <c>StartDetachedAsync</c> and waits for QEMU to exit.</summary>
     /// <param name="started">Called once QEMU runs; <paramref name="ended"/> once it has exited (the real end, for the outcome database).</param>
     public async Task<int> SuperviseAsync(string machine, CancellationToken cancellationToken = default, Action? started = null, Action<GuestExit>? ended = null)
     {
@@ -94,18 +103,10 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
 
     private void PrintRunning(LaunchSpec spec, int pid, bool detached)
     {
-        context.Console.MarkupLine($"Guest [bold]{Markup.Escape(spec.Machine)}[/] is running (QEMU pid {pid}{(detached ? ", supervised in the background" : string.Empty)}).");
-        foreach (var hint in spec.ConnectHints)
+        foreach (var line in GuestService.RunningLines(spec, pid, detached))
         {
-            context.Console.WriteLine($"  {hint}");
+            context.Console.WriteLine(line);
         }
-
-        if (spec.SerialSocket is not null)
-        {
-            context.Console.WriteLine($"  Serial console: lodge console {spec.Machine}");
-        }
-
-        context.Console.WriteLine($"  The argv is saved in {Path.Combine(spec.Layout.RunDir, "qemu.args")}; stop with 'lodge down {spec.Machine}'.");
     }
 
     private int Report(GuestExit exit)
