@@ -297,6 +297,12 @@ public sealed class GuestService
             }
         }
 
+        if (state.Qemu is { } qemu)
+        {
+            // What the guest holds beyond its definition, for a switch that moves the GPU to another guest.
+            new HotPluggedUsb(Runtime.Store.Roots, machine).Record(qemu.Pid, request.Device, request.Attach);
+        }
+
         return usb;
     }
 
