@@ -128,6 +128,13 @@ public sealed class DashboardFixture : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Kills <c>lodge serve</c> alone (SIGKILL to its pid, not its process tree), as a crash or a stop of its unit would.</summary>
+    public async Task KillServerAsync()
+    {
+        _server!.Kill(entireProcessTree: false);
+        await _server.WaitForExitAsync();
+    }
+
     public async Task DisposeAsync()
     {
         await RunAsync("down", "web1", "--timeout", "1", "--force");
