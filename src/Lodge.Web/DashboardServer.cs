@@ -65,7 +65,7 @@ public sealed class DashboardServer
         app.MapGet("/api/journal", c => c.Response.WriteAsync(JsonSerializer.Serialize(Journal(_settings), WebJsonContext.Default.JournalJson)));
         app.MapGet("/api/usb", c => WriteJson(c, JsonSerializer.Serialize(HostUsbList.Read(_settings.Host.Root, _settings.TestHooks), WebJsonContext.Default.ListHostUsbDevice)));
         app.MapGet("/api/reports", c => JsonAsync(c, () => render.Reports(new ReportService(lodge).List())));
-        app.MapGet("/api/reports/query", c => JsonAsync(c, () => render.ReportQuery(lodge, c.Request.Query["gpu"].ToString() is { Length: > 0 } gpu ? gpu : null)));
+        app.MapGet("/api/reports/query", c => JsonAsync(c, () => render.ReportQuery(new ReportService(lodge).Query(new ReportQueryRequest(c.Request.Query["gpu"].ToString() is { Length: > 0 } gpu ? gpu : null)))));
         app.MapGet("/api/reports/export", ExportAsync);
         app.MapGet("/api/events", new LiveStatus(_settings).StreamAsync);
         app.MapGet("/api/guests/{name}/logs", c => WithName(c, name => GuestLogs.StreamAsync(c, _settings.Host.Paths.Roots.RunDir(name))));
@@ -284,7 +284,7 @@ public sealed class DashboardServer
             output.ErrorLine(unit is not null
                 ? $"The handoff of '{name}' runs in '{unit}.service' (log: {supervisor.Phase.LogPath}); it goes on without this page and without 'lodge serve'."
                 : $"The handoff of '{name}' runs in a session of its own (log: {supervisor.Phase.LogPath}); it goes on without this page and without 'lodge serve'.");
-            var exit = await supervisor.FollowAsync(output.ErrorLine, untilRunning: true, () => false, CancellationToken.None).ConfigureAwait(false);
+            var exit = await supervisor.FollowAsync(output.ErrorLine, untilRunning: true, () => 0, CancellationToken.None).ConfigureAwait(false);
             if (exit == 0 && supervisor.Phase.Read() is { Phase: HandoffPhaseFile.Running } running)
             {
                 output.Line($"'{name}' runs with the GPU (supervisor pid {running.Pid}). Stop it with Shut down (the GPU then comes back).");

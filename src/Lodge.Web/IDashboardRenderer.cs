@@ -1,7 +1,7 @@
-using Lodge.App;
 using Lodge.App.Guests;
 using Lodge.App.Handoff;
 using Lodge.App.Host;
+using Lodge.App.Reports;
 using Lodge.App.Switching;
 using Lodge.Core.Doctor;
 using Lodge.Core.Planning;
@@ -29,8 +29,8 @@ public interface IDashboardRenderer
     /// <summary><c>lodge report list --json</c>.</summary>
     string Reports(IReadOnlyList<OutcomeReport> reports);
 
-    /// <summary><c>lodge report query [--gpu ID] --json</c> on <paramref name="lodge"/>'s outcome database.</summary>
-    string ReportQuery(LodgeHost lodge, string? gpu);
+    /// <summary><c>lodge report query [--gpu ID] --json</c>.</summary>
+    string ReportQuery(ReportQueryAnswer answer);
 
     /// <summary>What <c>lodge rescue</c> prints for <paramref name="outcome"/>; returns its exit code.</summary>
     int Rescue(RescueOutcome outcome, ActionOutput output);

@@ -157,12 +157,12 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
         var gpus = (devices?["devices"]?.AsArray() ?? []).Where(d => (string?)d?["kind"] == "gpu").ToList();
         foreach (var gpu in gpus)
         {
-            // 'report query --gpu ID' for each GPU of this host, as its --json says it.
+            // ReportService.Query per GPU of this host ('report query --gpu ID'), read as its --json says it.
             var id = $"{(string?)gpu!["vendorId"]}:{(string?)gpu["deviceId"]}";
             body.Append(CultureInfo.InvariantCulture, $"<h2>{E(id)} {E((string?)gpu["deviceName"])}</h2>");
             try
             {
-                body.Append(QueryTable(JsonNode.Parse(settings.Renderer.ReportQuery(settings.Host, id))));
+                body.Append(QueryTable(JsonNode.Parse(settings.Renderer.ReportQuery(new ReportService(settings.Host).Query(new ReportQueryRequest(id))))));
             }
             catch (LodgeException e)
             {

@@ -81,7 +81,7 @@ public static class UpCommand
         var (plan, host) = (up.Machine.Plan, up.Machine.Host);
         try
         {
-            var exit = await launcher.RunForegroundAsync(up.Spec, cancellationToken).ConfigureAwait(false);
+            var exit = await launcher.RunForegroundAsync(up.Spec, TimeSpan.FromSeconds(plan.Machine.ShutdownTimeoutSeconds), cancellationToken).ConfigureAwait(false);
             var result = exit == ExitCodes.Ok
                 ? new ReportResult(true, true, null, null, null)
                 : new ReportResult(true, false, null, "run", $"lodge up ended with exit code {exit}.");

@@ -42,7 +42,7 @@ public static class DemoPackages
         }
 
         var command = $"apt-get install -y {string.Join(' ', missing)}";
-        if (Environment.UserName != "root" || !OnPath(programFolders, "apt-get"))
+        if (!context.Options.Privileged || !OnPath(programFolders, "apt-get"))
         {
             throw new DemoPackagesException(missing) { Hint = $"Install them first, as root: {command}" };
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Lodge.Linux.Demo;
 using Lodge.Linux.Processes;
@@ -55,9 +54,9 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
     private async Task<int> RunUntilDoneAsync(string share, bool forceTcg, CancellationToken cancellationToken)
     {
         await DemoPackages.EnsureAsync(context, DemoPackages.Missing(share, programFolders), runner, programFolders, cancellationToken).ConfigureAwait(false);
-        var clock = Stopwatch.StartNew();
+        var clock = context.Time.GetTimestamp();
         var image = await BuildImageAsync(cancellationToken).ConfigureAwait(false);
-        var imageTime = clock.Elapsed;
+        var imageTime = context.Time.GetElapsedTime(clock);
         context.Console.WriteLine(image.Built
             ? $"Built the demo image in {imageTime.TotalSeconds:0.0} s: kernel {image.KernelVersion} from {image.KernelSource}."
             : $"Using the cached demo image: kernel {image.KernelVersion} from {image.KernelSource}.");
@@ -77,7 +76,7 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
         Directory.CreateDirectory(spec.Layout.RunDir);
         File.Delete(serialLog);
 
-        clock.Restart();
+        clock = context.Time.GetTimestamp();
         RunningGuest guest;
         try
         {
@@ -89,11 +88,11 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
             context.Console.WriteLine($"QEMU failed with KVM, so the demo uses TCG instead: {e.Message}");
             kvm = false;
             spec = DemoGuest.Spec(Machine, image, roots, shareDir, share, kvm);
-            clock.Restart();
+            clock = context.Time.GetTimestamp();
             guest = await runtime.StartAsync(spec, null, cancellationToken).ConfigureAwait(false);
         }
 
-        var qmpTime = clock.Elapsed;
+        var qmpTime = context.Time.GetElapsedTime(clock);
         try
         {
             var userSpace = await WaitAsync(() => File.Exists(serialLog) && File.ReadAllText(serialLog).Contains(DemoInit.UserSpaceMarker, StringComparison.Ordinal), guest, "reach user space", cancellationToken).ConfigureAwait(false);
@@ -104,10 +103,10 @@ public sealed class DemoRun(CliContext context, RuntimeRoots roots, IProcessRunn
                 throw new GuestRuntimeException(Machine, $"The guest's report '{report}' does not carry the nonce the host wrote ('{nonce}'): '{content}'.");
             }
 
-            clock.Restart();
+            clock = context.Time.GetTimestamp();
             var down = await runtime.DownAsync(Machine, TimeSpan.FromSeconds(30), force: true, cancellationToken).ConfigureAwait(false);
             var exit = await guest.Exited.ConfigureAwait(false);
-            var shutdown = clock.Elapsed;
+            var shutdown = context.Time.GetElapsedTime(clock);
             if (down.Outcome != DownOutcome.PoweredOff || !exit.Clean)
             {
                 throw new GuestRuntimeException(Machine, $"The demo guest did not power off through ACPI within 30 s ({down.Outcome}); {exit.Describe()}");

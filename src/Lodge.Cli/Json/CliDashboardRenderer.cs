@@ -1,10 +1,9 @@
-using Lodge.App;
 using Lodge.App.Guests;
 using Lodge.App.Handoff;
 using Lodge.App.Host;
+using Lodge.App.Reports;
 using Lodge.App.Switching;
 using Lodge.Cli.Commands;
-using Lodge.Core.Catalog;
 using Lodge.Core.Doctor;
 using Lodge.Core.Machines;
 using Lodge.Core.Planning;
@@ -31,24 +30,7 @@ internal sealed class CliDashboardRenderer : IDashboardRenderer
 
     public string Reports(IReadOnlyList<OutcomeReport> reports) => TerminalText.EscapeJson(ReportListJson.List(reports));
 
-    public string ReportQuery(LodgeHost lodge, string? gpu)
-    {
-        ArgumentNullException.ThrowIfNull(lodge);
-        using var store = lodge.OpenReports();
-        if (gpu is not null)
-        {
-            var summary = store.Summarise(gpu, null, null, null, ReportQueryCommand.Shown);
-            return TerminalText.EscapeJson(ReportListJson.Query(gpu, Lodge.Core.Reports.ReportQuery.From(summary), summary.Attempts, summary.Good));
-        }
-
-        var (host, assessments) = new HostService(lodge).Scan();
-        var known = assessments.Where(a => a.Device.Class is { IsGpu: true } && a.Device.VendorId is not null && a.Device.DeviceId is not null).Select(a =>
-        {
-            var question = CatalogHost.Of(host, a.Device);
-            return (a.Device.Address.ToString(), CatalogKnowledge.For(question, store.Summarise(CatalogKnowledge.GpuKey(question), question, best: 0).Groups));
-        });
-        return TerminalText.EscapeJson(ReportListJson.HostQuery(known));
-    }
+    public string ReportQuery(ReportQueryAnswer answer) => ReportListJson.Answer(answer);
 
     public int Rescue(RescueOutcome outcome, ActionOutput output)
     {
