@@ -276,11 +276,12 @@ public sealed class DashboardServer
     private async Task<int> UpAsync(string name, ActionOutput output)
     {
         var lodge = _settings.Host;
-        var planned = new MachineService(lodge).Plan(name, probeKvm: !_settings.Tcg);
+        var planned = new MachineService(lodge).Plan(name);
         if (SwitchSlots.TakesGpu(planned.Plan))
         {
             var supervisor = new HandoffSupervisor(lodge, name);
-            var unit = await supervisor.StartUpAsync(planned.Plan.Machine, _settings.Tcg ? ["--tcg"] : [], CancellationToken.None).ConfigureAwait(false);
+            string[] options = [.. _settings.Tcg ? ["--tcg"] : Array.Empty<string>(), .. _settings.SimulatedHost ? ["--simulated-host"] : Array.Empty<string>()];
+            var unit = await supervisor.StartUpAsync(planned.Plan.Machine, options, CancellationToken.None).ConfigureAwait(false);
             output.ErrorLine(unit is not null
                 ? $"The handoff of '{name}' runs in '{unit}.service' (log: {supervisor.Phase.LogPath}); it goes on without this page and without 'lodge serve'."
                 : $"The handoff of '{name}' runs in a session of its own (log: {supervisor.Phase.LogPath}); it goes on without this page and without 'lodge serve'.");

@@ -16,6 +16,8 @@ public static class ServeCommand
         command.Options.Add(listen);
         command.Options.Add(printUrl);
         command.Options.Add(tcg);
+        var simulated = HandoffSuperviseCommand.SimulatedHostOption();
+        command.Options.Add(simulated);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var host = context.Host(parse);
@@ -34,7 +36,10 @@ public static class ServeCommand
 
             // One composition root, built as every other command builds its own (--root, --config-dir, --reports-db and the
             // environment): the dashboard calls the App's services on it in this process.
-            var settings = new DashboardSettings(address, token, host, new Json.CliDashboardRenderer(), parse.GetValue(tcg), host.TestHooks);
+            var settings = new DashboardSettings(address, token, host, new Json.CliDashboardRenderer(), parse.GetValue(tcg), host.TestHooks)
+            {
+                SimulatedHost = parse.GetValue(simulated),
+            };
             await new DashboardServer(settings).RunAsync(() =>
             {
                 context.Error.WriteLine($"Lodge dashboard on http://{address}/ ; 'lodge serve --print-url' prints the login link. Ctrl-C stops it.");
