@@ -9,7 +9,7 @@ namespace Lodge.App.Guests;
 /// <param name="Held">Journaled hugepages and CPU isolation.</param>
 /// <param name="Handoffs">The supervised handoffs (one machine's, or every one with a phase file).</param>
 /// <param name="Enabled">What starts at boot.</param>
-public sealed record GuestOverview(GuestStatusReport Status, HeldByLodge Held, IReadOnlyList<SupervisedHandoff> Handoffs, AutostartState Enabled)
+public sealed record GuestOverview(GuestStatusReport Status, HeldByLodge Held, IReadOnlyList<HandoffStatus> Handoffs, AutostartState Enabled)
 {
     /// <summary>How many things are damaged (a guest's state with a running QEMU, the hugepage journal): exit code 3 when any.</summary>
     public int Damaged => Status.Damaged + (Held.HugePageDamage is null ? 0 : 1);

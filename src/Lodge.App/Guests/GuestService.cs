@@ -11,7 +11,7 @@ namespace Lodge.App.Guests;
 
 /// <summary>Guests: prepare and start one (<c>up</c>, in the foreground or under a supervisor), stop it, show its status,
 /// find its console and logs, and plug USB devices in and out. Returns data; the CLI renders it.</summary>
-public sealed class GuestService
+public sealed partial class GuestService
 {
     private static readonly TimeSpan DetachedStartWithin = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan UsbDetachWithin = TimeSpan.FromSeconds(10);
@@ -91,6 +91,8 @@ public sealed class GuestService
         File.Delete(log);
         var self = _lodge.Executable ?? throw new GuestRuntimeException(spec.Machine, "Cannot find lodge's own executable to start a supervisor.");
         // HOST EFFECT: a background lodge that owns QEMU and its helpers until the guest stops.
+        // The supervisor writes state.json (renamed into the run folder) at each step: wake on that instead of polling.
+        using var written = new FolderWatch(spec.Layout.RunDir);
         var supervisor = SpawnedProcess.Start([self, "supervise", spec.Machine, .. superviseOptions ?? []], log, newSession: true);
         // A deadline is monotonic time (the clock's timestamps), never the wall clock a test may pin.
         var begun = _lodge.Time.GetTimestamp();
@@ -108,41 +110,12 @@ public sealed class GuestService
                 throw new GuestRuntimeException(spec.Machine, $"The supervisor of '{spec.Machine}' stopped before the guest ran: {string.Join(" | ", tail)} (see {log}).");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(2), _lodge.Time, cancellationToken).ConfigureAwait(false);
+            // At most 50 ms asleep, so a supervisor that ends without writing (and Ctrl-C) is noticed soon.
+            cancellationToken.ThrowIfCancellationRequested();
+            written.Wait(TimeSpan.FromMilliseconds(50));
         }
 
         throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' did not start within 90 s; see {log}.");
-    }
-
-    /// <summary><c>lodge up NAME --detach</c> of a guest that hands no GPU over: opens the attempt's report before the
-    /// supervisor starts (a database error is a warning before anything runs), starts the guest under a detached
-    /// <c>lodge supervise</c> that completes the report with the real end, and returns QEMU's pid once the guest runs.
-    /// The guest outlives the caller (a terminal, or <c>lodge serve</c>).</summary>
-    /// <param name="up">What <see cref="Prepare"/> made.</param>
-    /// <param name="warn">Each warning line (a report that could not be written).</param>
-    /// <param name="cancellationToken">Stops the wait (the supervisor keeps running).</param>
-    public async Task<int> UpDetachedAsync(PreparedUp up, Action<string> warn, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(up);
-        var recorder = new Reports.OutcomeRecorder(_lodge, warn);
-        var plan = up.Machine.Plan;
-        var id = recorder.Record(up.Machine.Host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, up.Resolved());
-        string[] options = id is { } report
-            ? ["--reports-db", Path.GetFullPath(_lodge.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
-            : [];
-        try
-        {
-            return await StartDetachedAsync(up.Spec, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (LodgeException e)
-        {
-            if (id is { } opened)
-            {
-                recorder.Update(plan.Machine.Name, opened, new Core.Reports.ReportResult(false, false, null, "start", e.Message));
-            }
-
-            throw;
-        }
     }
 
     /// <summary>What <c>up --detach</c> says once a guest runs: where it runs, where to connect, how to stop it.</summary>
@@ -227,25 +200,6 @@ public sealed class GuestService
         var status = await StatusAsync(machine, cancellationToken).ConfigureAwait(false);
         var held = Lodge.App.Runtime.HeldByLodge.Read(new GuestStateStore(_lodge.Paths.Roots));
         return new GuestOverview(status, held, Handoffs(machine), new Lodge.App.Autostart.AutostartService(_lodge).Enabled());
-    }
-
-    /// <summary>The handoffs lodge supervises: one machine's, or every one with a <c>handoff.json</c> in the run root.</summary>
-    public IReadOnlyList<SupervisedHandoff> Handoffs(string? machine)
-    {
-        var roots = _lodge.Paths.Roots;
-        var machines = machine is not null ? [machine]
-            : Directory.Exists(roots.RunRoot) ? Directory.EnumerateDirectories(roots.RunRoot).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
-            : [];
-        var found = new List<SupervisedHandoff>();
-        foreach (var m in machines)
-        {
-            if (new Lodge.App.Handoff.HandoffPhaseFile(roots, m).Read() is { } phase)
-            {
-                found.Add(new SupervisedHandoff(m, phase, phase.Phase != Lodge.App.Handoff.HandoffPhaseFile.Ended && Lodge.App.Handoff.HandoffPhaseFile.SupervisorAlive(phase)));
-            }
-        }
-
-        return found;
     }
 
     /// <summary>The serial console socket of a running guest; throws when it does not run or has none.</summary>

@@ -17,7 +17,7 @@ namespace Lodge.App.Handoff;
 
 /// <summary>The GPU handoff, once: its dry run, its simulation, the real run with the guest's life inside it, and the
 /// rescue of one that died. Returns data; the CLI renders it.</summary>
-public sealed class HandoffService
+public sealed partial class HandoffService
 {
     private readonly LodgeHost _lodge;
 

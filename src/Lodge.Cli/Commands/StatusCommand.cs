@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Lodge.App.Guests;
+using Lodge.App.Handoff;
 using Lodge.Linux.Runtime;
 using Spectre.Console;
 
@@ -28,7 +29,7 @@ public static class StatusCommand
                 return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
-            foreach (var note in notes.Concat(held.Sentences()).Concat(handoffs.Select(h => h.Describe())))
+            foreach (var note in notes.Concat(held.Sentences()).Concat(handoffs.Select(Describe)))
             {
                 context.Console.WriteLine(note);
             }
@@ -56,6 +57,14 @@ public static class StatusCommand
             return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static string Describe(HandoffStatus h)
+    {
+        var by = h.Phase.Unit is { } unit ? $"unit '{unit}', pid {h.Phase.Pid}" : $"supervisor pid {h.Phase.Pid}";
+        return h.Phase.Phase == HandoffPhaseFile.Ended ? $"Handoff of '{h.Machine}': ended (exit code {h.Phase.ExitCode}); log: {h.Phase.Log}"
+            : h.SupervisorRuns ? $"Handoff of '{h.Machine}': {h.Phase.Phase} ({by}); log: {h.Phase.Log}"
+            : $"Handoff of '{h.Machine}': its supervisor ({by}) stopped in phase '{h.Phase.Phase}' without finishing; run 'sudo lodge rescue'. Log: {h.Phase.Log}";
     }
 
     private static void Render(IAnsiConsole console, GuestStatus s)

@@ -32,25 +32,16 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
         return Report(exit);
     }
 
-    /// <summary><c>up --detach</c>: the guest's report is opened, a detached <c>lodge supervise NAME</c> (its own session)
-    /// starts it and completes the report; returns once QMP answers.</summary>
-    public async Task<int> StartDetachedAsync(PreparedUp up, Action<string> warn, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(up);
-        var pid = await guests.UpDetachedAsync(up, warn, cancellationToken).ConfigureAwait(false);
-        PrintRunning(up.Spec, pid, detached: true);
-        return ExitCodes.Ok;
-    }
-
     /// <summary>Hands the spec to a detached <c>lodge supervise NAME</c> (its own session) and returns once QMP answers.</summary>
-    public async Task<int> StartDetachedAsync(LaunchSpec spec, CancellationToken cancellationToken = default)
+    /// <param name="superviseOptions">Extra options for <c>lodge supervise</c> (the outcome database and the report to complete).</param>
+    public async Task<int> StartDetachedAsync(LaunchSpec spec, CancellationToken cancellationToken = default, IReadOnlyList<string>? superviseOptions = null)
     {
-        var pid = await guests.StartDetachedAsync(spec, null, cancellationToken).ConfigureAwait(false);
+        var pid = await guests.StartDetachedAsync(spec, superviseOptions, cancellationToken).ConfigureAwait(false);
         PrintRunning(spec, pid, detached: true);
         return ExitCodes.Ok;
     }
 
-    /// <summary>The body of the hidden <c>lodge supervise NAME</c>: starts the spec saved by <c>StartDetachedAsync</c> and waits for QEMU to exit.</summary>
+    /// <summary>The body of the hidden <c>lodge supervise NAME</c>: starts the spec saved by <see cref="StartDetachedAsync"/> and waits for QEMU to exit.</summary>
     /// <param name="started">Called once QEMU runs; <paramref name="ended"/> once it has exited (the real end, for the outcome database).</param>
     public async Task<int> SuperviseAsync(string machine, CancellationToken cancellationToken = default, Action? started = null, Action<GuestExit>? ended = null)
     {

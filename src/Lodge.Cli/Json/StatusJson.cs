@@ -21,7 +21,7 @@ public static class StatusJson
             ["name"] = h.Machine,
             ["phase"] = h.Phase.Phase,
             ["supervisorPid"] = h.Phase.Pid,
-            ["supervisorRuns"] = h.Alive,
+            ["supervisorRuns"] = h.SupervisorRuns,
             ["unit"] = h.Phase.Unit,
             ["exitCode"] = h.Phase.ExitCode,
             ["log"] = h.Phase.Log,
