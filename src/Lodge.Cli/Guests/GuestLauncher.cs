@@ -89,18 +89,10 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
 
     private void PrintRunning(LaunchSpec spec, int pid, bool detached)
     {
-        context.Console.MarkupLine($"Guest [bold]{Markup.Escape(spec.Machine)}[/] is running (QEMU pid {pid}{(detached ? ", supervised in the background" : string.Empty)}).");
-        foreach (var hint in spec.ConnectHints)
+        foreach (var line in GuestService.RunningLines(spec, pid, detached))
         {
-            context.Console.WriteLine($"  {hint}");
+            context.Console.WriteLine(line);
         }
-
-        if (spec.SerialSocket is not null)
-        {
-            context.Console.WriteLine($"  Serial console: lodge console {spec.Machine}");
-        }
-
-        context.Console.WriteLine($"  The argv is saved in {Path.Combine(spec.Layout.RunDir, "qemu.args")}; stop with 'lodge down {spec.Machine}'.");
     }
 
     private int Report(GuestExit exit)
