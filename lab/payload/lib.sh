@@ -208,11 +208,14 @@ desktop_debug() {
   tail -n 20 /var/log/lightdm/lightdm.log /var/log/Xorg.0.log 2>&1
 }
 # Waits for the desktop and saves the state before a handoff in $OUT/before.state.
+audio_bound() { [[ $(driver_of $AUDIO) != none ]]; }
 desktop_before() {
   wait_desktop 300 || desktop_debug
   check "before: the display manager is active and Xorg holds card0" desktop_up
   check "before: a frame buffer console is bound" fbcon_bound
   check_eq "before: GPU driver" bochs-drm "$(driver_of $GPU)"
+  # On 6.12 under a loaded host snd_hda_intel may bind the HDMI audio after the desktop is up (seen 1 Dec, ~2 min in).
+  wait_until 120 audio_bound
   check_eq "before: audio driver" snd_hda_intel "$(driver_of $AUDIO)"
   host_state > "$OUT/before.state"
 }
