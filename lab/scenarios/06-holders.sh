@@ -2,7 +2,7 @@
 # and the HDMI function's PCM device (as a sound server would). 'lodge up lab' names them and refuses without
 # changing anything; with --stop-holders it stops them and the handoff completes.
 # kernels: 6.1 6.12
-# default: 6.1
+# default: 6.1 6.12
 # timeout: 900
 desktop_before
 G=$(group_of $GPU)
