@@ -7,7 +7,7 @@
 # kernels: 6.1
 # disk: grub
 # reboots: yes
-# timeout: 3000
+# timeout: 4800
 boot=$(lab_boot_count)
 cmdline_has_all() { local w; for w in $1; do grep -qw -- "$w" <(tr ' ' '\n' < /proc/cmdline) || return 1; done; }
 # The files setup may write or regenerate, with their hashes (a file that is not there is listed as absent).
