@@ -85,6 +85,42 @@ internal static partial class Native
         }
     }
 
+    /// <summary><see cref="ReadInto(string, byte[])"/> of <paramref name="root"/> joined with <paramref name="hostPath"/>
+    /// (<c>/</c> stands for no prefix), the path encoded on the stack instead of joined into a new string.</summary>
+    public static unsafe int ReadInto(string root, string hostPath, byte[] buffer)
+    {
+        const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+        var prefix = root == "/" ? string.Empty : root;
+        if ((prefix.Length + hostPath.Length) * 3 >= 4096)
+        {
+            return ReadInto(prefix + hostPath, buffer);
+        }
+
+        Span<byte> path = stackalloc byte[4096];
+        var n = Encoding.UTF8.GetBytes(prefix, path);
+        n += Encoding.UTF8.GetBytes(hostPath, path[n..]);
+        path[n] = 0;
+        int fd;
+        fixed (byte* p = path)
+        {
+            fd = open(p, ReadOnlyCloseOnExec);
+        }
+
+        if (fd < 0)
+        {
+            return -1;
+        }
+
+        try
+        {
+            return ReadFully(fd, ref buffer, 0, buffer.Length, grow: false);
+        }
+        finally
+        {
+            _ = close(fd);
+        }
+    }
+
     private static int ReadFully(int fd, ref byte[] buffer, int length, int maxBytes, bool grow)
     {
         while (length < maxBytes)
@@ -163,6 +199,44 @@ internal static partial class Native
         }
     }
 
+    /// <summary>True when an entry of <paramref name="dir"/> is a symlink whose target is exactly <paramref name="target"/>
+    /// (readlinkat on the folder's own descriptor, compared as bytes: nothing allocated per entry); false when none is
+    /// or the folder cannot be read.</summary>
+    /// <remarks>For <c>/proc/PID/fd</c>: the disk-holder check reads every process's descriptors.</remarks>
+    public static unsafe bool HasLinkTo(string dir, string target)
+    {
+        var dirp = opendir(dir);
+        if (dirp == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var wanted = Encoding.UTF8.GetBytes(target);
+            var fd = dirfd(dirp);
+            Span<byte> buffer = stackalloc byte[4096];
+            while (true)
+            {
+                var entry = (byte*)readdir64(dirp);
+                if (entry == null)
+                {
+                    return false;
+                }
+
+                var n = readlinkat(fd, entry + 19, ref MemoryMarshal.GetReference(buffer), buffer.Length);
+                if (n > 0 && buffer[..(int)n].SequenceEqual(wanted))
+                {
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            _ = closedir(dirp);
+        }
+    }
+
     /// <summary>sched_setaffinity(2) for one thread; false when the kernel refuses (e.g. an offline CPU).</summary>
     public static bool SetAffinity(int tid, IReadOnlyList<int> cpus)
     {
@@ -190,11 +264,20 @@ internal static partial class Native
     [LibraryImport("libc", EntryPoint = "readdir64")]
     private static partial nint readdir64(nint dir);
 
+    [LibraryImport("libc", EntryPoint = "dirfd")]
+    private static partial int dirfd(nint dir);
+
+    [LibraryImport("libc", EntryPoint = "readlinkat")]
+    private static unsafe partial nint readlinkat(int dirFd, byte* path, ref byte buffer, nint size);
+
     [LibraryImport("libc", EntryPoint = "closedir")]
     private static partial int closedir(nint dir);
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static unsafe partial int open(byte* path, int flags);
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static partial nint read(int fd, ref byte buffer, nint count);

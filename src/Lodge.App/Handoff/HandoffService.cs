@@ -17,7 +17,7 @@ namespace Lodge.App.Handoff;
 
 /// <summary>The GPU handoff, once: its dry run, its simulation, the real run with the guest's life inside it, and the
 /// rescue of one that died. Returns data; the CLI renders it.</summary>
-public sealed class HandoffService
+public sealed partial class HandoffService
 {
     private readonly LodgeHost _lodge;
 
@@ -147,14 +147,16 @@ public sealed class HandoffService
 
         // With a way to plan other machines, the guest is a switcher: 'lodge switch OTHER' reaches it through the run folder.
         var channel = new SwitchChannel(_lodge.Paths.RunRoot, _lodge.Time);
+        var records = new SwitchRecords(recorder, planned.Host, gpu, prepared.Resolved, machine);
         var switcher = prepared.Request.PlanOther is { } planOther
             ? new GuestSwitcher(
-                SwitchSlots.Of(machine.Name, guest, options.Health, prepared.Request.Runtime),
+                SwitchSlots.Of(machine.Name, guest, options.Health, prepared.Request.Runtime) with { DefinedUsb = SwitchUsb.Defined(machine) },
                 (name, _) =>
                 {
                     var (otherMachine, otherSpec) = planOther(name);
+                    records.Planned(otherMachine);
                     var control = env.Guest(otherSpec, prepared.Plan with { Guest = name });
-                    return Task.FromResult(SwitchSlots.Of(name, control, env.Health(control, otherMachine), prepared.Request.Runtime));
+                    return Task.FromResult(SwitchSlots.Of(name, control, env.Health(control, otherMachine), prepared.Request.Runtime) with { DefinedUsb = SwitchUsb.Defined(otherMachine) });
                 },
                 env.Journal,
                 prepared.Plan.Steps[^1],
@@ -166,6 +168,8 @@ public sealed class HandoffService
                 _lodge.Time)
             {
                 HolderChanged = holder => channel.Announce(holder, gpu!.Address.ToString()),
+                SwitchedAway = records.SwitchedAway,
+                StartTried = records.StartTried,
             }
             : null;
         HandoffReport report;
@@ -176,6 +180,12 @@ public sealed class HandoffService
             var phase = prepared.Request.Phase;
             phase?.Invoke(HandoffPhaseFile.HandingOver);
             IGuestControl running = switcher is null ? guest : switcher;
+            if (prepared.Request.PowerOff is { } powerOff && guest is RuntimeGuestControl)
+            {
+                // Ctrl-C while the guest runs: ACPI and a wait of shutdown_timeout for whichever guest holds the GPU.
+                running = new PowerOffGuest(running, powerOff, () => switcher is null ? machine.Name : switcher.Holder);
+            }
+
             var followed = phase is null ? running : new PhaseReportingGuest(running, phase);
             report = await new HandoffExecutor(env.Host(followed, prepared.Log), env.Journal, options).RunAsync(prepared.Plan, cancellationToken).ConfigureAwait(false);
         }
@@ -196,8 +206,17 @@ public sealed class HandoffService
         }
 
         var diff = HostState.FromSnapshot(env.Scan(), env.DisplayManagerActive()).DiffFrom(prepared.Before);
-        var result = Result(prepared.Plan, report, diff, guest);
-        recorder.Record(planned.Host, machine, gpu, result, prepared.Resolved);
+        var result = Result(prepared.Plan, report, diff, switcher?.LastControl ?? guest);
+        if (records.Switched)
+        {
+            // The GPU moved between guests: each run has its own report; the end belongs to the guest that held it last.
+            records.Ended(result);
+        }
+        else
+        {
+            recorder.Record(planned.Host, machine, gpu, result, prepared.Resolved);
+        }
+
         return new HandoffRunOutcome(prepared.Plan, report, diff, result, env.Journal.Path);
     }
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
-using Lodge.App.Autostart;
 using Lodge.App.Guests;
 using Lodge.App.Handoff;
 using Lodge.Linux.Runtime;
@@ -22,37 +20,12 @@ public static class StatusCommand
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (statuses, notes, damaged) = await new GuestService(context.Host(parse)).StatusAsync(parse.GetValue(name), cancellationToken);
-
-            // What Lodge still holds outside the guests' state: journaled hugepages and CPU isolation.
-            var held = App.Runtime.HeldByLodge.Read(new Lodge.Linux.Runtime.GuestStateStore(context.Roots));
-            if (held.HugePageDamage is not null)
-            {
-                damaged++;
-            }
-
-            var handoffs = Handoffs(context, parse.GetValue(name));
-            var enabled = new AutostartService(context.Host(parse)).Enabled();
+            var overview = await new GuestService(context.Host(parse)).OverviewAsync(parse.GetValue(name), cancellationToken);
+            var ((statuses, notes, _), held, handoffs, enabled) = overview;
+            var damaged = overview.Damaged;
             if (parse.GetValue(json))
             {
-                var document = ToJson(statuses, notes);
-                document["held"] = HeldJson(held);
-                document["handoffs"] = new JsonArray([.. handoffs.Select(h => (JsonNode)new JsonObject
-                {
-                    ["name"] = h.Machine,
-                    ["phase"] = h.Phase.Phase,
-                    ["supervisorPid"] = h.Phase.Pid,
-                    ["supervisorRuns"] = h.Alive,
-                    ["unit"] = h.Phase.Unit,
-                    ["exitCode"] = h.Phase.ExitCode,
-                    ["log"] = h.Phase.Log,
-                })]);
-                document["enabled"] = new JsonObject
-                {
-                    ["guests"] = new JsonArray(enabled.Guests.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
-                    ["serve"] = enabled.Serve,
-                };
-                context.Out.WriteLine(document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                context.Out.WriteLine(Json.StatusJson.Write(overview));
                 return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
@@ -86,30 +59,11 @@ public static class StatusCommand
         return command;
     }
 
-    // The handoffs lodge supervises (issue 13, item 3): one machine's, or every one with a handoff.json in the run root.
-    private static List<(string Machine, HandoffPhase Phase, bool Alive)> Handoffs(CliContext context, string? machine)
-    {
-        var roots = context.Roots;
-        var machines = machine is not null ? [machine]
-            : Directory.Exists(roots.RunRoot) ? Directory.EnumerateDirectories(roots.RunRoot).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
-            : [];
-        var found = new List<(string, HandoffPhase, bool)>();
-        foreach (var m in machines)
-        {
-            if (new HandoffPhaseFile(roots, m).Read() is { } phase)
-            {
-                found.Add((m, phase, phase.Phase != HandoffPhaseFile.Ended && HandoffPhaseFile.SupervisorAlive(phase)));
-            }
-        }
-
-        return found;
-    }
-
-    private static string Describe((string Machine, HandoffPhase Phase, bool Alive) h)
+    private static string Describe(HandoffStatus h)
     {
         var by = h.Phase.Unit is { } unit ? $"unit '{unit}', pid {h.Phase.Pid}" : $"supervisor pid {h.Phase.Pid}";
         return h.Phase.Phase == HandoffPhaseFile.Ended ? $"Handoff of '{h.Machine}': ended (exit code {h.Phase.ExitCode}); log: {h.Phase.Log}"
-            : h.Alive ? $"Handoff of '{h.Machine}': {h.Phase.Phase} ({by}); log: {h.Phase.Log}"
+            : h.SupervisorRuns ? $"Handoff of '{h.Machine}': {h.Phase.Phase} ({by}); log: {h.Phase.Log}"
             : $"Handoff of '{h.Machine}': its supervisor ({by}) stopped in phase '{h.Phase.Phase}' without finishing; run 'sudo lodge rescue'. Log: {h.Phase.Log}";
     }
 
@@ -126,46 +80,5 @@ public static class StatusCommand
         Row("usb", s.UsbDevices.Count == 0 ? "-" : string.Join("\n", s.UsbDevices));
         Row("connect", string.Join("\n", s.State.ConnectHints.Concat(s.State.SerialSocket is null ? [] : [$"serial: lodge console {s.State.Machine}"]).DefaultIfEmpty("-")));
         console.Write(new Panel(grid).Header(Markup.Escape(s.State.Machine)));
-    }
-
-    private static JsonObject HeldJson(App.Runtime.HeldByLodge held) => new()
-    {
-        ["hugepages"] = new JsonArray(held.HugePages.Select(h => (JsonNode)new JsonObject
-        {
-            ["guest"] = h.Reservation.Guest,
-            ["running"] = h.Running,
-            ["node"] = h.Reservation.Pool.Node,
-            ["pageKiB"] = h.Reservation.Pool.PageKiB,
-            ["pages"] = h.Reservation.Held,
-            ["asked"] = h.Reservation.Pool.Count,
-        }).ToArray()),
-        ["hugepageJournalDamage"] = held.HugePageDamage,
-        ["isolatedFor"] = held.IsolatingGuest,
-    };
-
-    private static JsonObject ToJson(IReadOnlyList<GuestStatus> statuses, IReadOnlyList<string> notes)
-    {
-        var guests = new JsonArray();
-        foreach (var s in statuses)
-        {
-            guests.Add((JsonNode)new JsonObject
-            {
-                ["name"] = s.State.Machine,
-                ["phase"] = s.State.Phase.Word(),
-                ["runState"] = s.RunState,
-                ["pid"] = s.State.Qemu?.Pid,
-                ["supervisorPid"] = s.State.Supervisor?.Pid,
-                ["startedAt"] = s.State.StartedAt.ToString("O", CultureInfo.InvariantCulture),
-                ["uptimeSeconds"] = Math.Round(s.Uptime.TotalSeconds, 1),
-                ["helpers"] = new JsonArray(s.State.Helpers.Select(h => (JsonNode)new JsonObject { ["name"] = h.Name, ["pid"] = h.Pid }).ToArray()),
-                ["shares"] = new JsonArray(s.State.Shares.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
-                ["usb"] = new JsonArray(s.UsbDevices.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
-                ["qmpSocket"] = s.State.QmpSocket,
-                ["serialSocket"] = s.State.SerialSocket,
-                ["connect"] = new JsonArray(s.State.ConnectHints.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
-            });
-        }
-
-        return new JsonObject { ["guests"] = guests, ["cleaned"] = new JsonArray(notes.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()) };
     }
 }

@@ -10,30 +10,27 @@ namespace Lodge.Cli.Guests;
 /// <remarks>The rendering of <see cref="GuestService"/>'s start: the live status line, Ctrl-C, where to connect, how it ended.</remarks>
 public sealed class GuestLauncher(CliContext context, GuestService guests)
 {
-    private static readonly TimeSpan CtrlCDownTimeout = TimeSpan.FromSeconds(60);
-
-    /// <summary>Starts the guest, shows where to connect and a live status line until QEMU exits; Ctrl-C powers it down through ACPI (twice: stops it hard).</summary>
+    /// <summary>Starts the guest, shows where to connect and a live status line until QEMU exits. Ctrl-C asks it to shut
+    /// down through ACPI and waits up to <paramref name="shutdownTimeout"/>; only a second Ctrl-C forces it off (see <see cref="GuestPowerOff"/>).</summary>
     /// <returns>The exit code: 0 when the guest shut down cleanly, <see cref="ExitCodes.Error"/> when QEMU crashed.</returns>
-    public async Task<int> RunForegroundAsync(LaunchSpec spec, CancellationToken cancellationToken = default)
+    public async Task<int> RunForegroundAsync(LaunchSpec spec, TimeSpan shutdownTimeout, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         var guest = await StartWithStatusAsync(spec, cancellationToken).ConfigureAwait(false);
-        PrintRunning(spec, guest.Qemu.Pid, detached: false);
-        var interrupts = 0;
-        Task? down = null;
+        var powerOff = new GuestPowerOff(guests.Runtime, shutdownTimeout, context.Error.WriteLine);
+        powerOff.Running(() => spec.Machine);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
         {
             signal.Cancel = true;
-            var force = Interlocked.Increment(ref interrupts) > 1;
-            context.Error.WriteLine(force ? $"Stopping '{spec.Machine}' hard." : $"Asking '{spec.Machine}' to power off through ACPI (Ctrl-C again to stop it hard).");
-            down = guests.Runtime.DownAsync(spec.Machine, force ? TimeSpan.Zero : CtrlCDownTimeout, force, CancellationToken.None);
+            powerOff.Interrupt();
         });
 
-        var exit = await WatchAsync(guest).ConfigureAwait(false);
-        if (down is not null)
-        {
-            await down.ConfigureAwait(false);
-        }
+        // Said once Ctrl-C is the guest's power button (before, it stops the start and what it had started).
+        PrintRunning(spec, guest.Qemu.Pid, detached: false);
 
+        var exit = await WatchAsync(guest).ConfigureAwait(false);
+        powerOff.Stopped();
+        await powerOff.Completion.ConfigureAwait(false);
         return Report(exit);
     }
 
@@ -94,18 +91,10 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
 
     private void PrintRunning(LaunchSpec spec, int pid, bool detached)
     {
-        context.Console.MarkupLine($"Guest [bold]{Markup.Escape(spec.Machine)}[/] is running (QEMU pid {pid}{(detached ? ", supervised in the background" : string.Empty)}).");
-        foreach (var hint in spec.ConnectHints)
+        foreach (var line in GuestService.RunningLines(spec, pid, detached))
         {
-            context.Console.WriteLine($"  {hint}");
+            context.Console.WriteLine(line);
         }
-
-        if (spec.SerialSocket is not null)
-        {
-            context.Console.WriteLine($"  Serial console: lodge console {spec.Machine}");
-        }
-
-        context.Console.WriteLine($"  The argv is saved in {Path.Combine(spec.Layout.RunDir, "qemu.args")}; stop with 'lodge down {spec.Machine}'.");
     }
 
     private int Report(GuestExit exit)
