@@ -17,7 +17,6 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var guest = await StartWithStatusAsync(spec, cancellationToken).ConfigureAwait(false);
-        PrintRunning(spec, guest.Qemu.Pid, detached: false);
         var powerOff = new GuestPowerOff(guests.Runtime, shutdownTimeout, context.Error.WriteLine);
         powerOff.Running(() => spec.Machine);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
@@ -25,6 +24,9 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
             signal.Cancel = true;
             powerOff.Interrupt();
         });
+
+        // Said once Ctrl-C is the guest's power button (before, it stops the start and what it had started).
+        PrintRunning(spec, guest.Qemu.Pid, detached: false);
 
         var exit = await WatchAsync(guest).ConfigureAwait(false);
         powerOff.Stopped();
