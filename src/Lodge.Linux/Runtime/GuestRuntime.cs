@@ -13,6 +13,7 @@ public sealed partial class GuestRuntime
 {
     private static readonly TimeSpan HelperReadyTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan QmpReadyTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RepinSettle = TimeSpan.FromSeconds(2);
     private readonly IProcessRunner _runner;
     private readonly Host.IMdevControl _mdev;
     private readonly TimeProvider _time;
@@ -90,11 +91,15 @@ public sealed partial class GuestRuntime
             Store.WritePidFile(spec.Machine, qemu.Pid);
             progress?.Report("Waiting for QMP");
             await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
-            await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
-            if (await IsolateAsync(spec, qemu.Pid, progress, cancellationToken).ConfigureAwait(false))
+            var pins = await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
+            var isolated = await IsolateAsync(spec, qemu.Pid, progress, cancellationToken).ConfigureAwait(false);
+            if (isolated)
             {
                 Store.Write(state = state with { Isolated = true });
             }
+
+            // After the cgroup moves of isolation: a kernel before 6.2 resets the pins of every moved thread.
+            await RepinAsync(pins, isolated ? RepinSettle : TimeSpan.Zero, progress, cancellationToken).ConfigureAwait(false);
 
             Store.Write(state = state with { Phase = GuestPhase.Running });
             return new RunningGuest(spec, state, qemu, helpers, Store, _time);
