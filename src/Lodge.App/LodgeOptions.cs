@@ -41,6 +41,10 @@ public sealed record LodgeOptions
     /// simulated kernel here.</summary>
     public Func<LodgeHost, GuestRuntime, Action<string>, HandoffEnvironment>? Handoff { get; init; }
 
+    /// <summary>Where a machine's <c>[[usb]] controller</c> entries go to vfio-pci and back; null for the production host
+    /// below <see cref="RootPath"/>. Tests pass the simulated kernel here.</summary>
+    public Func<LodgeHost, Lodge.Linux.Handoff.ControllerEnvironment>? Controllers { get; init; }
+
     /// <summary>The options of this process: its environment, its user, the system clock, real programs.</summary>
     public static LodgeOptions FromProcess() => new();
 }

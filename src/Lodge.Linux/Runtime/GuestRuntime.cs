@@ -19,10 +19,11 @@ public sealed partial class GuestRuntime
     private readonly TimeProvider _time;
 
     /// <summary>A runtime over <paramref name="roots"/>, running short commands (qemu-img) through <paramref name="runner"/>.</summary>
-    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null, Host.IMdevControl? mdev = null, Isolation.ICpuIsolationControl? isolation = null, HugePages.IHugePageControl? hugePages = null)
+    /// <param name="controllers">Where a machine's <c>[[usb]] controller</c> entries go to vfio-pci; null for the real host at <c>/</c>.</param>
+    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null, Host.IMdevControl? mdev = null, Isolation.ICpuIsolationControl? isolation = null, HugePages.IHugePageControl? hugePages = null, Handoff.ControllerEnvironment? controllers = null)
     {
         _mdev = mdev ?? new Host.SysfsMdevControl(new HostRoot("/"));
-        Store = new GuestStateStore(roots, _mdev, isolation, hugePages);
+        Store = new GuestStateStore(roots, _mdev, isolation, hugePages, controllers);
         _runner = runner ?? new ProcessRunner();
         _time = time ?? TimeProvider.System;
     }
@@ -37,6 +38,7 @@ public sealed partial class GuestRuntime
     public async Task<RunningGuest> StartAsync(LaunchSpec spec, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckCanStart(spec);
+        Store.Log = line => progress?.Report(line);
         var self = SelfState();
         Directory.CreateDirectory(spec.Layout.RunDir);
         Directory.CreateDirectory(spec.Layout.StateDir);
@@ -80,6 +82,13 @@ public sealed partial class GuestRuntime
                 progress?.Report($"Allocating {pages.Count} hugepages{(pages.Node is { } node ? $" on NUMA node {node}" : "")}");
                 var before = await Store.HugePageAllocator().AllocateAsync(spec.Machine, pages, cancellationToken).ConfigureAwait(false);
                 Store.Write(state = state with { HugePages = pages, HugePagesBefore = before });
+            }
+
+            if (spec.UsbControllers.Count > 0)
+            {
+                // Before QEMU: it opens /dev/vfio/N at start and fails when the controller is still on its driver.
+                progress?.Report($"Giving the controller(s) {string.Join(", ", spec.UsbControllers)} to vfio-pci");
+                await Store.BindControllersAsync(spec, progress, cancellationToken).ConfigureAwait(false);
             }
 
             progress?.Report("Starting QEMU");
