@@ -59,9 +59,21 @@ run_guest() { # $1: log name; leaves $up and $qemu
   fi
 }
 
+# What the kernel says about QEMU's threads and its scope's cpuset (for reading a failure; no check).
+threads_log() {
+  local t
+  for t in /proc/"$1"/task/*; do echo "thread ${t##*/} $(cat "$t/comm" 2>/dev/null) allowed=$(allowed_of "${t#/proc/}")"; done
+  echo "scope cpuset.cpus.effective=$(cat /sys/fs/cgroup/machine.slice/lodge-iso.scope/cpuset.cpus.effective 2>/dev/null)"
+  echo "machine.slice cpuset.cpus.effective=$(cat /sys/fs/cgroup/machine.slice/cpuset.cpus.effective 2>/dev/null)"
+  echo "root cgroup.subtree_control=$(cat /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null)"
+}
+
 # 1. A clean stop.
 run_guest up
 if [[ -n $qemu ]]; then
+  sleep 3
+  threads_log "$qemu" > "$OUT/threads.log"
+  show "$OUT/threads.log" 20
   check_eq "running: QEMU is in its own scope" "0::/machine.slice/lodge-iso.scope" "$(cat /proc/$qemu/cgroup)"
   check_eq "running: one QEMU thread (the vCPU) stays on CPU 1" 1 "$(threads_on "$qemu" 1)"
   check "running: every other QEMU thread is on CPU 0" test "$(threads_on "$qemu" 0)" -eq $(($(ls /proc/$qemu/task | wc -l) - 1))
