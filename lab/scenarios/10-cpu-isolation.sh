@@ -77,6 +77,8 @@ if [[ -n $qemu ]]; then
   check_eq "running: QEMU is in its own scope" "0::/machine.slice/lodge-iso.scope" "$(cat /proc/$qemu/cgroup)"
   check_eq "running: one QEMU thread (the vCPU) stays on CPU 1" 1 "$(threads_on "$qemu" 1)"
   check "running: every other QEMU thread is on CPU 0" test "$(threads_on "$qemu" 0)" -eq $(($(ls /proc/$qemu/task | wc -l) - 1))
+  threads_log "$qemu" > "$OUT/threads-checked.log"
+  show "$OUT/threads-checked.log" 20
   check_eq "running: system.slice on CPU 0" 0 "$(cpus_of system.slice)"
   check_eq "running: journald (system.slice) runs on CPU 0 only" 0 "$(allowed_of "$journald")"
   check_eq "running: node 0's pool holds the guest's 128 pages" $((pool_before + 128)) "$(cat $POOL)"

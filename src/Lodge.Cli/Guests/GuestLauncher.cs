@@ -65,16 +65,7 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
         RunningGuest? guest = null;
         await context.Console.Status().StartAsync($"Starting '{spec.Machine}'", async status =>
         {
-            // Without a terminal (a log file, a unit, the lab) the spinner shows nothing: each step goes to stderr instead.
-            var interactive = context.Console.Profile.Capabilities.Interactive;
-            var progress = new Progress<string>(line =>
-            {
-                status.Status(Markup.Escape(line));
-                if (!interactive)
-                {
-                    context.Error.WriteLine(line);
-                }
-            });
+            var progress = new Progress<string>(line => status.Status(Markup.Escape(line)));
             guest = await guests.Runtime.StartAsync(spec, progress, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return guest!;

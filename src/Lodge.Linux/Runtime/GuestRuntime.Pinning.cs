@@ -19,13 +19,13 @@ namespace Lodge.Linux.Runtime;
 /// </remarks>
 public sealed partial class GuestRuntime
 {
-    // Returns each pinned thread with its CPUs (empty without pinning), for RepinAsync.
-    private static async Task<IReadOnlyDictionary<int, IReadOnlyList<int>>> ApplyPinningAsync(LaunchSpec spec, SpawnedProcess qemu, IProgress<string>? progress, CancellationToken cancellationToken)
+    // Pins every thread QEMU has now; returns the rule (a thread id to its CPUs, null for a thread left alone) for
+    // RepinAsync, or null without pinning.
+    private static async Task<Func<int, IReadOnlyList<int>?>?> ApplyPinningAsync(LaunchSpec spec, SpawnedProcess qemu, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var pins = new Dictionary<int, IReadOnlyList<int>>();
         if (spec.Pinning is not { } pinning)
         {
-            return pins;
+            return null;
         }
 
         progress?.Report("Pinning vCPU threads");
@@ -44,13 +44,14 @@ public sealed partial class GuestRuntime
             }
         }
 
+        IReadOnlyList<int>? Target(int tid) => vcpuThreads.TryGetValue(tid, out var index)
+            ? (index < pinning.VcpuCpus.Count ? [pinning.VcpuCpus[index]] : null)
+            : (pinning.EmulatorCpus.Count > 0 ? pinning.EmulatorCpus : null);
+
         var failures = new List<string>();
         foreach (var tid in Threads(qemu.Pid))
         {
-            IReadOnlyList<int>? cpus = vcpuThreads.TryGetValue(tid, out var index)
-                ? (index < pinning.VcpuCpus.Count ? [pinning.VcpuCpus[index]] : null)
-                : (pinning.EmulatorCpus.Count > 0 ? pinning.EmulatorCpus : null);
-            if (cpus is null)
+            if (Target(tid) is not { } cpus)
             {
                 continue;
             }
@@ -59,10 +60,7 @@ public sealed partial class GuestRuntime
             if (!Native.SetAffinity(tid, cpus))
             {
                 failures.Add($"thread {tid} to CPUs {string.Join(',', cpus)}");
-                continue;
             }
-
-            pins[tid] = cpus;
         }
 
         if (failures.Count > 0)
@@ -70,31 +68,38 @@ public sealed partial class GuestRuntime
             progress?.Report($"Warning: could not pin {string.Join("; ", failures)} (the guest runs unpinned there).");
         }
 
-        return pins;
+        return Target;
     }
 
-    // Reads every pin back (sched_getaffinity) and writes again the ones a cgroup move reset, at once and then for
-    // `settle` (systemd moves tasks when it realizes a unit's cgroup, after its D-Bus reply); says what it found.
-    private async Task RepinAsync(IReadOnlyDictionary<int, IReadOnlyList<int>> pins, TimeSpan settle, IProgress<string>? progress, CancellationToken cancellationToken)
+    // Reads every QEMU thread's affinity back (sched_getaffinity) and pins again each one that is off its CPUs: the ones a
+    // cgroup move reset, and threads started since the first pass (a worker started between the pins and the move was
+    // reset with the rest). At once and then for `settle`: systemd moves tasks when it realizes a unit's cgroup, after
+    // its D-Bus reply. Says what it found.
+    private async Task RepinAsync(int pid, Func<int, IReadOnlyList<int>?>? target, TimeSpan settle, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var reset = new List<string>();
-        var failures = new List<string>();
+        if (target is null)
+        {
+            return;
+        }
+
+        var reset = new SortedDictionary<int, string>();
+        var failures = new SortedDictionary<int, string>();
         var started = _time.GetTimestamp();
         while (true)
         {
-            foreach (var (tid, cpus) in pins)
+            foreach (var tid in Threads(pid))
             {
-                if (Native.GetAffinity(tid) is not { } now || now.SequenceEqual(cpus))
+                if (target(tid) is not { } cpus || Native.GetAffinity(tid) is not { } now || now.SequenceEqual(cpus))
                 {
-                    continue; // gone (a worker thread ended), or still pinned
+                    continue; // left alone, gone (a worker thread ended), or pinned
                 }
 
-                reset.Add($"{tid} (on CPUs {Isolation.Cpus.Format(now)}, pinned to {Isolation.Cpus.Format(cpus)})");
+                reset[tid] = $"{tid} (on CPUs {Isolation.Cpus.Format(now)}, pinned to {Isolation.Cpus.Format(cpus)})";
 
                 // HOST EFFECT: the same pin as ApplyPinningAsync, written again; it ends with the thread.
                 if (!Native.SetAffinity(tid, cpus))
                 {
-                    failures.Add($"thread {tid} to CPUs {Isolation.Cpus.Format(cpus)}");
+                    failures[tid] = $"thread {tid} to CPUs {Isolation.Cpus.Format(cpus)}";
                 }
             }
 
@@ -108,12 +113,12 @@ public sealed partial class GuestRuntime
 
         if (reset.Count > 0)
         {
-            progress?.Report($"The kernel reset the CPU affinity of {reset.Count} QEMU thread(s) when QEMU moved to its own cgroup (kernels before 6.2 do): {string.Join("; ", reset)}; pinned again.");
+            progress?.Report($"The kernel reset the CPU affinity of {reset.Count} QEMU thread(s) when QEMU moved to its own cgroup (kernels before 6.2 do): {string.Join("; ", reset.Values)}; pinned again.");
         }
 
         if (failures.Count > 0)
         {
-            progress?.Report($"Warning: could not pin {string.Join("; ", failures)} again (the guest runs unpinned there).");
+            progress?.Report($"Warning: could not pin {string.Join("; ", failures.Values)} again (the guest runs unpinned there).");
         }
     }
 

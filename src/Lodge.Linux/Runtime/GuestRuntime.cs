@@ -108,7 +108,7 @@ public sealed partial class GuestRuntime
             }
 
             // After the cgroup moves of isolation: a kernel before 6.2 resets the pins of every moved thread.
-            await RepinAsync(pins, isolated ? RepinSettle : TimeSpan.Zero, progress, cancellationToken).ConfigureAwait(false);
+            await RepinAsync(qemu.Pid, pins, isolated ? RepinSettle : TimeSpan.Zero, progress, cancellationToken).ConfigureAwait(false);
 
             Store.Write(state = state with { Phase = GuestPhase.Running });
             return new RunningGuest(spec, state, qemu, helpers, Store, _time);
