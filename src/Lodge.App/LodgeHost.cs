@@ -44,6 +44,9 @@ public sealed class LodgeHost
     /// <summary>The folders of <c>PATH</c> (default <c>/usr/bin:/bin</c>), where programs are looked for.</summary>
     public IReadOnlyList<string> ProgramFolders { get; }
 
+    /// <summary>Whether lodge runs as root.</summary>
+    public bool Privileged => _options.Privileged;
+
     /// <summary>lodge's own executable, for the supervisor of a detached guest; null when unknown.</summary>
     public string? Executable => _options.Executable;
 

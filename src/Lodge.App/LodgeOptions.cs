@@ -2,6 +2,10 @@ using Lodge.App.Handoff;
 using Lodge.Linux.Processes;
 using Lodge.Linux.Runtime;
 
+// The composition root: the one place the process's environment, user, home and executable are read (BannedSymbols.txt
+// bans these reads everywhere else in Lodge.App).
+#pragma warning disable RS0030
+
 namespace Lodge.App;
 
 /// <summary>What a <see cref="LodgeHost"/> is built from: the command line's global options, the process's environment,
@@ -44,6 +48,9 @@ public sealed record LodgeOptions
     /// <summary>Where a machine's <c>[[usb]] controller</c> entries go to vfio-pci and back; null for the production host
     /// below <see cref="RootPath"/>. Tests pass the simulated kernel here.</summary>
     public Func<LodgeHost, Lodge.Linux.Handoff.ControllerEnvironment>? Controllers { get; init; }
+
+    /// <summary><c>COLUMNS</c>: the width of output that is not a terminal (a pipe or a file), when set.</summary>
+    public string? Columns => Environment("COLUMNS");
 
     /// <summary>The options of this process: its environment, its user, the system clock, real programs.</summary>
     public static LodgeOptions FromProcess() => new();

@@ -18,6 +18,12 @@ public sealed record LodgePaths(string ConfigDir, string RunRoot, string StateRo
     /// the files it backs up, so a write under <c>--root</c> never leaves it (<c>/var/lib/lodge/setup</c>).</summary>
     public string SetupBackups { get; init; } = Linux.Setup.SetupExecutor.DefaultBackupDirectory;
 
+    /// <summary>Lodge's settings (<c>lodge.toml</c>: the default catalog) beside the machines folder: <c>/etc/lodge/lodge.toml</c> as root.</summary>
+    public string SettingsFile => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ConfigDir)) ?? "/etc/lodge", Core.Catalog.CatalogConfig.FileName);
+
+    /// <summary>Lodge's clones of catalogs: <c>catalogs/</c> beside the outcome database.</summary>
+    public string CatalogClones => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ReportsDatabase)) ?? ".", "catalogs");
+
     /// <summary>The run and state roots, as the guest runtime takes them.</summary>
     public RuntimeRoots Roots => new(RunRoot, StateRoot);
 

@@ -14,8 +14,9 @@ public static class ConsoleOutput
     public static int RedirectedWidth(string? columns) =>
         int.TryParse(columns, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) && c > 0 ? c : Unbounded;
 
-    /// <summary>The process's console: <see cref="AnsiConsole.Console"/> on a terminal, else a plain one of <see cref="RedirectedWidth"/>.</summary>
-    public static IAnsiConsole Create()
+    /// <summary>The process's console: <see cref="AnsiConsole.Console"/> on a terminal, else a plain one of <see cref="RedirectedWidth"/>
+    /// (<paramref name="columns"/>: <c>COLUMNS</c>, as the composition root's options read it).</summary>
+    public static IAnsiConsole Create(string? columns)
     {
         if (!Console.IsOutputRedirected)
         {
@@ -28,7 +29,7 @@ public static class ConsoleOutput
             ColorSystem = ColorSystemSupport.Detect,
             Out = new AnsiConsoleOutput(Console.Out),
         });
-        console.Profile.Width = RedirectedWidth(Environment.GetEnvironmentVariable("COLUMNS"));
+        console.Profile.Width = RedirectedWidth(columns);
         return console;
     }
 }

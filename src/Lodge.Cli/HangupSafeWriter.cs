@@ -31,6 +31,25 @@ public sealed class HangupSafeWriter(TextWriter inner) : TextWriter
     /// <inheritdoc/>
     public override void Flush() => Guard(0, static (w, _) => w.Flush());
 
+    /// <summary>Hands <paramref name="write"/> the byte stream under this writer (after flushing the text written so far),
+    /// so UTF-8 goes out without a string of the whole document; false when there is no such stream (nothing is written).
+    /// A failed write drops output from then on, as for text.</summary>
+    public bool TryWriteBytes(Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (inner is not StreamWriter { BaseStream: { CanWrite: true } stream } streamWriter)
+        {
+            return false;
+        }
+
+        Guard((streamWriter, stream, write), static (_, v) =>
+        {
+            v.streamWriter.Flush();
+            v.write(v.stream);
+        });
+        return true;
+    }
+
     private void Guard<T>(T value, Action<TextWriter, T> write)
     {
         if (gone)

@@ -11,7 +11,9 @@ public static class Program
         // Raw output (JSON, argv) is written once at the end instead of a syscall per line.
         // Both survive a terminal that hangs up mid-command (HangupSafeWriter): the command goes on without output.
         using var stdout = new HangupSafeWriter(new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false });
-        var context = new CliContext(ConsoleOutput.Create(), stdout, new HangupSafeWriter(Console.Error));
+        // Every environment variable is read through the composition root's options (COLUMNS included).
+        var options = App.LodgeOptions.FromProcess();
+        var context = new CliContext(ConsoleOutput.Create(options.Columns), stdout, new HangupSafeWriter(Console.Error)) { Options = options };
         var exit = LodgeApp.Run(args, context);
         stdout.Flush();
         return exit;

@@ -14,6 +14,7 @@ public sealed class HostRoot
     private const int MaxLinkHops = 40;
     private const string LoopSentinel = "/\u0001lodge-link-loop";
     private readonly Dictionary<string, string> _resolved = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _resolvedBySpan;
     private readonly Dictionary<string, Dictionary<string, EntryKind>?> _listings = new(StringComparer.Ordinal);
     private readonly bool _manual;
     private byte[]? _scratch;
@@ -29,6 +30,7 @@ public sealed class HostRoot
 
         Log = log;
         _manual = Path != "/" || log is not null;
+        _resolvedBySpan = _resolved.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The directory that stands for <c>/</c>.</summary>
@@ -57,14 +59,14 @@ public sealed class HostRoot
             return ReadText(hostPath, MaxAttributeBytes)?.Trim();
         }
 
-        var canonical = Canonicalize(hostPath);
-        if (_manual && KindOfCanonical(canonical) == EntryKind.Missing)
+        var canonical = CanonicalizeLeaf(hostPath, out var kind);
+        if (kind == EntryKind.Missing)
         {
             return null;
         }
 
         _scratch ??= new byte[MaxAttributeBytes];
-        var length = Native.ReadInto(ToReal(canonical), _scratch);
+        var length = Native.ReadInto(Path, canonical, _scratch);
         if (length < 0)
         {
             return null;
@@ -75,11 +77,31 @@ public sealed class HostRoot
         return bytes.IsEmpty ? string.Empty : Encoding.UTF8.GetString(bytes).Trim();
     }
 
+    /// <summary>Reads at most <c>buffer.Length</c> bytes of a file into <paramref name="buffer"/>: the length read, or -1
+    /// when it is missing or unreadable. Nothing is allocated (except the copy a recording root keeps).</summary>
+    public int ReadInto(string hostPath, byte[] buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        var canonical = CanonicalizeLeaf(hostPath, out var kind);
+        if (kind == EntryKind.Missing)
+        {
+            return -1;
+        }
+
+        var length = Native.ReadInto(Path, canonical, buffer);
+        if (length >= 0)
+        {
+            Log?.RecordFile(canonical, buffer.AsSpan(0, length).ToArray());
+        }
+
+        return length;
+    }
+
     /// <summary>Reads a file's bytes, or null.</summary>
     public byte[]? ReadBytes(string hostPath, int maxBytes)
     {
-        var canonical = Canonicalize(hostPath);
-        if (_manual && KindOfCanonical(canonical) == EntryKind.Missing)
+        var canonical = CanonicalizeLeaf(hostPath, out var kind);
+        if (kind == EntryKind.Missing)
         {
             return null;
         }
@@ -156,17 +178,17 @@ public sealed class HostRoot
     /// <summary>True when a file or directory exists at the path (links followed).</summary>
     public bool Exists(string hostPath)
     {
-        var canonical = Canonicalize(hostPath);
+        var canonical = CanonicalizeLeaf(hostPath, out var kind);
         bool isDir, exists;
-        var real = ToReal(canonical);
         if (_manual)
         {
             // Resolved paths end in no link, so being listed in the (resolved) parent is existing.
-            exists = KindOfCanonical(canonical) != EntryKind.Missing;
-            isDir = exists && Log is not null && Directory.Exists(real);
+            exists = kind != EntryKind.Missing;
+            isDir = exists && Log is not null && Directory.Exists(ToReal(canonical));
         }
         else
         {
+            var real = ToReal(canonical);
             isDir = Directory.Exists(real);
             exists = isDir || File.Exists(real);
         }
@@ -197,6 +219,43 @@ public sealed class HostRoot
     {
         var normalized = Normalize(hostPath);
         return _manual ? Resolve(normalized, 0) : normalized;
+    }
+
+    // Canonicalize for a path read once (an attribute, a file): the parent folders are resolved and cached as ever, the
+    // last component is looked up in its parent's listing without caching the path itself, so a scan of thousands of
+    // attributes neither grows the cache nor allocates more than the result (the same string when nothing changed).
+    // kind is Missing when the resolved path does not exist, Unknown when it may (always on the running system).
+    private string CanonicalizeLeaf(string hostPath, out EntryKind kind)
+    {
+        var normalized = Normalize(hostPath);
+        if (!_manual)
+        {
+            kind = EntryKind.Unknown;
+            return normalized;
+        }
+
+        if (normalized == "/" || _resolved.ContainsKey(normalized))
+        {
+            var known = Resolve(normalized, 0);
+            kind = KindOfCanonical(known);
+            return known;
+        }
+
+        var slash = normalized.LastIndexOf('/');
+        var parentPath = slash == 0 ? "/".AsSpan() : normalized.AsSpan(0, slash);
+        var parent = _resolvedBySpan.TryGetValue(parentPath, out var cachedParent) ? cachedParent : Resolve(parentPath.ToString(), 0);
+        var name = normalized.AsSpan(slash + 1);
+        kind = KindOf(parent, name);
+        if (kind == EntryKind.Link)
+        {
+            // A link at the end (rare for reads): resolved and cached the general way.
+            var resolved = Resolve(normalized, 0);
+            kind = KindOfCanonical(resolved);
+            return resolved;
+        }
+
+        var unchanged = parent.Length == parentPath.Length && parentPath.SequenceEqual(parent);
+        return unchanged ? normalized : string.Concat(parent, parent.EndsWith('/') ? string.Empty : "/", name);
     }
 
     /// <summary>True when <paramref name="canonical"/> (from <see cref="Canonicalize"/>) stands for a link loop that resolves nowhere.</summary>
@@ -246,7 +305,7 @@ public sealed class HostRoot
     // Under a captured tree, each directory is listed once and whether each entry is a link (getdents' d_type) is
     // remembered: a missing attribute then costs no failed open and a plain file no readlink. A HostRoot therefore
     // sees a tree as it was when first listed; make a new one to see later writes.
-    private EntryKind KindOf(string canonicalDir, string name)
+    private EntryKind KindOf(string canonicalDir, ReadOnlySpan<char> name)
     {
         if (!_manual)
         {
@@ -259,7 +318,7 @@ public sealed class HostRoot
             _listings[canonicalDir] = listing;
         }
 
-        return listing is not null && listing.TryGetValue(name, out var kind) ? kind : EntryKind.Missing;
+        return listing is not null && listing.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var kind) ? kind : EntryKind.Missing;
     }
 
     private static Dictionary<string, EntryKind>? ListKinds(string realDir)
@@ -287,7 +346,7 @@ public sealed class HostRoot
         }
 
         var slash = canonical.LastIndexOf('/');
-        return KindOf(slash == 0 ? "/" : canonical[..slash], canonical[(slash + 1)..]);
+        return KindOf(slash == 0 ? "/" : canonical[..slash], canonical.AsSpan(slash + 1));
     }
 
     private enum EntryKind

@@ -85,6 +85,42 @@ internal static partial class Native
         }
     }
 
+    /// <summary><see cref="ReadInto(string, byte[])"/> of <paramref name="root"/> joined with <paramref name="hostPath"/>
+    /// (<c>/</c> stands for no prefix), the path encoded on the stack instead of joined into a new string.</summary>
+    public static unsafe int ReadInto(string root, string hostPath, byte[] buffer)
+    {
+        const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+        var prefix = root == "/" ? string.Empty : root;
+        if ((prefix.Length + hostPath.Length) * 3 >= 4096)
+        {
+            return ReadInto(prefix + hostPath, buffer);
+        }
+
+        Span<byte> path = stackalloc byte[4096];
+        var n = Encoding.UTF8.GetBytes(prefix, path);
+        n += Encoding.UTF8.GetBytes(hostPath, path[n..]);
+        path[n] = 0;
+        int fd;
+        fixed (byte* p = path)
+        {
+            fd = open(p, ReadOnlyCloseOnExec);
+        }
+
+        if (fd < 0)
+        {
+            return -1;
+        }
+
+        try
+        {
+            return ReadFully(fd, ref buffer, 0, buffer.Length, grow: false);
+        }
+        finally
+        {
+            _ = close(fd);
+        }
+    }
+
     private static int ReadFully(int fd, ref byte[] buffer, int length, int maxBytes, bool grow)
     {
         while (length < maxBytes)
@@ -220,6 +256,9 @@ internal static partial class Native
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static unsafe partial int open(byte* path, int flags);
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static partial nint read(int fd, ref byte buffer, nint count);

@@ -22,7 +22,9 @@ public sealed class ForegroundSpecs(GuestFixture fixture) : IClassFixture<GuestF
         // Assert
         var output = File.ReadAllText(log);
         Assert.True(exit.ExitCode == 0, output);
-        Assert.Contains("Asking 'front' to power off through ACPI", output, StringComparison.Ordinal);
+        Assert.Contains("Asking 'front' to power off through ACPI; waiting up to 300 s for it to shut down (shutdown_timeout). Press Ctrl-C again to force it off.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not shut down", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Forcing", output, StringComparison.Ordinal);
         Assert.Contains("Guest 'front' stopped: QEMU exited cleanly", output, StringComparison.Ordinal);
         Assert.Contains("power button pressed", File.ReadAllText(Path.Combine(fixture.Roots.RunDir("front"), "serial.log")), StringComparison.Ordinal);
         Assert.Empty(await LodgeProcesses.OfAsync(fixture, "front"));

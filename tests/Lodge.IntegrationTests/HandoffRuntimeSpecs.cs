@@ -46,4 +46,44 @@ public sealed class HandoffRuntimeSpecs(GuestFixture fixture) : IClassFixture<Gu
         Assert.True(journal.IsClean);
         Assert.Empty(kernel.State().DiffFrom(initial));
     }
+
+    [Fact(Timeout = Patience.TestMilliseconds)]
+    public async Task I_can_press_ctrl_c_while_a_handed_off_guest_runs_and_it_shuts_down_through_ACPI_before_the_GPU_comes_back_without_a_force()
+    {
+        // Arrange: the supervisor's Ctrl-C (GuestPowerOff) armed by the guest control, as HandoffService arms it.
+        using var kernel = new SimulatedKernel(RepoPaths.Host("EADE3920D9"));
+        var initial = kernel.State();
+        fixture.WriteSpec("handoff-ctrlc", "9p", fixture.NewShare("handoff-ctrlc"));
+        var runtime = new GuestRuntime(fixture.Roots);
+        var guest = new RuntimeGuestControl(runtime, fixture.Spec("handoff-ctrlc"));
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var powerOff = new Lodge.App.Guests.GuestPowerOff(runtime, TimeSpan.FromSeconds(300), said.Enqueue);
+        var armed = new Lodge.App.Handoff.PowerOffGuest(guest, powerOff, () => "handoff-ctrlc");
+        var request = new HandoffRequest("handoff-ctrlc", PciAddress.Parse("0000:06:00.0"), GpuMode.Handoff, [], kernel.DisplayManagerActive);
+        var plan = HandoffPlanner.Plan(kernel.ScanForHandoff(), request);
+        var journal = new HandoffJournal(Path.Combine(fixture.Root, "handoff-ctrlc.journal"));
+        var beforeStart = powerOff.Interrupt();
+
+        // Act
+        var run = new HandoffExecutor(kernel.HandoffHost(armed), journal, new HandoffExecutorOptions()).RunAsync(plan);
+        await fixture.WaitForGuestAsync("handoff-ctrlc");
+        var whileRunning = powerOff.Interrupt();
+        var report = await run.WaitAsync(Patience.Event);
+        await powerOff.Completion.WaitAsync(Patience.Event);
+        var afterExit = powerOff.Interrupt();
+
+        // Assert
+        var lines = string.Join("\n", said);
+        Assert.False(beforeStart);
+        Assert.True(whileRunning);
+        Assert.False(afterExit);
+        Assert.Equal(HandoffState.Returned, report.State);
+        Assert.True(guest.Exit!.Clean, guest.Exit.Describe());
+        Assert.Contains("Asking 'handoff-ctrlc' to power off through ACPI; waiting up to 300 s for it to shut down (shutdown_timeout). Press Ctrl-C again to force it off.", lines, StringComparison.Ordinal);
+        Assert.DoesNotContain("Forcing", lines, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not shut down", lines, StringComparison.Ordinal);
+        Assert.Contains("power button pressed", File.ReadAllText(Path.Combine(fixture.Roots.RunDir("handoff-ctrlc"), "serial.log")), StringComparison.Ordinal);
+        Assert.True(journal.IsClean);
+        Assert.Empty(kernel.State().DiffFrom(initial));
+    }
 }

@@ -109,6 +109,29 @@ public sealed class HandoffSupervisorSpecs : IDisposable
     }
 
     [Fact(Timeout = Patience.TestMilliseconds)]
+    public async Task I_can_press_ctrl_c_in_the_command_that_follows_a_handoff_and_the_supervisor_stops_the_guest_and_gives_the_GPU_back()
+    {
+        // Arrange
+        var followerLog = Path.Combine(_dir, "ctrl-c.log");
+        var follower = Lodge(followerLog, "up", "win", "--root", RepoPaths.Host("EADE3920D9"), "--simulated-host");
+        var running = await WaitForPhaseAsync("running");
+
+        // Act: Ctrl-C in the terminal that typed 'lodge up win' (passed on to the supervisor as SIGINT).
+        follower.Signal(2);
+        var followerExit = await follower.Exited.WaitAsync(Patience.Event);
+        var ended = await WaitForPhaseAsync("ended");
+
+        // Assert
+        var output = File.ReadAllText(followerLog);
+        Assert.True(followerExit.ExitCode == 0, output);
+        Assert.Equal(running["pid"]!.GetValue<int>(), ended["pid"]!.GetValue<int>());
+        Assert.Equal(0, ended["exitCode"]!.GetValue<int>());
+        Assert.Contains("Asking 'win' to power off; the GPU comes back after it.", output, StringComparison.Ordinal);
+        Assert.Contains("'0000:06:00.0' is back with the host; the host is as it was before 'win' started.", output, StringComparison.Ordinal);
+        Assert.True(new HandoffJournal(Path.Combine(StateRoot, "handoff.journal")).IsClean, output);
+    }
+
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_detach_a_handoff_and_get_my_prompt_back_once_the_guest_runs_with_the_GPU()
     {
         // Act

@@ -11,7 +11,7 @@ namespace Lodge.App.Guests;
 
 /// <summary>Guests: prepare and start one (<c>up</c>, in the foreground or under a supervisor), stop it, show its status,
 /// find its console and logs, and plug USB devices in and out. Returns data; the CLI renders it.</summary>
-public sealed class GuestService
+public sealed partial class GuestService
 {
     private static readonly TimeSpan DetachedStartWithin = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan UsbDetachWithin = TimeSpan.FromSeconds(10);

@@ -17,7 +17,7 @@ namespace Lodge.App.Handoff;
 
 /// <summary>The GPU handoff, once: its dry run, its simulation, the real run with the guest's life inside it, and the
 /// rescue of one that died. Returns data; the CLI renders it.</summary>
-public sealed class HandoffService
+public sealed partial class HandoffService
 {
     private readonly LodgeHost _lodge;
 
@@ -176,6 +176,12 @@ public sealed class HandoffService
             var phase = prepared.Request.Phase;
             phase?.Invoke(HandoffPhaseFile.HandingOver);
             IGuestControl running = switcher is null ? guest : switcher;
+            if (prepared.Request.PowerOff is { } powerOff && guest is RuntimeGuestControl)
+            {
+                // Ctrl-C while the guest runs: ACPI and a wait of shutdown_timeout for whichever guest holds the GPU.
+                running = new PowerOffGuest(running, powerOff, () => switcher is null ? machine.Name : switcher.Holder);
+            }
+
             var followed = phase is null ? running : new PhaseReportingGuest(running, phase);
             report = await new HandoffExecutor(env.Host(followed, prepared.Log), env.Journal, options).RunAsync(prepared.Plan, cancellationToken).ConfigureAwait(false);
         }

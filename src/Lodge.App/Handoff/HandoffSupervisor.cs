@@ -41,7 +41,7 @@ public sealed class HandoffSupervisor(LodgeHost host, string machine)
             };
         }
 
-        var self = Environment.ProcessPath ?? throw new InvalidStateException("Cannot find lodge's own executable to start the handoff's supervisor.", "unknown", "known");
+        var self = host.Executable ?? throw new InvalidStateException("Cannot find lodge's own executable to start the handoff's supervisor.", "unknown", "known");
         Directory.CreateDirectory(Path.GetDirectoryName(Phase.Path)!);
         File.Delete(Phase.LogPath);
         File.Delete(Phase.Path);
@@ -71,15 +71,15 @@ public sealed class HandoffSupervisor(LodgeHost host, string machine)
 
     /// <summary>Copies the supervisor's log to <paramref name="write"/> as it grows, until the handoff ends (or, with
     /// <paramref name="untilRunning"/>, until the guest runs); returns the supervisor's exit code (0 for a running guest).</summary>
-    /// <param name="interrupted">Set when the user pressed Ctrl-C: the supervisor is asked to stop the guest (SIGTERM, as
-    /// <c>systemctl stop</c> does), and following goes on until the GPU is back.</param>
-    public async Task<int> FollowAsync(Action<string> write, bool untilRunning, Func<bool> interrupted, CancellationToken cancellationToken)
+    /// <param name="interrupts">How often the user pressed Ctrl-C: each press goes on to the supervisor as SIGINT (the first
+    /// asks the guest to shut down through ACPI, a second forces it off), and following goes on until the GPU is back.</param>
+    public async Task<int> FollowAsync(Action<string> write, bool untilRunning, Func<int> interrupts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
-        ArgumentNullException.ThrowIfNull(interrupted);
+        ArgumentNullException.ThrowIfNull(interrupts);
         long offset = 0;
         var pending = string.Empty;
-        var asked = false;
+        var passed = 0;
         var startedAt = host.Time.GetTimestamp();
         while (true)
         {
@@ -96,12 +96,13 @@ public sealed class HandoffSupervisor(LodgeHost host, string machine)
                 return phase.ExitCode ?? 1;
             }
 
-            if (phase is not null && interrupted() && !asked)
+            while (phase is not null && passed < interrupts())
             {
-                asked = true;
+                passed++;
 
-                // HOST EFFECT: asks the supervisor to power the guest off and give the GPU back (its SIGTERM handler).
-                _ = await host.Runner.RunAsync("kill", ["-TERM", phase.Pid.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+                // HOST EFFECT: passes the Ctrl-C on to the supervisor (its SIGINT handler): the guest is asked to power off
+                // through ACPI, a second time forced off; the GPU comes back after it.
+                _ = await host.Runner.RunAsync("kill", ["-INT", phase.Pid.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
             }
 
             if (untilRunning && phase is { Phase: HandoffPhaseFile.Running })

@@ -19,4 +19,8 @@ public sealed record HandoffUpRequest(PlannedMachine Machine, LaunchSpec Spec, G
     /// <summary>Plans another machine for <c>lodge switch</c> (its configuration and launch spec; it throws unless that
     /// machine takes the same GPU); null: no switch can reach this handoff.</summary>
     public Func<string, (Core.Machines.MachineConfig Machine, LaunchSpec Spec)>? PlanOther { get; init; }
+
+    /// <summary>What Ctrl-C and SIGTERM do while the guest runs (ACPI, a wait of <c>shutdown_timeout</c>, a force-off
+    /// only when said and asked for); armed once a real guest runs. Null: cancelling stops the guest as the way back does.</summary>
+    public Guests.GuestPowerOff? PowerOff { get; init; }
 }

@@ -11,7 +11,7 @@ namespace Lodge.App.Machines;
 
 /// <summary>Loads a machine, checks it against the host, and plans it: what <c>check</c>, <c>plan</c>, <c>args</c>,
 /// <c>export</c>, <c>up</c> and the handoff share.</summary>
-public sealed class MachineService
+public sealed partial class MachineService
 {
     private readonly LodgeHost _lodge;
 

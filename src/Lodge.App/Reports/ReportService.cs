@@ -5,7 +5,7 @@ using Lodge.Linux.Reports;
 namespace Lodge.App.Reports;
 
 /// <summary>The outcome reports: list, show, rate, export (privacy-filtered), import and repair. Returns data; the CLI renders it.</summary>
-public sealed class ReportService
+public sealed partial class ReportService
 {
     private readonly LodgeHost _lodge;
 

@@ -1,17 +1,11 @@
 using System.CommandLine;
-using Lodge.App.Reports;
-using Lodge.Core;
-using Lodge.Core.Catalog;
-using Lodge.Core.Reports;
-using Lodge.Linux;
-using Lodge.Linux.Catalog;
-using Lodge.Linux.Reports;
+using Lodge.App.Catalog;
 using Spectre.Console;
 
 namespace Lodge.Cli.Commands;
 
-/// <summary><c>lodge report publish|pull|site</c>: the community catalog over git. The work lives in Lodge.Linux.Catalog
-/// and Lodge.Core.Catalog; these commands parse, ask and render.</summary>
+/// <summary><c>lodge report publish|pull|site</c>: the community catalog over git. The work lives in Lodge.App's
+/// <see cref="CatalogService"/>; these commands parse, ask and render.</summary>
 public static class CatalogCommand
 {
     /// <summary><c>lodge report publish [ID...] --catalog DIR|URL [--yes]</c>.</summary>
@@ -26,35 +20,20 @@ public static class CatalogCommand
         command.Options.Add(yes);
         command.SetAction(parse =>
         {
-            var source = CatalogSource(parse.GetValue(catalog), context.Host(parse).Paths.ConfigDir);
-            var dbPath = context.Host(parse).Paths.ReportsDatabase;
-            using var store = ReportStore.Open(dbPath);
-            var all = store.All();
-            var wanted = parse.GetValue(ids) ?? [];
-            var missing = wanted.Where(id => all.All(r => r.Id != id)).ToList();
-            if (missing.Count > 0)
-            {
-                throw new ReportNotFoundException($"There is no report {missing[0]}.") { Hint = "Run 'lodge report list' to see the ids." };
-            }
-
-            // Only this host's own attempts: reports pulled from elsewhere are their reporters' to publish.
-            var reports = wanted.Length == 0 ? all.Where(r => r.Origin == "local").ToList() : all.Where(r => wanted.Contains(r.Id)).ToList();
-            if (reports.Count == 0)
+            var service = new CatalogService(context.Host(parse));
+            var preview = service.PreparePublish(new CatalogPublishRequest(parse.GetValue(ids) ?? [], parse.GetValue(catalog)));
+            if (preview.Files.Count == 0)
             {
                 context.Console.WriteLine("There is no local report to publish yet: every 'lodge up' records one.");
                 return ExitCodes.Ok;
             }
 
-            var secrets = PrivacySecrets.Collect(new HostRoot(parse.GetValue(LodgeApp.RootOption) ?? "/"))
-                .Concat(all.Select(r => r.Machine).OfType<string>()).Distinct(StringComparer.Ordinal).ToList();
-            (string, string)[] runRoots = [(context.Roots.RunRoot, "/run/lodge"), (context.Roots.StateRoot, "/var/lib/lodge")];
-            var entries = reports.Select(r => (r.Id, Entry: CatalogEntry.For(ReportPrivacy.Filter(r, secrets, runRoots)))).ToList();
-
-            context.Out.WriteLine($"These {entries.Count} file(s) will leave this machine for {source}, exactly as shown:");
-            foreach (var (_, e) in entries)
+            var source = preview.Source;
+            context.Out.WriteLine($"These {preview.Files.Count} file(s) will leave this machine for {source}, exactly as shown:");
+            foreach (var f in preview.Files)
             {
-                context.Out.WriteLine($"--- {e.Path}");
-                context.Out.Write(Lodge.Core.Machines.TerminalText.EscapeJson(e.Document));
+                context.Out.WriteLine($"--- {f.Entry.Path}");
+                context.Out.Write(Lodge.Core.Machines.TerminalText.EscapeJson(f.Entry.Document));
             }
 
             if (!parse.GetValue(yes))
@@ -69,16 +48,8 @@ public static class CatalogCommand
                 }
             }
 
-            var clone = CatalogClone.Open(source, CacheRoot(dbPath), new CatalogGit());
-            var result = CatalogPublisher.Publish(clone, [.. entries.Select(e => e.Entry)], context.Time.GetUtcNow());
-            if (result.Pushed || result.Added == 0)
-            {
-                foreach (var (id, e) in entries)
-                {
-                    store.MarkPublished(id, e.Id);
-                }
-            }
-
+            var outcome = service.Publish(preview);
+            var result = outcome.Result;
             if (result.Added == 0)
             {
                 context.Console.WriteLine($"The catalog already holds all {result.AlreadyThere} report(s); nothing new was committed.");
@@ -92,7 +63,7 @@ public static class CatalogCommand
                 context.Console.WriteLine($"Committed {result.Added} report(s) on branch {result.Branch} of the local clone '{result.CloneDirectory}', but the catalog did not accept the push: {result.PushRefusal}");
                 context.Console.WriteLine("To offer them for review, fork the catalog, then run:");
                 context.Out.WriteLine($"  {result.MergeRequestCommand}");
-                context.Console.WriteLine($"and open a merge request from branch {result.Branch} into {clone.Branch}.");
+                context.Console.WriteLine($"and open a merge request from branch {result.Branch} into {outcome.DefaultBranch}.");
             }
 
             return ExitCodes.Ok;
@@ -108,16 +79,9 @@ public static class CatalogCommand
         command.Options.Add(catalog);
         command.SetAction(parse =>
         {
-            var source = CatalogSource(parse.GetValue(catalog), context.Host(parse).Paths.ConfigDir);
-            var dbPath = context.Host(parse).Paths.ReportsDatabase;
-            using var store = ReportStore.Open(dbPath);
-            var clone = CatalogClone.Open(source, CacheRoot(dbPath), new CatalogGit());
-            if (clone.Offline is { } offline)
-            {
-                context.Console.WriteLine($"Could not reach {clone.Source} ({offline.TrimEnd('.')}); using the local clone as it was.");
-            }
-
-            var result = CatalogPuller.Pull(clone, store, context.Time.GetUtcNow());
+            var result = new CatalogService(context.Host(parse)).Pull(
+                parse.GetValue(catalog),
+                offline => context.Console.WriteLine($"Could not reach {offline.Source} ({offline.Reason.TrimEnd('.')}); using the local clone as it was."));
             foreach (var refusal in result.Refused)
             {
                 // Raw lines, one per file: long paths must not wrap.
@@ -144,31 +108,12 @@ public static class CatalogCommand
         command.Options.Add(output);
         command.SetAction(parse =>
         {
-            var (reports, pages) = CatalogSiteWriter.Write(Path.GetFullPath(parse.GetValue(catalog)!), parse.GetValue(output)!);
-            context.Console.WriteLine($"Wrote {pages} page(s) for {reports} report(s) to {parse.GetValue(output)}; open index.html.");
+            var site = CatalogService.Site(parse.GetValue(catalog)!, parse.GetValue(output)!);
+            context.Console.WriteLine($"Wrote {site.Pages} page(s) for {site.Reports} report(s) to {parse.GetValue(output)}; open index.html.");
             return ExitCodes.Ok;
         });
         return command;
     }
-
-    /// <summary>Where Lodge's settings file is: <c>lodge.toml</c> beside the machines folder <paramref name="machinesDir"/> (<c>/etc/lodge/lodge.toml</c> as root).</summary>
-    public static string SettingsPath(string machinesDir) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(machinesDir)) ?? "/etc/lodge", CatalogConfig.FileName);
-
-    /// <summary>The catalog URL of the settings file, or null.</summary>
-    public static string? ConfiguredCatalog(string configDir)
-    {
-        var path = SettingsPath(configDir);
-        return File.Exists(path) ? CatalogConfig.Url(File.ReadAllText(path), path) : null;
-    }
-
-    private static string CatalogSource(string? option, string configDir) =>
-        option ?? ConfiguredCatalog(configDir)
-        ?? throw new ConfigException($"No catalog is named: pass --catalog DIR|URL, or set it in '{SettingsPath(configDir)}' as [catalog] url = \"…\".");
-
-    // Lodge's clones of catalogs sit beside the outcome database.
-    private static string CacheRoot(string dbPath) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath)) ?? ".", "catalogs");
 
     private static Option<string?> CatalogOption() =>
         new("--catalog") { Description = "A catalog: a git URL or the folder of a git repository (default: [catalog] url in lodge.toml).", HelpName = "DIR|URL" };

@@ -1,7 +1,6 @@
 using System.CommandLine;
+using Lodge.App.Demo;
 using Lodge.Cli.Demo;
-using Lodge.Linux.Processes;
-using Lodge.Linux.Runtime;
 
 namespace Lodge.Cli.Commands;
 
@@ -21,8 +20,7 @@ public static class DemoCommand
         command.Options.Add(writeSpec);
         command.SetAction((parse, cancellationToken) =>
         {
-            var lodge = context.Host(parse);
-            var run = new DemoRun(context, lodge.Paths.Roots, lodge.Runner, lodge.Paths.DemoCache, lodge.ProgramFolders);
+            var run = new DemoRun(context, new DemoService(context.Host(parse)));
             return parse.GetValue(writeSpec) is { } file
                 ? run.WriteSpecAsync(file, parse.GetValue(share)!, parse.GetValue(tcg), cancellationToken)
                 : run.RunAsync(parse.GetValue(share)!, parse.GetValue(tcg), cancellationToken);

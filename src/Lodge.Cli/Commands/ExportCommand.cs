@@ -1,8 +1,5 @@
 using System.CommandLine;
 using Lodge.App.Machines;
-using Lodge.Core;
-using Lodge.Core.Libvirt;
-using Lodge.Linux.Runtime;
 
 namespace Lodge.Cli.Commands;
 
@@ -31,50 +28,26 @@ public static class ExportCommand
                 return ExitCodes.Usage;
             }
 
-            if (parse.GetValue(output) is { } target)
-            {
-                CheckTarget(target, context.Host(parse).Machines, parse.GetValue(force));
-            }
-
-            var plan = new MachineService(context.Host(parse)).Plan(parse.GetValue(name)!).Plan;
-            var xml = DomainXmlWriter.Write(plan);
+            var export = new MachineService(context.Host(parse)).ExportLibvirt(parse.GetValue(name)!, parse.GetValue(output), parse.GetValue(force));
 
             // libvirt drops XML comments on define, and the comments are where the compromises are written.
-            foreach (var line in plan.Warnings.Select(w => "Warning: " + w).Concat(DomainXmlWriter.Compromises(plan).Select(c => "Compromise: " + c)))
+            foreach (var line in export.Warnings.Select(w => "Warning: " + w).Concat(export.Compromises.Select(c => "Compromise: " + c)))
             {
                 context.Error.WriteLine(line);
             }
-            if (parse.GetValue(output) is { } file)
+
+            if (export.Target is { } file)
             {
-                // HOST EFFECT: writes the XML file the user named (temporary name, fsync, rename).
-                AtomicFile.WriteText(file, xml);
+                MachineService.WriteExport(export);
                 context.Out.WriteLine($"Wrote {file}; define it with 'virsh define {file}'.");
             }
             else
             {
-                context.Out.Write(xml);
+                context.Out.Write(export.Xml);
             }
 
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    // A machine definition is never overwritten (it is the user's source); any other existing file only with --force.
-    private static void CheckTarget(string target, MachineStore store, bool force)
-    {
-        var full = Path.GetFullPath(target);
-        var info = new FileInfo(full);
-        var real = info.Exists && info.ResolveLinkTarget(returnFinalTarget: true) is { } link ? link.FullName : full;
-        var machines = Path.GetFullPath(store.Directory).TrimEnd('/') + "/";
-        if (real.EndsWith(".toml", StringComparison.Ordinal) && (real.StartsWith(machines, StringComparison.Ordinal) || full.StartsWith(machines, StringComparison.Ordinal)))
-        {
-            throw new ConfigException($"'{target}' is a machine definition in '{store.Directory}', and 'lodge export' never writes over one.") { Hint = "Write the XML to another file, such as NAME.xml." };
-        }
-
-        if (info.Exists && !force)
-        {
-            throw new ConfigException($"The file '{target}' already exists.") { Hint = "Add --force to replace it, or name another file." };
-        }
     }
 }

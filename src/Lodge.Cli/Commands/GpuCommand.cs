@@ -55,9 +55,8 @@ public static class GpuCommand
 
         // A plan or a simulation of a machine that 'check' (and so 'up') refuses would show a handoff that never runs: the
         // same problems as 'check', on stderr, then the same refusal (issue 13, item 8).
-        // (A simulation without --root is refused first, by the simulation itself.)
-        var check = parse.GetValue(simulate) && lodge.Root.IsSystemRoot ? null : new MachineService(lodge).Check(machine);
-        if (check is not null && check.Problems.Any(p => p.Severity == Core.Passthrough.Severity.Error))
+        var service = new HandoffService(lodge);
+        if (service.RefusalBeforePlan(machine, parse.GetValue(simulate)) is { } check)
         {
             foreach (var problem in check.Problems)
             {
@@ -67,7 +66,6 @@ public static class GpuCommand
             MachineService.EnsureValid(check, machine);
         }
 
-        var service = new HandoffService(lodge);
         if (parse.GetValue(simulate))
         {
             if (faults.Count > 1)

@@ -1,4 +1,4 @@
-using Lodge.App.Host;
+using Lodge.App.Reports;
 using System.CommandLine;
 using System.Globalization;
 using Lodge.Core.Catalog;
@@ -26,46 +26,35 @@ public static class ReportQueryCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            using var store = context.Host(parse).OpenReports();
-            if (parse.GetValue(gpu) is { } id)
+            var answer = new ReportService(context.Host(parse)).Query(new ReportQueryRequest(parse.GetValue(gpu), parse.GetValue(board), parse.GetValue(os), parse.GetValue(all)));
+            if (answer.ForGpu is { } outcomes)
             {
-                // Counted in SQL through the GPU index, only the best read whole: the catalog may hold 100,000 reports.
-                var summary = store.Summarise(id, null, parse.GetValue(board), parse.GetValue(os), parse.GetValue(all) ? int.MaxValue : Shown);
                 if (parse.GetValue(json))
                 {
-                    context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.Query(id, ReportQuery.From(summary), summary.Attempts, summary.Good)));
+                    context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.Query(outcomes.Gpu, outcomes.Ranked, outcomes.Attempts, outcomes.Worked)));
                     return ExitCodes.Ok;
                 }
 
-                Render(context.Console, ReportQuery.From(summary), summary.Attempts, summary.Good);
+                Render(context.Console, outcomes.Ranked, outcomes.Attempts, outcomes.Worked);
                 return ExitCodes.Ok;
             }
 
-            var (host, assessments) = HostLoader.Load(parse.GetValue(LodgeApp.RootOption) ?? "/");
-            var gpus = assessments.Where(a => a.Device.Class is { IsGpu: true } && a.Device.VendorId is not null && a.Device.DeviceId is not null).ToList();
             if (parse.GetValue(json))
             {
-                var known = gpus.Select(a =>
-                {
-                    var question = CatalogHost.Of(host, a.Device);
-                    return (a.Device.Address.ToString(), CatalogKnowledge.For(question, store.Summarise(CatalogKnowledge.GpuKey(question), question, best: 0).Groups));
-                });
-                context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.HostQuery(known)));
+                context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.HostQuery(answer.ForHost.Select(g => (g.Address, g.Knowledge)))));
                 return ExitCodes.Ok;
             }
 
-            if (gpus.Count == 0)
+            if (answer.ForHost.Count == 0)
             {
                 context.Console.WriteLine("This host has no GPU to ask about; pass --gpu VVVV:DDDD.");
                 return ExitCodes.Ok;
             }
 
-            foreach (var a in gpus)
+            foreach (var g in answer.ForHost)
             {
-                var question = CatalogHost.Of(host, a.Device);
-                var knowledge = CatalogKnowledge.For(question, store.Summarise(CatalogKnowledge.GpuKey(question), question, best: 0).Groups);
-                context.Console.WriteLine($"{a.Device.Address} [{question.Gpu}]: {CatalogKnowledgeText.Summary(knowledge)}");
-                foreach (var (feature, text) in CatalogKnowledgeText.Features(knowledge))
+                context.Console.WriteLine($"{g.Address} [{g.Knowledge.Host.Gpu}]: {CatalogKnowledgeText.Summary(g.Knowledge)}");
+                foreach (var (feature, text) in CatalogKnowledgeText.Features(g.Knowledge))
                 {
                     context.Console.WriteLine($"  What made the difference: {feature}: {text}");
                 }
@@ -77,7 +66,7 @@ public static class ReportQueryCommand
     }
 
     /// <summary>How many attempts are listed without --all.</summary>
-    public const int Shown = 20;
+    public const int Shown = ReportQueryRequest.Shown;
 
     /// <summary>Writes the ranked attempts and the differences.</summary>
     public static void Render(IAnsiConsole console, ReportQueryResult result) =>

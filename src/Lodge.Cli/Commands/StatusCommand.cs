@@ -22,7 +22,8 @@ public static class StatusCommand
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (statuses, notes, damaged) = await new GuestService(context.Host(parse)).StatusAsync(parse.GetValue(name), cancellationToken);
+            var guests = new GuestService(context.Host(parse));
+            var (statuses, notes, damaged) = await guests.StatusAsync(parse.GetValue(name), cancellationToken);
 
             // What Lodge still holds outside the guests' state: journaled hugepages and CPU isolation.
             var held = App.Runtime.HeldByLodge.Read(new Lodge.Linux.Runtime.GuestStateStore(context.Roots));
@@ -31,7 +32,7 @@ public static class StatusCommand
                 damaged++;
             }
 
-            var handoffs = Handoffs(context, parse.GetValue(name));
+            var handoffs = guests.Handoffs(parse.GetValue(name));
             var enabled = new AutostartService(context.Host(parse)).Enabled();
             if (parse.GetValue(json))
             {
@@ -42,7 +43,7 @@ public static class StatusCommand
                     ["name"] = h.Machine,
                     ["phase"] = h.Phase.Phase,
                     ["supervisorPid"] = h.Phase.Pid,
-                    ["supervisorRuns"] = h.Alive,
+                    ["supervisorRuns"] = h.SupervisorRuns,
                     ["unit"] = h.Phase.Unit,
                     ["exitCode"] = h.Phase.ExitCode,
                     ["log"] = h.Phase.Log,
@@ -86,30 +87,11 @@ public static class StatusCommand
         return command;
     }
 
-    // The handoffs lodge supervises (issue 13, item 3): one machine's, or every one with a handoff.json in the run root.
-    private static List<(string Machine, HandoffPhase Phase, bool Alive)> Handoffs(CliContext context, string? machine)
-    {
-        var roots = context.Roots;
-        var machines = machine is not null ? [machine]
-            : Directory.Exists(roots.RunRoot) ? Directory.EnumerateDirectories(roots.RunRoot).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
-            : [];
-        var found = new List<(string, HandoffPhase, bool)>();
-        foreach (var m in machines)
-        {
-            if (new HandoffPhaseFile(roots, m).Read() is { } phase)
-            {
-                found.Add((m, phase, phase.Phase != HandoffPhaseFile.Ended && HandoffPhaseFile.SupervisorAlive(phase)));
-            }
-        }
-
-        return found;
-    }
-
-    private static string Describe((string Machine, HandoffPhase Phase, bool Alive) h)
+    private static string Describe(HandoffStatus h)
     {
         var by = h.Phase.Unit is { } unit ? $"unit '{unit}', pid {h.Phase.Pid}" : $"supervisor pid {h.Phase.Pid}";
         return h.Phase.Phase == HandoffPhaseFile.Ended ? $"Handoff of '{h.Machine}': ended (exit code {h.Phase.ExitCode}); log: {h.Phase.Log}"
-            : h.Alive ? $"Handoff of '{h.Machine}': {h.Phase.Phase} ({by}); log: {h.Phase.Log}"
+            : h.SupervisorRuns ? $"Handoff of '{h.Machine}': {h.Phase.Phase} ({by}); log: {h.Phase.Log}"
             : $"Handoff of '{h.Machine}': its supervisor ({by}) stopped in phase '{h.Phase.Phase}' without finishing; run 'sudo lodge rescue'. Log: {h.Phase.Log}";
     }
 

@@ -1,14 +1,8 @@
 using System.CommandLine;
-using Lodge.App;
 using Lodge.App.Guests;
 using Lodge.App.Handoff;
 using Lodge.App.Machines;
-using Lodge.App.Reports;
-using Lodge.App.Switching;
 using Lodge.Cli.Guests;
-using Lodge.Core;
-using Lodge.Core.Reports;
-
 
 namespace Lodge.Cli.Commands;
 
@@ -55,66 +49,19 @@ public static class UpCommand
 
         var guests = new GuestService(lodge);
         var up = guests.Prepare(new UpRequest(machineName, detach, forceTcg, resetNvram), warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
-        var resolved = up.Resolved();
         if (up.HandsOff)
         {
-            // 'lodge switch OTHER' reaches this process: OTHER is planned here, against the same GPU and accelerator.
-            (Core.Machines.MachineConfig, Core.Runtime.LaunchSpec) PlanOther(string other)
-            {
-                var next = guests.Prepare(new UpRequest(other, false, up.Accelerator == "tcg", false), warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
-                SwitchSlots.RequireSameGpu(next.Machine.Plan, up.Machine.Plan.Gpu.Device!.Address, machineName);
-                return (next.Machine.Plan.Machine, next.Spec);
-            }
-
-            var request = new HandoffUpRequest(up.Machine, up.Spec, guests.Runtime, stopHolders, resolved) { PlanOther = PlanOther, Phase = phase };
+            var request = guests.HandoffRequest(up, stopHolders, phase, warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
             return await HandoffUp.RunAsync(context, lodge, request, cancellationToken).ConfigureAwait(false);
         }
 
-        var recorder = new OutcomeRecorder(lodge, context.Error.WriteLine);
-        var (plan, host) = (up.Machine.Plan, up.Machine.Host);
         var launcher = new GuestLauncher(context, guests);
         if (detach)
         {
-            return await DetachAsync(launcher, recorder, lodge, up, resolved, cancellationToken).ConfigureAwait(false);
+            return await guests.StartDetachedRecordedAsync(up, options => launcher.StartDetachedAsync(up.Spec, cancellationToken, options), context.Error.WriteLine).ConfigureAwait(false);
         }
 
-        try
-        {
-            var exit = await launcher.RunForegroundAsync(up.Spec, cancellationToken).ConfigureAwait(false);
-            var result = exit == ExitCodes.Ok
-                ? new ReportResult(true, true, null, null, null)
-                : new ReportResult(true, false, null, "run", $"lodge up ended with exit code {exit}.");
-            recorder.Record(host, plan.Machine, plan.Gpu.Device, result, resolved);
-            return exit;
-        }
-        catch (LodgeException e)
-        {
-            recorder.Record(host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), resolved);
-            throw;
-        }
-    }
-
-    // A detached guest outlives this process: its report is opened here, before the supervisor starts (so a database
-    // error is a warning before anything runs), and the supervisor records how the guest really ended.
-    private static async Task<int> DetachAsync(GuestLauncher launcher, OutcomeRecorder recorder, LodgeHost lodge, PreparedUp up, Dictionary<string, string> resolved, CancellationToken cancellationToken)
-    {
-        var plan = up.Machine.Plan;
-        var id = recorder.Record(up.Machine.Host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, resolved);
-        string[] options = id is { } report
-            ? ["--reports-db", Path.GetFullPath(lodge.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
-            : [];
-        try
-        {
-            return await launcher.StartDetachedAsync(up.Spec, cancellationToken, options).ConfigureAwait(false);
-        }
-        catch (LodgeException e)
-        {
-            if (id is { } opened)
-            {
-                recorder.Update(plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
-            }
-
-            throw;
-        }
+        var shutdownTimeout = TimeSpan.FromSeconds(up.Machine.Plan.Machine.ShutdownTimeoutSeconds);
+        return await guests.RunRecordedAsync(up, () => launcher.RunForegroundAsync(up.Spec, shutdownTimeout, cancellationToken), context.Error.WriteLine).ConfigureAwait(false);
     }
 }

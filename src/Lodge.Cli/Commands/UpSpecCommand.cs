@@ -23,7 +23,7 @@ public static class UpSpecCommand
             var launcher = new GuestLauncher(context, new GuestService(context.Host(parse)));
             return parse.GetValue(detach)
                 ? await launcher.StartDetachedAsync(spec, cancellationToken)
-                : await launcher.RunForegroundAsync(spec, cancellationToken);
+                : await launcher.RunForegroundAsync(spec, TimeSpan.FromSeconds(Lodge.Core.Machines.MachineConfig.DefaultShutdownTimeoutSeconds), cancellationToken);
         });
         return command;
     }

@@ -10,30 +10,25 @@ namespace Lodge.Cli.Guests;
 /// <remarks>The rendering of <see cref="GuestService"/>'s start: the live status line, Ctrl-C, where to connect, how it ended.</remarks>
 public sealed class GuestLauncher(CliContext context, GuestService guests)
 {
-    private static readonly TimeSpan CtrlCDownTimeout = TimeSpan.FromSeconds(60);
-
-    /// <summary>Starts the guest, shows where to connect and a live status line until QEMU exits; Ctrl-C powers it down through ACPI (twice: stops it hard).</summary>
+    /// <summary>Starts the guest, shows where to connect and a live status line until QEMU exits. Ctrl-C asks it to shut
+    /// down through ACPI and waits up to <paramref name="shutdownTimeout"/>; only a second Ctrl-C forces it off (see <see cref="GuestPowerOff"/>).</summary>
     /// <returns>The exit code: 0 when the guest shut down cleanly, <see cref="ExitCodes.Error"/> when QEMU crashed.</returns>
-    public async Task<int> RunForegroundAsync(LaunchSpec spec, CancellationToken cancellationToken = default)
+    public async Task<int> RunForegroundAsync(LaunchSpec spec, TimeSpan shutdownTimeout, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         var guest = await StartWithStatusAsync(spec, cancellationToken).ConfigureAwait(false);
         PrintRunning(spec, guest.Qemu.Pid, detached: false);
-        var interrupts = 0;
-        Task? down = null;
+        var powerOff = new GuestPowerOff(guests.Runtime, shutdownTimeout, context.Error.WriteLine);
+        powerOff.Running(() => spec.Machine);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
         {
             signal.Cancel = true;
-            var force = Interlocked.Increment(ref interrupts) > 1;
-            context.Error.WriteLine(force ? $"Stopping '{spec.Machine}' hard." : $"Asking '{spec.Machine}' to power off through ACPI (Ctrl-C again to stop it hard).");
-            down = guests.Runtime.DownAsync(spec.Machine, force ? TimeSpan.Zero : CtrlCDownTimeout, force, CancellationToken.None);
+            powerOff.Interrupt();
         });
 
         var exit = await WatchAsync(guest).ConfigureAwait(false);
-        if (down is not null)
-        {
-            await down.ConfigureAwait(false);
-        }
-
+        powerOff.Stopped();
+        await powerOff.Completion.ConfigureAwait(false);
         return Report(exit);
     }
 

@@ -9,7 +9,8 @@ namespace Lodge.Cli.Guests;
 /// <summary><c>lodge up NAME</c> for a machine that hands its GPU over: starts the handoff's supervisor outside this
 /// session and prints its progress until the GPU is back (or, with <c>--detach</c>, until the guest runs).</summary>
 /// <remarks>This process only reads the supervisor's log and phase: a SIGHUP or a kill ends the following, never the
-/// handoff. Ctrl-C asks the supervisor to power the guest off, and goes on following until the GPU is back.</remarks>
+/// handoff. Each Ctrl-C is passed on to the supervisor (SIGINT): the first asks the guest to shut down through ACPI, a
+/// second forces it off; following goes on until the GPU is back.</remarks>
 public static class HandoffFollow
 {
     /// <summary>How long <c>systemctl stop lodge-NAME</c> may take before systemd kills: the ACPI shutdown plus the way back.</summary>
@@ -36,16 +37,15 @@ public static class HandoffFollow
         context.Error.WriteLine(unit is not null
             ? $"The handoff of '{machine}' runs in '{unit}.service' (log: {supervisor.Phase.LogPath}); this terminal may close without harm."
             : $"The handoff of '{machine}' runs in a session of its own (log: {supervisor.Phase.LogPath}); this terminal may close without harm.");
-        var interrupted = 0;
+        var interrupts = 0;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
         {
             signal.Cancel = true;
-            if (Interlocked.Exchange(ref interrupted, 1) == 0)
-            {
-                context.Error.WriteLine($"Asking '{machine}' to power off; the GPU comes back after it.");
-            }
+            context.Error.WriteLine(Interlocked.Increment(ref interrupts) == 1
+                ? $"Asking '{machine}' to power off; the GPU comes back after it."
+                : $"Asking the supervisor to force '{machine}' off.");
         });
-        var exit = await supervisor.FollowAsync(line => context.Error.WriteLine(line), detach, () => Volatile.Read(ref interrupted) == 1, cancellationToken).ConfigureAwait(false);
+        var exit = await supervisor.FollowAsync(line => context.Error.WriteLine(line), detach, () => Volatile.Read(ref interrupts), cancellationToken).ConfigureAwait(false);
         if (detach && supervisor.Phase.Read() is { Phase: HandoffPhaseFile.Running } running)
         {
             context.Out.WriteLine($"'{machine}' runs with the GPU (supervisor pid {running.Pid}). Stop it with 'lodge down {machine}' (the GPU then comes back); 'lodge status {machine}' shows the handoff's phase.");

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Lodge.App;
+using Lodge.App.Guests;
 using Lodge.App.Handoff;
 
 namespace Lodge.Cli.Guests;
@@ -21,6 +22,8 @@ public static class HandoffUp
         ArgumentNullException.ThrowIfNull(request);
         void Log(string line) => context.Error.WriteLine(line);
         var service = new HandoffService(lodge);
+        var powerOff = new GuestPowerOff(request.Runtime, TimeSpan.FromSeconds(request.Machine.Plan.Machine.ShutdownTimeoutSeconds), Log);
+        request = request with { PowerOff = powerOff };
         var prepared = await service.PrepareAsync(request, Log, cancellationToken).ConfigureAwait(false);
         foreach (var warning in prepared.Plan.Warnings)
         {
@@ -32,18 +35,26 @@ public static class HandoffUp
         var gpu = request.Machine.Plan.Gpu.Device!.Address;
         context.Error.WriteLine($"Handing '{gpu}' to '{machine}' ({prepared.Resolved["gpu-mode"]}); it comes back when the guest stops. Ctrl-C powers the guest off.");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Interrupt(signal, powerOff.Interrupt));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Interrupt(signal, powerOff.Terminate));
         // The terminal that started lodge often dies with the display manager this handoff stops (a desktop terminal
         // goes with its X server): its SIGHUP must neither kill lodge halfway nor stop the guest (the lab's scenario 5).
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => signal.Cancel = true);
         var outcome = await service.RunAsync(prepared, Log, stop.Token).ConfigureAwait(false);
+        await powerOff.Completion.ConfigureAwait(false);
         return Print(context, outcome);
 
-        void Interrupt(PosixSignalContext signal)
+        void Interrupt(PosixSignalContext signal, Func<bool> guestRuns)
         {
-            // Never die mid-handoff: the way back must run. The executor stops the guest (ACPI, then quit) and gives the GPU back.
+            // Never die mid-handoff: the way back must run. While the guest runs, Ctrl-C asks it to shut down through
+            // ACPI (and only a second Ctrl-C forces it off); the GPU comes back once it has exited.
             signal.Cancel = true;
+            if (guestRuns())
+            {
+                return;
+            }
+
+            // Before the guest runs: the handoff rolls back.
             context.Error.WriteLine($"Stopping '{machine}' and giving '{gpu}' back to the host.");
             stop.Cancel();
         }

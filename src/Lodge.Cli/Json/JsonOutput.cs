@@ -23,24 +23,36 @@ public static class JsonOutput
 
     /// <summary>Runs <paramref name="write"/> against a writer on <paramref name="output"/>, then a newline.</summary>
     /// <remarks>
-    /// On standard output (a <see cref="StreamWriter"/>) the UTF-8 goes straight to the stream: no string of the whole
+    /// On standard output (a <see cref="StreamWriter"/>, also under <see cref="HangupSafeWriter"/>) the UTF-8 goes straight to the stream: no string of the whole
     /// document, no second encoding. Any other writer gets <see cref="Build"/>'s text: the same bytes.
     /// </remarks>
     public static void WriteTo(TextWriter output, Action<Utf8JsonWriter> write)
     {
-        if (output is not StreamWriter { BaseStream: { CanWrite: true } stream } streamWriter)
+        ArgumentNullException.ThrowIfNull(output);
+        void ToStream(Stream stream)
         {
-            output.Write(Build(write));
+            using (var writer = new Utf8JsonWriter(stream, Options))
+            {
+                write(writer);
+            }
+
+            stream.Write("\n"u8);
+        }
+
+        // Standard output is a HangupSafeWriter over a StreamWriter (Program.cs): its stream takes the bytes.
+        if (output is HangupSafeWriter safe && safe.TryWriteBytes(ToStream))
+        {
             return;
         }
 
-        streamWriter.Flush();
-        using (var writer = new Utf8JsonWriter(stream, Options))
+        if (output is StreamWriter { BaseStream: { CanWrite: true } stream } streamWriter)
         {
-            write(writer);
+            streamWriter.Flush();
+            ToStream(stream);
+            return;
         }
 
-        stream.Write("\n"u8);
+        output.Write(Build(write));
     }
 
     /// <summary>Writes a string or null.</summary>

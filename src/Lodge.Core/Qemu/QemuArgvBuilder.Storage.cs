@@ -12,7 +12,8 @@ public sealed partial class QemuArgvBuilder
         {
             if (disk.IsCdrom)
             {
-                Add("-drive", $"if=none,id={disk.Id},media=cdrom,readonly=on,file={disk.Path}");
+                // format=raw: an ISO is never probed (a crafted image header could otherwise make QEMU open other host files).
+                Add("-drive", $"if=none,id={disk.Id},media=cdrom,format=raw,readonly=on,file={disk.Path}");
                 Add("-device", $"ide-cd,drive={disk.Id},bus=ide.{sata++},bootindex={disk.BootIndex}");
                 continue;
             }

@@ -60,6 +60,11 @@ public static class KnownOutcomes
             checks.Add(new DoctorCheck(worked > 0 ? CheckStatus.Ok : CheckStatus.Warning, $"{d.Address} [{id}]", $"{summary.Attempts} attempt(s) recorded, {worked} worked; the best used {best.Guest.Os} with {features}.", $"Run 'lodge report query --gpu {id}' for every attempt.") { Details = details });
         }
 
+        if (gpus.Count == 0)
+        {
+            checks.Add(new DoctorCheck(CheckStatus.Info, "GPUs", "This host has no display device, so no outcome is recorded for it; outcomes are kept per GPU."));
+        }
+
         return new DoctorSection("Known outcomes", checks);
     }
 }

@@ -65,10 +65,29 @@ public sealed partial class SysfsScanner
             SriovTotal = _root.ReadAttribute(Attr("sriov_totalvfs")),
             SriovNum = _root.ReadAttribute(Attr("sriov_numvfs")),
             Mdev = ReadMdevTypes(Attr("mdev_supported_types")),
-            Config = _root.ReadBytes(Attr("config"), 4096),
+            Config = ReadConfig(Attr("config")),
             Vbios = _root.ReadAttribute(Attr("vbios_version")) ?? (driver == "nvidia" ? NvidiaVbios(address) : null),
         };
     }
+
+    // The config space lands in one buffer reused for every device and is decoded at once: only what lodge needs of it
+    // is kept (the header's ids, port type and ACS, whether a ROM BAR is set), never 4 KiB per device.
+    private DecodedConfig? ReadConfig(string path)
+    {
+        _configScratch ??= new byte[4096];
+        var length = _root.ReadInto(path, _configScratch);
+        if (length < 0)
+        {
+            return null;
+        }
+
+        var bytes = _configScratch.AsSpan(0, length);
+        return bytes.Length >= 64
+            ? new DecodedConfig(PciConfigDecoder.DecodeHeader(bytes), PciConfigDecoder.Decode(bytes), bytes.Length >= 256 && PciConfigDecoder.HasRomBar(bytes))
+            : new DecodedConfig(null, null, false);
+    }
+
+    private sealed record DecodedConfig(PciConfigHeader? Header, PciConfigInfo? Info, bool RomBar);
 
     // /proc/driver/nvidia/gpus/0000:01:00.0/information: "Video BIOS: 	  94.02.42.00.a9" (the nvidia driver's own file)
     private string? NvidiaVbios(PciAddress address)
@@ -94,20 +113,20 @@ public sealed partial class SysfsScanner
     private static PciDevice BuildPciDevice(RawPci r, bool driversKnown, bool resetKnown, IdsDatabase ids)
     {
         // When an attribute file is missing, the configuration header still names the device, as lspci reads it.
-        var header = r.Config is { Length: >= 64 } h ? PciConfigDecoder.DecodeHeader(h) : null;
+        var header = r.Config?.Header;
         var vendor = ParseHex16(r.Vendor) ?? header?.VendorId;
         var device = ParseHex16(r.Device) ?? header?.DeviceId;
         var subVendor = ParseHex16(r.SubVendor) ?? header?.SubsystemVendorId;
         var subDevice = ParseHex16(r.SubDevice) ?? header?.SubsystemDeviceId;
         PciClass? cls = PciClass.TryParse(r.Class, out var c) ? c : header?.Class;
         var revision = ParseInt(r.Revision) is int rev and >= 0 and <= 255 ? (byte?)rev : header?.Revision;
-        var config = r.Config is { Length: >= 64 } bytes ? PciConfigDecoder.Decode(bytes) : null;
+        var config = r.Config?.Info;
 
         IReadOnlyList<string>? resetMethods = r.ResetMethod is not null
             ? r.ResetMethod.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             : resetKnown ? [] : null;
 
-        bool? hasRom = r.HasRomFile ? true : config is { Length: >= 256 } ? PciConfigDecoder.HasRomBar(r.Config!) : null;
+        bool? hasRom = r.HasRomFile ? true : config is { Length: >= 256 } ? r.Config!.RomBar : null;
         var numa = ParseInt(r.NumaNode);
         var overrideText = r.DriverOverride is null or "(null)" or "" ? null : r.DriverOverride;
 
@@ -228,7 +247,7 @@ public sealed partial class SysfsScanner
 
         public IReadOnlyList<MdevType> Mdev { get; init; } = [];
 
-        public byte[]? Config { get; init; }
+        public DecodedConfig? Config { get; init; }
 
         public string? Vbios { get; init; }
     }

@@ -13,6 +13,7 @@ public sealed partial class SysfsScanner
     private readonly HostRoot _root;
     private readonly IToolVersionProbe? _versionProbe;
     private readonly bool _probeKvm;
+    private byte[]? _configScratch;
 
     /// <summary>Creates a scanner. <paramref name="versionProbe"/> asks programs their version; null leaves versions unknown.</summary>
     /// <param name="probeKvm">Also ask QEMU whether it can run a KVM guest (about 0.1 s on the system root); only

@@ -99,7 +99,73 @@ internal static partial class ArgvNormalizer
             }
         }
 
+        facts.UnionWith(Images(options, where));
         return facts;
+    }
+
+    /// <summary>What each guest disk and firmware slot opens, whichever way the argv spells it (Lodge's <c>-drive</c>,
+    /// libvirt's <c>-blockdev</c> format node over a file node): <c>image -device virtio-blk-pci@10.0 file=PATH</c>,
+    /// its <c>format=</c> and <c>read-only=on</c>; the slots <c>pflash0</c>/<c>pflash1</c> for firmware. Option facts
+    /// alone could not see a swapped or wrong path: the two spellings never compare there.</summary>
+    private static IEnumerable<string> Images(List<(string Option, List<(string Key, string Value)> Props)> options, Dictionary<string, string> where)
+    {
+        // What a drive id or a node name opens: (file, format, read-only); a format node names its file node.
+        var opened = new Dictionary<string, (string? File, string? Format, bool ReadOnly)>(StringComparer.Ordinal);
+        var pflash = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (option, props) in options)
+        {
+            if (option == "-drive")
+            {
+                var key = Get(props, "if") == "pflash" ? "pflash" + (Get(props, "unit") ?? "0") : Get(props, "id");
+                if (key is not null)
+                {
+                    opened[key] = (Get(props, "file"), Get(props, "format"), Get(props, "readonly") == "on");
+                    if (key.StartsWith("pflash", StringComparison.Ordinal))
+                    {
+                        pflash[key] = key;
+                    }
+                }
+            }
+            else if (option == "-blockdev" && Get(props, "node-name") is { } node)
+            {
+                opened[node] = Get(props, "driver") is "file" or "host_device" or "host_cdrom"
+                    ? (Get(props, "filename"), null, Get(props, "read-only") == "on")
+                    : (Get(props, "file"), Get(props, "driver"), Get(props, "read-only") == "on");
+            }
+            else if (option == "-machine")
+            {
+                foreach (var (k, v) in props.Where(p => p.Key is "pflash0" or "pflash1"))
+                {
+                    pflash[k] = v;
+                }
+            }
+        }
+
+        (string? File, string? Format, bool ReadOnly) Resolve(string name)
+        {
+            var (file, format, readOnly) = opened.GetValueOrDefault(name);
+            // A format node's "file" is the name of the node below it, not a path.
+            if (format is not null && file is not null && opened.TryGetValue(file, out var below) && below.Format is null)
+            {
+                return (below.File, format, readOnly || below.ReadOnly);
+            }
+
+            return (file, format, readOnly);
+        }
+
+        var users = options.Where(o => o.Option == "-device" && Get(o.Props, "drive") is not null)
+            .Select(o => ($"-device {Get(o.Props, "driver")}{Location(o.Props, where)}", Get(o.Props, "drive")!))
+            .Concat(pflash.Select(kv => (kv.Key, kv.Value)));
+        foreach (var (user, name) in users)
+        {
+            var (file, format, readOnly) = Resolve(name);
+            yield return $"image {user} file={file ?? "(none)"}";
+            yield return $"image {user} format={format ?? "(probed)"}";
+            if (readOnly)
+            {
+                yield return $"image {user} read-only=on";
+            }
+        }
     }
 
     /// <summary>Splits <c>virsh domxml-to-native</c>'s one line into words, honouring its single quotes.</summary>

@@ -1,4 +1,4 @@
-namespace Lodge.Cli.Demo;
+namespace Lodge.App.Demo;
 
 /// <summary>What <c>lodge demo</c> measured, for its summary.</summary>
 /// <param name="ImageBuild">Building (or loading from the cache) the kernel and initramfs.</param>

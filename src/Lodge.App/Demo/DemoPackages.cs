@@ -1,7 +1,6 @@
 using Lodge.Linux.Processes;
-using Spectre.Console;
 
-namespace Lodge.Cli.Demo;
+namespace Lodge.App.Demo;
 
 /// <summary>The Debian/Ubuntu packages <c>lodge demo</c> needs: installs the missing ones as root (after saying which), otherwise says what to run.</summary>
 public static class DemoPackages
@@ -34,7 +33,13 @@ public static class DemoPackages
     }
 
     /// <summary>Installs <paramref name="missing"/> with apt-get when running as root; otherwise throws with the command to run.</summary>
-    public static async Task EnsureAsync(CliContext context, IReadOnlyList<string> missing, IProcessRunner runner, IReadOnlyList<string> programFolders, CancellationToken cancellationToken)
+    /// <param name="missing">What <see cref="Missing"/> found.</param>
+    /// <param name="privileged">Whether lodge runs as root (only root installs).</param>
+    /// <param name="runner">Runs apt-get.</param>
+    /// <param name="programFolders">The folders of PATH.</param>
+    /// <param name="say">Hears what is installed, before it is.</param>
+    /// <param name="cancellationToken">Stops the install.</param>
+    public static async Task EnsureAsync(IReadOnlyList<string> missing, bool privileged, IProcessRunner runner, IReadOnlyList<string> programFolders, Action<string> say, CancellationToken cancellationToken)
     {
         if (missing.Count == 0)
         {
@@ -42,12 +47,13 @@ public static class DemoPackages
         }
 
         var command = $"apt-get install -y {string.Join(' ', missing)}";
-        if (Environment.UserName != "root" || !OnPath(programFolders, "apt-get"))
+        if (!privileged || !OnPath(programFolders, "apt-get"))
         {
             throw new DemoPackagesException(missing) { Hint = $"Install them first, as root: {command}" };
         }
 
-        context.Console.WriteLine($"lodge demo needs {string.Join(", ", missing)}; installing: {command}");
+        ArgumentNullException.ThrowIfNull(say);
+        say($"lodge demo needs {string.Join(", ", missing)}; installing: {command}");
         // HOST EFFECT: installs Debian packages; 'apt-get remove' undoes it.
         var result = await runner.RunAsync("apt-get", ["install", "-y", "-q", .. missing], TimeSpan.FromMinutes(15), cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)

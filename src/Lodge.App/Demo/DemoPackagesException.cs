@@ -1,6 +1,6 @@
 using Lodge.Core;
 
-namespace Lodge.Cli.Demo;
+namespace Lodge.App.Demo;
 
 /// <summary>Packages the demo needs are missing and could not be installed.</summary>
 public sealed class DemoPackagesException(IReadOnlyList<string> missing)
