@@ -117,6 +117,11 @@ public sealed class ControllerHandoff(HandoffHost host, HandoffJournal journal)
     /// <returns>The rescue's report; <see cref="HandoffReport.Steps"/> is empty when nothing was pending.</returns>
     public async Task<HandoffReport> ReleaseAsync(bool afterBoot = false, CancellationToken cancellationToken = default)
     {
+        // Two processes may clean the same stopped guest at once (a foreground 'lodge up' whose QEMU exited, and the
+        // 'lodge down --force' that stopped it: seen in the lab). One at a time, each looking again under the lock:
+        // otherwise the second appends its 'clean' to a journal the first just deleted, and leaves a journal that
+        // starts without its plan (unknown to every later rescue).
+        using var releasing = await ReleaseLockAsync().ConfigureAwait(false);
         if (!File.Exists(journal.Path))
         {
             return new HandoffReport([], [HandoffState.Returned], false, []);
@@ -129,6 +134,29 @@ public sealed class ControllerHandoff(HandoffHost host, HandoffJournal journal)
         }
 
         return report;
+    }
+
+    // An exclusive flock on '<journal>.release', waited for up to a minute (a release undoes a few sysfs writes).
+    private async Task<IDisposable?> ReleaseLockAsync()
+    {
+        var path = System.IO.Path.GetFullPath(journal.Path + ".release");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        for (var waited = 0; ; waited += 100)
+        {
+            try
+            {
+                // On Linux, FileShare.None takes flock(LOCK_EX | LOCK_NB); the kernel drops it when the process dies.
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited < 60_000)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                return null; // still held after a minute: go on; HandoffRescue's own lock keeps the undos apart
+            }
+        }
     }
 
     private void DeleteJournal()

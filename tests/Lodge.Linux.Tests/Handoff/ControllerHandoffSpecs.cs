@@ -101,6 +101,24 @@ public sealed class ControllerHandoffSpecs : IDisposable
     }
 
     [Fact(Timeout = 30000)]
+    public async Task I_can_have_two_processes_give_the_same_controllers_back_at_once_and_no_journal_is_left()
+    {
+        // Arrange: the lab (6.1) had the foreground 'lodge up' and 'lodge down --force' clean the same guest together; the
+        // second appended 'clean' to the journal the first had just deleted, leaving one that starts without its plan.
+        var before = _kernel.State();
+        await Handoff().BindAsync(Plan(Alone));
+
+        // Act
+        var both = await Task.WhenAll(Task.Run(() => Handoff().ReleaseAsync()), Task.Run(() => Handoff().ReleaseAsync()));
+
+        // Assert: one undid the five steps, the other found nothing left
+        Assert.Equal([0, 5], both.Select(r => r.Steps.Count).Order());
+        Assert.All(both, r => Assert.Null(r.Unknown));
+        Assert.False(File.Exists(JournalPath));
+        Assert.Empty(_kernel.State().DiffFrom(before));
+    }
+
+    [Fact(Timeout = 30000)]
     public async Task I_get_a_refusal_and_no_change_for_a_controller_that_shares_its_IOMMU_group_with_devices_not_passed()
     {
         // Arrange
