@@ -30,14 +30,24 @@ fi
 check_eq "this is the second boot" 2 "$(lab_boot_count)"
 wait_until 240 desktop_up
 check "the desktop came back (lightdm active, Xorg holds card0)" desktop_up
+check_eq "the rescue unit's condition held (the journal was there)" "yes" "$(systemctl show -p ConditionResult --value lodge-rescue.service)"
 check_eq "the rescue unit ran and succeeded" "success" "$(systemctl show -p Result --value lodge-rescue.service)"
-check_eq "the rescue unit ran (not skipped)" "0" "$(systemctl show -p ExecMainStatus --value lodge-rescue.service)"
+check_eq "the rescue unit exited 0" "0" "$(systemctl show -p ExecMainStatus --value lodge-rescue.service)"
+rescue_start=$(systemctl show -p ExecMainStartTimestampMonotonic --value lodge-rescue.service)
 rescue_end=$(systemctl show -p ExecMainExitTimestampMonotonic --value lodge-rescue.service)
 dm_start=$(systemctl show -p ExecMainStartTimestampMonotonic --value display-manager.service)
-lab_log "rescue ended at ${rescue_end} us, display manager started at ${dm_start} us"
-check "the rescue unit ended before the display manager started" test "${rescue_end:-0}" -gt 0 -a "${rescue_end:-0}" -le "${dm_start:-0}"
 dm_up=$(systemctl show -p ActiveEnterTimestampMonotonic --value display-manager.service)
-check "the boot did not stall (display manager active within 180 s of boot)" test "${dm_up:-0}" -gt 0 -a "${dm_up:-0}" -lt 180000000
+lab_log "rescue ran from ${rescue_start} to ${rescue_end} us; display manager started at ${dm_start} us, active at ${dm_up} us (monotonic, from the kernel's start)"
+check "the rescue unit ended before the display manager started" test "${rescue_end:-0}" -gt 0 -a "${rescue_end:-0}" -le "${dm_start:-0}"
+# The stall issue 13 item 7 describes: a rescue that starts the display manager and waits for it (a minute and more).
+check "the rescue unit did not stall the boot (it ran less than 30 s)" test "$(( ${rescue_end:-0} - ${rescue_start:-0} ))" -lt 30000000
+check "the display manager was active within 120 s of the rescue's end" test "${dm_up:-0}" -gt 0 -a "$(( ${dm_up:-0} - ${rescue_end:-0} ))" -lt 120000000
+# The same order as the journal tells it: rescue finished, then the display manager started.
+journalctl -b -o short-monotonic --no-pager -u lodge-rescue.service -u lightdm.service > "$OUT/order.log" 2>&1
+show "$OUT/order.log" 30
+check "the journal shows the rescue finished before lightdm started" \
+  awk '/Finished lodge-rescue.service|lodge-rescue.service: Deactivated successfully/ && !r {r = NR} /Starting lightdm.service|Starting Light Display Manager/ && !l {l = NR} END {exit !(r && l && r < l)}' "$OUT/order.log"
+check "lightdm.service started once (no restart loop)" test "$(systemctl show -p NRestarts --value lightdm.service)" = 0
 check "the journal ends clean" grep -q '"event":"clean"' <(tail -n 1 /var/lib/lodge/handoff.journal)
 check_state_is "the host equals the one before the handoff" "$OUT/before.state"
 lodge rescue > "$OUT/rescue-after.log" 2>&1

@@ -97,6 +97,26 @@ public sealed class HostRoot
         return length;
     }
 
+    /// <summary>Opens a file to be read at offsets (<see cref="RandomAccess"/>, pread), or null when it is missing or cannot
+    /// be opened. Nothing is recorded: under a recording root (<see cref="Log"/>) read whole files instead.</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle? OpenFile(string hostPath)
+    {
+        var canonical = CanonicalizeLeaf(hostPath, out var kind);
+        if (kind == EntryKind.Missing)
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.OpenHandle(ToReal(canonical), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Reads a file's bytes, or null.</summary>
     public byte[]? ReadBytes(string hostPath, int maxBytes)
     {

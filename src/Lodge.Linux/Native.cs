@@ -199,6 +199,44 @@ internal static partial class Native
         }
     }
 
+    /// <summary>True when an entry of <paramref name="dir"/> is a symlink whose target is exactly <paramref name="target"/>
+    /// (readlinkat on the folder's own descriptor, compared as bytes: nothing allocated per entry); false when none is
+    /// or the folder cannot be read.</summary>
+    /// <remarks>For <c>/proc/PID/fd</c>: the disk-holder check reads every process's descriptors.</remarks>
+    public static unsafe bool HasLinkTo(string dir, string target)
+    {
+        var dirp = opendir(dir);
+        if (dirp == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var wanted = Encoding.UTF8.GetBytes(target);
+            var fd = dirfd(dirp);
+            Span<byte> buffer = stackalloc byte[4096];
+            while (true)
+            {
+                var entry = (byte*)readdir64(dirp);
+                if (entry == null)
+                {
+                    return false;
+                }
+
+                var n = readlinkat(fd, entry + 19, ref MemoryMarshal.GetReference(buffer), buffer.Length);
+                if (n > 0 && buffer[..(int)n].SequenceEqual(wanted))
+                {
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            _ = closedir(dirp);
+        }
+    }
+
     /// <summary>sched_setaffinity(2) for one thread; false when the kernel refuses (e.g. an offline CPU).</summary>
     public static bool SetAffinity(int tid, IReadOnlyList<int> cpus)
     {
@@ -250,6 +288,12 @@ internal static partial class Native
 
     [LibraryImport("libc", EntryPoint = "readdir64")]
     private static partial nint readdir64(nint dir);
+
+    [LibraryImport("libc", EntryPoint = "dirfd")]
+    private static partial int dirfd(nint dir);
+
+    [LibraryImport("libc", EntryPoint = "readlinkat")]
+    private static unsafe partial nint readlinkat(int dirFd, byte* path, ref byte buffer, nint size);
 
     [LibraryImport("libc", EntryPoint = "closedir")]
     private static partial int closedir(nint dir);

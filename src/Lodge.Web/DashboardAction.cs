@@ -1,7 +1,7 @@
 namespace Lodge.Web;
 
-/// <summary>One long action the dashboard runs (a guest's start, a shutdown, a rescue): the command's progress lines as
-/// they are printed, then its end. The server runs it, not the page: it goes on when the browser goes away.</summary>
+/// <summary>One long action the dashboard runs (a guest's start, a shutdown, a switch, a rescue) on the App's services: its
+/// progress lines as they come, then its end. The server runs it, not the page: it goes on when the browser goes away.</summary>
 public sealed class DashboardAction
 {
     private readonly Lock _gate = new();
@@ -21,7 +21,7 @@ public sealed class DashboardAction
     public string Title { get; }
 
     /// <summary>How it ended; null while it runs.</summary>
-    public CommandResult? Result { get; private set; }
+    public ActionEnded? Result { get; private set; }
 
     /// <summary>The lines printed so far, from <paramref name="from"/> on, and whether the action has ended.</summary>
     public (IReadOnlyList<string> Lines, bool Done, Task Changed) Since(int from)
@@ -41,7 +41,7 @@ public sealed class DashboardAction
         }
     }
 
-    internal void Complete(CommandResult result)
+    internal void Complete(ActionEnded result)
     {
         lock (_gate)
         {

@@ -2,7 +2,15 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Lodge.App.Guests;
+using Lodge.App.Handoff;
+using Lodge.App.Host;
+using Lodge.App.Machines;
+using Lodge.App.Reports;
+using Lodge.App.Switching;
+using Lodge.Core;
 using Lodge.Core.Machines;
+using Lodge.Core.Reports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -11,19 +19,20 @@ using Microsoft.Extensions.Logging;
 namespace Lodge.Web;
 
 /// <summary><c>lodge serve</c>: builds the web application (slim builder, NativeAOT) with its auth gate, pages and API.
-/// Every endpoint runs a lodge command or reads the App layer; none holds logic of its own.</summary>
+/// Every endpoint calls the App's services in this process (the same services as the CLI, built from the same
+/// <see cref="App.LodgeHost"/>) and renders their results with the CLI's own renderers; none holds logic of its own.</summary>
 public sealed class DashboardServer
 {
     private readonly DashboardSettings _settings;
+    private const int ShutdownSeconds = 60;
     private readonly SessionStore _sessions = new();
-    private readonly ActionRegistry _actions;
+    private readonly ActionRegistry _actions = new();
 
     /// <summary>Creates the server for <paramref name="settings"/>.</summary>
     public DashboardServer(DashboardSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
-        _actions = new ActionRegistry(settings.Commands);
     }
 
     /// <summary>Builds the application, listening where the settings say.</summary>
@@ -46,29 +55,31 @@ public sealed class DashboardServer
         app.MapGet("/guests/{name}", pages.GuestAsync);
         app.MapGet("/reports", pages.ReportsAsync);
 
-        app.MapGet("/api/devices", c => JsonCommandAsync(c, ["devices", "--json"]));
-        app.MapGet("/api/doctor", c => JsonCommandAsync(c, ["doctor", "--json"]));
-        app.MapGet("/api/status", c => JsonCommandAsync(c, ["status", "--json"]));
-        app.MapGet("/api/guests/{name}/plan", c => WithName(c, name => JsonCommandAsync(c, ["plan", name, "--json"])));
+        var lodge = _settings.Host;
+        var render = _settings.Renderer;
+        app.MapGet("/api/devices", c => JsonAsync(c, () => render.Devices(new HostService(lodge).Devices())));
+        app.MapGet("/api/doctor", c => JsonAsync(c, () => render.Doctor(new HostService(lodge).Doctor())));
+        app.MapGet("/api/status", c => JsonAsync(c, async () => render.Status(await new GuestService(lodge).OverviewAsync(null, c.RequestAborted).ConfigureAwait(false))));
+        app.MapGet("/api/guests/{name}/plan", c => WithName(c, name => JsonAsync(c, () => render.Plan(new MachineService(lodge).Plan(name).Plan))));
         app.MapGet("/api/machines", MachinesAsync);
         app.MapGet("/api/journal", c => c.Response.WriteAsync(JsonSerializer.Serialize(Journal(_settings), WebJsonContext.Default.JournalJson)));
         app.MapGet("/api/usb", c => WriteJson(c, JsonSerializer.Serialize(HostUsbList.Read(_settings.Host.Root, _settings.TestHooks), WebJsonContext.Default.ListHostUsbDevice)));
-        app.MapGet("/api/reports", c => JsonCommandAsync(c, ["report", "list", "--json"]));
-        app.MapGet("/api/reports/query", c => JsonCommandAsync(c, c.Request.Query["gpu"].ToString() is { Length: > 0 } gpu ? ["report", "query", "--gpu", gpu, "--json"] : ["report", "query", "--json"]));
+        app.MapGet("/api/reports", c => JsonAsync(c, () => render.Reports(new ReportService(lodge).List())));
+        app.MapGet("/api/reports/query", c => JsonAsync(c, () => render.ReportQuery(new ReportService(lodge).Query(new ReportQueryRequest(c.Request.Query["gpu"].ToString() is { Length: > 0 } gpu ? gpu : null)))));
         app.MapGet("/api/reports/export", ExportAsync);
         app.MapGet("/api/events", new LiveStatus(_settings).StreamAsync);
         app.MapGet("/api/guests/{name}/logs", c => WithName(c, name => GuestLogs.StreamAsync(c, _settings.Host.Paths.Roots.RunDir(name))));
         app.MapGet("/api/guests/{name}/console", c => WithName(c, name => SerialConsole.BridgeAsync(c, _settings.Host.Paths.Roots, name)));
         app.MapGet("/api/actions/{id}", ActionEventsAsync);
 
-        app.MapPost("/api/guests/{name}/start", c => WithName(c, name => StartAsync(c, ["up", name, "--detach", .. _settings.Tcg ? new[] { "--tcg" } : []])));
-        app.MapPost("/api/guests/{name}/shutdown", c => WithName(c, name => StartAsync(c, ["down", name])));
-        app.MapPost("/api/guests/{name}/force-off", c => WithName(c, name => StartAsync(c, ["down", name, "--timeout", "1", "--force"])));
-        app.MapPost("/api/guests/{name}/usb/attach", c => WithName(c, name => FormCommandAsync(c, "device", device => ["usb", "attach", name, device])));
-        app.MapPost("/api/guests/{name}/usb/detach", c => WithName(c, name => FormCommandAsync(c, "device", device => ["usb", "detach", name, device])));
+        app.MapPost("/api/guests/{name}/start", StartGuestAsync);
+        app.MapPost("/api/guests/{name}/shutdown", ShutdownAsync);
+        app.MapPost("/api/guests/{name}/force-off", ForceOffAsync);
+        app.MapPost("/api/guests/{name}/usb/attach", c => WithName(c, name => UsbAsync(c, name, attach: true)));
+        app.MapPost("/api/guests/{name}/usb/detach", c => WithName(c, name => UsbAsync(c, name, attach: false)));
         app.MapPost("/api/guests/{name}/rate", c => WithName(c, name => RateAsync(c, name)));
-        app.MapPost("/api/guests/{name}/switch", c => WithName(c, name => StartAsync(c, ["switch", name, .. c.Request.Query["force"] == "1" ? new[] { "--force" } : [], .. _settings.Tcg ? new[] { "--tcg" } : []])));
-        app.MapPost("/api/rescue", c => StartAsync(c, ["rescue"]));
+        app.MapPost("/api/guests/{name}/switch", SwitchToAsync);
+        app.MapPost("/api/rescue", RescueActionAsync);
         app.MapPost("/api/reports/import", ImportAsync);
         return app;
     }
@@ -89,7 +100,7 @@ public sealed class DashboardServer
         }
         catch (OperationCanceledException)
         {
-            // Ctrl-C or SIGTERM: stop listening; actions already started go on in their own processes.
+            // Ctrl-C or SIGTERM: stop listening. Guests started here run under their own supervisors and outlive the server.
         }
 
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -163,7 +174,7 @@ public sealed class DashboardServer
         return null;
     }
 
-    private static Task RefuseAsync(HttpContext context, int status, string error, string hint)
+    private static Task RefuseAsync(HttpContext context, int status, string error, string? hint)
     {
         context.Response.StatusCode = status;
         return WriteJson(context, JsonSerializer.Serialize(new WebError(error, hint), WebJsonContext.Default.WebError));
@@ -209,23 +220,23 @@ public sealed class DashboardServer
         return then(name);
     }
 
-    private async Task JsonCommandAsync(HttpContext context, string[] args)
+    // A GET under /api/: the service's result rendered as the CLI's --json; a Lodge error is 400 with its sentence and fix.
+    private static Task JsonAsync(HttpContext context, Func<string> json) => JsonAsync(context, () => Task.FromResult(json()));
+
+    private static async Task JsonAsync(HttpContext context, Func<Task<string>> json)
     {
-        var result = await _settings.Commands.RunAsync(args, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        if (result.StandardOutput.TrimStart().StartsWith('{'))
+        string text;
+        try
         {
-            // doctor exits 1 or 2 with a complete document (no GPU, no KVM): the document is the answer.
-            await WriteJson(context, result.StandardOutput).ConfigureAwait(false);
+            text = await json().ConfigureAwait(false);
+        }
+        catch (LodgeException e)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, e.Message, e.Hint).ConfigureAwait(false);
             return;
         }
 
-        await FailedAsync(context, result).ConfigureAwait(false);
-    }
-
-    private static Task FailedAsync(HttpContext context, CommandResult result)
-    {
-        context.Response.StatusCode = result.ExitCode is 64 or 3 ? StatusCodes.Status400BadRequest : StatusCodes.Status500InternalServerError;
-        return WriteJson(context, JsonSerializer.Serialize(new WebError(result.Error ?? $"lodge exited with code {result.ExitCode}.", result.Hint), WebJsonContext.Default.WebError));
+        await WriteJson(context, text).ConfigureAwait(false);
     }
 
     private Task MachinesAsync(HttpContext context)
@@ -234,31 +245,136 @@ public sealed class DashboardServer
         return WriteJson(context, JsonSerializer.Serialize(names, WebJsonContext.Default.ListString));
     }
 
-    private Task StartAsync(HttpContext context, string[] args)
+    private string Tcg => _settings.Tcg ? " --tcg" : string.Empty;
+
+    private Task StartAsync(HttpContext context, string title, Func<ActionOutput, Task<int>> run)
     {
-        var action = _actions.Start(args);
+        var action = _actions.Start(title, run);
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         return WriteJson(context, JsonSerializer.Serialize(new ActionStarted(action.Id, action.Title), WebJsonContext.Default.ActionStarted));
     }
 
-    private async Task FormCommandAsync(HttpContext context, string field, Func<string, string[]> args)
+    private Task StartGuestAsync(HttpContext context) =>
+        WithName(context, name => StartAsync(context, $"lodge up {name} --detach{Tcg}", output => UpAsync(name, output)));
+
+    private Task ShutdownAsync(HttpContext context) =>
+        WithName(context, name => StartAsync(context, $"lodge down {name}", output => DownAsync(name, ShutdownSeconds, force: false, output)));
+
+    private Task ForceOffAsync(HttpContext context) =>
+        WithName(context, name => StartAsync(context, $"lodge down {name} --timeout 1 --force", output => DownAsync(name, 1, force: true, output)));
+
+    private Task SwitchToAsync(HttpContext context) => WithName(context, name =>
+    {
+        var force = context.Request.Query["force"] == "1";
+        return StartAsync(context, $"lodge switch {name}{(force ? " --force" : string.Empty)}{Tcg}", output => SwitchAsync(name, force, output));
+    });
+
+    private Task RescueActionAsync(HttpContext context) => StartAsync(context, "lodge rescue", RescueAsync);
+
+    // 'lodge up NAME --detach': a guest that hands its GPU over starts under the handoff's supervisor (its own unit or
+    // session), followed until the guest runs; any other under a detached 'lodge supervise'. Either outlives this server.
+    private async Task<int> UpAsync(string name, ActionOutput output)
+    {
+        var lodge = _settings.Host;
+        var planned = new MachineService(lodge).Plan(name);
+        if (SwitchSlots.TakesGpu(planned.Plan))
+        {
+            var supervisor = new HandoffSupervisor(lodge, name);
+            string[] options = [.. _settings.Tcg ? ["--tcg"] : Array.Empty<string>(), .. _settings.SimulatedHost ? ["--simulated-host"] : Array.Empty<string>()];
+            var unit = await supervisor.StartUpAsync(planned.Plan.Machine, options, CancellationToken.None).ConfigureAwait(false);
+            output.ErrorLine(unit is not null
+                ? $"The handoff of '{name}' runs in '{unit}.service' (log: {supervisor.Phase.LogPath}); it goes on without this page and without 'lodge serve'."
+                : $"The handoff of '{name}' runs in a session of its own (log: {supervisor.Phase.LogPath}); it goes on without this page and without 'lodge serve'.");
+            var exit = await supervisor.FollowAsync(output.ErrorLine, untilRunning: true, () => 0, CancellationToken.None).ConfigureAwait(false);
+            if (exit == 0 && supervisor.Phase.Read() is { Phase: HandoffPhaseFile.Running } running)
+            {
+                output.Line($"'{name}' runs with the GPU (supervisor pid {running.Pid}). Stop it with Shut down (the GPU then comes back).");
+            }
+
+            return exit;
+        }
+
+        var guests = new GuestService(lodge);
+        var up = guests.Prepare(new UpRequest(name, true, _settings.Tcg, false), warning => output.ErrorLine("Warning: " + warning), output.ErrorLine);
+        // As 'up --detach': the report is opened first; the detached 'lodge supervise' completes it with the real end.
+        var pid = await guests.StartDetachedRecordedAsync(up, options => guests.StartDetachedAsync(up.Spec, options, CancellationToken.None), output.ErrorLine).ConfigureAwait(false);
+        foreach (var line in GuestService.RunningLines(up.Spec, pid, detached: true))
+        {
+            output.Line(line);
+        }
+
+        return 0;
+    }
+
+    private async Task<int> DownAsync(string name, int seconds, bool force, ActionOutput output)
+    {
+        var down = await new GuestService(_settings.Host).DownAsync(name, TimeSpan.FromSeconds(seconds), force, CancellationToken.None).ConfigureAwait(false);
+        return _settings.Renderer.Down(name, seconds, down, output);
+    }
+
+    // 'lodge switch NAME': the switch runs in the lodge that runs the handoff (this only asks and follows); with no guest
+    // holding the GPU, NAME starts as 'lodge up NAME --detach' does.
+    private async Task<int> SwitchAsync(string name, bool force, ActionOutput output)
+    {
+        var service = new SwitchService(_settings.Host);
+        var target = service.Target(name);
+        if (target.Holder is null)
+        {
+            output.ErrorLine($"No guest holds the GPU; starting '{name}' with it.");
+            return await UpAsync(name, output).ConfigureAwait(false);
+        }
+
+        var result = await service.RequestAsync(target, force, output.ErrorLine, CancellationToken.None).ConfigureAwait(false);
+        return _settings.Renderer.Switch(result, output);
+    }
+
+    private async Task<int> RescueAsync(ActionOutput output)
+    {
+        var outcome = await new HandoffService(_settings.Host).RescueAsync(null, boot: false, output.ErrorLine).ConfigureAwait(false);
+        return _settings.Renderer.Rescue(outcome, output);
+    }
+
+    // A short action answered at once: {"exitCode", "error", "hint"}, 400 when it failed.
+    private static async Task EndedAsync(HttpContext context, Func<Task> run)
+    {
+        var ended = await ActionRegistry.RunAsync(new DashboardAction("now", "now"), async _ =>
+        {
+            await run().ConfigureAwait(false);
+            return 0;
+        }).ConfigureAwait(false);
+        context.Response.StatusCode = ended.ExitCode == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        await WriteJson(context, JsonSerializer.Serialize(ended, WebJsonContext.Default.ActionEnded)).ConfigureAwait(false);
+    }
+
+    private async Task UsbAsync(HttpContext context, string name, bool attach)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        var value = form[field].ToString();
-        if (value.Length == 0)
+        var device = form["device"].ToString();
+        if (device.Length == 0)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"The form has no '{field}'.", "Choose one and submit again.").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "The form has no 'device'.", "Choose one and submit again.").ConfigureAwait(false);
             return;
         }
 
-        await EndedAsync(context, await _settings.Commands.RunAsync(args(value), cancellationToken: context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+        await EndedAsync(context, () => new GuestService(_settings.Host).UsbAsync(new UsbRequest(name, device, attach), CancellationToken.None)).ConfigureAwait(false);
     }
 
     private async Task RateAsync(HttpContext context, string name)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        var result = await _settings.Commands.RunAsync(["report", "rate", name, form["verdict"].ToString(), form["note"].ToString()], cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        await EndedAsync(context, result).ConfigureAwait(false);
+        var verdict = form["verdict"].ToString();
+        if (verdict is not ("good" or "bad"))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"The verdict '{verdict}' is neither 'good' nor 'bad'.", "Choose good or bad and submit again.").ConfigureAwait(false);
+            return;
+        }
+
+        var note = form["note"].ToString();
+        await EndedAsync(context, () =>
+        {
+            new ReportService(_settings.Host).Rate(name, new ReportRating(verdict == "good", note.Length == 0 ? null : note));
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
     }
 
     private async Task ImportAsync(HttpContext context)
@@ -278,7 +394,11 @@ public sealed class DashboardServer
                 await file.CopyToAsync(target, context.RequestAborted).ConfigureAwait(false);
             }
 
-            await EndedAsync(context, await _settings.Commands.RunAsync(["report", "import", path], cancellationToken: context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+            await EndedAsync(context, () =>
+            {
+                new ReportService(_settings.Host).Import([path]);
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
         }
         finally
         {
@@ -291,10 +411,13 @@ public sealed class DashboardServer
         var path = Path.Combine(Path.GetTempPath(), $"lodge-export-{Guid.NewGuid():N}.json");
         try
         {
-            var result = await _settings.Commands.RunAsync(["report", "export", "-o", path], cancellationToken: context.RequestAborted).ConfigureAwait(false);
-            if (result.ExitCode != 0 || !File.Exists(path))
+            try
             {
-                await FailedAsync(context, result).ConfigureAwait(false);
+                new ReportService(_settings.Host).Export([], path);
+            }
+            catch (LodgeException e)
+            {
+                await RefuseAsync(context, StatusCodes.Status400BadRequest, e.Message, e.Hint).ConfigureAwait(false);
                 return;
             }
 
@@ -306,12 +429,6 @@ public sealed class DashboardServer
         {
             File.Delete(path);
         }
-    }
-
-    private static Task EndedAsync(HttpContext context, CommandResult result)
-    {
-        context.Response.StatusCode = result.ExitCode == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
-        return WriteJson(context, JsonSerializer.Serialize(new ActionEnded(result.ExitCode, result.Error, result.Hint), WebJsonContext.Default.ActionEnded));
     }
 
     // Server-Sent Events: every line as it is printed ("line"), then how it ended ("end").
@@ -336,8 +453,7 @@ public sealed class DashboardServer
             sent += lines.Count;
             if (done)
             {
-                var result = action.Result!;
-                await Sse.SendAsync(context, "end", JsonSerializer.Serialize(new ActionEnded(result.ExitCode, result.Error, result.Hint), WebJsonContext.Default.ActionEnded)).ConfigureAwait(false);
+                await Sse.SendAsync(context, "end", JsonSerializer.Serialize(action.Result!, WebJsonContext.Default.ActionEnded)).ConfigureAwait(false);
                 return;
             }
 

@@ -1,10 +1,11 @@
+using Lodge.App.Guests;
 using Lodge.Linux.Runtime;
 using Microsoft.AspNetCore.Http;
 
 namespace Lodge.Web;
 
 /// <summary><c>/api/events</c>: the guests' live state over Server-Sent Events. It watches the guests' state files
-/// cheaply and, whenever one changes (and every 10 s for uptimes), sends <c>lodge status --json</c> as event <c>status</c>.</summary>
+/// cheaply and, whenever one changes (and every 10 s for uptimes), sends what <c>lodge status --json</c> prints (GuestService's overview, the CLI's renderer) as event <c>status</c>.</summary>
 public sealed class LiveStatus(DashboardSettings settings)
 {
     /// <summary>Streams until the browser leaves.</summary>
@@ -21,11 +22,8 @@ public sealed class LiveStatus(DashboardSettings settings)
             var now = settings.Host.Time.GetUtcNow();
             if (fingerprint != last || now - sentAt > TimeSpan.FromSeconds(10))
             {
-                var status = await settings.Commands.RunAsync(["status", "--json"], cancellationToken: context.RequestAborted).ConfigureAwait(false);
-                if (status.ExitCode == 0)
-                {
-                    await Sse.SendAsync(context, "status", status.StandardOutput.Trim()).ConfigureAwait(false);
-                }
+                var overview = await new GuestService(settings.Host).OverviewAsync(null, context.RequestAborted).ConfigureAwait(false);
+                await Sse.SendAsync(context, "status", settings.Renderer.Status(overview)).ConfigureAwait(false);
 
                 last = fingerprint;
                 sentAt = now;

@@ -2,18 +2,24 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Lodge.App.Guests;
+using Lodge.App.Host;
+using Lodge.App.Machines;
+using Lodge.App.Reports;
+using Lodge.Core;
 using Lodge.Core.Machines;
 using Microsoft.AspNetCore.Http;
 
 namespace Lodge.Web;
 
-/// <summary>The server-rendered pages: Guests, Host, Guest and Reports. Each renders what a lodge command printed (the
-/// same JSON as its <c>--json</c>); dashboard.js adds the live parts (SSE, actions, the console).</summary>
+/// <summary>The server-rendered pages: Guests, Host, Guest and Reports. Each calls the App's services in this process and
+/// reads their results as the CLI's <c>--json</c> renders them (the same documents as <c>/api/</c>); dashboard.js adds the
+/// live parts (SSE, actions, the console).</summary>
 internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
 {
     public async Task GuestsAsync(HttpContext context)
     {
-        var status = await JsonAsync(context, ["status", "--json"]).ConfigureAwait(false);
+        var status = JsonNode.Parse(settings.Renderer.Status(await new GuestService(settings.Host).OverviewAsync(null, context.RequestAborted).ConfigureAwait(false)));
         var running = status?["guests"]?.AsArray().Where(g => g is not null).ToDictionary(g => (string)g!["name"]!, g => g!, StringComparer.Ordinal) ?? [];
         var names = settings.Host.Machines.LoadAll().Select(m => m.Machine.Name).Concat(running.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         var body = new StringBuilder("<h1>Guests</h1><div id=\"guests\" class=\"cards\">");
@@ -43,8 +49,8 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
 
     public async Task HostAsync(HttpContext context)
     {
-        var doctor = await JsonAsync(context, ["doctor", "--json"]).ConfigureAwait(false);
-        var devices = await JsonAsync(context, ["devices", "--json"]).ConfigureAwait(false);
+        var doctor = Doctor();
+        var devices = Devices();
         var journal = DashboardServer.Journal(settings);
         var body = new StringBuilder("<h1>Host</h1>");
         body.Append(CultureInfo.InvariantCulture, $"<p id=\"verdict\" class=\"verdict\">{E((string?)doctor?["verdict"] ?? "doctor did not answer")}</p>");
@@ -87,8 +93,7 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
         }
 
         var n = E(name);
-        var plan = await settings.Commands.RunAsync(["plan", name, "--json"], cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        var history = await JsonAsync(context, ["report", "list", "--json"]).ConfigureAwait(false);
+        var history = Reports();
         var body = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<h1>{n}</h1><section class=\"card\" data-guest=\"{n}\"><p>State: <b data-field=\"phase\">…</b> · uptime <span data-field=\"uptime\"></span></p>");
         body.Append(CultureInfo.InvariantCulture, $"""
             <div class="buttons">
@@ -100,7 +105,18 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
             </div></section><pre id="progress" hidden></pre>
             <h2>Plan</h2>
             """);
-        if (plan.ExitCode == 0 && JsonNode.Parse(plan.StandardOutput) is { } p)
+        JsonNode? p = null;
+        LodgeException? planError = null;
+        try
+        {
+            p = JsonNode.Parse(settings.Renderer.Plan(new MachineService(settings.Host).Plan(name).Plan));
+        }
+        catch (LodgeException e)
+        {
+            planError = e;
+        }
+
+        if (p is not null)
         {
             body.Append("<table id=\"plan\"><tr><th>topic</th><th>choice</th><th>reason</th></tr>");
             foreach (var d in p["decisions"]?.AsArray() ?? [])
@@ -112,7 +128,7 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
         }
         else
         {
-            body.Append(CultureInfo.InvariantCulture, $"<p class=\"error\">{E(plan.Error)}<br>{E(plan.Hint)}</p>");
+            body.Append(CultureInfo.InvariantCulture, $"<p class=\"error\">{E(planError?.Message)}<br>{E(planError?.Hint)}</p>");
         }
 
         body.Append("<h2>USB</h2><form class=\"usb\" data-form=\"/api/guests/").Append(n).Append("/usb/attach\"><select name=\"device\" id=\"usb-device\">");
@@ -136,23 +152,30 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
 
     public async Task ReportsAsync(HttpContext context)
     {
-        var doctor = await JsonAsync(context, ["doctor", "--json"]).ConfigureAwait(false);
         var body = new StringBuilder("<h1>Reports</h1>");
-        var devices = await JsonAsync(context, ["devices", "--json"]).ConfigureAwait(false);
+        var devices = Devices();
         var gpus = (devices?["devices"]?.AsArray() ?? []).Where(d => (string?)d?["kind"] == "gpu").ToList();
         foreach (var gpu in gpus)
         {
+            // ReportService.Query per GPU of this host ('report query --gpu ID'), read as its --json says it.
             var id = $"{(string?)gpu!["vendorId"]}:{(string?)gpu["deviceId"]}";
-            var query = await settings.Commands.RunAsync(["report", "query", "--gpu", id], cancellationToken: context.RequestAborted).ConfigureAwait(false);
-            body.Append(CultureInfo.InvariantCulture, $"<h2>{E(id)} {E((string?)gpu["deviceName"])}</h2><pre>{E(query.ExitCode == 0 ? query.StandardOutput : query.Error)}</pre>");
+            body.Append(CultureInfo.InvariantCulture, $"<h2>{E(id)} {E((string?)gpu["deviceName"])}</h2>");
+            try
+            {
+                body.Append(QueryTable(JsonNode.Parse(settings.Renderer.ReportQuery(new ReportService(settings.Host).Query(new ReportQueryRequest(id))))));
+            }
+            catch (LodgeException e)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"<p class=\"error\">{E(e.Message)}<br>{E(e.Hint)}</p>");
+            }
         }
 
         if (gpus.Count == 0)
         {
-            body.Append(CultureInfo.InvariantCulture, $"<p>This host shows no GPU. {E((string?)doctor?["verdict"])}</p>");
+            body.Append(CultureInfo.InvariantCulture, $"<p>This host shows no GPU. {E((string?)Doctor()?["verdict"])}</p>");
         }
 
-        var reports = await JsonAsync(context, ["report", "list", "--json"]).ConfigureAwait(false);
+        var reports = Reports();
         body.Append("<h2>Every recorded attempt</h2>").Append(ReportTable("reports", reports?["reports"]?.AsArray() ?? []));
         body.Append("""
             <h2>Export and import</h2>
@@ -163,10 +186,24 @@ internal sealed class Pages(DashboardSettings settings, SessionStore sessions)
         await WriteAsync(context, "Reports", body.ToString()).ConfigureAwait(false);
     }
 
-    private async Task<JsonNode?> JsonAsync(HttpContext context, string[] args)
+    private JsonNode? Doctor() => JsonNode.Parse(settings.Renderer.Doctor(new HostService(settings.Host).Doctor()));
+
+    private JsonNode? Devices() => JsonNode.Parse(settings.Renderer.Devices(new HostService(settings.Host).Devices()));
+
+    private JsonNode? Reports() => JsonNode.Parse(settings.Renderer.Reports(new ReportService(settings.Host).List()));
+
+    // report query --gpu ID --json: how many attempts worked, the ones listed (best first), and what made the difference.
+    private static string QueryTable(JsonNode? query)
     {
-        var result = await settings.Commands.RunAsync(args, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        return result.StandardOutput.TrimStart().StartsWith('{') ? JsonNode.Parse(result.StandardOutput) : null;
+        var html = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<p>{E(query?["worked"]?.ToString())} of {E(query?["attempts"]?.ToString())} attempts worked.</p>");
+        html.Append(ReportTable("query-" + E((string?)query?["gpu"]).Replace(':', '-'), query?["reports"]?.AsArray() ?? []));
+        foreach (var d in query?["differences"]?.AsArray() ?? [])
+        {
+            var values = string.Join("; ", (d?["values"]?.AsArray() ?? []).Select(v => $"{(string?)v?["value"]}: {v?["worked"]}/{v?["attempts"]} worked"));
+            html.Append(CultureInfo.InvariantCulture, $"<p>What made the difference: {E((string?)d?["feature"])} ({E(values)}).</p>");
+        }
+
+        return html.ToString();
     }
 
     private Task WriteAsync(HttpContext context, string title, string body)

@@ -68,4 +68,37 @@ public sealed class GuestSwitcherSpecs : IDisposable
         Assert.Empty(_kernel.State().DiffFrom(initial));
         Assert.True(journal.IsClean);
     }
+
+    [Fact(Timeout = 60000)]
+    public async Task I_can_switch_and_a_usb_device_attached_at_run_time_moves_only_when_the_next_guests_definition_names_it()
+    {
+        // Arrange: the first guest holds three devices given with 'lodge usb attach'; the next guest's definition names one
+        // of them (in another spelling) and a port
+        var plan = HandoffPlanner.Plan(_kernel.ScanForHandoff(), new HandoffRequest("desk", PciAddress.Parse("0000:06:00.0"), GpuMode.Handoff, [], _kernel.DisplayManagerActive));
+        var journal = new HandoffJournal(Path.Combine(_dir, "handoff.journal"));
+        var lines = new List<string>();
+        SwitchSlot Polite(string name) => Slot(name, plan.Endpoints) with { Shutdown = async (_, ct) => { await _guests[name].StopAsync(name, ct); return true; } };
+        var first = Polite("desk") with { HotPlugged = () => ["046d:c52b", "port:1-4.2", "emulated:usb-kbd"] };
+        var machine = new MachineConfig("games", "games.toml") { Usb = [new UsbConfig("046D:C52B", null), new UsbConfig("port:3-1", null)] };
+        var switcher = new GuestSwitcher(first, (name, _) => Task.FromResult(Polite(name) with { DefinedUsb = SwitchUsb.Defined(machine) }), journal, plan.Steps[^1], line => { lock (lines) { lines.Add(line); } }, TimeProvider.System);
+        var run = new HandoffExecutor(_kernel.HandoffHost(switcher), journal).RunAsync(plan);
+        while (switcher.Holder is null)
+        {
+            await Task.Delay(10);
+        }
+
+        // Act
+        var result = await switcher.SwitchAsync("games", force: false);
+
+        // Assert
+        Assert.Equal(SwitchOutcome.Switched, result.Outcome);
+        Assert.Equal(["046d:c52b", "port:3-1"], SwitchUsb.Defined(machine));
+        Assert.Contains("USB '046d:c52b', attached to 'desk' with 'lodge usb attach', moves to 'games', whose definition names it.", lines);
+        Assert.Contains("USB 'port:1-4.2', attached to 'desk' with 'lodge usb attach', goes back to the host: 'games''s definition does not name it.", lines);
+        Assert.Contains("USB 'emulated:usb-kbd', attached to 'desk' with 'lodge usb attach', goes back to the host: 'games''s definition does not name it.", lines);
+
+        await _guests["games"].StopAsync("games");
+        Assert.Equal(HandoffState.Returned, (await run.WaitAsync(TimeSpan.FromSeconds(30))).State);
+    }
 }
+

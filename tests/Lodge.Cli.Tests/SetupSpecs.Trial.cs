@@ -39,12 +39,12 @@ public sealed partial class SetupSpecs
     [Fact]
     public void I_can_revert_an_apply_and_the_trial_initramfs_that_its_command_built_is_gone()
     {
-        // Arrange: the recording runner does not run mkinitramfs, so the image it would build is planted after the apply.
+        // Arrange: the simulated mkinitramfs builds the trial image.
         using var tree = SetupTrees.Create("debian");
         var before = SetupTrees.Snapshot(tree.Root);
         Setup(tree, "debian", "--apply");
         const string image = "/boot/lodge-trial-initrd.img-6.1.0-18-amd64";
-        File.WriteAllText(tree.Root + image, "trial initramfs\n");
+        Assert.True(File.Exists(tree.Root + image));
 
         // Act
         var reverted = Setup(tree, "debian", "--revert");
@@ -52,6 +52,29 @@ public sealed partial class SetupSpecs
         // Assert
         Assert.Equal(0, reverted.ExitCode);
         SetupTrees.AssertSame(before, SetupTrees.Snapshot(tree.Root));
+    }
+
+    [Fact]
+    public void I_can_revert_a_confirm_and_get_back_the_exact_initramfs_images_the_default_entry_booted()
+    {
+        // Arrange: the confirm rebuilds every kernel's initramfs (update-initramfs -u -k all), and a rebuild never has the
+        // same bytes; so does the revert's own rebuild. Only the backup gives the old images back.
+        using var tree = SetupTrees.Create("debian");
+        Setup(tree, "debian", "--apply");
+        var applied = SetupTrees.Snapshot(tree.Root);
+        const string image = "/boot/initrd.img-6.1.0-18-amd64";
+
+        // Act
+        var confirmed = Setup(tree, "debian", "--confirm");
+        var rebuilt = SetupTrees.Snapshot(tree.Root)[image] != applied[image];
+        var reverted = Setup(tree, "debian", "--revert");
+
+        // Assert
+        Assert.Equal(0, confirmed.ExitCode);
+        Assert.True(rebuilt);
+        Assert.Equal(0, reverted.ExitCode);
+        Assert.Contains(_runner.Commands, c => c.Skip(2).SequenceEqual(["update-initramfs", "-u", "-k", "all"]));
+        SetupTrees.AssertSame(applied, SetupTrees.Snapshot(tree.Root));
     }
 
     [Fact]

@@ -5,11 +5,12 @@ using Lodge.Testing.Processes;
 
 namespace Lodge.Cli.Tests;
 
-/// <summary><c>lodge setup</c> on fixture trees of four distributions; commands go to a recording runner.</summary>
-/// <remarks>Each test hands its recording runner to the composition root (<see cref="Lodge.App.LodgeOptions.Runner"/>).</remarks>
+/// <summary><c>lodge setup</c> on fixture trees of four distributions; commands go to a runner that records them and builds
+/// the initramfs images as the real tools do (<see cref="SimulatedBootTools"/>).</summary>
+/// <remarks>Each test hands its runner to the composition root (<see cref="Lodge.App.LodgeOptions.Runner"/>).</remarks>
 public sealed partial class SetupSpecs
 {
-    private readonly RecordingProcessRunner _runner = new();
+    private readonly SimulatedBootTools _runner = new();
 
     public static TheoryData<string> Distros => new() { "debian", "fedora", "arch", "pop", "proxmox" };
 

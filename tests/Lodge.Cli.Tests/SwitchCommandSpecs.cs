@@ -15,6 +15,7 @@ public sealed class SwitchCommandSpecs : IDisposable
     private readonly SimulatedKernel _kernel = new(RepoPaths.Host("EADE3920D9"));
     private readonly List<(string Name, SimulatedGuest Guest)> _guests = [];
     private readonly HostState _initial;
+    private readonly HashSet<string> _failing = [];
     private readonly LodgeOptions _options;
 
     public SwitchCommandSpecs()
@@ -35,10 +36,11 @@ public sealed class SwitchCommandSpecs : IDisposable
                 (guest, log) => _kernel.HandoffHost(guest, log),
                 (spec, plan) =>
                 {
-                    // Every guest runs until it is stopped.
+                    // Every guest runs until it is stopped; a guest the test names in _failing fails to start.
                     var guest = new SimulatedGuest(_kernel, plan.Endpoints) { Lifetime = null };
                     lock (_guests)
                     {
+                        guest.FailStart = _failing.Contains(spec.Machine);
                         _guests.Add((spec.Machine, guest));
                     }
 
@@ -134,4 +136,100 @@ public sealed class SwitchCommandSpecs : IDisposable
         Assert.Equal(0, (await up.WaitAsync(Patience.Event)).ExitCode);
         Assert.Empty(_kernel.State().DiffFrom(_initial));
     }
+
+    private List<System.Text.Json.Nodes.JsonNode> Reports(string machine)
+    {
+        var list = Lodge("report", "list", "--json");
+        Assert.True(list.ExitCode == 0, list.Error);
+        return [.. System.Text.Json.Nodes.JsonNode.Parse(list.Out)!["reports"]!.AsArray().Where(r => (string?)r!["machine"] == machine).OrderBy(r => (long)r!["id"]!).Select(r => r!["result"]!)];
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task I_can_switch_the_GPU_and_each_guest_gets_its_own_outcome_report_as_lodge_up_gives_one()
+    {
+        // Arrange
+        var up = Task.Run(() => Lodge("up", "win", "--tcg"));
+        await WaitForHolderAsync("win");
+
+        // Act: win gives the GPU to linux, which later powers off and the host gets the GPU back
+        var result = await Task.Run(() => Lodge("switch", "linux"));
+        await WaitForHolderAsync("linux");
+        await Guest("linux").StopAsync("linux");
+        var ended = await up.WaitAsync(Patience.Event);
+
+        // Assert: win's run worked (it powered off for the switch); linux's run is the handoff's end: healthy, host clean
+        Assert.True(result.ExitCode == 0, result.Out + result.Error);
+        Assert.True(ended.ExitCode == 0, ended.Error);
+        var win = Assert.Single(Reports("win"));
+        Assert.True((bool)win["succeeded"]!);
+        var linux = Assert.Single(Reports("linux"));
+        Assert.True((bool)linux["started"]!);
+        Assert.True((bool)linux["healthy"]!);
+        Assert.True((bool)linux["handoffClean"]!);
+        Assert.Empty(_kernel.State().DiffFrom(_initial));
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task I_can_switch_to_a_guest_that_fails_to_start_and_its_failed_start_is_recorded_while_the_previous_guest_runs_again()
+    {
+        // Arrange
+        var up = Task.Run(() => Lodge("up", "win", "--tcg"));
+        await WaitForHolderAsync("win");
+        lock (_guests)
+        {
+            _failing.Add("linux");
+        }
+
+        // Act
+        var result = await Task.Run(() => Lodge("switch", "linux"));
+        await WaitForHolderAsync("win");
+        var whileBack = Reports("linux");
+        await Guest("win").StopAsync("win");
+        var ended = await up.WaitAsync(Patience.Event);
+
+        // Assert: the switch failed (win runs again); linux's failed start is a report; win has its two runs
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("'linux' did not start with the GPU", result.Error, StringComparison.Ordinal);
+        var linux = Assert.Single(whileBack);
+        Assert.False((bool)linux["started"]!);
+        Assert.Equal("start", (string?)linux["failedStep"]);
+        Assert.Contains("failed to start", (string?)linux["error"], StringComparison.Ordinal);
+        Assert.True(ended.ExitCode == 0, ended.Error);
+        var win = Reports("win");
+        Assert.Equal(2, win.Count);
+        Assert.All(win, r => Assert.True((bool)r["succeeded"]!));
+        Assert.Empty(_kernel.State().DiffFrom(_initial));
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task I_can_switch_when_both_guests_fail_and_both_failed_starts_are_recorded_with_the_host_given_the_GPU_back()
+    {
+        // Arrange: once win runs, neither linux nor win can start any more
+        var up = Task.Run(() => Lodge("up", "win", "--tcg"));
+        await WaitForHolderAsync("win");
+        lock (_guests)
+        {
+            _failing.Add("linux");
+            _failing.Add("win");
+        }
+
+        // Act
+        var result = await Task.Run(() => Lodge("switch", "linux"));
+        await up.WaitAsync(Patience.Event);
+
+        // Assert: the host got the GPU back; linux's start and win's second start failed, each recorded with a clean host
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("the GPU goes back to the host", result.Error, StringComparison.Ordinal);
+        Assert.Empty(_kernel.State().DiffFrom(_initial));
+        var linux = Assert.Single(Reports("linux"));
+        Assert.False((bool)linux["started"]!);
+        Assert.True((bool)linux["handoffClean"]!);
+        var win = Reports("win");
+        Assert.Equal(2, win.Count);
+        Assert.True((bool)win[0]["succeeded"]!);
+        Assert.False((bool)win[1]["started"]!);
+        Assert.Equal("start", (string?)win[1]["failedStep"]);
+        Assert.True((bool)win[1]["handoffClean"]!);
+    }
 }
+

@@ -41,6 +41,7 @@ public sealed class CtrlCPowerOffSpecs(GuestFixture fixture) : IClassFixture<Gue
         var log = Path.Combine(fixture.Root, "deaf-up.log");
         var up = LodgeCli.Start(log, "up", "deaf", "--tcg", "--config-dir", config, "--reports-db", Path.Combine(fixture.Root, "deaf-reports.db"));
         var qemu = await WaitForRunningAsync("deaf", up, log);
+        await WaitForAsync(log, "Guest deaf is running (QEMU pid", up); // from here on Ctrl-C is the guest's power button
 
         // Act: one Ctrl-C, then past the timeout.
         up.Signal(2);

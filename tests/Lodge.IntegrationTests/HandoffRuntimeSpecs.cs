@@ -86,4 +86,76 @@ public sealed class HandoffRuntimeSpecs(GuestFixture fixture) : IClassFixture<Gu
         Assert.True(journal.IsClean);
         Assert.Empty(kernel.State().DiffFrom(initial));
     }
+
+    [Fact(Timeout = Patience.TestMilliseconds)]
+    public async Task I_can_stop_a_handoff_supervisor_whose_guest_ignores_ACPI_and_it_says_the_guest_did_not_shut_down_in_time_before_it_forces_it_off()
+    {
+        // Arrange: a BIOS machine with nothing to boot (the firmware never answers the power button), planned by the
+        // application as 'lodge up' plans it, run inside a handoff of the simulated GPU; SIGTERM's power-off armed.
+        var config = Directory.CreateDirectory(Path.Combine(fixture.Root, "machines-sigterm")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(config, "deafho.toml"), """
+            os = "linux"
+            shutdown_timeout = 10
+
+            [cpu]
+            cores = 1
+            threads = 1
+            pin = "none"
+
+            [memory]
+            size = "128M"
+            hugepages = "off"
+
+            [firmware]
+            type = "bios"
+
+            [network]
+            mode = "none"
+
+            [display]
+            type = "none"
+
+            [audio]
+            backend = "none"
+            """);
+        var lodge = Lodge.App.LodgeHost.Create(new Lodge.App.LodgeOptions { ConfigDir = config, ReportsDb = Path.Combine(fixture.Root, "sigterm-reports.db") });
+        var guests = new Lodge.App.Guests.GuestService(lodge);
+        var up = guests.Prepare(new Lodge.App.Guests.UpRequest("deafho", false, true, false), _ => { }, _ => { });
+        using var kernel = new SimulatedKernel(RepoPaths.Host("EADE3920D9"));
+        var initial = kernel.State();
+        var guest = new RuntimeGuestControl(guests.Runtime, up.Spec);
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var powerOff = new Lodge.App.Guests.GuestPowerOff(guests.Runtime, TimeSpan.FromSeconds(up.Machine.Plan.Machine.ShutdownTimeoutSeconds), said.Enqueue);
+        var armed = new Lodge.App.Handoff.PowerOffGuest(guest, powerOff, () => "deafho");
+        var request = new HandoffRequest("deafho", PciAddress.Parse("0000:06:00.0"), GpuMode.Handoff, [], kernel.DisplayManagerActive);
+        var plan = HandoffPlanner.Plan(kernel.ScanForHandoff(), request);
+        var journal = new HandoffJournal(Path.Combine(fixture.Root, "handoff-sigterm.journal"));
+
+        // Act
+        var run = new HandoffExecutor(kernel.HandoffHost(armed), journal, new HandoffExecutorOptions()).RunAsync(plan);
+        var limit = DateTime.UtcNow + Patience.Event;
+        while (guest.Guest is null && !run.IsCompleted && DateTime.UtcNow < limit)
+        {
+            await Task.Delay(100);
+        }
+
+        var terminated = powerOff.Terminate();
+        var report = await run.WaitAsync(Patience.Event);
+        await powerOff.Completion.WaitAsync(Patience.Event);
+
+        // Assert
+        var lines = said.ToList();
+        Assert.True(terminated, string.Join("\n", lines));
+        Assert.Equal(
+            [
+                "Asking 'deafho' to power off through ACPI; waiting up to 10 s for it to shut down (shutdown_timeout), then forcing it off.",
+                "'deafho' did not shut down within 10 s; forcing it off now.",
+            ],
+            lines);
+        Assert.Equal(HandoffState.Returned, report.State);
+        Assert.NotNull(guest.Exit);
+        Assert.True(journal.IsClean);
+        Assert.Empty(kernel.State().DiffFrom(initial));
+        Assert.False(File.Exists(fixture.Roots.StateFile("deafho")));
+    }
 }

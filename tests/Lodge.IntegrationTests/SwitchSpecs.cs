@@ -39,10 +39,9 @@ public sealed class SwitchSpecs(GuestFixture fixture) : IClassFixture<GuestFixtu
             Journal = new HandoffJournal(Path.Combine(fixture.Root, $"{first}.journal"));
             SwitchSlot Slot(string name)
             {
+                // The slot the handoff's process builds: ACPI within the guest's timeout, its run-time USB devices from the run folder.
                 var control = new RuntimeGuestControl(runtime, fixture.Spec(name)) { AcpiTimeout = TimeSpan.FromSeconds(30) };
-                return new SwitchSlot(name, control, new GuestHealth(Patience.Event, TimeSpan.FromSeconds(1), control.IsRunningAsync), Patience.Event,
-                    async (timeout, ct) => (await runtime.DownAsync(name, timeout, force: false, ct)).Outcome is DownOutcome.PoweredOff or DownOutcome.NotRunning,
-                    ct => runtime.DownAsync(name, TimeSpan.Zero, force: true, ct));
+                return SwitchSlots.Of(name, control, new GuestHealth(Patience.Event, TimeSpan.FromSeconds(1), control.IsRunningAsync), runtime);
             }
 
             void Log(string line)
@@ -171,4 +170,36 @@ public sealed class SwitchSpecs(GuestFixture fixture) : IClassFixture<GuestFixtu
         Assert.Null(new GuestStateStore(fixture.Roots).Refresh(a, out _));
         Assert.Null(new GuestStateStore(fixture.Roots).Refresh(b, out _));
     }
+
+    [Fact(Timeout = Patience.TestMilliseconds)]
+    public async Task I_can_switch_from_a_guest_with_a_usb_device_attached_at_run_time_that_the_next_guest_does_not_name_and_it_stays_behind()
+    {
+        // Arrange: a gets an emulated keyboard with 'lodge usb attach' (the real binary); b's definition names no USB device
+        var a = Guest("sw4a");
+        var b = Guest("sw4b");
+        using var rig = new Rig(fixture, a);
+        await fixture.WaitForGuestAsync(a);
+        var attach = await LodgeCli.RunAsync("usb", "attach", a, "emulated:usb-kbd");
+        Assert.True(attach.ExitCode == 0, attach.StandardError);
+
+        // Act
+        var result = await rig.Switcher.SwitchAsync(b, force: false).WaitAsync(Patience.Event);
+        await fixture.WaitForGuestAsync(b);
+
+        // Assert: the switch said the device goes back to the host, and b's QEMU does not have it
+        Assert.True(result.Succeeded, $"{result.Message} {string.Join("\n", rig.Lines)}");
+        lock (rig.Lines)
+        {
+            Assert.Contains("USB 'emulated:usb-kbd', attached to 'sw4a' with 'lodge usb attach', goes back to the host: 'sw4b''s definition does not name it.", rig.Lines);
+        }
+
+        var status = await LodgeCli.RunAsync("status", b, "--json");
+        var usb = System.Text.Json.Nodes.JsonNode.Parse(status.StandardOutput)!["guests"]![0]!["usb"]!.AsArray().Select(x => (string?)x).ToList();
+        Assert.DoesNotContain(usb, u => u!.Contains("usb-emulated-usb-kbd", StringComparison.Ordinal));
+
+        await new GuestRuntime(fixture.Roots).DownAsync(b, TimeSpan.FromSeconds(60), force: true);
+        Assert.Equal(HandoffState.Returned, (await rig.Run.WaitAsync(Patience.Event)).State);
+        Assert.Empty(rig.Kernel.State().DiffFrom(rig.Initial));
+    }
 }
+

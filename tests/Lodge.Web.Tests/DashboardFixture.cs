@@ -9,8 +9,19 @@ namespace Lodge.Web.Tests;
 
 /// <summary>A running <c>lodge serve --tcg</c> (the real binary, a real socket) over temporary run, state and config
 /// folders with one machine, <c>web1</c>, that boots the echoing boot sector.</summary>
-public sealed class DashboardFixture : IAsyncLifetime
+public class DashboardFixture : IAsyncLifetime
 {
+    /// <summary>Extra arguments of every lodge run (the server's included), e.g. <c>--root TREE</c>.</summary>
+    protected virtual IReadOnlyList<string> GlobalArgs => [];
+
+    /// <summary>Extra arguments of <c>lodge serve</c>.</summary>
+    protected virtual IReadOnlyList<string> ServeArgs => [];
+
+    /// <summary>Writes more machine files into <see cref="ConfigDir"/>.</summary>
+    protected virtual void WriteMachines()
+    {
+    }
+
     public static string Lodge { get; } = Path.Combine(AppContext.BaseDirectory, "lodge");
 
     public string Root { get; } = Directory.CreateTempSubdirectory("lodge-web-").FullName;
@@ -67,11 +78,12 @@ public sealed class DashboardFixture : IAsyncLifetime
             backend = "none"
             """);
 
+        WriteMachines();
         var url = await RunAsync("serve", "--print-url", "--listen", $"127.0.0.1:{Port}");
         Assert.True(url.ExitCode == 0, url.StandardError);
         LoginUrl = url.StandardOutput.Trim();
 
-        var start = Start("serve", "--tcg", "--listen", $"127.0.0.1:{Port}");
+        var start = Start(["serve", "--tcg", "--listen", $"127.0.0.1:{Port}", .. ServeArgs]);
         _server = Process.Start(start)!;
         _server.OutputDataReceived += (_, e) => ServerLog.Add(e.Data);
         _server.ErrorDataReceived += (_, e) => ServerLog.Add(e.Data);
@@ -110,7 +122,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     private ProcessStartInfo Start(params string[] args)
     {
         var start = new ProcessStartInfo(Lodge) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args.Concat(["--config-dir", ConfigDir, "--reports-db", ReportsDb]))
+        foreach (var arg in args.Concat(["--config-dir", ConfigDir, "--reports-db", ReportsDb, .. GlobalArgs]))
         {
             start.ArgumentList.Add(arg);
         }
@@ -128,7 +140,14 @@ public sealed class DashboardFixture : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Kills <c>lodge serve</c> alone (SIGKILL to its pid, not its process tree), as a crash or a stop of its unit would.</summary>
+    public async Task KillServerAsync()
+    {
+        _server!.Kill(entireProcessTree: false);
+        await _server.WaitForExitAsync();
+    }
+
+    public virtual async Task DisposeAsync()
     {
         await RunAsync("down", "web1", "--timeout", "1", "--force");
         if (_server is { HasExited: false })

@@ -91,6 +91,8 @@ public sealed partial class GuestService
         File.Delete(log);
         var self = _lodge.Executable ?? throw new GuestRuntimeException(spec.Machine, "Cannot find lodge's own executable to start a supervisor.");
         // HOST EFFECT: a background lodge that owns QEMU and its helpers until the guest stops.
+        // The supervisor writes state.json (renamed into the run folder) at each step: wake on that instead of polling.
+        using var written = new FolderWatch(spec.Layout.RunDir);
         var supervisor = SpawnedProcess.Start([self, "supervise", spec.Machine, .. superviseOptions ?? []], log, newSession: true);
         // A deadline is monotonic time (the clock's timestamps), never the wall clock a test may pin.
         var begun = _lodge.Time.GetTimestamp();
@@ -108,10 +110,27 @@ public sealed partial class GuestService
                 throw new GuestRuntimeException(spec.Machine, $"The supervisor of '{spec.Machine}' stopped before the guest ran: {string.Join(" | ", tail)} (see {log}).");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(2), _lodge.Time, cancellationToken).ConfigureAwait(false);
+            // At most 50 ms asleep, so a supervisor that ends without writing (and Ctrl-C) is noticed soon.
+            cancellationToken.ThrowIfCancellationRequested();
+            written.Wait(TimeSpan.FromMilliseconds(50));
         }
 
         throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' did not start within 90 s; see {log}.");
+    }
+
+    /// <summary>What <c>up --detach</c> says once a guest runs: where it runs, where to connect, how to stop it.</summary>
+    public static IReadOnlyList<string> RunningLines(LaunchSpec spec, int pid, bool detached)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var lines = new List<string> { $"Guest {spec.Machine} is running (QEMU pid {pid}{(detached ? ", supervised in the background" : string.Empty)})." };
+        lines.AddRange(spec.ConnectHints.Select(hint => $"  {hint}"));
+        if (spec.SerialSocket is not null)
+        {
+            lines.Add($"  Serial console: lodge console {spec.Machine}");
+        }
+
+        lines.Add($"  The argv is saved in {Path.Combine(spec.Layout.RunDir, "qemu.args")}; stop with 'lodge down {spec.Machine}'.");
+        return lines;
     }
 
     /// <summary>The body of the hidden <c>lodge supervise NAME</c>: starts the spec saved by <see cref="StartDetachedAsync"/>
@@ -174,6 +193,15 @@ public sealed partial class GuestService
         return new GuestStatusReport(statuses, notes, damaged);
     }
 
+    /// <summary><c>lodge status [NAME]</c> whole: <see cref="StatusAsync"/>, what Lodge still holds (journaled hugepages, CPU
+    /// isolation), the supervised handoffs and what starts at boot.</summary>
+    public async Task<GuestOverview> OverviewAsync(string? machine, CancellationToken cancellationToken = default)
+    {
+        var status = await StatusAsync(machine, cancellationToken).ConfigureAwait(false);
+        var held = Lodge.App.Runtime.HeldByLodge.Read(new GuestStateStore(_lodge.Paths.Roots));
+        return new GuestOverview(status, held, Handoffs(machine), new Lodge.App.Autostart.AutostartService(_lodge).Enabled());
+    }
+
     /// <summary>The serial console socket of a running guest; throws when it does not run or has none.</summary>
     public string SerialSocket(string machine)
     {
@@ -221,6 +249,12 @@ public sealed partial class GuestService
                 timeout.CancelAfter(UsbDetachWithin);
                 await client.DeviceDelAndWaitAsync(usb.Id, timeout.Token).ConfigureAwait(false);
             }
+        }
+
+        if (state.Qemu is { } qemu)
+        {
+            // What the guest holds beyond its definition, for a switch that moves the GPU to another guest.
+            new HotPluggedUsb(Runtime.Store.Roots, machine).Record(qemu.Pid, request.Device, request.Attach);
         }
 
         return usb;

@@ -147,14 +147,16 @@ public sealed partial class HandoffService
 
         // With a way to plan other machines, the guest is a switcher: 'lodge switch OTHER' reaches it through the run folder.
         var channel = new SwitchChannel(_lodge.Paths.RunRoot, _lodge.Time);
+        var records = new SwitchRecords(recorder, planned.Host, gpu, prepared.Resolved, machine);
         var switcher = prepared.Request.PlanOther is { } planOther
             ? new GuestSwitcher(
-                SwitchSlots.Of(machine.Name, guest, options.Health, prepared.Request.Runtime),
+                SwitchSlots.Of(machine.Name, guest, options.Health, prepared.Request.Runtime) with { DefinedUsb = SwitchUsb.Defined(machine) },
                 (name, _) =>
                 {
                     var (otherMachine, otherSpec) = planOther(name);
+                    records.Planned(otherMachine);
                     var control = env.Guest(otherSpec, prepared.Plan with { Guest = name });
-                    return Task.FromResult(SwitchSlots.Of(name, control, env.Health(control, otherMachine), prepared.Request.Runtime));
+                    return Task.FromResult(SwitchSlots.Of(name, control, env.Health(control, otherMachine), prepared.Request.Runtime) with { DefinedUsb = SwitchUsb.Defined(otherMachine) });
                 },
                 env.Journal,
                 prepared.Plan.Steps[^1],
@@ -166,6 +168,8 @@ public sealed partial class HandoffService
                 _lodge.Time)
             {
                 HolderChanged = holder => channel.Announce(holder, gpu!.Address.ToString()),
+                SwitchedAway = records.SwitchedAway,
+                StartTried = records.StartTried,
             }
             : null;
         HandoffReport report;
@@ -202,8 +206,17 @@ public sealed partial class HandoffService
         }
 
         var diff = HostState.FromSnapshot(env.Scan(), env.DisplayManagerActive()).DiffFrom(prepared.Before);
-        var result = Result(prepared.Plan, report, diff, guest);
-        recorder.Record(planned.Host, machine, gpu, result, prepared.Resolved);
+        var result = Result(prepared.Plan, report, diff, switcher?.LastControl ?? guest);
+        if (records.Switched)
+        {
+            // The GPU moved between guests: each run has its own report; the end belongs to the guest that held it last.
+            records.Ended(result);
+        }
+        else
+        {
+            recorder.Record(planned.Host, machine, gpu, result, prepared.Resolved);
+        }
+
         return new HandoffRunOutcome(prepared.Plan, report, diff, result, env.Journal.Path);
     }
 

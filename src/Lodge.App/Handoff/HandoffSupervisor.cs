@@ -69,6 +69,23 @@ public sealed class HandoffSupervisor(LodgeHost host, string machine)
         return null;
     }
 
+    /// <summary>How long <c>systemctl stop lodge-NAME</c> may take beyond the guest's ACPI shutdown: the way back.</summary>
+    public static readonly TimeSpan WayBack = TimeSpan.FromMinutes(5);
+
+    /// <summary><c>lodge up NAME</c> of a machine that hands its GPU over: starts <c>lodge handoff-supervise NAME</c> with
+    /// this host's root, machine folder and outcome database (absolute paths) and the options given; returns the unit's
+    /// name, or null for a setsid supervisor. The handoff, the guest's life and the way back run there: the caller (a
+    /// terminal, <c>lodge serve</c>) may go away at any moment.</summary>
+    /// <param name="machine">The machine, as planned (its shutdown timeout bounds a <c>systemctl stop</c>).</param>
+    /// <param name="options">The flags passed on: <c>--stop-holders</c>, <c>--tcg</c>, <c>--reset-nvram</c>, <c>--simulated-host</c>.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    public Task<string?> StartUpAsync(Core.Machines.MachineConfig machine, IEnumerable<string> options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        List<string> arguments = ["--root", host.Root.Path, "--config-dir", Path.GetFullPath(host.Paths.ConfigDir), "--reports-db", Path.GetFullPath(host.Paths.ReportsDatabase), .. options];
+        return StartAsync(arguments, TimeSpan.FromSeconds(machine.ShutdownTimeoutSeconds) + WayBack, cancellationToken);
+    }
+
     /// <summary>Copies the supervisor's log to <paramref name="write"/> as it grows, until the handoff ends (or, with
     /// <paramref name="untilRunning"/>, until the guest runs); returns the supervisor's exit code (0 for a running guest).</summary>
     /// <param name="interrupts">How often the user pressed Ctrl-C: each press goes on to the supervisor as SIGINT (the first

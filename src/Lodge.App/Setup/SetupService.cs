@@ -38,7 +38,7 @@ public sealed class SetupService
         ArgumentNullException.ThrowIfNull(machines);
         var configs = LoadMachines(_lodge.Machines, machines);
         var (host, _) = HostLoader.Load(_lodge.Root.Path);
-        return new SetupPreview(SetupPlanner.Plan(host, configs, SetupFiles.Read(_lodge.Root.Path), phase, SetupFiles.KernelImages(_lodge.Root.Path)), configs);
+        return new SetupPreview(SetupPlanner.Plan(host, configs, SetupFiles.Read(_lodge.Root.Path), phase, SetupFiles.BootImages(_lodge.Root.Path)), configs);
     }
 
     /// <summary>Writes the plan's files all or nothing, keeps backups, then runs its commands; returns the backup id.</summary>

@@ -29,6 +29,7 @@ public sealed class GuestSwitcher : IGuestControl
     private TaskCompletionSource _switchStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task<SwitchResult>? _switch;
     private SwitchSlot? _current;
+    private SwitchSlot _last;
     private bool _ended;
 
     /// <param name="first">The guest the handoff starts.</param>
@@ -41,6 +42,7 @@ public sealed class GuestSwitcher : IGuestControl
     {
         ArgumentNullException.ThrowIfNull(first);
         First = first;
+        _last = first;
         _resolve = resolve;
         _journal = journal;
         _guestStep = guestStep;
@@ -65,6 +67,26 @@ public sealed class GuestSwitcher : IGuestControl
 
     /// <summary>Called with the guest's name each time a guest holds the GPU (after the first start and after each switch).</summary>
     public Action<string>? HolderChanged { get; init; }
+
+    /// <summary>Called when a guest powered off to give the GPU to another (its run ended as asked).</summary>
+    public Action<string>? SwitchedAway { get; init; }
+
+    /// <summary>Called after each start a switch tried (the new guest, or the previous one again): the guest's name, and
+    /// null when it runs with the GPU, else why not.</summary>
+    public Action<string, string?>? StartTried { get; init; }
+
+    /// <summary>The guest control that held the GPU last (the first guest until a switch replaces it); the handoff's end
+    /// (a crash, the watchdog) is that guest's.</summary>
+    public IGuestControl LastControl
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _last.Control;
+            }
+        }
+    }
 
     /// <summary>The watchdog's rule for the first guest (the executor's); null when that guest has none.</summary>
     public GuestHealth? Health => First.Health;
@@ -200,6 +222,12 @@ public sealed class GuestSwitcher : IGuestControl
             return new SwitchResult(SwitchOutcome.Refused, from.Name, $"'{to}' cannot take the GPU from '{from.Name}': {e.Message}", e.Hint);
         }
 
+        // What the current guest holds beyond its definition: what the next guest's definition names moves with the GPU.
+        foreach (var line in SwitchUsb.Lines(from.Name, to, from.HotPlugged(), next.DefinedUsb))
+        {
+            _log(line);
+        }
+
         // 1. The current guest powers off through ACPI within its own timeout; a force-off needs the user's word.
         _log($"Shutting '{from.Name}' down through ACPI (it has {from.ShutdownTimeout.TotalSeconds:0} s) to give the GPU to '{to}'.");
         if (!await from.Shutdown(from.ShutdownTimeout, cancellationToken).ConfigureAwait(false))
@@ -219,9 +247,12 @@ public sealed class GuestSwitcher : IGuestControl
         await from.Control.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         _journal.Append(new JournalEntry(JournalEntry.Undone, _guestStep.Index));
         _log($"'{from.Name}' is off; the GPU stays on vfio-pci.");
+        SwitchedAway?.Invoke(from.Name);
 
         // 2. The new guest starts on the same GPU.
-        if (await TryStartAsync(next, cancellationToken).ConfigureAwait(false) is not { } failure)
+        var failure = await TryStartAsync(next, cancellationToken).ConfigureAwait(false);
+        StartTried?.Invoke(to, failure);
+        if (failure is null)
         {
             Hold(next);
             return new SwitchResult(SwitchOutcome.Switched, to, $"'{to}' runs with the GPU; '{from.Name}' is off.");
@@ -240,6 +271,8 @@ public sealed class GuestSwitcher : IGuestControl
         {
             againFailure = e.Message;
         }
+
+        StartTried?.Invoke(from.Name, againFailure);
 
         if (againFailure is null)
         {
@@ -263,6 +296,7 @@ public sealed class GuestSwitcher : IGuestControl
         lock (_gate)
         {
             _current = slot;
+            _last = slot;
         }
 
         HolderChanged?.Invoke(slot.Name);

@@ -15,4 +15,11 @@ public sealed record SwitchSlot(
     GuestHealth? Health,
     TimeSpan ShutdownTimeout,
     Func<TimeSpan, CancellationToken, Task<bool>> Shutdown,
-    Func<CancellationToken, Task> ForceOff);
+    Func<CancellationToken, Task> ForceOff)
+{
+    /// <summary>The USB devices the machine's definition names, spelled as <see cref="Guests.HotPluggedUsb.Key"/> does.</summary>
+    public IReadOnlyList<string> DefinedUsb { get; init; } = [];
+
+    /// <summary>The USB devices given to it at run time (<c>lodge usb attach</c>), read when asked.</summary>
+    public Func<IReadOnlyList<string>> HotPlugged { get; init; } = () => [];
+}

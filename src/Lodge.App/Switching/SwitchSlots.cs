@@ -18,7 +18,10 @@ public static class SwitchSlots
         {
             return new SwitchSlot(name, control, health, real.AcpiTimeout,
                 async (timeout, ct) => (await runtime.DownAsync(name, timeout, force: false, ct).ConfigureAwait(false)).Outcome is DownOutcome.PoweredOff or DownOutcome.NotRunning,
-                ct => runtime.DownAsync(name, TimeSpan.Zero, force: true, ct));
+                ct => runtime.DownAsync(name, TimeSpan.Zero, force: true, ct))
+            {
+                HotPlugged = () => runtime.Store.Read(name) is { Qemu: { } qemu } ? new Guests.HotPluggedUsb(runtime.Store.Roots, name).Read(qemu.Pid) : [],
+            };
         }
 
         // A double (tests): its stop is its shutdown.

@@ -22,30 +22,38 @@ public static class DownCommand
         {
             var machine = parse.GetValue(name)!;
             var seconds = parse.GetValue(timeout);
-            var (cleaned, result) = await new GuestService(context.Host(parse)).DownAsync(machine, TimeSpan.FromSeconds(seconds), parse.GetValue(force), cancellationToken);
-            if (cleaned is not null)
-            {
-                context.Console.WriteLine(cleaned);
-            }
-
-            switch (result.Outcome)
-            {
-                case DownOutcome.NotRunning:
-                    context.Console.WriteLine($"Guest '{machine}' is not running.");
-                    return ExitCodes.Ok;
-                case DownOutcome.PoweredOff:
-                    context.Console.WriteLine($"Guest '{machine}' powered off in {result.Elapsed.TotalSeconds:0.0} s; its helpers are stopped.");
-                    return ExitCodes.Ok;
-                case DownOutcome.StoppedHard:
-                    context.Error.WriteLine($"Warning: guest '{machine}' did not power off within {seconds} s and was stopped hard; anything it had not written is lost.");
-                    return ExitCodes.Ok;
-                default:
-                    throw new GuestRuntimeException(machine, $"Guest '{machine}' did not power off within {seconds} s and is still running.")
-                    {
-                        Hint = $"Run 'lodge down {machine} --force' to stop it hard, or 'lodge console {machine}' to see why it ignores ACPI.",
-                    };
-            }
+            var down = await new GuestService(context.Host(parse)).DownAsync(machine, TimeSpan.FromSeconds(seconds), parse.GetValue(force), cancellationToken);
+            return Render(machine, seconds, down, context.Console.WriteLine, context.Error.WriteLine);
         });
         return command;
+    }
+
+    /// <summary>How <c>lodge down</c> ended, as it prints it (and the dashboard shows it); a guest still running throws, with its fix.</summary>
+    internal static int Render(string machine, int seconds, GuestDown down, Action<string> output, Action<string> error)
+    {
+        ArgumentNullException.ThrowIfNull(down);
+        var (cleaned, result) = down;
+        if (cleaned is not null)
+        {
+            output(cleaned);
+        }
+
+        switch (result.Outcome)
+        {
+            case DownOutcome.NotRunning:
+                output($"Guest '{machine}' is not running.");
+                return ExitCodes.Ok;
+            case DownOutcome.PoweredOff:
+                output($"Guest '{machine}' powered off in {result.Elapsed.TotalSeconds:0.0} s; its helpers are stopped.");
+                return ExitCodes.Ok;
+            case DownOutcome.StoppedHard:
+                error($"Warning: guest '{machine}' did not power off within {seconds} s and was stopped hard; anything it had not written is lost.");
+                return ExitCodes.Ok;
+            default:
+                throw new GuestRuntimeException(machine, $"Guest '{machine}' did not power off within {seconds} s and is still running.")
+                {
+                    Hint = $"Run 'lodge down {machine} --force' to stop it hard, or 'lodge console {machine}' to see why it ignores ACPI.",
+                };
+        }
     }
 }

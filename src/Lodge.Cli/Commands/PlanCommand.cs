@@ -25,7 +25,8 @@ public static class PlanCommand
         return command;
     }
 
-    private static string Json(MachinePlan plan) => JsonOutput.Build(w =>
+    /// <summary><c>plan NAME --json</c> (and the dashboard's <c>/api/guests/NAME/plan</c>).</summary>
+    internal static string Json(MachinePlan plan) => JsonOutput.Build(w =>
     {
         w.WriteStartObject();
         w.WriteString("machine", plan.Machine.Name);

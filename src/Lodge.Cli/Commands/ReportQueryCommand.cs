@@ -31,7 +31,7 @@ public static class ReportQueryCommand
             {
                 if (parse.GetValue(json))
                 {
-                    context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.Query(outcomes.Gpu, outcomes.Ranked, outcomes.Attempts, outcomes.Worked)));
+                    context.Out.WriteLine(Json.ReportListJson.Answer(answer));
                     return ExitCodes.Ok;
                 }
 
@@ -41,7 +41,7 @@ public static class ReportQueryCommand
 
             if (parse.GetValue(json))
             {
-                context.Out.WriteLine(Lodge.Core.Machines.TerminalText.EscapeJson(Json.ReportListJson.HostQuery(answer.ForHost.Select(g => (g.Address, g.Knowledge)))));
+                context.Out.WriteLine(Json.ReportListJson.Answer(answer));
                 return ExitCodes.Ok;
             }
 

@@ -22,63 +22,72 @@ public static class RescueCommand
         {
             var service = new HandoffService(context.Host(parse));
             var outcome = await service.RescueAsync(parse.GetValue(journalOption), parse.GetValue(boot), line => context.Error.WriteLine(line));
-            switch (outcome.Isolation)
-            {
-                case IsolationRescue.ClearedByReboot:
-                    context.Out.WriteLine("The reboot gave system.slice, user.slice and init.scope every CPU back.");
-                    break;
-                case IsolationRescue.Restored:
-                    context.Out.WriteLine("system.slice, user.slice and init.scope may use every CPU again.");
-                    break;
-                case IsolationRescue.Kept:
-                    context.Out.WriteLine($"Some units could not get their CPUs back; '{outcome.IsolationJournalPath}' keeps them for the next 'lodge rescue'.");
-                    return ExitCodes.Error;
-            }
-
-            var damaged = outcome.HugePageLines.Count > 0 && outcome.HugePageLines[0].StartsWith("Error:", StringComparison.Ordinal);
-            foreach (var line in outcome.HugePageLines)
-            {
-                (damaged ? context.Error : context.Out).WriteLine(line);
-            }
-
-            foreach (var line in outcome.ControllerLines)
-            {
-                (outcome.ControllersLeft && line.StartsWith("Could not", StringComparison.Ordinal) ? context.Error : context.Out).WriteLine(line);
-            }
-
-            var left = outcome.HugePagesLeft || outcome.ControllersLeft;
-            foreach (var step in outcome.Report.Steps)
-            {
-                context.Out.WriteLine($"{step.Index,3}. {step.Name}: {Json.HandoffJson.Outcome(step.Outcome)}{(step.Error is null ? string.Empty : $" ({step.Error})")}");
-            }
-
-            if (outcome.Report.Unknown is { } unknown)
-            {
-                PrintUnknown(context, outcome, unknown);
-                return ExitCodes.Error;
-            }
-
-            if (outcome.Report.Steps.Count == 0)
-            {
-                context.Out.WriteLine($"Nothing to rescue: '{outcome.JournalPath}' is clean.");
-                return left ? ExitCodes.Error : ExitCodes.Ok;
-            }
-
-            context.Out.WriteLine(outcome.JournalClean ? "The host has its GPU back." : $"Some steps could not be undone; '{outcome.JournalPath}' keeps them for the next 'lodge rescue'.");
-            return outcome.JournalClean && !left ? ExitCodes.Ok : ExitCodes.Error;
+            return Render(outcome, context.Out.WriteLine, context.Error.WriteLine);
         });
         return command;
     }
 
+    /// <summary>What <c>lodge rescue</c> did, as it prints it (and the dashboard shows it); returns the exit code.</summary>
+    internal static int Render(RescueOutcome outcome, Action<string> output, Action<string> error)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        switch (outcome.Isolation)
+        {
+            case IsolationRescue.ClearedByReboot:
+                output("The reboot gave system.slice, user.slice and init.scope every CPU back.");
+                break;
+            case IsolationRescue.Restored:
+                output("system.slice, user.slice and init.scope may use every CPU again.");
+                break;
+            case IsolationRescue.Kept:
+                output($"Some units could not get their CPUs back; '{outcome.IsolationJournalPath}' keeps them for the next 'lodge rescue'.");
+                return ExitCodes.Error;
+        }
+
+        var damaged = outcome.HugePageLines.Count > 0 && outcome.HugePageLines[0].StartsWith("Error:", StringComparison.Ordinal);
+        foreach (var line in outcome.HugePageLines)
+        {
+            (damaged ? error : output)(line);
+        }
+
+        foreach (var line in outcome.ControllerLines)
+        {
+            (outcome.ControllersLeft && line.StartsWith("Could not", StringComparison.Ordinal) ? error : output)(line);
+        }
+
+        var left = outcome.HugePagesLeft || outcome.ControllersLeft;
+        foreach (var step in outcome.Report.Steps)
+        {
+            output($"{step.Index,3}. {step.Name}: {Json.HandoffJson.Outcome(step.Outcome)}{(step.Error is null ? string.Empty : $" ({step.Error})")}");
+        }
+
+        if (outcome.Report.Unknown is { } unknown)
+        {
+            PrintUnknown(error, outcome, unknown);
+            return ExitCodes.Error;
+        }
+
+        if (outcome.Report.Steps.Count == 0)
+        {
+            output($"Nothing to rescue: '{outcome.JournalPath}' is clean.");
+            return left ? ExitCodes.Error : ExitCodes.Ok;
+        }
+
+        output(outcome.JournalClean ? "The host has its GPU back." : $"Some steps could not be undone; '{outcome.JournalPath}' keeps them for the next 'lodge rescue'.");
+        return outcome.JournalClean && !left ? ExitCodes.Ok : ExitCodes.Error;
+    }
+
     // A damaged journal: what could be read was undone above; nothing is claimed about the rest.
-    private static void PrintUnknown(CliContext context, RescueOutcome outcome, string reason)
+    private static void PrintUnknown(Action<string> error, RescueOutcome outcome, string reason)
     {
         var gpu = outcome.UnknownGpu ?? "the GPU";
-        context.Error.WriteLine($"Error: the state of the host is unknown. {reason}");
-        context.Error.WriteLine("Every step that could be read was undone; check the rest by hand:");
-        context.Error.WriteLine($"  - 'lspci -nnk -s {gpu}' (and its other functions) shows the usual driver, not vfio-pci, and /sys/bus/pci/devices/*/driver_override is empty;");
-        context.Error.WriteLine("  - 'lsmod' lists the GPU's driver (amdgpu, nvidia, i915) and 'systemctl status display-manager' is active;");
-        context.Error.WriteLine("  - /sys/class/vtconsole/vtcon*/bind read 1 and no QEMU of that guest runs ('lodge status').");
-        context.Error.WriteLine($"When the host is right, move the journal aside: mv '{outcome.JournalPath}' '{outcome.JournalPath}.damaged'");
+        error($"Error: the state of the host is unknown. {reason}");
+        error("Every step that could be read was undone; check the rest by hand:");
+        error($"  - 'lspci -nnk -s {gpu}' (and its other functions) shows the usual driver, not vfio-pci, and /sys/bus/pci/devices/*/driver_override is empty;");
+        error("  - 'lsmod' lists the GPU's driver (amdgpu, nvidia, i915) and 'systemctl status display-manager' is active;");
+        error("  - /sys/class/vtconsole/vtcon*/bind read 1 and no QEMU of that guest runs ('lodge status').");
+        error($"When the host is right, move the journal aside: mv '{outcome.JournalPath}' '{outcome.JournalPath}.damaged'");
     }
 }

@@ -16,6 +16,8 @@ public static class ServeCommand
         command.Options.Add(listen);
         command.Options.Add(printUrl);
         command.Options.Add(tcg);
+        var simulated = HandoffSuperviseCommand.SimulatedHostOption();
+        command.Options.Add(simulated);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var host = context.Host(parse);
@@ -32,24 +34,12 @@ public static class ServeCommand
                 context.Error.WriteLine($"Warning: the dashboard listens on {address}, which other machines on that network can reach; anyone who gets the login link controls your guests. Use it only on a network you trust (a host-only bridge).");
             }
 
-            var global = new List<string>();
-            if (parse.GetValue(LodgeApp.RootOption) is { } root && root != "/")
+            // One composition root, built as every other command builds its own (--root, --config-dir, --reports-db and the
+            // environment): the dashboard calls the App's services on it in this process.
+            var settings = new DashboardSettings(address, token, host, new Json.CliDashboardRenderer(), parse.GetValue(tcg), host.TestHooks)
             {
-                global.AddRange(["--root", root]);
-            }
-
-            if (parse.GetValue(LodgeApp.ConfigDirOption) is { } config)
-            {
-                global.AddRange(["--config-dir", config]);
-            }
-
-            if (parse.GetValue(ReportCommand.DatabaseOption) is { } db)
-            {
-                global.AddRange(["--reports-db", db]);
-            }
-
-            var settings = new DashboardSettings(address, token, host, new LodgeCommands(host.Executable!, global), parse.GetValue(tcg),
-                host.TestHooks);
+                SimulatedHost = parse.GetValue(simulated),
+            };
             await new DashboardServer(settings).RunAsync(() =>
             {
                 context.Error.WriteLine($"Lodge dashboard on http://{address}/ ; 'lodge serve --print-url' prints the login link. Ctrl-C stops it.");

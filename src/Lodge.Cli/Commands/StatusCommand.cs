@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
-using Lodge.App.Autostart;
 using Lodge.App.Guests;
 using Lodge.App.Handoff;
 using Lodge.Linux.Runtime;
@@ -22,38 +20,12 @@ public static class StatusCommand
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var guests = new GuestService(context.Host(parse));
-            var (statuses, notes, damaged) = await guests.StatusAsync(parse.GetValue(name), cancellationToken);
-
-            // What Lodge still holds outside the guests' state: journaled hugepages and CPU isolation.
-            var held = App.Runtime.HeldByLodge.Read(new Lodge.Linux.Runtime.GuestStateStore(context.Roots));
-            if (held.HugePageDamage is not null)
-            {
-                damaged++;
-            }
-
-            var handoffs = guests.Handoffs(parse.GetValue(name));
-            var enabled = new AutostartService(context.Host(parse)).Enabled();
+            var overview = await new GuestService(context.Host(parse)).OverviewAsync(parse.GetValue(name), cancellationToken);
+            var ((statuses, notes, _), held, handoffs, enabled) = overview;
+            var damaged = overview.Damaged;
             if (parse.GetValue(json))
             {
-                var document = ToJson(statuses, notes);
-                document["held"] = HeldJson(held);
-                document["handoffs"] = new JsonArray([.. handoffs.Select(h => (JsonNode)new JsonObject
-                {
-                    ["name"] = h.Machine,
-                    ["phase"] = h.Phase.Phase,
-                    ["supervisorPid"] = h.Phase.Pid,
-                    ["supervisorRuns"] = h.SupervisorRuns,
-                    ["unit"] = h.Phase.Unit,
-                    ["exitCode"] = h.Phase.ExitCode,
-                    ["log"] = h.Phase.Log,
-                })]);
-                document["enabled"] = new JsonObject
-                {
-                    ["guests"] = new JsonArray(enabled.Guests.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
-                    ["serve"] = enabled.Serve,
-                };
-                context.Out.WriteLine(document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                context.Out.WriteLine(Json.StatusJson.Write(overview));
                 return damaged > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
@@ -108,46 +80,5 @@ public static class StatusCommand
         Row("usb", s.UsbDevices.Count == 0 ? "-" : string.Join("\n", s.UsbDevices));
         Row("connect", string.Join("\n", s.State.ConnectHints.Concat(s.State.SerialSocket is null ? [] : [$"serial: lodge console {s.State.Machine}"]).DefaultIfEmpty("-")));
         console.Write(new Panel(grid).Header(Markup.Escape(s.State.Machine)));
-    }
-
-    private static JsonObject HeldJson(App.Runtime.HeldByLodge held) => new()
-    {
-        ["hugepages"] = new JsonArray(held.HugePages.Select(h => (JsonNode)new JsonObject
-        {
-            ["guest"] = h.Reservation.Guest,
-            ["running"] = h.Running,
-            ["node"] = h.Reservation.Pool.Node,
-            ["pageKiB"] = h.Reservation.Pool.PageKiB,
-            ["pages"] = h.Reservation.Held,
-            ["asked"] = h.Reservation.Pool.Count,
-        }).ToArray()),
-        ["hugepageJournalDamage"] = held.HugePageDamage,
-        ["isolatedFor"] = held.IsolatingGuest,
-    };
-
-    private static JsonObject ToJson(IReadOnlyList<GuestStatus> statuses, IReadOnlyList<string> notes)
-    {
-        var guests = new JsonArray();
-        foreach (var s in statuses)
-        {
-            guests.Add((JsonNode)new JsonObject
-            {
-                ["name"] = s.State.Machine,
-                ["phase"] = s.State.Phase.Word(),
-                ["runState"] = s.RunState,
-                ["pid"] = s.State.Qemu?.Pid,
-                ["supervisorPid"] = s.State.Supervisor?.Pid,
-                ["startedAt"] = s.State.StartedAt.ToString("O", CultureInfo.InvariantCulture),
-                ["uptimeSeconds"] = Math.Round(s.Uptime.TotalSeconds, 1),
-                ["helpers"] = new JsonArray(s.State.Helpers.Select(h => (JsonNode)new JsonObject { ["name"] = h.Name, ["pid"] = h.Pid }).ToArray()),
-                ["shares"] = new JsonArray(s.State.Shares.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
-                ["usb"] = new JsonArray(s.UsbDevices.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
-                ["qmpSocket"] = s.State.QmpSocket,
-                ["serialSocket"] = s.State.SerialSocket,
-                ["connect"] = new JsonArray(s.State.ConnectHints.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
-            });
-        }
-
-        return new JsonObject { ["guests"] = guests, ["cleaned"] = new JsonArray(notes.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()) };
     }
 }

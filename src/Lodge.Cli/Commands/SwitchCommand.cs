@@ -1,9 +1,6 @@
 using System.CommandLine;
-using Lodge.App.Machines;
 using Lodge.App.Switching;
 using Lodge.Core;
-using Lodge.Core.Hardware;
-using Lodge.Core.Machines;
 
 namespace Lodge.Cli.Commands;
 
@@ -11,9 +8,6 @@ namespace Lodge.Cli.Commands;
 /// back in between; with no guest holding it, the same as <c>lodge up NAME</c>.</summary>
 public static class SwitchCommand
 {
-    /// <summary>How long the requester follows a switch: the old guest's shutdown and the new guest's start, with room.</summary>
-    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(15);
-
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
     {
@@ -27,44 +21,38 @@ public static class SwitchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var to = parse.GetValue(name)!;
-            var lodge = context.Host(parse);
-            if (MachineName.Check(to, lodge.Paths.RunRoot) is { } bad)
-            {
-                throw bad;
-            }
-
-            var planned = new MachineService(lodge).Plan(to);
-            if (!SwitchSlots.TakesGpu(planned.Plan))
-            {
-                throw new ConfigException($"'{to}' takes no GPU from the host (gpu.mode '{planned.Plan.Gpu.Mode.Word()}'), so there is nothing to switch.") { Hint = $"Run 'lodge up {to}'." };
-            }
-
-            var channel = new SwitchChannel(lodge.Paths.RunRoot, lodge.Time);
-            if (channel.Holder() is not { } holder)
+            var service = new SwitchService(context.Host(parse));
+            var target = service.Target(to);
+            if (target.Holder is null)
             {
                 context.Error.WriteLine($"No guest holds the GPU; starting '{to}' with it.");
                 return await UpCommand.RunAsync(context, parse, to, detach: false, parse.GetValue(tcg), stopHolders: false, resetNvram: false, cancellationToken).ConfigureAwait(false);
             }
 
-            SwitchSlots.RequireSameGpu(planned.Plan, PciAddress.Parse(holder.Gpu), holder.Holder);
-            var result = await channel.RequestAsync(to, parse.GetValue(force), line => context.Error.WriteLine(line), Limit, cancellationToken).ConfigureAwait(false);
-            switch (result.Outcome)
-            {
-                case SwitchOutcome.Switched:
-                    context.Out.WriteLine(result.Message);
-                    return ExitCodes.Ok;
-                case SwitchOutcome.Refused or SwitchOutcome.NeedsForce:
-                    throw new InvalidStateException(result.Message, "switch refused", "switched") { Hint = result.Hint };
-                default:
-                    context.Error.WriteLine($"Error: {result.Message}");
-                    if (result.Hint is { } hint)
-                    {
-                        context.Error.WriteLine(hint);
-                    }
-
-                    return ExitCodes.Error;
-            }
+            var result = await service.RequestAsync(target, parse.GetValue(force), line => context.Error.WriteLine(line), cancellationToken).ConfigureAwait(false);
+            return Render(result, context.Out.WriteLine, context.Error.WriteLine);
         });
         return command;
+    }
+
+    /// <summary>How a switch ended, as <c>lodge switch</c> prints it (and the dashboard shows it); a refusal throws, with its fix.</summary>
+    internal static int Render(SwitchResult result, Action<string> output, Action<string> error)
+    {
+        switch (result.Outcome)
+        {
+            case SwitchOutcome.Switched:
+                output(result.Message);
+                return ExitCodes.Ok;
+            case SwitchOutcome.Refused or SwitchOutcome.NeedsForce:
+                throw new InvalidStateException(result.Message, "switch refused", "switched") { Hint = result.Hint };
+            default:
+                error($"Error: {result.Message}");
+                if (result.Hint is { } hint)
+                {
+                    error(hint);
+                }
+
+                return ExitCodes.Error;
+        }
     }
 }

@@ -17,7 +17,6 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var guest = await StartWithStatusAsync(spec, cancellationToken).ConfigureAwait(false);
-        PrintRunning(spec, guest.Qemu.Pid, detached: false);
         var powerOff = new GuestPowerOff(guests.Runtime, shutdownTimeout, context.Error.WriteLine);
         powerOff.Running(() => spec.Machine);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
@@ -25,6 +24,9 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
             signal.Cancel = true;
             powerOff.Interrupt();
         });
+
+        // Said once Ctrl-C is the guest's power button (before, it stops the start and what it had started).
+        PrintRunning(spec, guest.Qemu.Pid, detached: false);
 
         var exit = await WatchAsync(guest).ConfigureAwait(false);
         powerOff.Stopped();
@@ -89,18 +91,10 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
 
     private void PrintRunning(LaunchSpec spec, int pid, bool detached)
     {
-        context.Console.MarkupLine($"Guest [bold]{Markup.Escape(spec.Machine)}[/] is running (QEMU pid {pid}{(detached ? ", supervised in the background" : string.Empty)}).");
-        foreach (var hint in spec.ConnectHints)
+        foreach (var line in GuestService.RunningLines(spec, pid, detached))
         {
-            context.Console.WriteLine($"  {hint}");
+            context.Console.WriteLine(line);
         }
-
-        if (spec.SerialSocket is not null)
-        {
-            context.Console.WriteLine($"  Serial console: lodge console {spec.Machine}");
-        }
-
-        context.Console.WriteLine($"  The argv is saved in {Path.Combine(spec.Layout.RunDir, "qemu.args")}; stop with 'lodge down {spec.Machine}'.");
     }
 
     private int Report(GuestExit exit)

@@ -13,9 +13,6 @@ namespace Lodge.Cli.Guests;
 /// second forces it off; following goes on until the GPU is back.</remarks>
 public static class HandoffFollow
 {
-    /// <summary>How long <c>systemctl stop lodge-NAME</c> may take before systemd kills: the ACPI shutdown plus the way back.</summary>
-    private static readonly TimeSpan WayBack = TimeSpan.FromMinutes(5);
-
     /// <summary>Starts and follows; returns the supervisor's exit code (0 for a running guest with <paramref name="detach"/>).</summary>
     public static async Task<int> RunAsync(CliContext context, ParseResult parse, MachinePlan plan, bool detach, bool tcg, bool stopHolders, bool resetNvram, bool simulatedHost, CancellationToken cancellationToken)
     {
@@ -23,17 +20,17 @@ public static class HandoffFollow
         ArgumentNullException.ThrowIfNull(plan);
         var lodge = context.Host(parse);
         var machine = plan.Machine.Name;
-        List<string> arguments = ["--root", lodge.Root.Path, "--config-dir", Path.GetFullPath(lodge.Paths.ConfigDir), "--reports-db", Path.GetFullPath(lodge.Paths.ReportsDatabase)];
+        var options = new List<string>();
         foreach (var (flag, on) in new[] { ("--stop-holders", stopHolders), ("--tcg", tcg), ("--reset-nvram", resetNvram), ("--simulated-host", simulatedHost) })
         {
             if (on)
             {
-                arguments.Add(flag);
+                options.Add(flag);
             }
         }
 
         var supervisor = new HandoffSupervisor(lodge, machine);
-        var unit = await supervisor.StartAsync(arguments, TimeSpan.FromSeconds(plan.Machine.ShutdownTimeoutSeconds) + WayBack, cancellationToken).ConfigureAwait(false);
+        var unit = await supervisor.StartUpAsync(plan.Machine, options, cancellationToken).ConfigureAwait(false);
         context.Error.WriteLine(unit is not null
             ? $"The handoff of '{machine}' runs in '{unit}.service' (log: {supervisor.Phase.LogPath}); this terminal may close without harm."
             : $"The handoff of '{machine}' runs in a session of its own (log: {supervisor.Phase.LogPath}); this terminal may close without harm.");

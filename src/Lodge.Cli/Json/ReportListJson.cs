@@ -36,6 +36,16 @@ public static class ReportListJson
         }.ToJsonString(Indented);
     }
 
+    /// <summary><c>report query --json</c> (and the dashboard's <c>/api/reports/query</c>): one GPU's attempts, or each GPU
+    /// of this host; escaped for a terminal.</summary>
+    public static string Answer(Lodge.App.Reports.ReportQueryAnswer answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        return Lodge.Core.Machines.TerminalText.EscapeJson(answer.ForGpu is { } outcomes
+            ? Query(outcomes.Gpu, outcomes.Ranked, outcomes.Attempts, outcomes.Worked)
+            : HostQuery(answer.ForHost.Select(g => (g.Address, g.Knowledge))));
+    }
+
     /// <summary><c>report query --json</c> without <c>--gpu</c>: for each GPU of this host, what the known attempts say.</summary>
     public static string HostQuery(IEnumerable<(string Address, CatalogKnowledge Knowledge)> gpus) =>
         new JsonObject

@@ -22,6 +22,14 @@ public static partial class SetupPlanner
         var parameters = wanted.Select(w => w.Parameter).ToList();
         var bootInfo = p.Info;
         var grubBls = bootInfo.Bootloader == Bootloader.Grub && TrialEntryDirectory(set, bootInfo) is not null;
+        if (bootInfo.Bootloader == Bootloader.Grub && !grubBls)
+        {
+            // 10_linux writes GRUB_CMDLINE_LINUX before GRUB_CMDLINE_LINUX_DEFAULT on every entry: a parameter it holds
+            // is on every boot already (the lab's intel_iommu=on iommu=pt were added a second time before).
+            var always = GrubCmdlineLinux(set);
+            parameters = [.. parameters.Where(w => KernelCommandLine.Missing(always, [w]).Count > 0)];
+        }
+
         string? source = bootInfo.Bootloader switch
         {
             Bootloader.Grub when !grubBls => ReadGrubCmdline(set)?.Value,
@@ -292,6 +300,22 @@ public static partial class SetupPlanner
         }
 
         return result;
+    }
+
+    /// <summary>The effective GRUB_CMDLINE_LINUX (/etc/default/grub, then /etc/default/grub.d/*.cfg, the last assignment
+    /// wins); empty when none sets it or when a value cannot be parsed (setup never writes it, so it only reads it).</summary>
+    private static string GrubCmdlineLinux(SetupChangeSet set)
+    {
+        var value = "";
+        foreach (var file in new[] { GrubDefaults }.Concat(set.Under(GrubDropIns).Where(f => f.EndsWith(".cfg", StringComparison.Ordinal) && f.LastIndexOf('/') == GrubDropIns.Length)))
+        {
+            if (GrubVariables.Read(set.Current(file) ?? "", "GRUB_CMDLINE_LINUX", out var line) is { } v && line >= 0)
+            {
+                value = v;
+            }
+        }
+
+        return value;
     }
 
     private static IReadOnlyList<string> GrubMkconfig(BootInfo boot) =>

@@ -46,6 +46,16 @@ public static partial class SetupPlanner
     private static bool NeedsTrialInitramfs(BootPlan p) =>
         p.Builder != InitramfsBuilder.None && (p.Deferred.ContainsKey(VfioModprobe) || p.Deferred.ContainsKey(InitramfsToolsModules) || p.Deferred.ContainsKey(MkinitcpioConf) || p.Deferred.ContainsKey(DracutLodge));
 
+    /// <summary>The default initramfs images in /boot that the builder's rebuild of every kernel rewrites (not the trial's).</summary>
+    private static IEnumerable<string> DefaultInitramfsImages(BootPlan p) =>
+        p.KernelImages.Where(i => i.LastIndexOf('/') == "/boot".Length && i.StartsWith("/boot/", StringComparison.Ordinal)).Where(i =>
+        {
+            var name = i["/boot/".Length..];
+            return p.Builder == InitramfsBuilder.InitramfsTools
+                ? name.StartsWith("initrd.img-", StringComparison.Ordinal)
+                : p.Builder != InitramfsBuilder.None && name.StartsWith("initramfs-", StringComparison.Ordinal) && name.EndsWith(".img", StringComparison.Ordinal);
+        });
+
     private static string DefaultImageName(InitramfsBuilder builder, string version) =>
         builder == InitramfsBuilder.InitramfsTools ? $"initrd.img-{version}" : $"initramfs-{version}.img";
 
@@ -125,6 +135,13 @@ public static partial class SetupPlanner
                     set.SetOwned($"{TrialInitramfsTools}/conf.d/{conf[(conf.LastIndexOf('/') + 1)..]}", $"{OwnedHeader}\n{set.Current(conf)}", why);
                 }
 
+                // mkinitramfs -d takes the hooks and boot scripts from the trial's folder only: the host's own (an unlock
+                // script, a custom hook) are copied there, so the trial image has everything the default one has.
+                foreach (var own in set.Under(InitramfsToolsHooks).Concat(set.Under(InitramfsToolsScripts)).Where(f => set.Current(f) is not null))
+                {
+                    set.SetOwned(TrialInitramfsTools + own["/etc/initramfs-tools".Length..], WithOwnedHeader(set.Current(own)!), why, executable: true);
+                }
+
                 set.SetOwned($"{TrialInitramfsTools}/hooks/lodge-vfio", TrialHookText, why, executable: true);
                 build = ["mkinitramfs", "-d", TrialInitramfsTools, "-o", image, version];
                 break;
@@ -166,6 +183,12 @@ public static partial class SetupPlanner
             set.Set(file, null, reason with { Text = "Removes the trial's own configuration now that the default boots the same." });
         }
     }
+
+    // A script keeps its '#!' line first; the owned header goes right after it.
+    private static string WithOwnedHeader(string script) =>
+        script.StartsWith("#!", StringComparison.Ordinal) && script.IndexOf('\n', StringComparison.Ordinal) is var end and >= 0
+            ? $"{script[..(end + 1)]}{OwnedHeader}\n{script[(end + 1)..]}"
+            : $"{OwnedHeader}\n{script}";
 
     // initramfs-tools(7), hook scripts: called with 'prereqs' first to order the hooks, then to copy files into ${DESTDIR}.
     private static string TrialHookText =>

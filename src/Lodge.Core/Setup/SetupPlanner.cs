@@ -21,7 +21,7 @@ public static partial class SetupPlanner
     public static readonly IReadOnlyList<string> LoaderEntryDirectories = ["/boot/loader/entries", "/boot/efi/loader/entries", "/efi/loader/entries"];
 
     /// <summary>Directories whose every file the shell also reads (recursively): GRUB's drop-ins, initramfs-tools' conf.d, the trial files.</summary>
-    public static readonly IReadOnlyList<string> DirectoriesToRead = [GrubDropIns, InitramfsToolsConfD, TrialDirectory];
+    public static readonly IReadOnlyList<string> DirectoriesToRead = [GrubDropIns, InitramfsToolsConfD, InitramfsToolsHooks, InitramfsToolsScripts, TrialDirectory];
 
     /// <summary>Every fixed path the planner may read or write.</summary>
     public static readonly IReadOnlyList<string> FilesToRead =
@@ -36,6 +36,8 @@ public static partial class SetupPlanner
     private const string InitramfsToolsModules = "/etc/initramfs-tools/modules";
     private const string InitramfsToolsConf = "/etc/initramfs-tools/initramfs.conf";
     private const string InitramfsToolsConfD = "/etc/initramfs-tools/conf.d";
+    private const string InitramfsToolsHooks = "/etc/initramfs-tools/hooks";
+    private const string InitramfsToolsScripts = "/etc/initramfs-tools/scripts";
     private const string DracutConf = "/etc/dracut.conf";
     private const string DracutLodge = "/etc/dracut.conf.d/lodge-vfio.conf";
     private const string MkinitcpioConf = "/etc/mkinitcpio.conf";
@@ -51,8 +53,9 @@ public static partial class SetupPlanner
     /// <param name="machines">The machines to set the host up for.</param>
     /// <param name="files">The text of the files the planner reads (see the remarks), null or absent when missing.</param>
     /// <param name="phase">The trial apply or the confirm.</param>
-    /// <param name="kernelImages">The kernel images in <c>/boot</c> (host view, such as <c>/boot/vmlinuz-6.1.0-13-amd64</c>):
-    /// the trial initramfs is built for the newest, which is the one the boot loader's first entry boots.</param>
+    /// <param name="kernelImages">The kernel and initramfs images in <c>/boot</c> (host view, such as <c>/boot/vmlinuz-6.1.0-13-amd64</c>
+    /// and <c>/boot/initrd.img-6.1.0-13-amd64</c>): the trial initramfs is built for the newest kernel, which is the one the
+    /// boot loader's first entry boots; a confirm backs up the initramfs images it rebuilds.</param>
     public static SetupPlan Plan(
         HostSnapshot host, IReadOnlyList<MachineConfig> machines, IReadOnlyDictionary<string, string?> files, SetupPhase phase = SetupPhase.Apply,
         IReadOnlyList<string>? kernelImages = null)
@@ -85,6 +88,11 @@ public static partial class SetupPlanner
         if (phase == SetupPhase.Confirm && boot.Deferred.Count > 0)
         {
             boot.Regenerate.InsertRange(0, InitramfsCommands(boot.Builder));
+
+            // Those commands rebuild every kernel's initramfs, and a rebuild never has the same bytes (mkinitramfs packs
+            // the files with their times; seen in the lab): the images are backed up first, so a revert gives back the
+            // exact images the default entry booted.
+            boot.Touched.AddRange(DefaultInitramfsImages(boot));
         }
 
         var changes = set.Changes();

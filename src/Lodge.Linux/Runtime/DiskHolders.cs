@@ -44,33 +44,11 @@ public static class DiskHolders
                 continue;
             }
 
-            string[] fds;
-            try
+            // One readlinkat per descriptor on the folder's own handle, compared as bytes: this runs for every process
+            // (twice per 'lodge up --detach': in the command, then right before the supervisor opens the disk).
+            if (Native.HasLinkTo(Path.Combine(dir, "fd"), canonicalPath))
             {
-                fds = Directory.GetFileSystemEntries(Path.Combine(dir, "fd"));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            foreach (var fd in fds)
-            {
-                string? link;
-                try
-                {
-                    link = new FileInfo(fd).LinkTarget;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    continue;
-                }
-
-                if (link == canonicalPath)
-                {
-                    yield return pid;
-                    break;
-                }
+                yield return pid;
             }
         }
     }

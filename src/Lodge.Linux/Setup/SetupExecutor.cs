@@ -141,11 +141,21 @@ public sealed partial class SetupExecutor
         }
 
         Run(manifest.Undo, manifest.Id);
-        Restore(backup, manifest.Files);
-        RemoveEmpty(manifest.CreatedDirectories);
+        Restore(backup, manifest.Files.Where(f => !f.Touched));
         var reverted = manifest with { Reverted = SetupManifest.Stamp(_time.GetUtcNow()) };
         _files.Write($"{backup}/manifest", Encoding.UTF8.GetBytes(reverted.Format()), RegularMode);
-        Run(manifest.Regenerate, manifest.Id);
+        try
+        {
+            Run(manifest.Regenerate, manifest.Id);
+        }
+        finally
+        {
+            // The files the apply's commands wrote (a rebuilt initramfs, a trial image) come back last: the commands above
+            // rebuild them again (and any kernel's installed since), and a rebuild never has the same bytes.
+            Restore(backup, manifest.Files.Where(f => f.Touched));
+            RemoveEmpty(manifest.CreatedDirectories);
+        }
+
         return reverted;
     }
 

@@ -50,6 +50,11 @@ public static class SetupFiles
     /// <summary>The kernel images in /boot (host view, <c>/boot/vmlinuz-VERSION</c>), for the trial initramfs.</summary>
     public static IReadOnlyList<string> KernelImages(string rootPath) => [.. List(rootPath, "/boot", "vmlinuz-*")];
 
+    /// <summary>The kernel and initramfs images in /boot (host view: <c>vmlinuz-*</c>, <c>initrd.img-*</c>, <c>initramfs-*.img</c>):
+    /// the kernel the trial boots, and the images a confirm rebuilds (backed up first).</summary>
+    public static IReadOnlyList<string> BootImages(string rootPath) =>
+        [.. KernelImages(rootPath).Concat(List(rootPath, "/boot", "initrd.img-*")).Concat(List(rootPath, "/boot", "initramfs-*.img")).Order(StringComparer.Ordinal)];
+
     private static IEnumerable<string> List(string rootPath, string dir, string pattern, SearchOption option = SearchOption.TopDirectoryOnly)
     {
         var real = Real(rootPath, dir);

@@ -96,6 +96,65 @@ public sealed class TrialBootSpecs
     }
 
     [Fact]
+    public void Confirm_backs_up_the_default_initramfs_of_every_kernel_before_it_rebuilds_them()
+    {
+        // Arrange: a rebuilt initramfs never has the same bytes (the lab, Debian 12), so only a backup makes a revert exact.
+        var images = new[] { "/boot/initrd.img-6.1.0-18-amd64", "/boot/initrd.img-6.1.0-9-amd64", "/boot/lodge-trial-initrd.img-6.1.0-18-amd64", "/boot/vmlinuz-6.1.0-18-amd64", "/boot/vmlinuz-6.1.0-9-amd64" };
+        var applied = After(DebianFiles(), SetupPlanner.Plan(Host(Debian), Machines, DebianFiles(), SetupPhase.Apply, images));
+
+        // Act
+        var plan = SetupPlanner.Plan(Host(Debian), Machines, applied, SetupPhase.Confirm, images);
+
+        // Assert
+        Assert.Null(plan.Error);
+        Assert.Equal(["update-initramfs", "-u", "-k", "all"], plan.Regenerate[0]);
+        Assert.Equal(["/boot/initrd.img-6.1.0-18-amd64", "/boot/initrd.img-6.1.0-9-amd64"], plan.CommandTouchedPaths);
+        Assert.Equal(["/boot/lodge-trial-initrd.img-6.1.0-18-amd64"], plan.DeletePaths);
+    }
+
+    [Fact]
+    public void The_trial_initramfs_has_the_hosts_own_initramfs_tools_hooks_and_scripts()
+    {
+        // Arrange: mkinitramfs -d reads hooks/ and scripts/ from the trial's folder only.
+        var files = DebianFiles();
+        files["/etc/initramfs-tools/hooks/unlock"] = "#!/bin/sh\ncopy_exec /usr/bin/unlock\n";
+        files["/etc/initramfs-tools/scripts/local-top/unlock"] = "#!/bin/sh\n/usr/bin/unlock\n";
+
+        // Act
+        var plan = SetupPlanner.Plan(Host(Debian), Machines, files, SetupPhase.Apply, ["/boot/vmlinuz-6.1.0-18-amd64"]);
+
+        // Assert
+        Assert.Null(plan.Error);
+        var hook = plan.Changes.Single(c => c.Path == "/etc/lodge/setup-trial/initramfs-tools/hooks/unlock");
+        Assert.Equal("#!/bin/sh\n# Written by lodge setup; 'lodge setup --revert' removes it.\ncopy_exec /usr/bin/unlock\n", hook.After);
+        Assert.True(hook.Executable);
+        Assert.True(plan.Changes.Single(c => c.Path == "/etc/lodge/setup-trial/initramfs-tools/scripts/local-top/unlock").Executable);
+        Assert.DoesNotContain(plan.Changes, c => c.Path.StartsWith("/etc/initramfs-tools/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_parameter_grub_cmdline_linux_already_holds_is_not_added_again()
+    {
+        // Arrange: 10_linux puts GRUB_CMDLINE_LINUX on every entry before GRUB_CMDLINE_LINUX_DEFAULT (the lab's GRUB disk
+        // has intel_iommu=on iommu=pt there).
+        var files = DebianFiles();
+        files["/etc/default/grub"] = "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"console=ttyS0,115200 iommu=pt\"\n";
+        var kernels = new[] { "/boot/vmlinuz-6.1.0-18-amd64" };
+
+        // Act
+        var apply = SetupPlanner.Plan(Host(Debian), Machines, files, SetupPhase.Apply, kernels);
+        var confirm = SetupPlanner.Plan(Host(Debian), Machines, After(files, apply), SetupPhase.Confirm, kernels);
+
+        // Assert
+        Assert.Null(apply.Error);
+        Assert.Empty(apply.KernelParameters);
+        Assert.Contains("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet vfio-pci.ids=1002:73bf,1002:ab28 kvm.ignore_msrs=1 kvm.report_ignored_msrs=0\"", apply.Changes.Single(c => c.Path == "/etc/grub.d/42_lodge_trial").After, StringComparison.Ordinal);
+        Assert.Null(confirm.Error);
+        Assert.DoesNotContain(confirm.Changes, c => c.Path == "/etc/default/grub");
+        Assert.Contains(["update-grub"], confirm.Regenerate);
+    }
+
+    [Fact]
     public void A_later_grub_d_drop_in_wins_and_confirm_writes_where_it_takes_effect()
     {
         // Arrange: Ubuntu cloud images set the command line again in /etc/default/grub.d/50-cloudimg-settings.cfg.
