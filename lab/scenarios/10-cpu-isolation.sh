@@ -4,6 +4,7 @@
 # 'lodge rescue' runs, every cpuset, affinity and pool is back and no journal is left.
 # kernels: 6.1 6.12
 # timeout: 900
+# default: 6.1
 wait_desktop 240
 POOL=/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages
 STATE=/var/lib/lodge
