@@ -4,6 +4,7 @@
 # 'lodge rescue' runs, every cpuset, affinity and pool is back and no journal is left.
 # kernels: 6.1 6.12
 # timeout: 900
+# default: 6.1
 wait_desktop 240
 POOL=/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages
 STATE=/var/lib/lodge
@@ -59,12 +60,26 @@ run_guest() { # $1: log name; leaves $up and $qemu
   fi
 }
 
+# What the kernel says about QEMU's threads and its scope's cpuset (for reading a failure; no check).
+threads_log() {
+  local t
+  for t in /proc/"$1"/task/*; do echo "thread ${t##*/} $(cat "$t/comm" 2>/dev/null) allowed=$(allowed_of "${t#/proc/}")"; done
+  echo "scope cpuset.cpus.effective=$(cat /sys/fs/cgroup/machine.slice/lodge-iso.scope/cpuset.cpus.effective 2>/dev/null)"
+  echo "machine.slice cpuset.cpus.effective=$(cat /sys/fs/cgroup/machine.slice/cpuset.cpus.effective 2>/dev/null)"
+  echo "root cgroup.subtree_control=$(cat /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null)"
+}
+
 # 1. A clean stop.
 run_guest up
 if [[ -n $qemu ]]; then
+  sleep 3
+  threads_log "$qemu" > "$OUT/threads.log"
+  show "$OUT/threads.log" 20
   check_eq "running: QEMU is in its own scope" "0::/machine.slice/lodge-iso.scope" "$(cat /proc/$qemu/cgroup)"
   check_eq "running: one QEMU thread (the vCPU) stays on CPU 1" 1 "$(threads_on "$qemu" 1)"
   check "running: every other QEMU thread is on CPU 0" test "$(threads_on "$qemu" 0)" -eq $(($(ls /proc/$qemu/task | wc -l) - 1))
+  threads_log "$qemu" > "$OUT/threads-checked.log"
+  show "$OUT/threads-checked.log" 20
   check_eq "running: system.slice on CPU 0" 0 "$(cpus_of system.slice)"
   check_eq "running: journald (system.slice) runs on CPU 0 only" 0 "$(allowed_of "$journald")"
   check_eq "running: node 0's pool holds the guest's 128 pages" $((pool_before + 128)) "$(cat $POOL)"

@@ -68,8 +68,12 @@ public sealed class LodgeHost
     /// <summary>The handoff journal (what <c>up</c> writes and <c>rescue</c> reads, one path for both).</summary>
     public HandoffJournal Journal => new(Paths.JournalPath);
 
-    /// <summary>The guests' runtime below the run and state roots.</summary>
-    public GuestRuntime Guests() => new(Paths.Roots, time: Time);
+    /// <summary>The guests' runtime below the run and state roots; passed controllers go to vfio-pci below <see cref="Root"/>.</summary>
+    public GuestRuntime Guests() => new(Paths.Roots, time: Time, controllers: Controllers());
+
+    /// <summary>What a machine's passed controllers act on: the host below <see cref="Root"/>, or the double the options name.</summary>
+    public ControllerEnvironment Controllers() =>
+        _options.Controllers?.Invoke(this) ?? ControllerEnvironment.Production(Root, Runner, Paths.RunRoot);
 
     /// <summary>The host a handoff acts on, with guests run by <paramref name="runtime"/>: the production host below
     /// <see cref="Root"/>, or the double the options name.</summary>

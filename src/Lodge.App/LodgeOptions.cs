@@ -50,6 +50,10 @@ public sealed record LodgeOptions
     /// simulated kernel here.</summary>
     public Func<LodgeHost, GuestRuntime, Action<string>, HandoffEnvironment>? Handoff { get; init; }
 
+    /// <summary>Where a machine's <c>[[usb]] controller</c> entries go to vfio-pci and back; null for the production host
+    /// below <see cref="RootPath"/>. Tests pass the simulated kernel here.</summary>
+    public Func<LodgeHost, Lodge.Linux.Handoff.ControllerEnvironment>? Controllers { get; init; }
+
     /// <summary><c>COLUMNS</c>: the width of output that is not a terminal (a pipe or a file), when set.</summary>
     public string? Columns => Environment("COLUMNS");
 

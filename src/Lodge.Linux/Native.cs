@@ -258,6 +258,31 @@ internal static partial class Native
     [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
     private static partial int sched_setaffinity(int pid, nint size, ref ulong mask);
 
+    /// <summary>sched_getaffinity(2) for one thread: the CPUs it may run on, ascending; null when it is gone.</summary>
+    public static IReadOnlyList<int>? GetAffinity(int tid)
+    {
+        Span<ulong> mask = stackalloc ulong[16];
+        mask.Clear();
+        if (sched_getaffinity(tid, 16 * sizeof(ulong), ref MemoryMarshal.GetReference(mask)) < 0)
+        {
+            return null;
+        }
+
+        var cpus = new List<int>();
+        for (var cpu = 0; cpu < 1024; cpu++)
+        {
+            if ((mask[cpu / 64] & (1UL << (cpu % 64))) != 0)
+            {
+                cpus.Add(cpu);
+            }
+        }
+
+        return cpus;
+    }
+
+    [LibraryImport("libc", EntryPoint = "sched_getaffinity", SetLastError = true)]
+    private static partial int sched_getaffinity(int pid, nint size, ref ulong mask);
+
     [LibraryImport("libc", EntryPoint = "opendir", StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint opendir(string path);
 

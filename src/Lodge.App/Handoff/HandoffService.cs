@@ -221,7 +221,8 @@ public sealed partial class HandoffService
     }
 
     /// <summary><c>lodge rescue</c>: undoes whatever an unfinished handoff (<paramref name="journalPath"/>, else the host's
-    /// journal) and CPU isolation left applied. A second run does nothing.</summary>
+    /// journal), CPU isolation, hugepage reservation and passed controller of a stopped guest left applied. A second run
+    /// does nothing.</summary>
     /// <param name="journalPath"><c>--journal</c>, when given.</param>
     /// <param name="boot">At boot: failed undos are tolerated (the reboot reset drivers and modules) and the journal ends clean.</param>
     /// <param name="log">Every line the rescue reports as it goes.</param>
@@ -246,7 +247,12 @@ public sealed partial class HandoffService
 
         var unknownGpu = report.Unknown is not null && journal.Inspect().Gpu is { } g && PciAddress.TryParse(g, out var address) ? address.ToString() : null;
         var (hugePageLines, hugePagesLeft) = Runtime.HugePageRescue.Run(new GuestStateStore(_lodge.Paths.Roots), boot);
-        return new RescueOutcome(report, journal.Path, journal.IsClean, isolation, isolator.Journal.Path, unknownGpu, hugePageLines, hugePagesLeft);
+        var (controllerLines, controllersLeft) = await Runtime.ControllerRescue.RunAsync(_lodge.Guests().Store, boot, log).ConfigureAwait(false);
+        return new RescueOutcome(report, journal.Path, journal.IsClean, isolation, isolator.Journal.Path, unknownGpu, hugePageLines, hugePagesLeft)
+        {
+            ControllerLines = controllerLines,
+            ControllersLeft = controllersLeft,
+        };
     }
 
     private OutcomeRecorder Recorder(Action<string> warn) => new(_lodge, warn);

@@ -15,7 +15,7 @@ public static class RescueCommand
             HelpName = "PATH",
         };
         var boot = new Option<bool>("--boot") { Description = "Run at boot (the lodge-rescue unit): the reboot already reset drivers and modules, so failed undos are tolerated and the journal ends clean." };
-        var command = new Command("rescue", "Undo whatever an unfinished GPU handoff, CPU isolation or hugepage reservation left applied (run over SSH, from a TTY, or at boot). A second run does nothing.");
+        var command = new Command("rescue", "Undo whatever an unfinished GPU handoff, CPU isolation, hugepage reservation or passed USB controller left applied (run over SSH, from a TTY, or at boot). A second run does nothing.");
         command.Options.Add(journalOption);
         command.Options.Add(boot);
         command.SetAction(async (parse, _) =>
@@ -52,6 +52,12 @@ public static class RescueCommand
             (damaged ? error : output)(line);
         }
 
+        foreach (var line in outcome.ControllerLines)
+        {
+            (outcome.ControllersLeft && line.StartsWith("Could not", StringComparison.Ordinal) ? error : output)(line);
+        }
+
+        var left = outcome.HugePagesLeft || outcome.ControllersLeft;
         foreach (var step in outcome.Report.Steps)
         {
             output($"{step.Index,3}. {step.Name}: {Json.HandoffJson.Outcome(step.Outcome)}{(step.Error is null ? string.Empty : $" ({step.Error})")}");
@@ -66,11 +72,11 @@ public static class RescueCommand
         if (outcome.Report.Steps.Count == 0)
         {
             output($"Nothing to rescue: '{outcome.JournalPath}' is clean.");
-            return outcome.HugePagesLeft ? ExitCodes.Error : ExitCodes.Ok;
+            return left ? ExitCodes.Error : ExitCodes.Ok;
         }
 
         output(outcome.JournalClean ? "The host has its GPU back." : $"Some steps could not be undone; '{outcome.JournalPath}' keeps them for the next 'lodge rescue'.");
-        return outcome.JournalClean && !outcome.HugePagesLeft ? ExitCodes.Ok : ExitCodes.Error;
+        return outcome.JournalClean && !left ? ExitCodes.Ok : ExitCodes.Error;
     }
 
     // A damaged journal: what could be read was undone above; nothing is claimed about the rest.

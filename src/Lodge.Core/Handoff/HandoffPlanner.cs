@@ -76,25 +76,7 @@ public static partial class HandoffPlanner
             Add("pre-flight: nothing holds the GPU after the display manager stopped", new(HandoffOperationKind.CheckHolders, targets, HandoffOperation.AfterDisplayManager), HandoffOperation.None, t.Service);
         }
 
-        // The undo of a load names the modules loaded before the handoff (the journal records it with the step), so
-        // the way back unloads exactly what the handoff brought: vfio_pci with the vfio modules it pulled in, never
-        // one that was loaded before.
-        var loadedBefore = host.Kernel.Modules is { } present ? string.Join(' ', present.Select(m => m.Name).Order(StringComparer.Ordinal)) : null;
-        var vfioLoaded = host.Kernel.IsModuleLoaded("vfio_pci");
-        if (vfioLoaded != true)
-        {
-            Add("load vfio-pci", new(HandoffOperationKind.LoadModule, "vfio_pci"), new(HandoffOperationKind.UnloadModule, "vfio_pci", loadedBefore), t.Module);
-        }
-
-        // QEMU's VFIO container makes the kernel load the IOMMU backend on demand, and the backend holds vfio; then
-        // 'modprobe -r vfio_pci' stops at vfio and leaves vfio, vfio_iommu_type1, irqbypass and vfio_virqfd loaded
-        // (seen in the lab on 6.1). Loaded here, after vfio-pci, its undo runs first and the way back ends clean. Not
-        // when vfio is built in (vfio_pci in /sys/module but not in /proc/modules): then so is the backend.
-        var vfioModular = vfioLoaded != true || host.Kernel.Modules?.Any(m => m.Name == "vfio_pci") == true;
-        if (vfioModular && host.Kernel.IsModuleLoaded("vfio_iommu_type1") == false)
-        {
-            Add("load the vfio IOMMU backend", new(HandoffOperationKind.LoadModule, "vfio_iommu_type1"), new(HandoffOperationKind.UnloadModule, "vfio_iommu_type1", loadedBefore), t.Module);
-        }
+        AddVfioModules(host, Add, t);
 
         // NVIDIA first: an unbind from nvidia while nvidia_drm (its in-kernel fbdev client) is loaded never returns, so the
         // stack unloads before any binding is touched, and unloading nvidia unbinds its devices itself. A module that
@@ -148,6 +130,31 @@ public static partial class HandoffPlanner
 
         Add($"start the guest '{request.Guest}'", new(HandoffOperationKind.StartGuest, request.Guest), new(HandoffOperationKind.StopGuest, request.Guest), t.Guest);
         return new HandoffPlan(request.Guest, request.Gpu, request.Mode, endpoints, originals, steps, refusals, warnings) { DriverModules = host.Kernel.DriverModules };
+    }
+
+    /// <summary>The steps that load vfio-pci and the vfio IOMMU backend when they are not loaded, each undone by an unload
+    /// that takes only what it brought: the handoff's and a passed controller's (<see cref="ControllerHandoffPlanner"/>).</summary>
+    internal static void AddVfioModules(HostSnapshot host, Action<string, HandoffOperation, HandoffOperation, TimeSpan> add, HandoffTimeouts t)
+    {
+        // The undo of a load names the modules loaded before the handoff (the journal records it with the step), so
+        // the way back unloads exactly what the handoff brought: vfio_pci with the vfio modules it pulled in, never
+        // one that was loaded before.
+        var loadedBefore = host.Kernel.Modules is { } present ? string.Join(' ', present.Select(m => m.Name).Order(StringComparer.Ordinal)) : null;
+        var vfioLoaded = host.Kernel.IsModuleLoaded("vfio_pci");
+        if (vfioLoaded != true)
+        {
+            add("load vfio-pci", new(HandoffOperationKind.LoadModule, "vfio_pci"), new(HandoffOperationKind.UnloadModule, "vfio_pci", loadedBefore), t.Module);
+        }
+
+        // QEMU's VFIO container makes the kernel load the IOMMU backend on demand, and the backend holds vfio; then
+        // 'modprobe -r vfio_pci' stops at vfio and leaves vfio, vfio_iommu_type1, irqbypass and vfio_virqfd loaded
+        // (seen in the lab on 6.1). Loaded here, after vfio-pci, its undo runs first and the way back ends clean. Not
+        // when vfio is built in (vfio_pci in /sys/module but not in /proc/modules): then so is the backend.
+        var vfioModular = vfioLoaded != true || host.Kernel.Modules?.Any(m => m.Name == "vfio_pci") == true;
+        if (vfioModular && host.Kernel.IsModuleLoaded("vfio_iommu_type1") == false)
+        {
+            add("load the vfio IOMMU backend", new(HandoffOperationKind.LoadModule, "vfio_iommu_type1"), new(HandoffOperationKind.UnloadModule, "vfio_iommu_type1", loadedBefore), t.Module);
+        }
     }
 
     private static void AddConsoleSteps(HostSnapshot host, HandoffRequest request, PciAddress gpu, string? driver, Action<string, HandoffOperation, HandoffOperation, TimeSpan> add)

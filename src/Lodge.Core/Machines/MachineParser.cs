@@ -129,7 +129,7 @@ public static class MachineParser
 
     private static UsbConfig ReadUsb(TomlValues values, int i, List<Problem> problems, TomlEntries entries)
     {
-        var usb = new UsbConfig(values.String($"usb[{i}].device"), values.String($"usb[{i}].controller"));
+        var usb = new UsbConfig(values.String($"usb[{i}].device"), values.String($"usb[{i}].controller"), values.Bool($"usb[{i}].host_keyboard") ?? false);
         if (!values.Has($"usb[{i}].device") && !values.Has($"usb[{i}].controller"))
         {
             problems.Add(new Problem(Severity.Error, "usb-empty", "This USB entry has neither 'device' nor 'controller'.", "Add device = \"vendor:product\" or controller = \"0000:0a:00.3\".", entries.Locations[$"usb[{i}]"]));

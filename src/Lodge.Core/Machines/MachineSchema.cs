@@ -13,7 +13,7 @@ internal static class MachineSchema
         ["network"] = ["mode"],
         ["display"] = ["type", "resolution"],
         ["gpu"] = ["device", "mode", "rom"],
-        ["usb"] = ["device", "controller"],
+        ["usb"] = ["device", "controller", "host_keyboard"],
         ["input"] = ["evdev", "toggle"],
         ["audio"] = ["backend", "device"],
         ["share"] = ["host", "tag", "protocol", "create"],

@@ -142,7 +142,7 @@ public static partial class MachinePlanner
         return result;
     }
 
-    private static InputPlan PlanInput(MachineConfig machine, HostSnapshot host, List<PlanDecision> decisions)
+    private static InputPlan PlanInput(MachineConfig machine, HostSnapshot host, IReadOnlyList<PciAddress> passedControllers, List<PlanDecision> decisions)
     {
         var usbInput = machine.Os == GuestOs.MacOs;
         var guestSide = usbInput ? "usb-kbd + usb-tablet (macOS has no virtio-input driver)" : "virtio-keyboard + virtio-mouse";
@@ -156,8 +156,11 @@ public static partial class MachinePlanner
         }
         else if (machine.Input.Evdev == "auto")
         {
-            keyboards = [.. host.InputDevices.Where(d => d.IsKeyboard).SelectMany(d => d.ById.Where(p => p.EndsWith("-event-kbd", StringComparison.Ordinal)).Take(1)).Order(StringComparer.Ordinal)];
-            mice = [.. host.InputDevices.Where(d => d.IsMouse && !d.IsKeyboard).SelectMany(d => d.ById.Where(p => p.EndsWith("-event-mouse", StringComparison.Ordinal)).Take(1)).Order(StringComparer.Ordinal)];
+            // A keyboard or mouse on a passed controller goes to the guest with it: its event node is gone once the
+            // controller is on vfio-pci, and QEMU would fail to open it (lab scenario 9).
+            var stays = host.InputDevices.Where(d => d.Controller is not { } c || !passedControllers.Contains(c)).ToList();
+            keyboards = [.. stays.Where(d => d.IsKeyboard).SelectMany(d => d.ById.Where(p => p.EndsWith("-event-kbd", StringComparison.Ordinal)).Take(1)).Order(StringComparer.Ordinal)];
+            mice = [.. stays.Where(d => d.IsMouse && !d.IsKeyboard).SelectMany(d => d.ById.Where(p => p.EndsWith("-event-mouse", StringComparison.Ordinal)).Take(1)).Order(StringComparer.Ordinal)];
         }
 
         var plan = new InputPlan(keyboards, mice, machine.Input.Toggle, usbInput);
@@ -165,7 +168,9 @@ public static partial class MachinePlanner
             ? new("input", $"evdev {string.Join(", ", keyboards.Concat(mice))}; guest {guestSide}", $"Keyboard and mouse go to the guest directly; {machine.Input.Toggle} switches them between host and guest.")
             : new("input", $"guest {(usbInput ? "usb-kbd + usb-tablet" : "virtio-keyboard + virtio-tablet")}", machine.Input.Evdev == "none"
                 ? "The machine turns evdev off, so input comes through the remote display."
-                : "The host shows no keyboard or mouse under /dev/input/by-id, so input comes through the remote display."));
+                : passedControllers.Count > 0 && host.InputDevices.Any(d => d.Controller is { } c && passedControllers.Contains(c) && (d.IsKeyboard || d.IsMouse))
+                    ? "The host's other keyboards and mice are not under /dev/input/by-id, and those on the passed controller go to the guest with it."
+                    : "The host shows no keyboard or mouse under /dev/input/by-id, so input comes through the remote display."));
         return plan;
     }
 }

@@ -36,7 +36,7 @@ public static partial class MachinePlanner
         var disks = PlanDisks(machine, layout, decisions);
         var network = PlanNetwork(machine, decisions);
         var display = PlanDisplay(machine, gpu, layout, decisions);
-        var input = PlanInput(machine, host, decisions);
+        var input = PlanInput(machine, host, controllers, decisions);
         var audio = PlanAudio(machine, host, gpu, decisions);
         var vfio = gpu.IsPassthrough || controllers.Count > 0;
         decisions.Add(vfio

@@ -60,6 +60,8 @@ public static partial class LaunchSpecBuilder
             plan.Memory.Allocate)
         {
             Shares = [.. plan.Shares.Select(s => new SharedFolder(s.Tag, s.Host, Machines.TomlWords.ParseShareProtocol(s.Protocol)))],
+            UsbControllers = [.. plan.UsbControllers.Select(a => a.ToString())],
+            HostKeyboardGiven = plan.Machine.Usb.Any(u => u.Controller is not null && u.HostKeyboard),
         };
     }
 

@@ -32,4 +32,11 @@ public sealed record LaunchSpec(
 {
     /// <summary>The folders the guest sees, typed; what <c>lodge status</c> shows.</summary>
     public IReadOnlyList<SharedFolder> Shares { get; init; } = [];
+
+    /// <summary>The PCI functions of the machine's <c>[[usb]] controller</c> entries (with their IOMMU group companions),
+    /// which the runtime gives to vfio-pci right before QEMU starts and back once it is gone.</summary>
+    public IReadOnlyList<string> UsbControllers { get; init; } = [];
+
+    /// <summary><c>host_keyboard = true</c> on a controller entry: the host's only keyboard may go with it.</summary>
+    public bool HostKeyboardGiven { get; init; }
 }

@@ -13,15 +13,17 @@ public sealed partial class GuestRuntime
 {
     private static readonly TimeSpan HelperReadyTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan QmpReadyTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RepinSettle = TimeSpan.FromSeconds(2);
     private readonly IProcessRunner _runner;
     private readonly Host.IMdevControl _mdev;
     private readonly TimeProvider _time;
 
     /// <summary>A runtime over <paramref name="roots"/>, running short commands (qemu-img) through <paramref name="runner"/>.</summary>
-    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null, Host.IMdevControl? mdev = null, Isolation.ICpuIsolationControl? isolation = null, HugePages.IHugePageControl? hugePages = null)
+    /// <param name="controllers">Where a machine's <c>[[usb]] controller</c> entries go to vfio-pci; null for the real host at <c>/</c>.</param>
+    public GuestRuntime(RuntimeRoots roots, IProcessRunner? runner = null, TimeProvider? time = null, Host.IMdevControl? mdev = null, Isolation.ICpuIsolationControl? isolation = null, HugePages.IHugePageControl? hugePages = null, Handoff.ControllerEnvironment? controllers = null)
     {
         _mdev = mdev ?? new Host.SysfsMdevControl(new HostRoot("/"));
-        Store = new GuestStateStore(roots, _mdev, isolation, hugePages);
+        Store = new GuestStateStore(roots, _mdev, isolation, hugePages, controllers);
         _runner = runner ?? new ProcessRunner();
         _time = time ?? TimeProvider.System;
     }
@@ -36,6 +38,7 @@ public sealed partial class GuestRuntime
     public async Task<RunningGuest> StartAsync(LaunchSpec spec, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckCanStart(spec);
+        Store.Log = line => progress?.Report(line);
         var self = SelfState();
         Directory.CreateDirectory(spec.Layout.RunDir);
         Directory.CreateDirectory(spec.Layout.StateDir);
@@ -81,6 +84,13 @@ public sealed partial class GuestRuntime
                 Store.Write(state = state with { HugePages = pages, HugePagesBefore = before });
             }
 
+            if (spec.UsbControllers.Count > 0)
+            {
+                // Before QEMU: it opens /dev/vfio/N at start and fails when the controller is still on its driver.
+                progress?.Report($"Giving the controller(s) {string.Join(", ", spec.UsbControllers)} to vfio-pci");
+                await Store.BindControllersAsync(spec, progress, cancellationToken).ConfigureAwait(false);
+            }
+
             progress?.Report("Starting QEMU");
             TryDelete(spec.QmpSocket);
             File.Delete(Path.Combine(spec.Layout.RunDir, "qemu.log"));
@@ -90,11 +100,15 @@ public sealed partial class GuestRuntime
             Store.WritePidFile(spec.Machine, qemu.Pid);
             progress?.Report("Waiting for QMP");
             await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
-            await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
-            if (await IsolateAsync(spec, qemu.Pid, progress, cancellationToken).ConfigureAwait(false))
+            var pins = await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
+            var isolated = await IsolateAsync(spec, qemu.Pid, progress, cancellationToken).ConfigureAwait(false);
+            if (isolated)
             {
                 Store.Write(state = state with { Isolated = true });
             }
+
+            // After the cgroup moves of isolation: a kernel before 6.2 resets the pins of every moved thread.
+            await RepinAsync(qemu.Pid, pins, isolated ? RepinSettle : TimeSpan.Zero, progress, cancellationToken).ConfigureAwait(false);
 
             Store.Write(state = state with { Phase = GuestPhase.Running });
             return new RunningGuest(spec, state, qemu, helpers, Store, _time);

@@ -3,9 +3,10 @@ using Lodge.Linux.Processes;
 namespace Lodge.Linux.Runtime;
 
 /// <summary>Reads, writes and cleans the state.json files below the run root, and finds stale ones left by a killed lodge.</summary>
-public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevControl = null, Isolation.ICpuIsolationControl? isolationControl = null, HugePages.IHugePageControl? hugePageControl = null)
+public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevControl? mdevControl = null, Isolation.ICpuIsolationControl? isolationControl = null, HugePages.IHugePageControl? hugePageControl = null, Handoff.ControllerEnvironment? controllers = null)
 {
     private readonly Host.IMdevControl _mdev = mdevControl ?? new Host.SysfsMdevControl(new HostRoot("/"));
+    private readonly Handoff.ControllerEnvironment _controllers = controllers ?? Handoff.ControllerEnvironment.Production(new HostRoot("/"), new ProcessRunner(), roots.RunRoot);
 
     /// <summary>The roots this store reads.</summary>
     public RuntimeRoots Roots { get; } = roots;
@@ -117,6 +118,10 @@ public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevContro
         }
 
         ReleaseHugePages(state);
+
+        // HOST EFFECT: the guest's passed controllers go back to their drivers (QEMU is gone); a failed undo stays in
+        // the machine's controllers.journal for the next start, 'lodge rescue' and the boot unit.
+        ReleaseControllersAsync(state.Machine).GetAwaiter().GetResult();
         File.Delete(Roots.StateFile(state.Machine));
         File.Delete(PidFile(state.Machine));
     }

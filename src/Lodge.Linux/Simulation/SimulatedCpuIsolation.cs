@@ -4,6 +4,12 @@ using Lodge.Linux.Isolation;
 namespace Lodge.Linux.Simulation;
 
 /// <summary>systemd's AllowedCPUs in memory, with one injected fault on the Nth set call: a failure, a hang until the timeout, or a crash (the process "dies").</summary>
+/// <remarks>
+/// A move into a scope does to the process's real threads what the kernel's cgroup move does on kernels before 6.2
+/// (Debian 12's 6.1; lab scenario 10): cpuset_attach() sets each moved thread's affinity to the cpuset's CPUs (here
+/// every online CPU, machine.slice having no limit), so a pin made before the move is lost. 6.2 and later keep the
+/// user's mask (<see cref="MoveKeepsAffinity"/>).
+/// </remarks>
 public sealed class SimulatedCpuIsolation : ICpuIsolationControl
 {
     private readonly Dictionary<string, IReadOnlyList<int>> _allowed = new(StringComparer.Ordinal);
@@ -21,6 +27,10 @@ public sealed class SimulatedCpuIsolation : ICpuIsolationControl
 
     /// <summary>When true, moving a process into a scope fails (systemd refuses).</summary>
     public bool FailMove { get; set; }
+
+    /// <summary>True for a kernel of 6.2 or later, whose cgroup move keeps each thread's own affinity; false (the default)
+    /// resets it as 6.1 does.</summary>
+    public bool MoveKeepsAffinity { get; init; }
 
     /// <summary>Set calls so far.</summary>
     public int SetCalls => _sets;
@@ -45,6 +55,11 @@ public sealed class SimulatedCpuIsolation : ICpuIsolationControl
         }
 
         _scopes[pid] = scope;
+        if (!MoveKeepsAffinity)
+        {
+            ResetAffinity(pid);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -74,5 +89,37 @@ public sealed class SimulatedCpuIsolation : ICpuIsolationControl
         }
 
         _allowed[unit] = cpus;
+    }
+
+    // cpuset_attach() on 6.1: every thread of the moved process may run on the cpuset's CPUs again (all online ones).
+    private static void ResetAffinity(int pid)
+    {
+        var all = Enumerable.Range(0, Environment.ProcessorCount).ToList();
+        string[] tasks;
+        try
+        {
+            // Only a process this one started (a spec's QEMU): a made-up pid may be someone else's real process.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields[1] != Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return;
+            }
+
+            tasks = Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (IOException)
+        {
+            return; // no such process
+        }
+
+        foreach (var task in tasks)
+        {
+            if (int.TryParse(Path.GetFileName(task), out var tid))
+            {
+                // HOST EFFECT: a real thread's affinity, as the real kernel's cgroup move would set it; it ends with the thread.
+                Native.SetAffinity(tid, all);
+            }
+        }
     }
 }

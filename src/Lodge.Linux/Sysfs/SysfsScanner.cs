@@ -93,6 +93,10 @@ public sealed partial class SysfsScanner
         };
     }
 
+    /// <summary>What a passed controller's plan needs: <see cref="ScanForHandoff"/> plus the input devices (which keyboards
+    /// hang off which controller).</summary>
+    public HostSnapshot ScanForControllers() => ScanForHandoff() with { InputDevices = ScanInputDevices() };
+
     private static int? ParseInt(string? text)
     {
         if (text is null)

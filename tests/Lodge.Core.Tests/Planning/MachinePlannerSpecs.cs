@@ -26,6 +26,30 @@ public sealed class MachinePlannerSpecs
         MachinePlanner.Plan(machine, host, [], RuntimeLayout.For(machine.Name));
 
     [Fact]
+    public void I_get_no_evdev_for_a_keyboard_that_hangs_off_a_passed_USB_controller_since_it_goes_to_the_guest_with_it()
+    {
+        // Arrange: lab scenario 9 found QEMU failing to open the keyboard's event node, gone once its xHCI was on vfio-pci
+        var (fixture, assessments) = Machines.FixtureHosts.Load("EADE3920D9");
+        var xhci = PciAddress.Parse("0000:08:00.3");
+        var host = fixture with
+        {
+            InputDevices =
+            [
+                new("QEMU USB Keyboard", "event3", ["/dev/input/by-id/usb-QEMU_QEMU_USB_Keyboard-event-kbd"], null, true, false, "3-1", xhci),
+                new("Logitech USB Keyboard", "event4", ["/dev/input/by-id/usb-Logitech_USB_Keyboard-event-kbd"], null, true, false, "1-4", PciAddress.Parse("0000:01:00.0")),
+            ],
+        };
+        var machine = new MachineConfig("usb", "usb.toml") { Usb = [new UsbConfig(null, xhci.ToString())] };
+
+        // Act
+        var plan = MachinePlanner.Plan(machine, host, assessments, RuntimeLayout.For("usb"));
+
+        // Assert
+        Assert.Equal([xhci], plan.UsbControllers);
+        Assert.Equal(["/dev/input/by-id/usb-Logitech_USB_Keyboard-event-kbd"], plan.Input.Keyboards);
+    }
+
+    [Fact]
     public void I_get_the_first_descriptor_in_file_name_order_that_has_secure_boot_enrolled_keys_and_SMM()
     {
         // Arrange

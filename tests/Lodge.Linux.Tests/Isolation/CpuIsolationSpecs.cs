@@ -133,6 +133,62 @@ public sealed class CpuIsolationSpecs : IDisposable
         Assert.False(File.Exists(JournalPath));
     }
 
+    [Fact(Timeout = 15000)]
+    public async Task I_can_see_the_isolation_journal_written_as_one_checksummed_line()
+    {
+        // Arrange
+        var systemd = new SimulatedCpuIsolation().With("system.slice", []).With("user.slice", [0, 1, 2, 3]).With("init.scope", []);
+        var journal = new CpuIsolationJournal(JournalPath);
+
+        // Act
+        await new CpuIsolator(systemd, journal).ApplyAsync("win11", MachinePlanner.IsolatedUnits, Housekeeping);
+        var lines = File.ReadAllLines(JournalPath);
+        var read = journal.Read();
+
+        // Assert: '<8 hex of the body's SHA-256> <json>', as the handoff and hugepage journals write
+        var line = Assert.Single(lines);
+        Assert.Matches("^[0-9a-f]{8} \\{\"guest\":\"win11\",", line);
+        Assert.Equal(line[9..], Lodge.Linux.Journals.ChecksummedLines.TryParse(line));
+        Assert.Equal("win11", read!.Value.Guest);
+        Assert.Equal("user.slice:0-3", string.Join(' ', read.Value.Units.Where(u => u.Previous.Count > 0).Select(u => $"{u.Unit}:{Cpus.Format(u.Previous)}")));
+    }
+
+    [Fact(Timeout = 15000)]
+    public async Task I_can_restore_from_a_journal_of_the_older_plain_json_format()
+    {
+        // Arrange: what Lodge wrote before the checksum
+        var systemd = new SimulatedCpuIsolation().With("system.slice", [0]).With("user.slice", [0]).With("init.scope", [0]);
+        File.WriteAllText(JournalPath, "{\"guest\":\"win11\",\"units\":[{\"unit\":\"system.slice\",\"previous\":\"\"},{\"unit\":\"user.slice\",\"previous\":\"0-3\"},{\"unit\":\"init.scope\",\"previous\":\"\"}]}\n");
+
+        // Act
+        var guest = new CpuIsolationJournal(JournalPath).Read()?.Guest;
+        var ok = await new CpuIsolator(systemd, new CpuIsolationJournal(JournalPath)).RestoreAsync(MachinePlanner.IsolatedUnits);
+
+        // Assert: the recorded values come back, not a blanket lift
+        Assert.Equal("win11", guest);
+        Assert.True(ok);
+        Assert.Equal("init.scope=;system.slice=;user.slice=0-3", systemd.State);
+        Assert.False(File.Exists(JournalPath));
+    }
+
+    [Fact(Timeout = 15000)]
+    public async Task I_can_restore_from_a_journal_whose_checksum_fails_by_lifting_every_limit_never_believing_it()
+    {
+        // Arrange: a checksummed line with one byte of its body changed (user.slice's previous 0-3 became 0-2)
+        var systemd = new SimulatedCpuIsolation().With("system.slice", [0]).With("user.slice", [0]).With("init.scope", [0]);
+        var line = Lodge.Linux.Journals.ChecksummedLines.Format("{\"guest\":\"win11\",\"units\":[{\"unit\":\"user.slice\",\"previous\":\"0-3\"}]}");
+        File.WriteAllText(JournalPath, line.Replace("0-3", "0-2", StringComparison.Ordinal) + "\n");
+
+        // Act
+        var read = new CpuIsolationJournal(JournalPath).Read();
+        var ok = await new CpuIsolator(systemd, new CpuIsolationJournal(JournalPath)).RestoreAsync(MachinePlanner.IsolatedUnits);
+
+        // Assert
+        Assert.Equal(("", 0), (read!.Value.Guest, read.Value.Units.Count));
+        Assert.True(ok);
+        Assert.Equal("init.scope=;system.slice=;user.slice=", systemd.State);
+    }
+
     [Fact]
     public void I_can_turn_a_cpu_list_into_systemds_mask_and_back()
     {
