@@ -31,6 +31,22 @@ public sealed class GpuHandoffCommandSpecs : IDisposable
     }
 
     [Fact]
+    public void Amdgpu_stays_loaded_unless_the_machine_asks_for_its_unload_and_then_the_simulated_host_gets_it_back()
+    {
+        // Act: the simulated kernel of the fixture knows its loaded modules (the dry run's tree has no /proc/modules)
+        var kept = Handoff("--simulate");
+        File.WriteAllText(Path.Combine(_dir, "win.toml"), "[gpu]\nmode = \"handoff\"\ndevice = \"auto\"\nunload_amdgpu = true\n");
+        var unloaded = Handoff("--simulate");
+
+        // Assert
+        Assert.Equal(0, kept.ExitCode);
+        Assert.Equal(0, unloaded.ExitCode);
+        Assert.DoesNotContain("\"unload amdgpu\"", kept.Out, StringComparison.Ordinal);
+        Assert.Contains("\"name\": \"unload amdgpu\", \"outcome\": \"undone\"", unloaded.Out, StringComparison.Ordinal);
+        Assert.Contains("\"restored\": true", unloaded.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void I_can_simulate_a_handoff_and_get_the_issue_JSON_with_every_step_undone_and_the_host_restored()
     {
         // Act

@@ -89,7 +89,7 @@ public sealed partial class HandoffService
 
         var snapshot = env.Scan();
         var before = HostState.FromSnapshot(snapshot, env.DisplayManagerActive());
-        var handoffRequest = new HandoffRequest(plan.Machine.Name, gpu.Address, plan.Gpu.Mode, [], env.DisplayManagerActive()) { NvidiaPersistencedActive = env.NvidiaPersistencedActive() };
+        var handoffRequest = new HandoffRequest(plan.Machine.Name, gpu.Address, plan.Gpu.Mode, [], env.DisplayManagerActive()) { NvidiaPersistencedActive = env.NvidiaPersistencedActive(), UnloadAmdgpu = plan.Machine.Gpu?.UnloadAmdgpu == true };
         var endpoints = HandoffPlanner.Plan(snapshot, handoffRequest).Endpoints;
         var holders = await env.Holders(endpoints, cancellationToken).ConfigureAwait(false);
         var blocking = holders.Where(h => !(plan.Gpu.Mode == GpuMode.Handoff && h.EndsWithDisplayManager)).ToList();
@@ -258,7 +258,7 @@ public sealed partial class HandoffService
     private OutcomeRecorder Recorder(Action<string> warn) => new(_lodge, warn);
 
     private static HandoffRequest Request(MachineConfig machine, PciAddress gpu, bool? displayManagerActive, HandoffTimeouts timeouts) =>
-        new(machine.Name, gpu, machine.Gpu!.Mode, [], displayManagerActive) { Timeouts = timeouts };
+        new(machine.Name, gpu, machine.Gpu!.Mode, [], displayManagerActive) { Timeouts = timeouts, UnloadAmdgpu = machine.Gpu.UnloadAmdgpu };
 
     // What the outcome database records: started/healthy, whether the host is as before, and the first failing step.
     internal static ReportResult Result(HandoffPlan plan, HandoffReport report, IReadOnlyList<string> diff, IGuestControl guest)

@@ -60,7 +60,7 @@ public static class MachineParser
             Network = new NetworkConfig(ReadNetwork(values)),
             Display = new DisplayConfig(values.Choice("display.type", DisplayNames, "spice"), ReadResolution(values)),
             Gpu = entries.Locations.ContainsKey("gpu")
-                ? new GpuConfig(values.String("gpu.device") ?? "auto", (GpuMode)Array.IndexOf(GpuModeNames, values.Choice("gpu.mode", GpuModeNames, "dedicated")), values.String("gpu.rom") ?? "auto")
+                ? new GpuConfig(values.String("gpu.device") ?? "auto", (GpuMode)Array.IndexOf(GpuModeNames, values.Choice("gpu.mode", GpuModeNames, "dedicated")), values.String("gpu.rom") ?? "auto") { UnloadAmdgpu = values.Bool("gpu.unload_amdgpu") ?? false }
                 : null,
             Usb = [.. Enumerable.Range(0, entries.CountOf("usb")).Select(i => ReadUsb(values, i, problems, entries))],
             Input = ReadInput(values),

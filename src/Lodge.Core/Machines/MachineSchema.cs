@@ -12,7 +12,7 @@ internal static class MachineSchema
         ["disk"] = ["path", "size", "bus", "cdrom", "passthrough"],
         ["network"] = ["mode"],
         ["display"] = ["type", "resolution"],
-        ["gpu"] = ["device", "mode", "rom"],
+        ["gpu"] = ["device", "mode", "rom", "unload_amdgpu"],
         ["usb"] = ["device", "controller", "host_keyboard"],
         ["input"] = ["evdev", "toggle"],
         ["audio"] = ["backend", "device"],
