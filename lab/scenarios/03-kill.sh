@@ -3,6 +3,9 @@
 # the steps; killing only 'lodge up' is scenario 05's harmless hang-up). A plain 'lodge rescue' then restores the host
 # exactly, and a second rescue does nothing.
 # kernels: 6.1 6.12
+# default: 6.1
+# The kills land where the 50 ms poll catches the journal (steps 4, 8, 12, 14 and the running guest on an idle machine),
+# not after every single step: an exact stop after step k would need a stop hook in the executor (docs/lab.md).
 # timeout: 1500
 desktop_before
 G=$(group_of $GPU)

@@ -5,7 +5,7 @@
 # the device wedged, give back nothing that touches it, leave the display manager stopped while the GPU is on vfio-pci,
 # and say plainly what to do. Once that QEMU is gone the stuck write lands, and a second rescue finishes the job.
 # kernels: 6.1 6.12
-# default: 6.12
+# default: 6.1 6.12
 # timeout: 900
 desktop_before
 G=$(group_of $GPU)
