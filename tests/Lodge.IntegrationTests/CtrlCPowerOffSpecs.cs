@@ -13,31 +13,7 @@ public sealed class CtrlCPowerOffSpecs(GuestFixture fixture) : IClassFixture<Gue
     {
         // Arrange: a BIOS machine with nothing to boot: the firmware never answers the ACPI power button.
         var config = Directory.CreateDirectory(Path.Combine(fixture.Root, "machines-ctrlc")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(config, "deaf.toml"), """
-            os = "linux"
-            shutdown_timeout = 10
-
-            [cpu]
-            cores = 1
-            threads = 1
-            pin = "none"
-
-            [memory]
-            size = "128M"
-            hugepages = "off"
-
-            [firmware]
-            type = "bios"
-
-            [network]
-            mode = "none"
-
-            [display]
-            type = "none"
-
-            [audio]
-            backend = "none"
-            """);
+        await File.WriteAllTextAsync(Path.Combine(config, "deaf.toml"), DeafBiosMachine.Toml(shutdownTimeout: 10));
         var log = Path.Combine(fixture.Root, "deaf-up.log");
         var up = LodgeCli.Start(log, "up", "deaf", "--tcg", "--config-dir", config, "--reports-db", Path.Combine(fixture.Root, "deaf-reports.db"));
         var qemu = await WaitForRunningAsync("deaf", up, log);

@@ -93,31 +93,7 @@ public sealed class HandoffRuntimeSpecs(GuestFixture fixture) : IClassFixture<Gu
         // Arrange: a BIOS machine with nothing to boot (the firmware never answers the power button), planned by the
         // application as 'lodge up' plans it, run inside a handoff of the simulated GPU; SIGTERM's power-off armed.
         var config = Directory.CreateDirectory(Path.Combine(fixture.Root, "machines-sigterm")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(config, "deafho.toml"), """
-            os = "linux"
-            shutdown_timeout = 10
-
-            [cpu]
-            cores = 1
-            threads = 1
-            pin = "none"
-
-            [memory]
-            size = "128M"
-            hugepages = "off"
-
-            [firmware]
-            type = "bios"
-
-            [network]
-            mode = "none"
-
-            [display]
-            type = "none"
-
-            [audio]
-            backend = "none"
-            """);
+        await File.WriteAllTextAsync(Path.Combine(config, "deafho.toml"), DeafBiosMachine.Toml(shutdownTimeout: 10));
         var lodge = Lodge.App.LodgeHost.Create(new Lodge.App.LodgeOptions { ConfigDir = config, ReportsDb = Path.Combine(fixture.Root, "sigterm-reports.db") });
         var guests = new Lodge.App.Guests.GuestService(lodge);
         var up = guests.Prepare(new Lodge.App.Guests.UpRequest("deafho", false, true, false), _ => { }, _ => { });
