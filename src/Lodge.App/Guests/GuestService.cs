@@ -13,7 +13,9 @@ namespace Lodge.App.Guests;
 /// find its console and logs, and plug USB devices in and out. Returns data; the CLI renders it.</summary>
 public sealed partial class GuestService
 {
-    private static readonly TimeSpan DetachedStartWithin = TimeSpan.FromSeconds(90);
+    // The supervisor bounds the start itself (a living QEMU gets 5 minutes to answer QMP, then it is stopped and the
+    // supervisor ends, which the wait sees); this only ends the wait on a supervisor that neither runs the guest nor ends.
+    private static readonly TimeSpan DetachedStartWithin = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan UsbDetachWithin = TimeSpan.FromSeconds(10);
     private readonly LodgeHost _lodge;
 
@@ -77,7 +79,7 @@ public sealed partial class GuestService
     }
 
     /// <summary>Hands the spec to a detached <c>lodge supervise NAME</c> (its own session) and returns QEMU's pid once the
-    /// guest runs; throws when the supervisor stops first or the guest does not run within 90 s.</summary>
+    /// guest runs; throws when the supervisor stops first or the guest does not run within 10 minutes.</summary>
     /// <param name="spec">The guest.</param>
     /// <param name="superviseOptions">Extra options for <c>lodge supervise</c> (the outcome database and the report to complete).</param>
     /// <param name="cancellationToken">Stops the wait (the supervisor keeps running).</param>
@@ -115,7 +117,7 @@ public sealed partial class GuestService
             written.Wait(TimeSpan.FromMilliseconds(50));
         }
 
-        throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' did not start within 90 s; see {log}.");
+        throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' did not start within {DetachedStartWithin.TotalMinutes:0} minutes; see {log}.");
     }
 
     /// <summary>What <c>up --detach</c> says once a guest runs: where it runs, where to connect, how to stop it.</summary>

@@ -12,7 +12,10 @@ namespace Lodge.Linux.Runtime;
 public sealed partial class GuestRuntime
 {
     private static readonly TimeSpan HelperReadyTimeout = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan QmpReadyTimeout = TimeSpan.FromSeconds(30);
+    // How long a living QEMU may take to answer QMP (see WaitForQmpAsync), and how often 'up' says it still waits.
+    private static readonly TimeSpan QmpReadyLimit = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan QmpWaitReport = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan QmpPoll = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan RepinSettle = TimeSpan.FromSeconds(2);
     private readonly IProcessRunner _runner;
     private readonly Host.IMdevControl _mdev;
@@ -99,7 +102,7 @@ public sealed partial class GuestRuntime
             Store.Write(state = state with { Qemu = qemuState });
             Store.WritePidFile(spec.Machine, qemu.Pid);
             progress?.Report("Waiting for QMP");
-            await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
+            await WaitForQmpAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
             var pins = await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
             var isolated = await IsolateAsync(spec, qemu.Pid, progress, cancellationToken).ConfigureAwait(false);
             if (isolated)
