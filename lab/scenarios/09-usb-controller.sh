@@ -8,8 +8,8 @@ wait_desktop 240
 keyboard() { grep -l 'Keyboard' /sys/class/input/input*/name 2>/dev/null | while read -r n; do readlink -f "$(dirname "$n")/device"; done | grep -q "/$XHCI/"; }
 no_keyboard() { ! keyboard; }
 # QEMU opens /dev/vfio/N first and the controller's device fd later (after it has mapped the guest's RAM for DMA, which
-# takes seconds under TCG on a busy host); QMP answers only after that.
-holds_device() { (($(vfio_device_fds "$1") >= 1)); }
+# takes seconds under TCG on a busy host); QMP answers only after that, and Lodge records the guest running only then.
+lodge_says_running() { [[ $(jq -r .phase /run/lodge/usb/state.json 2>/dev/null) == running ]]; }
 check_eq "before: xHCI driver" xhci_hcd "$(driver_of $XHCI)"
 # On 6.12 under a loaded host the xHCI enumerates its keyboard after the desktop is up (seen 1 Dec).
 wait_until 120 keyboard
@@ -24,10 +24,10 @@ lodge up usb > "$OUT/up.log" 2>&1 &
 up=$!
 if wait_for_guest "$X" $up; then
   qemu=$(vfio_holder "$X")
-  wait_until 120 holds_device "$qemu"
+  wait_until 300 lodge_says_running
+  check_eq "QEMU holds the controller once Lodge says the guest runs" 1 "$(vfio_device_fds "$qemu")"
   check_eq "xHCI driver with the guest" vfio-pci "$(driver_of $XHCI)"
   check "the keyboard has left the host" no_keyboard
-  check_eq "QEMU holds the controller" 1 "$(vfio_device_fds "$qemu")"
   check "QEMU was given the controller" grep -q "host=$XHCI" <(tr '\0' ' ' < "/proc/$qemu/cmdline")
 else
   check "a nested QEMU holds /dev/vfio/$X (the xHCI's group)" false
