@@ -10,8 +10,11 @@ no_keyboard() { ! keyboard; }
 # QEMU opens /dev/vfio/N first and the controller's device fd later (after it has mapped the guest's RAM for DMA, which
 # takes seconds under TCG on a busy host); QMP answers only after that, and Lodge records the guest running only then.
 lodge_says_running() { [[ $(jq -r .phase /run/lodge/usb/state.json 2>/dev/null) == running ]]; }
+xhci_bound() { [[ $(driver_of $XHCI) == xhci_hcd ]]; }
+# On 6.12 under a loaded host udev binds the xHCI, and the xHCI enumerates its keyboard, after the desktop is up (seen
+# 1 Dec: no driver 17 s after the desktop, the keyboard 20 s later).
+wait_until 180 xhci_bound
 check_eq "before: xHCI driver" xhci_hcd "$(driver_of $XHCI)"
-# On 6.12 under a loaded host the xHCI enumerates its keyboard after the desktop is up (seen 1 Dec).
 wait_until 120 keyboard
 check "before: the keyboard behind the xHCI is an input device" keyboard
 host_state > "$OUT/before.state"
