@@ -3,6 +3,7 @@
 # stopped the way a user stops it ('lodge down usb'), right after the checks, so the scenario's length does not hang
 # on how fast the nested SeaBIOS boots.
 # kernels: 6.1 6.12
+# default: 6.1 6.12
 # timeout: 900
 wait_desktop 240
 keyboard() { grep -l 'Keyboard' /sys/class/input/input*/name 2>/dev/null | while read -r n; do readlink -f "$(dirname "$n")/device"; done | grep -q "/$XHCI/"; }
