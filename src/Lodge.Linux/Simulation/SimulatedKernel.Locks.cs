@@ -83,10 +83,11 @@ public sealed partial class SimulatedKernel
                 _inFlight[target] = _inFlight.GetValueOrDefault(target) + 1;
             }
 
-            var taken = kernelWrite ? LocksOf(action, target) : [];
-
-            // A module already going is not waited for by its own unload: delete_module refuses it (see Unload's check).
-            var wait = taken.Where(k => !(action == HostAction.UnloadModule && k == ModuleLock(target))).Concat(kernelWrite ? WaitsFor(action, target) : []).ToList();
+            // A module already going is not waited for by its own unload: delete_module refuses it at once, before it
+            // touches any device (see Unload's check).
+            var going = action == HostAction.UnloadModule && IsLockedByOther(ModuleLock(target));
+            var taken = kernelWrite && !going ? LocksOf(action, target) : [];
+            var wait = taken.Concat(kernelWrite ? WaitsFor(action, target) : []).ToList();
             while (!_disposed && wait.Any(k => _locks.TryGetValue(k, out var owner) && owner != me))
             {
                 Monitor.Wait(_gate);

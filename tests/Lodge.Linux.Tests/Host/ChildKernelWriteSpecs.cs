@@ -43,7 +43,7 @@ public sealed class ChildKernelWriteSpecs : IDisposable
         Assert.NotEqual(Environment.ProcessId, pid);
         Assert.True(ProcessTable.IsAlive(pid, start));
         Assert.Equal($"{pid} {start}", e.WriterText);
-        Assert.True(Handoff.HandoffExecutor.IsStuckKernelWrite(e));
+        Assert.True(Lodge.Linux.Handoff.HandoffExecutor.IsStuckKernelWrite(e));
     }
 
     [Fact(Timeout = 30000)]
@@ -60,7 +60,7 @@ public sealed class ChildKernelWriteSpecs : IDisposable
         Assert.Contains("-r amdgpu' failed with exit code 1: modprobe: FATAL: Module amdgpu is in use.", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact]
     public void The_child_of_a_console_write_reads_it_back_and_says_when_the_kernel_did_not_act_on_it()
     {
         // Arrange: a bind file that keeps what is written, and one that never shows it (/dev/null reads empty).
