@@ -133,7 +133,10 @@ public sealed partial class GuestRuntime
     /// <summary>Refuses a guest that already runs or whose disk another guest or process holds; cleans stale state first.</summary>
     /// <exception cref="DiskHeldException">Another guest or process holds one of the disks.</exception>
     /// <exception cref="GuestRuntimeException">The guest already runs, or the host mounts (or otherwise uses) one of its disks.</exception>
-    public void CheckCanStart(LaunchSpec spec)
+    /// <param name="spec">The guest.</param>
+    /// <param name="scanProcesses">Also look through every process's open files for one that holds a disk (the check
+    /// right before QEMU opens them); without it, only the other guests' states are asked.</param>
+    public void CheckCanStart(LaunchSpec spec, bool scanProcesses = true)
     {
         if (Store.Refresh(spec.Machine, out _) is { } existing)
         {
@@ -152,7 +155,7 @@ public sealed partial class GuestRuntime
 
         foreach (var disk in spec.Disks.Where(File.Exists))
         {
-            if (DiskHolders.Find(disk, Store.LiveOthers(spec.Machine), new HashSet<int> { Environment.ProcessId }) is { } holder)
+            if (DiskHolders.Find(disk, Store.LiveOthers(spec.Machine), new HashSet<int> { Environment.ProcessId }, scanProcesses) is { } holder)
             {
                 throw new DiskHeldException(spec.Machine, disk, holder);
             }
