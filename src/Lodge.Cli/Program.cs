@@ -15,6 +15,12 @@ public static class Program
             return Linux.Host.ChildProcessWrite.WriteNow(file, text, Console.Error);
         }
 
+        // 'lodge sysfs-write --read-back FILE TEXT': the same, read back and written again until the kernel shows it (vtconsole).
+        if (args is [Linux.Host.ChildProcessWrite.Command, Linux.Host.ChildProcessWrite.ReadBackOption, var checkedFile, var checkedText])
+        {
+            return Linux.Host.ChildProcessWrite.WriteAndReadBack(checkedFile, checkedText, Console.Error);
+        }
+
         // Raw output (JSON, argv) is written once at the end instead of a syscall per line.
         // Both survive a terminal that hangs up mid-command (HangupSafeWriter): the command goes on without output.
         using var stdout = new HangupSafeWriter(new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false });

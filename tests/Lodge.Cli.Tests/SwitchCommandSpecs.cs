@@ -34,7 +34,7 @@ public sealed class SwitchCommandSpecs : IDisposable
                 _kernel.ScanForHandoff,
                 () => _kernel.DisplayManagerActive,
                 (guest, log) => _kernel.HandoffHost(guest, log),
-                (spec, plan) =>
+                (spec, plan, _) =>
                 {
                     // Every guest runs until it is stopped; a guest the test names in _failing fails to start.
                     var guest = new SimulatedGuest(_kernel, plan.Endpoints) { Lifetime = null };

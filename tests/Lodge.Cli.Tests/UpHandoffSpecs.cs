@@ -39,7 +39,7 @@ public sealed class UpHandoffSpecs : IDisposable
             _kernel.ScanForHandoff,
             () => _kernel.DisplayManagerActive,
             (guest, log) => _kernel.HandoffHost(guest, log),
-            (_, plan) => _guest = new SimulatedGuest(_kernel, plan.Endpoints) { NeverHealthy = _neverHealthy, Lifetime = _neverHealthy ? null : TimeSpan.FromMilliseconds(50) },
+            (_, plan, _) => _guest = new SimulatedGuest(_kernel, plan.Endpoints) { NeverHealthy = _neverHealthy, Lifetime = _neverHealthy ? null : TimeSpan.FromMilliseconds(50) },
             (guest, _) => new GuestHealth(TimeSpan.FromMilliseconds(_neverHealthy ? 300 : 5000), TimeSpan.FromMilliseconds(10), ((SimulatedGuest)guest).IsHealthyAsync),
             (devices, ct) => _kernel.ScanHoldersAsync(devices, ct),
             (holders, log, _) =>

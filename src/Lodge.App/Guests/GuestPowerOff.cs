@@ -21,7 +21,9 @@ public sealed class GuestPowerOff
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _forced = new();
     private Func<string?>? _target;
-    private bool _asked;
+    private Func<TimeSpan?>? _timeoutOfTarget;
+    private TimeSpan _asked;
+    private bool _requested;
     private bool _forcing;
     private bool _forceAtTimeout;
     private bool _timedOut;
@@ -35,10 +37,11 @@ public sealed class GuestPowerOff
         ArgumentNullException.ThrowIfNull(say);
         _runtime = runtime;
         _timeout = timeout;
+        _asked = timeout;
         _say = say;
     }
 
-    /// <summary>How long the guest has to shut down through ACPI.</summary>
+    /// <summary>How long the guest has to shut down through ACPI (the first guest's; after a switch, the <c>timeout</c> given to <c>Running</c> says the new guest's).</summary>
     public TimeSpan Timeout => _timeout;
 
     /// <summary>What is under way (the wait, the force-off); completed when nothing is.</summary>
@@ -54,12 +57,19 @@ public sealed class GuestPowerOff
     }
 
     /// <summary>A guest runs from now on: <paramref name="target"/> names it when asked (after a switch, the guest that holds the GPU).</summary>
-    public void Running(Func<string?> target)
+    public void Running(Func<string?> target) => Running(target, () => null);
+
+    /// <summary>A guest runs from now on: <paramref name="target"/> names it when asked, and <paramref name="timeout"/> gives
+    /// its own <c>shutdown_timeout</c> (null: <see cref="Timeout"/>), so that after a <c>lodge switch</c> the guest that holds
+    /// the GPU now gets its own wait, not the first guest's.</summary>
+    public void Running(Func<string?> target, Func<TimeSpan?> timeout)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(timeout);
         lock (_gate)
         {
             _target = target;
+            _timeoutOfTarget = timeout;
         }
     }
 
@@ -88,9 +98,10 @@ public sealed class GuestPowerOff
                 return false;
             }
 
-            if (!_asked)
+            if (!_requested)
             {
-                _asked = true;
+                _requested = true;
+                _asked = _timeoutOfTarget?.Invoke() ?? _timeout;
                 _forceAtTimeout = !ask;
                 _say(ask
                     ? $"Asking '{machine}' to power off through ACPI; waiting up to {Seconds} s for it to shut down (shutdown_timeout). Press Ctrl-C again to force it off."
@@ -133,14 +144,14 @@ public sealed class GuestPowerOff
         }
     }
 
-    private string Seconds => _timeout.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+    private string Seconds => _asked.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task ShutDownAsync(string machine)
     {
         DownResult result;
         try
         {
-            result = await _runtime.DownAsync(machine, _timeout, force: false, _forced.Token).ConfigureAwait(false);
+            result = await _runtime.DownAsync(machine, _asked, force: false, _forced.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_forced.IsCancellationRequested)
         {

@@ -17,7 +17,8 @@ namespace Lodge.App.Handoff;
 /// <param name="Scan">Reads the handoff-relevant snapshot (PCI, modules, consoles, framebuffers) now.</param>
 /// <param name="DisplayManagerActive">Whether display-manager.service runs now; null when unknown.</param>
 /// <param name="Host">The executor's host interfaces around a guest control, with a log.</param>
-/// <param name="Guest">The guest control for a launch spec and a plan.</param>
+/// <param name="Guest">The guest control for a launch spec, a plan and the machine (its <c>shutdown_timeout</c> bounds the
+/// ACPI wait of every stop: the watchdog's, the way back's and a switch's).</param>
 /// <param name="Health">The watchdog's rule for that guest control; null trusts a guest once it starts.</param>
 /// <param name="Holders">The holder scan of the pre-flight.</param>
 /// <param name="StopHolders">What <c>--stop-holders</c> does with the holders the pre-flight found.</param>
@@ -25,7 +26,7 @@ public sealed record HandoffEnvironment(
     Func<HostSnapshot> Scan,
     Func<bool?> DisplayManagerActive,
     Func<IGuestControl, Action<string>, HandoffHost> Host,
-    Func<LaunchSpec, HandoffPlan, IGuestControl> Guest,
+    Func<LaunchSpec, HandoffPlan, MachineConfig, IGuestControl> Guest,
     Func<IGuestControl, MachineConfig, GuestHealth?> Health,
     HolderScan Holders,
     Func<IReadOnlyList<DeviceHolder>, Action<string>, CancellationToken, Task> StopHolders,
@@ -85,7 +86,12 @@ public sealed record HandoffEnvironment(
             () => new SysfsScanner(root).ScanForHandoff(),
             DisplayManagerActive,
             (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), displayManager, guest, Scan, log) { ReadBack = new KernelReadBack(root) },
-            (spec, _) => new RuntimeGuestControl(runtime, spec, progress) { Started = guest => PrintRunning(guest, write) },
+            (spec, _, machine) => new RuntimeGuestControl(runtime, spec, progress)
+            {
+                Started = guest => PrintRunning(guest, write),
+                AcpiTimeout = TimeSpan.FromSeconds(machine.ShutdownTimeoutSeconds),
+                Say = write,
+            },
             (guest, machine) => guest is RuntimeGuestControl control ? HealthOf(control, machine, host.Runner) : null,
             Scan,
             StopHolders,

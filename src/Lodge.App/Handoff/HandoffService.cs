@@ -142,7 +142,7 @@ public sealed partial class HandoffService
         var machine = planned.Plan.Machine;
         var gpu = planned.Plan.Gpu.Device;
         var recorder = Recorder(warn);
-        var guest = env.Guest(prepared.Request.Spec, prepared.Plan);
+        var guest = env.Guest(prepared.Request.Spec, prepared.Plan, machine);
         var options = new HandoffExecutorOptions { Health = env.Health(guest, machine), AbandonAfterStep = env.AbandonAfterStep };
 
         // With a way to plan other machines, the guest is a switcher: 'lodge switch OTHER' reaches it through the run folder.
@@ -150,13 +150,13 @@ public sealed partial class HandoffService
         var records = new SwitchRecords(recorder, planned.Host, gpu, prepared.Resolved, machine);
         var switcher = prepared.Request.PlanOther is { } planOther
             ? new GuestSwitcher(
-                SwitchSlots.Of(machine.Name, guest, options.Health, prepared.Request.Runtime) with { DefinedUsb = SwitchUsb.Defined(machine) },
+                SwitchSlots.Of(machine.Name, guest, options.Health, prepared.Request.Runtime, TimeSpan.FromSeconds(machine.ShutdownTimeoutSeconds)) with { DefinedUsb = SwitchUsb.Defined(machine) },
                 (name, _) =>
                 {
                     var (otherMachine, otherSpec) = planOther(name);
                     records.Planned(otherMachine);
-                    var control = env.Guest(otherSpec, prepared.Plan with { Guest = name });
-                    return Task.FromResult(SwitchSlots.Of(name, control, env.Health(control, otherMachine), prepared.Request.Runtime) with { DefinedUsb = SwitchUsb.Defined(otherMachine) });
+                    var control = env.Guest(otherSpec, prepared.Plan with { Guest = name }, otherMachine);
+                    return Task.FromResult(SwitchSlots.Of(name, control, env.Health(control, otherMachine), prepared.Request.Runtime, TimeSpan.FromSeconds(otherMachine.ShutdownTimeoutSeconds)) with { DefinedUsb = SwitchUsb.Defined(otherMachine) });
                 },
                 env.Journal,
                 prepared.Plan.Steps[^1],
@@ -182,8 +182,8 @@ public sealed partial class HandoffService
             IGuestControl running = switcher is null ? guest : switcher;
             if (prepared.Request.PowerOff is { } powerOff && guest is RuntimeGuestControl)
             {
-                // Ctrl-C while the guest runs: ACPI and a wait of shutdown_timeout for whichever guest holds the GPU.
-                running = new PowerOffGuest(running, powerOff, () => switcher is null ? machine.Name : switcher.Holder);
+                // Ctrl-C while the guest runs: ACPI and a wait of the shutdown_timeout of whichever guest holds the GPU now.
+                running = PowerOffGuest.For(running, powerOff, machine.Name, switcher);
             }
 
             var followed = phase is null ? running : new PhaseReportingGuest(running, phase);

@@ -19,6 +19,9 @@ public sealed class PhaseReportingGuest(IGuestControl inner, Action<string> phas
     }
 
     /// <inheritdoc/>
+    public TimeSpan? StopWithin => inner.StopWithin;
+
+    /// <inheritdoc/>
     public async Task StopAsync(string guest, CancellationToken cancellationToken = default)
     {
         phase(HandoffPhaseFile.GivingBack);

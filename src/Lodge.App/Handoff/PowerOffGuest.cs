@@ -8,16 +8,28 @@ namespace Lodge.App.Handoff;
 /// <param name="inner">The real guest control.</param>
 /// <param name="powerOff">What Ctrl-C and SIGTERM do.</param>
 /// <param name="target">The guest that runs now (after a switch, the one that holds the GPU).</param>
-public sealed class PowerOffGuest(IGuestControl inner, GuestPowerOff powerOff, Func<string?> target) : IGuestControl
+/// <param name="timeout">That guest's own <c>shutdown_timeout</c>; null (or a null answer): the power-off's own.</param>
+public sealed class PowerOffGuest(IGuestControl inner, GuestPowerOff powerOff, Func<string?> target, Func<TimeSpan?>? timeout = null) : IGuestControl
 {
+    /// <summary>Arms <paramref name="powerOff"/> around <paramref name="running"/>: the guest that holds the GPU is
+    /// <paramref name="first"/> until <paramref name="switcher"/> (when there is one) moves it, and each gets its own
+    /// <c>shutdown_timeout</c>.</summary>
+    public static PowerOffGuest For(IGuestControl running, GuestPowerOff powerOff, string first, Switching.GuestSwitcher? switcher) =>
+        switcher is null
+            ? new PowerOffGuest(running, powerOff, () => first)
+            : new PowerOffGuest(running, powerOff, () => switcher.Holder, () => switcher.HolderShutdownTimeout);
+
     /// <inheritdoc/>
     public async Task StartAsync(string guest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(powerOff);
         await inner.StartAsync(guest, cancellationToken).ConfigureAwait(false);
-        powerOff.Running(target);
+        powerOff.Running(target, timeout ?? (() => null));
     }
+
+    /// <inheritdoc/>
+    public TimeSpan? StopWithin => inner.StopWithin;
 
     /// <inheritdoc/>
     public async Task StopAsync(string guest, CancellationToken cancellationToken = default)

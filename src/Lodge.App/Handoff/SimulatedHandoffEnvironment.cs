@@ -23,7 +23,7 @@ public static class SimulatedHandoffEnvironment
             kernel.ScanForHandoff,
             () => kernel.DisplayManagerActive,
             (guest, log) => kernel.HandoffHost(guest, log),
-            (spec, plan) => new SimulatedGuest(kernel, plan.Endpoints) { Lifetime = null, FailStart = File.Exists(Path.Combine(spec.Layout.RunDir, FailStartMarker)) },
+            (spec, plan, _) => new SimulatedGuest(kernel, plan.Endpoints) { Lifetime = null, FailStart = File.Exists(Path.Combine(spec.Layout.RunDir, FailStartMarker)) },
             (guest, machine) => guest is SimulatedGuest simulated ? new GuestHealth(TimeSpan.FromSeconds(machine.Health.WithinSeconds), TimeSpan.FromMilliseconds(100), simulated.IsHealthyAsync) : null,
             kernel.ScanHoldersAsync,
             (holders, log, _) =>

@@ -65,6 +65,31 @@ public sealed class GuestSwitcher : IGuestControl
         }
     }
 
+    /// <summary>The <c>shutdown_timeout</c> of the guest that holds the GPU now (after a switch, the new guest's own); null
+    /// when none does.</summary>
+    public TimeSpan? HolderShutdownTimeout
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ended ? null : _current?.ShutdownTimeout;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public TimeSpan? StopWithin
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current?.Control.StopWithin;
+            }
+        }
+    }
+
     /// <summary>Called with the guest's name each time a guest holds the GPU (after the first start and after each switch).</summary>
     public Action<string>? HolderChanged { get; init; }
 

@@ -11,12 +11,19 @@ namespace Lodge.App.Switching;
 public static class SwitchSlots
 {
     /// <summary>A guest of the switch: its ACPI shutdown within its own timeout, and its force-off, through <paramref name="runtime"/>.</summary>
-    public static SwitchSlot Of(string name, IGuestControl control, GuestHealth? health, GuestRuntime runtime)
+    /// <param name="name">The machine.</param>
+    /// <param name="control">Its guest control.</param>
+    /// <param name="health">Its watchdog rule; null trusts it once it starts.</param>
+    /// <param name="runtime">Where it runs.</param>
+    /// <param name="shutdownTimeout">The machine's <c>shutdown_timeout</c>; null: the real control's own
+    /// (<see cref="RuntimeGuestControl.AcpiTimeout"/>), else the default (300 s).</param>
+    public static SwitchSlot Of(string name, IGuestControl control, GuestHealth? health, GuestRuntime runtime, TimeSpan? shutdownTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(runtime);
-        if (control is RuntimeGuestControl real)
+        var timeout = shutdownTimeout ?? (control as RuntimeGuestControl)?.AcpiTimeout ?? TimeSpan.FromSeconds(MachineConfig.DefaultShutdownTimeoutSeconds);
+        if (control is RuntimeGuestControl)
         {
-            return new SwitchSlot(name, control, health, real.AcpiTimeout,
+            return new SwitchSlot(name, control, health, timeout,
                 async (timeout, ct) => (await runtime.DownAsync(name, timeout, force: false, ct).ConfigureAwait(false)).Outcome is DownOutcome.PoweredOff or DownOutcome.NotRunning,
                 ct => runtime.DownAsync(name, TimeSpan.Zero, force: true, ct))
             {
@@ -25,7 +32,7 @@ public static class SwitchSlots
         }
 
         // A double (tests): its stop is its shutdown.
-        return new SwitchSlot(name, control, health, TimeSpan.FromSeconds(40),
+        return new SwitchSlot(name, control, health, timeout,
             async (_, ct) =>
             {
                 ArgumentNullException.ThrowIfNull(control);

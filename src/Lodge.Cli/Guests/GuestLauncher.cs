@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Lodge.App.Guests;
 using Lodge.Core.Runtime;
 using Lodge.Linux.Runtime;
@@ -11,7 +10,8 @@ namespace Lodge.Cli.Guests;
 public sealed class GuestLauncher(CliContext context, GuestService guests)
 {
     /// <summary>Starts the guest, shows where to connect and a live status line until QEMU exits. Ctrl-C asks it to shut
-    /// down through ACPI and waits up to <paramref name="shutdownTimeout"/>; only a second Ctrl-C forces it off (see <see cref="GuestPowerOff"/>).</summary>
+    /// down through ACPI and waits up to <paramref name="shutdownTimeout"/>; only a second Ctrl-C forces it off. SIGTERM
+    /// waits the same and then forces it off, after saying so (see <see cref="GuestPowerOff"/>).</summary>
     /// <returns>The exit code: 0 when the guest shut down cleanly, <see cref="ExitCodes.Error"/> when QEMU crashed.</returns>
     public async Task<int> RunForegroundAsync(LaunchSpec spec, TimeSpan shutdownTimeout, CancellationToken cancellationToken = default)
     {
@@ -19,11 +19,8 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
         var guest = await StartWithStatusAsync(spec, cancellationToken).ConfigureAwait(false);
         var powerOff = new GuestPowerOff(guests.Runtime, shutdownTimeout, context.Error.WriteLine);
         powerOff.Running(() => spec.Machine);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
-        {
-            signal.Cancel = true;
-            powerOff.Interrupt();
-        });
+        // Ctrl-C and SIGTERM (systemctl stop, a shutdown) go through the same ACPI wait of shutdown_timeout.
+        using var signals = new PowerOffSignals(powerOff);
 
         // Said once Ctrl-C is the guest's power button (before, it stops the start and what it had started).
         PrintRunning(spec, guest.Qemu.Pid, detached: false);

@@ -35,8 +35,9 @@ public static class HandoffUp
         var gpu = request.Machine.Plan.Gpu.Device!.Address;
         context.Error.WriteLine($"Handing '{gpu}' to '{machine}' ({prepared.Resolved["gpu-mode"]}); it comes back when the guest stops. Ctrl-C powers the guest off.");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Interrupt(signal, powerOff.Interrupt));
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Interrupt(signal, powerOff.Terminate));
+        // While the guest runs, Ctrl-C asks it to shut down through ACPI (and only a second Ctrl-C forces it off); the GPU
+        // comes back once it has exited. Before it runs, either signal rolls the handoff back.
+        using var signals = new PowerOffSignals(powerOff, RollBack);
         // The terminal that started lodge often dies with the display manager this handoff stops (a desktop terminal
         // goes with its X server): its SIGHUP must neither kill lodge halfway nor stop the guest (the lab's scenario 5).
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => signal.Cancel = true);
@@ -44,17 +45,9 @@ public static class HandoffUp
         await powerOff.Completion.ConfigureAwait(false);
         return Print(context, outcome);
 
-        void Interrupt(PosixSignalContext signal, Func<bool> guestRuns)
+        void RollBack()
         {
-            // Never die mid-handoff: the way back must run. While the guest runs, Ctrl-C asks it to shut down through
-            // ACPI (and only a second Ctrl-C forces it off); the GPU comes back once it has exited.
-            signal.Cancel = true;
-            if (guestRuns())
-            {
-                return;
-            }
-
-            // Before the guest runs: the handoff rolls back.
+            // Never die mid-handoff: the way back must run.
             context.Error.WriteLine($"Stopping '{machine}' and giving '{gpu}' back to the host.");
             stop.Cancel();
         }

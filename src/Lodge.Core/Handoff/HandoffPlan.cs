@@ -21,6 +21,9 @@ public sealed record HandoffPlan(
     /// <summary>Each PCI driver's module as the kernel links it (<see cref="KernelInfo.DriverModules"/>), for <see cref="Touches"/>.</summary>
     public IReadOnlyDictionary<string, string> DriverModules { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>Each loaded module's users as <c>/proc/modules</c> lists them at plan time (modules that need it), for <see cref="Touches"/>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ModuleUsers { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
     /// <summary>True when nothing stops the plan from running.</summary>
     public bool CanRun => Refusals.Count == 0;
 
@@ -31,7 +34,10 @@ public sealed record HandoffPlan(
     /// <remarks>
     /// The stuck write holds the device's lock, so everything that takes it blocks too: a write to the same target; a
     /// load or unload of the device's own driver stack (the kernel locks each device its driver matches or releases);
-    /// and a load or unload of vfio_pci once the stuck write was one that gives the device to vfio-pci.
+    /// and a load or unload of vfio_pci once the stuck write was one that gives the device to vfio-pci. A module load or
+    /// unload that never returned (the module's init or exit stuck in the kernel) holds the devices its driver binds or
+    /// releases, and every module that needs it waits for it: a write to a device whose driver that module is, and a
+    /// load or unload of a module that uses it (<see cref="ModuleUsers"/>), touch it.
     /// </remarks>
     public bool Touches(HandoffOperation operation, HandoffOperation wedged)
     {
@@ -40,6 +46,11 @@ public sealed record HandoffPlan(
         if (operation.Target == wedged.Target)
         {
             return true;
+        }
+
+        if (wedged.Kind is HandoffOperationKind.LoadModule or HandoffOperationKind.UnloadModule)
+        {
+            return TouchesModule(operation, wedged.Target);
         }
 
         if (operation.Kind is not (HandoffOperationKind.LoadModule or HandoffOperationKind.UnloadModule)
@@ -54,5 +65,37 @@ public sealed record HandoffPlan(
         var towardsVfio = overridden || wedged.Kind == HandoffOperationKind.SetDriverOverride;
         return (operation.Target == "vfio_pci" && towardsVfio)
             || (!overridden && OriginalDrivers.GetValueOrDefault(device) is { } driver && HandoffPlanner.ModulesOf(driver, DriverModules).Contains(operation.Target, StringComparer.Ordinal));
+    }
+
+    // A stuck module load or unload: the devices its driver had (their lock is held by driver_register/driver_unregister),
+    // and the modules that need it (their load waits for the module to finish going; their unload would leave it alone).
+    private bool TouchesModule(HandoffOperation operation, string module)
+    {
+        if (PciAddress.TryParse(operation.Target, out var device))
+        {
+            return OriginalDrivers.GetValueOrDefault(device) is { } driver && DriverModules.GetValueOrDefault(driver, driver.Replace('-', '_')) == module;
+        }
+
+        if (operation.Kind is not (HandoffOperationKind.LoadModule or HandoffOperationKind.UnloadModule))
+        {
+            return false;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>([module]);
+        while (queue.TryDequeue(out var used))
+        {
+            foreach (var user in ModuleUsers.GetValueOrDefault(used, []).Where(seen.Add))
+            {
+                if (user == operation.Target)
+                {
+                    return true;
+                }
+
+                queue.Enqueue(user);
+            }
+        }
+
+        return false;
     }
 }

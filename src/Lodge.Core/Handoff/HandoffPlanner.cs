@@ -129,7 +129,11 @@ public static partial class HandoffPlanner
         }
 
         Add($"start the guest '{request.Guest}'", new(HandoffOperationKind.StartGuest, request.Guest), new(HandoffOperationKind.StopGuest, request.Guest), t.Guest);
-        return new HandoffPlan(request.Guest, request.Gpu, request.Mode, endpoints, originals, steps, refusals, warnings) { DriverModules = host.Kernel.DriverModules };
+        return new HandoffPlan(request.Guest, request.Gpu, request.Mode, endpoints, originals, steps, refusals, warnings)
+        {
+            DriverModules = host.Kernel.DriverModules,
+            ModuleUsers = host.Kernel.Modules?.ToDictionary(m => m.Name, m => m.UsedBy, StringComparer.Ordinal) ?? new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>The steps that load vfio-pci and the vfio IOMMU backend when they are not loaded, each undone by an unload

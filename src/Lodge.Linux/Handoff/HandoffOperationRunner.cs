@@ -118,8 +118,10 @@ public sealed class HandoffOperationRunner(HandoffHost host)
                 await host.Guest.StartAsync(target, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
                 break;
             case HandoffOperationKind.StopGuest:
-                // HOST EFFECT: the guest stops and lets go of the GPU; the way back follows.
-                await host.Guest.StopAsync(target, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                // HOST EFFECT: the guest stops and lets go of the GPU; the way back follows. A guest that bounds its own stop
+                // (ACPI for its shutdown_timeout, then a force-off) gets that long: the way back must not run while it holds the GPU.
+                var within = host.Guest.StopWithin is { } own && own > timeout ? own : timeout;
+                await host.Guest.StopAsync(target, cancellationToken).WaitAsync(within, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Unknown handoff operation.");

@@ -96,7 +96,8 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
         {
             // A write of this rescue that never returns wedges its device as in the handoff: nothing touches it again,
             // the rest is undone, and the journal stays not clean (the wedge records this rescue's writer).
-            var wedge = new Wedge([], Touches(pending, reading.Gpu, host.ReadBack?.DriverModules()));
+            var users = host.LoadedModules()?.ToDictionary(m => m.Name, m => m.UsedBy, StringComparer.Ordinal);
+            var wedge = new Wedge([], Touches(pending, reading.Gpu, host.ReadBack?.DriverModules(), users));
             clean = await HandoffExecutor.UndoAsync(new HandoffOperationRunner(host), journal, pending, outcomes, problems, host.Log, afterBoot, interrupted, markClean: known, wedged: wedge, gpu: reading.Gpu).ConfigureAwait(false);
         }
         else if (known)
@@ -116,7 +117,7 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
 
     // What touches a device a rescue's write got stuck on: the handoff's rule (HandoffPlan.Touches) over the devices and
     // drivers the journal's undos name.
-    private static Func<HandoffOperation, HandoffOperation, bool> Touches(IReadOnlyList<HandoffStep> pending, string? gpu, IReadOnlyDictionary<string, string>? modules)
+    private static Func<HandoffOperation, HandoffOperation, bool> Touches(IReadOnlyList<HandoffStep> pending, string? gpu, IReadOnlyDictionary<string, string>? modules, IReadOnlyDictionary<string, IReadOnlyList<string>>? users)
     {
         var originals = new Dictionary<Core.Hardware.PciAddress, string?>();
         foreach (var undo in pending.Select(s => s.Undo))
@@ -128,7 +129,11 @@ public sealed class HandoffRescue(HandoffHost host, HandoffJournal journal)
         }
 
         var first = Core.Hardware.PciAddress.TryParse(gpu, out var g) ? g : originals.Keys.FirstOrDefault();
-        var plan = new HandoffPlan("rescue", first, Core.Machines.GpuMode.Handoff, [.. originals.Keys], originals, [], [], []) { DriverModules = modules ?? new Dictionary<string, string>(StringComparer.Ordinal) };
+        var plan = new HandoffPlan("rescue", first, Core.Machines.GpuMode.Handoff, [.. originals.Keys], originals, [], [], []) 
+        {
+            DriverModules = modules ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            ModuleUsers = users ?? new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal),
+        };
         return plan.Touches;
     }
 }

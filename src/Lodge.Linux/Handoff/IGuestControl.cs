@@ -11,4 +11,8 @@ public interface IGuestControl
 
     /// <summary>Completes when the guest has exited.</summary>
     Task WaitForExitAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>How long <see cref="StopAsync"/> may take at most, when the control bounds it itself (the machine's
+    /// <c>shutdown_timeout</c> for ACPI, then a force-off); null: the step's timeout bounds it.</summary>
+    TimeSpan? StopWithin => null;
 }

@@ -4,13 +4,20 @@ namespace Lodge.Linux.Host;
 
 /// <summary>The production module control: runs <c>modprobe NAME</c> and <c>modprobe -r NAME</c> through an <see cref="IProcessRunner"/>.</summary>
 /// <remarks>
-/// The program runs on a <see cref="HostWrite"/> thread as well: <c>modprobe -r</c> can sleep uninterruptibly in the
-/// kernel, where even the runner's kill cannot end it.
+/// <para>A module's init or exit can sleep uninterruptibly in the kernel (<c>delete_module</c> stuck in a driver's remove),
+/// where no kill ends it. In production (<see cref="OwnChild"/>) each <c>modprobe</c> is a child of its own, in its own
+/// session, waited for at most the step's timeout (<see cref="ChildProcessWrite.RunChildAsync"/>): one that never returns
+/// is left where the kernel holds it and named as the wedge's writer (pid and start time), and Lodge goes on and exits.
+/// Otherwise (a scripted runner) the program runs on a <see cref="HostWrite"/> thread.</para>
 /// </remarks>
 public sealed class ModprobeModuleControl(IProcessRunner runner, string modprobe = "modprobe") : IModuleControl
 {
-    /// <summary>The production control: <c>modprobe</c> through the production process runner.</summary>
-    public static ModprobeModuleControl Create() => new(new ProcessRunner());
+    /// <summary>The production control: each <c>modprobe</c> a child of its own, bounded by the step's timeout.</summary>
+    public static ModprobeModuleControl Create() => new(new ProcessRunner()) { OwnChild = true };
+
+    /// <summary>Loads and unloads run <c>modprobe</c> as a child of its own (<see cref="ChildProcessWrite.RunChildAsync"/>)
+    /// rather than through the runner.</summary>
+    public bool OwnChild { get; init; }
 
     /// <inheritdoc/>
     public Task LoadModuleAsync(string module, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -63,7 +70,7 @@ public sealed class ModprobeModuleControl(IProcessRunner runner, string modprobe
     }
 
     private Task Run(HostAction action, string name, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken) =>
-        HostWrite.RunAsync(
+        OwnChild ? RunChildAsync(action, name, arguments, timeout, cancellationToken) : HostWrite.RunAsync(
             action,
             name,
             () =>
@@ -77,4 +84,14 @@ public sealed class ModprobeModuleControl(IProcessRunner runner, string modprobe
             },
             timeout,
             cancellationToken);
+
+    private async Task RunChildAsync(HostAction action, string name, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var command = $"{modprobe} {string.Join(' ', arguments)}";
+        var (code, error) = await ChildProcessWrite.RunChildAsync([modprobe, .. arguments], action, name, $"run '{command}'", timeout, cancellationToken).ConfigureAwait(false);
+        if (code != 0)
+        {
+            throw new HostWriteException(action, name, $"'{command}' failed with exit code {code}: {error}");
+        }
+    }
 }

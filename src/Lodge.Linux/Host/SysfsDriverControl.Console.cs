@@ -15,6 +15,13 @@ public sealed partial class SysfsDriverControl
         // The kernel may take the write and not act on it: in the lab (6.1), a bind written seconds after the display
         // manager stopped left vtcon0 unbound, and a rescue that trusted the write said the host had its GPU back. So
         // read it back, write again a few times, and fail rather than claim a console that is not there.
+        if (ChildWriter is { } writer)
+        {
+            // In a child of its own, read-back included (reading 'bind' takes the console lock as writing does): a write
+            // the kernel never returns from keeps the child, never Lodge, and names it as the wedge's writer.
+            return ChildProcessWrite.RunAsync(writer, HostAction.VtConsoleBind, id, file.HostPath, file.RealPath, want + "\n", timeout, cancellationToken, readBack: true);
+        }
+
         return HostWrite.RunAsync(HostAction.VtConsoleBind, id, () =>
         {
             for (var attempt = 1; ; attempt++)

@@ -14,7 +14,7 @@ public sealed partial class SysfsDriverControl(HostRoot root) : IDriverControl, 
 {
     private const string PciDevices = "/sys/bus/pci/devices";
 
-    /// <summary>lodge's own executable, when PCI, framebuffer and reset_method writes run in a child process
+    /// <summary>lodge's own executable, when PCI, vtconsole, framebuffer and reset_method writes run in a child process
     /// (<see cref="ChildProcessWrite"/>), so that a write stuck in the kernel never keeps Lodge from exiting; null writes on
     /// a thread of this process (<see cref="HostWrite"/>).</summary>
     public string? ChildWriter { get; init; }

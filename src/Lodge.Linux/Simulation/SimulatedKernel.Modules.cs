@@ -87,6 +87,12 @@ public sealed partial class SimulatedKernel
                     : Refuse(HostAction.UnloadModule, name, $"modprobe: FATAL: Module {name} is not in kernel.");
             }
 
+            if (IsLockedByOther(ModuleLock(name)))
+            {
+                // delete_module on a module whose init or exit still runs: EBUSY at once.
+                throw Refuse(HostAction.UnloadModule, name, $"modprobe: FATAL: Module {name} is in use (it is still being loaded or unloaded).");
+            }
+
             if (RefCountOf(name) > 0)
             {
                 throw Refuse(HostAction.UnloadModule, name, $"modprobe: FATAL: Module {name} is in use.");

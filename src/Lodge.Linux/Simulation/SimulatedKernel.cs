@@ -206,11 +206,10 @@ public sealed partial class SimulatedKernel : IDriverControl, IConsoleControl, I
             target,
             () =>
             {
-                // A PCI write holds the device's lock for its whole length, a hang included, as device_lock() does.
-                var device = LocksDevice(action) && PciAddress.TryParse(target, out var a) ? a : (PciAddress?)null;
-                // A systemd job that hangs is no stuck kernel write: only kernel writes count as in flight.
+                // A kernel write holds its locks for its whole length, a hang included (see SimulatedKernel.Locks). A systemd
+                // job that hangs is no stuck kernel write: only kernel writes lock and count as in flight.
                 var kernelWrite = action is not (HostAction.StopDisplayManager or HostAction.StartDisplayManager or HostAction.StopService or HostAction.StartService);
-                Enter(kernelWrite ? target : null, device);
+                var taken = Enter(action, target, kernelWrite);
                 try
                 {
                     Inject(action, target);
@@ -231,7 +230,7 @@ public sealed partial class SimulatedKernel : IDriverControl, IConsoleControl, I
                 }
                 finally
                 {
-                    Leave(kernelWrite ? target : null, device);
+                    Leave(target, kernelWrite, taken);
                 }
             },
             timeout,
