@@ -44,6 +44,14 @@ public static class ProcessTable
         }
     }
 
+    /// <summary>Stops this process with SIGSTOP (the test hook that lets the lab SIGKILL a handoff after an exact step);
+    /// returns when something sends it SIGCONT.</summary>
+    public static void StopSelf()
+    {
+        // HOST EFFECT: stops lodge itself (test hook only: LODGE_TEST_STOP_AFTER_STEP).
+        SpawnNative.Kill(Environment.ProcessId, 19);
+    }
+
     /// <summary>The command line of <paramref name="pid"/> joined with spaces, or its pid when unreadable.</summary>
     public static string Describe(int pid)
     {
