@@ -41,6 +41,9 @@ public sealed class LodgeHost
     /// <summary><c>LODGE_TEST_HOOKS=1</c>: the test hooks are on (emulated USB devices may be attached).</summary>
     public bool TestHooks { get; }
 
+    /// <summary>The hidden test hook <see cref="LodgeOptions.TestStopAfterStep"/>: the step after which a handoff stops itself.</summary>
+    public int? TestStopAfterStep => _options.TestStopAfterStep;
+
     /// <summary>The folders of <c>PATH</c> (default <c>/usr/bin:/bin</c>), where programs are looked for.</summary>
     public IReadOnlyList<string> ProgramFolders { get; }
 

@@ -57,6 +57,20 @@ public sealed record LodgeOptions
     /// <summary><c>COLUMNS</c>: the width of output that is not a terminal (a pipe or a file), when set.</summary>
     public string? Columns => Environment("COLUMNS");
 
+    /// <summary>The name of the hidden test hook <see cref="TestStopAfterStep"/> reads.</summary>
+    public const string StopAfterStepVariable = "LODGE_TEST_STOP_AFTER_STEP";
+
+    /// <summary>Hidden test hook <c>LODGE_TEST_STOP_AFTER_STEP=k</c> (not in <c>--help</c>): a handoff stops its own process
+    /// (SIGSTOP) right after step k is journaled as done, so the lab can SIGKILL it after exactly that step. Null when
+    /// unset; a value that is not a whole number from 1 up is refused.</summary>
+    /// <exception cref="Lodge.Core.ConfigException">The variable is set to something other than a step number.</exception>
+    public int? TestStopAfterStep => Environment(StopAfterStepVariable) switch
+    {
+        null or "" => null,
+        var text when int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var step) && step >= 1 => step,
+        var text => throw new Lodge.Core.ConfigException($"{StopAfterStepVariable}='{text}' is not a step number; set it to a whole number from 1 up, or unset it."),
+    };
+
     /// <summary>The options of this process: its environment, its user, the system clock, real programs.</summary>
     public static LodgeOptions FromProcess() => new();
 }

@@ -38,12 +38,32 @@ public sealed class HandoffSupervisorSpecs : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private SpawnedProcess Lodge(string log, params string[] args) =>
-        SpawnedProcess.Start(
-            [LodgeCli.Path, .. args, "--config-dir", Machines, "--reports-db", Path.Combine(StateRoot, "reports.db")],
-            log,
-            newSession: true,
-            new Dictionary<string, string> { ["LODGE_RUN_DIR"] = RunRoot, ["LODGE_STATE_DIR"] = StateRoot });
+    private SpawnedProcess Lodge(string log, params string[] args) => Lodge(log, null, args);
+
+    private SpawnedProcess Lodge(string log, int? stopAfterStep, params string[] args)
+    {
+        var environment = new Dictionary<string, string> { ["LODGE_RUN_DIR"] = RunRoot, ["LODGE_STATE_DIR"] = StateRoot };
+        if (stopAfterStep is { } step)
+        {
+            environment["LODGE_TEST_STOP_AFTER_STEP"] = step.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return SpawnedProcess.Start([LodgeCli.Path, .. args, "--config-dir", Machines, "--reports-db", Path.Combine(StateRoot, "reports.db")], log, newSession: true, environment);
+    }
+
+    // The state letter of /proc/PID/stat ('T' for a stopped process), or null once it is gone.
+    private static string? ProcessState(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     private JsonNode? Phase()
     {
@@ -145,6 +165,62 @@ public sealed class HandoffSupervisorSpecs : IDisposable
         Assert.True(exit.ExitCode == 0, File.ReadAllText(log));
         Assert.Equal("running", running["phase"]!.GetValue<string>());
         Assert.Contains("'win' runs with the GPU (supervisor pid", File.ReadAllText(log), StringComparison.Ordinal);
+        Assert.Equal(0, ended["exitCode"]!.GetValue<int>());
+        Assert.True(new HandoffJournal(Path.Combine(StateRoot, "handoff.journal")).IsClean);
+    }
+
+    [Theory(Timeout = Patience.TestMilliseconds)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task The_lab_can_stop_the_handoffs_supervisor_right_after_step_k_and_kill_it_there(int k)
+    {
+        // Arrange: the lab's hidden hook, set in the environment of the command the user types; the supervisor runs
+        // elsewhere (its own session here, a systemd unit in the lab), so 'lodge up' must pass it on.
+        var follower = Lodge(Path.Combine(_dir, "stop.log"), k, "up", "win", "--root", RepoPaths.Host("EADE3920D9"), "--simulated-host");
+        var supervisor = (await WaitForPhaseAsync("handing-over", "running"))["pid"]!.GetValue<int>();
+        var limit = DateTime.UtcNow + Patience.Event;
+        while (ProcessState(supervisor) is not ("T" or null) && DateTime.UtcNow < limit)
+        {
+            await Task.Delay(50);
+        }
+
+        // Act: what the lab does once the supervisor has stopped.
+        var state = ProcessState(supervisor);
+        var journal = File.ReadAllLines(Path.Combine(StateRoot, "handoff.journal"));
+        _ = await HostProcesses.Runner.RunAsync("kill", ["-KILL", supervisor.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+        follower.Signal(9);
+        _ = await follower.Exited.WaitAsync(Patience.Event);
+
+        // Assert: stopped, with steps 1..k done and step k+1 not begun (the done record of step k is the last line).
+        Assert.Equal("T", state);
+        var done = journal.Where(line => line.Contains("\"event\":\"done\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(k, done.Count);
+        Assert.Contains($"\"event\":\"done\",\"index\":{k}}}", journal[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain(journal, line => line.Contains($"\"index\":{k + 1},", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = Patience.TestMilliseconds)]
+    public async Task A_handoff_stopped_by_the_hook_runs_on_when_continued_and_gives_the_GPU_back()
+    {
+        // Arrange
+        var follower = Lodge(Path.Combine(_dir, "continue.log"), 2, "up", "win", "--root", RepoPaths.Host("EADE3920D9"), "--simulated-host");
+        var supervisor = (await WaitForPhaseAsync("handing-over", "running"))["pid"]!.GetValue<int>();
+        var limit = DateTime.UtcNow + Patience.Event;
+        while (ProcessState(supervisor) != "T" && DateTime.UtcNow < limit)
+        {
+            await Task.Delay(50);
+        }
+
+        // Act: continue it, let the guest run, then stop the guest as 'systemctl stop' would.
+        var stopped = ProcessState(supervisor);
+        _ = await HostProcesses.Runner.RunAsync("kill", ["-CONT", supervisor.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+        await WaitForPhaseAsync("running");
+        _ = await HostProcesses.Runner.RunAsync("kill", ["-TERM", supervisor.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+        var ended = await WaitForPhaseAsync("ended");
+        _ = await follower.Exited.WaitAsync(Patience.Event);
+
+        // Assert: the hook stopped it once, and nothing else changed.
+        Assert.Equal("T", stopped);
         Assert.Equal(0, ended["exitCode"]!.GetValue<int>());
         Assert.True(new HandoffJournal(Path.Combine(StateRoot, "handoff.journal")).IsClean);
     }

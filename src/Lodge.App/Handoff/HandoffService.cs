@@ -143,7 +143,7 @@ public sealed partial class HandoffService
         var gpu = planned.Plan.Gpu.Device;
         var recorder = Recorder(warn);
         var guest = env.Guest(prepared.Request.Spec, prepared.Plan, machine);
-        var options = new HandoffExecutorOptions { Health = env.Health(guest, machine), AbandonAfterStep = env.AbandonAfterStep };
+        var options = new HandoffExecutorOptions { Health = env.Health(guest, machine), AbandonAfterStep = env.AbandonAfterStep, StopAfterStep = _lodge.TestStopAfterStep };
 
         // With a way to plan other machines, the guest is a switcher: 'lodge switch OTHER' reaches it through the run folder.
         var channel = new SwitchChannel(_lodge.Paths.RunRoot, _lodge.Time);

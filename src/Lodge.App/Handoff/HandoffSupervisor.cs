@@ -151,12 +151,21 @@ public sealed class HandoffSupervisor(LodgeHost host, string machine)
     }
 
     // What the supervisor needs from the caller's environment: the run and state roots this command resolved (a unit
-    // starts with the manager's environment, not the caller's).
-    private Dictionary<string, string> Passed() => new(StringComparer.Ordinal)
+    // starts with the manager's environment, not the caller's), and the lab's stop hook only when it is set.
+    private Dictionary<string, string> Passed()
     {
-        ["LODGE_STATE_DIR"] = host.Paths.Roots.StateRoot,
-        ["LODGE_RUN_DIR"] = host.Paths.Roots.RunRoot,
-    };
+        var passed = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["LODGE_STATE_DIR"] = host.Paths.Roots.StateRoot,
+            ["LODGE_RUN_DIR"] = host.Paths.Roots.RunRoot,
+        };
+        if (host.TestStopAfterStep is { } step)
+        {
+            passed[LodgeOptions.StopAfterStepVariable] = step.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return passed;
+    }
 
     private (long Offset, string Pending) Copy(long offset, string pending, Action<string> write)
     {

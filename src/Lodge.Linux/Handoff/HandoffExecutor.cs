@@ -67,6 +67,11 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
                 journal.Append(new JournalEntry(JournalEntry.Done, step.Index));
                 results[step.Index] = new StepResult(step.Index, step.Name, StepOutcome.Done);
                 applied.Add(step);
+                if (_options.StopAfterStep == step.Index)
+                {
+                    // TEST HOOK (LODGE_TEST_STOP_AFTER_STEP): the done record is on disk; a test kills the stopped process here.
+                    _options.Stop(step.Index);
+                }
             }
             catch (Exception e) when (IsTimeout(e))
             {

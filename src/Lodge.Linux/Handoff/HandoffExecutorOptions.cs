@@ -11,4 +11,13 @@ public sealed record HandoffExecutorOptions
 
     /// <summary>Simulation only: after this step is done the executor returns at once, undoing nothing, like a killed process.</summary>
     public int? AbandonAfterStep { get; init; }
+
+    /// <summary>Test hook (the lab's kill at every step): right after step <c>k</c> is journaled as done (synced to disk),
+    /// the executor calls <see cref="Stop"/>, which stops this process with SIGSTOP so that a test can SIGKILL it exactly
+    /// there. Null (always, outside tests) changes nothing.</summary>
+    public int? StopAfterStep { get; init; }
+
+    /// <summary>What <see cref="StopAfterStep"/> does: stops this process (SIGSTOP) by default; returns when it runs on
+    /// (SIGCONT).</summary>
+    public Action<int> Stop { get; init; } = _ => Processes.ProcessTable.StopSelf();
 }

@@ -44,6 +44,18 @@ public static class ProcessTable
         }
     }
 
+    /// <summary>Stops this process with SIGSTOP (the test hook that lets the lab SIGKILL a handoff after an exact step);
+    /// returns when something sends it SIGCONT.</summary>
+    /// <remarks>The signal goes to the calling thread (raise(3) is tgkill to the caller), so this thread stops before the
+    /// call returns. A kill(2) to the process lets the kernel pick the main thread to take the stop, and the caller runs
+    /// on until that thread stops the others: in the lab (6.1, a loaded machine) the handoff went on to journal and even
+    /// finish the next step in that window.</remarks>
+    public static void StopSelf()
+    {
+        // HOST EFFECT: stops lodge itself (test hook only: LODGE_TEST_STOP_AFTER_STEP).
+        SpawnNative.Raise(19);
+    }
+
     /// <summary>The command line of <paramref name="pid"/> joined with spaces, or its pid when unreadable.</summary>
     public static string Describe(int pid)
     {

@@ -40,6 +40,9 @@ internal static partial class SpawnNative
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
+    [LibraryImport("libc", EntryPoint = "raise")]
+    public static partial int Raise(int signal);
+
     /// <summary>A NULL-terminated array of C strings, freed by <see cref="FreeStringArray"/>.</summary>
     public static nint StringArray(IReadOnlyList<string> values)
     {

@@ -290,7 +290,7 @@ public sealed partial class SimulatedKernel
         }
 
         var module = _catalog[name];
-        var bound = _ids.Keys.Where(a => DriverOf(a) is { } d && module.Drivers.Contains(d)).ToList();
+        var bound = _ids.Keys.Where(a => BoundDriverOf(a) is { } d && module.Drivers.Contains(d)).ToList();
         var services = name == "nvidia" && _activeServices.Contains(NvidiaPersistenced) ? 1 : 0;
         var containers = name == IommuBackend ? _vfioContainers : 0;
         return (module.BoundDevicesPin ? bound.Count : 0) + _holders.Count(h => bound.Contains(h.Address)) + DependentsOf(name).Count + services + containers;

@@ -15,18 +15,29 @@ public sealed partial class SimulatedKernel
         return Act(HostAction.Unbind, bdf, $"Unbind {bdf}", timeout, cancellationToken, () =>
         {
             RequireDevice(HostAction.Unbind, address);
-
-            // The kernel waits in the driver's remove() until the last user closes the device; nvidia's remove()
-            // waits for nvidia_drm's in-kernel client (its fbdev) as well, which only unloading nvidia_drm ends.
-            while ((_holders.Any(h => h.Address == address) || (DriverOf(address) == "nvidia" && _loaded.Contains("nvidia_drm"))) && !_disposed)
+            if (DriverOf(address) is not { } driver)
             {
-                Monitor.Wait(_gate);
+                return;
             }
 
-            if (!_disposed && DriverOf(address) is { } driver)
+            // __device_release_driver(): driver_sysfs_remove() takes both links away first (the lab saw no driver
+            // link while vfio-pci's remove() waited for the holder, 6.1 scenario 07); then the driver's remove() runs,
+            // under the device lock this write holds. remove() waits until the last user closes the device; nvidia's
+            // waits for nvidia_drm's in-kernel client (its fbdev) as well, which only unloading nvidia_drm ends. Until
+            // it returns the device still counts as the driver's (dev->driver), so its module stays in use.
+            File.Delete(Real(DevicePath(address) + "/driver"));
+            File.Delete(Real($"{PciDrivers}/{driver}/{bdf}"));
+            _releasing[address] = driver;
+            try
             {
-                File.Delete(Real(DevicePath(address) + "/driver"));
-                File.Delete(Real($"{PciDrivers}/{driver}/{bdf}"));
+                while ((_holders.Any(h => h.Address == address) || (driver == "nvidia" && _loaded.Contains("nvidia_drm"))) && !_disposed)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+            finally
+            {
+                _releasing.Remove(address);
             }
         });
     }
@@ -231,6 +242,12 @@ public sealed partial class SimulatedKernel
     }
 
     private readonly Dictionary<PciAddress, string> _devicePaths = [];
+
+    // Devices whose unbind is inside the driver's remove(): no driver link any more, but still the driver's.
+    private readonly Dictionary<PciAddress, string> _releasing = [];
+
+    // The driver a device belongs to in the kernel (dev->driver): its link, or the driver whose remove() still runs.
+    private string? BoundDriverOf(PciAddress address) => DriverOf(address) ?? _releasing.GetValueOrDefault(address);
 
     private string? DriverOf(PciAddress address) =>
         new FileInfo(Real(DevicePath(address) + "/driver")).LinkTarget is { } target ? HostRoot.NameOf(target.TrimEnd('/')) : null;

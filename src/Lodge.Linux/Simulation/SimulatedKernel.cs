@@ -14,7 +14,7 @@ namespace Lodge.Linux.Simulation;
 /// a vendor rule (amdgpu, nvidia, i915, snd_hda_intel) or a <c>new_id</c>;</item>
 /// <item>drivers_probe and module loads bind unbound devices to their matching, loaded driver;</item>
 /// <item>a module in use (bound devices, holders, dependent modules) cannot be unloaded; /proc/modules follows;</item>
-/// <item>an unbind blocks while a <see cref="SimulatedHolder"/> holds the device.</item>
+/// <item>an unbind blocks while a <see cref="SimulatedHolder"/> holds the device; its driver link is gone already (the kernel removes it before the driver's remove() waits), and the device lock stays held.</item>
 /// </list>
 /// Every action runs on a <see cref="HostWrite"/> thread, exactly like production, and can be made to fail
 /// (<see cref="FailOn"/>) or hang (<see cref="HangOn"/>). <see cref="State"/> is what a handoff must restore.

@@ -222,9 +222,42 @@ public sealed class SimulatedKernelSpecs
         // Act
         var e = await Assert.ThrowsAsync<HostWriteTimeoutException>(() => kernel.UnbindAsync(Gpu, TimeSpan.FromMilliseconds(200)));
 
-        // Assert
+        // Assert: the driver link went before remove() started to wait (lab 07), so sysfs shows no driver already.
         Assert.Equal(HostAction.Unbind, e.Action);
-        Assert.Equal("amdgpu", DriverOf(kernel, Gpu));
+        Assert.Null(DriverOf(kernel, Gpu));
+    }
+
+    [Fact(Timeout = 15000)]
+    public async Task A_stuck_unbind_from_vfio_pci_shows_no_driver_yet_keeps_the_device_locked_and_its_module_in_use()
+    {
+        // Arrange: the GPU on vfio-pci, held open by a program (a QEMU Lodge does not know), as in lab scenario 07.
+        using var kernel = Boot().WithLoadedModule("vfio-pci");
+        await kernel.UnbindAsync(Gpu, Timeout);
+        await kernel.SetDriverOverrideAsync(Gpu, "vfio-pci", Timeout);
+        await kernel.ProbeDriversAsync(Gpu, Timeout);
+        var holder = kernel.Hold(Gpu, "qemu-system-x86 (pid 4321)");
+
+        // Act: the unbind waits in vfio-pci's remove(); a probe of the same device then waits for the device lock.
+        var unbind = kernel.UnbindAsync(Gpu, Timeout);
+        await Task.Delay(200);
+        var driverWhileStuck = DriverOf(kernel, Gpu);
+        var linkInDriver = File.Exists(Path.Combine(kernel.Root, "sys/bus/pci/drivers/vfio-pci", Gpu.ToString()));
+        var unload = await Record.ExceptionAsync(() => kernel.UnloadModuleAsync("vfio_pci", Timeout));
+        var probe = kernel.ProbeDriversAsync(Gpu, Timeout);
+        await Task.Delay(200);
+        var probeDoneWhileStuck = probe.IsCompleted;
+        holder.Dispose();
+        await unbind;
+        await probe;
+
+        // Assert: sysfs shows no driver the moment remove() starts, yet the unbind has not returned, the device lock
+        // holds the probe back, and vfio_pci cannot go; once the holder lets go, both writes return.
+        Assert.Null(driverWhileStuck);
+        Assert.False(linkInDriver);
+        Assert.False(probeDoneWhileStuck);
+        Assert.NotNull(unload);
+        Assert.Contains("vfio_pci", kernel.LoadedModules);
+        Assert.Equal("vfio-pci", DriverOf(kernel, Gpu));
     }
 
     [Fact(Timeout = 15000)]
