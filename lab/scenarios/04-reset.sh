@@ -40,7 +40,16 @@ dm_up=$(systemctl show -p ActiveEnterTimestampMonotonic --value display-manager.
 lab_log "rescue ran from ${rescue_start} to ${rescue_end} us; display manager started at ${dm_start} us, active at ${dm_up} us (monotonic, from the kernel's start)"
 check "the rescue unit ended before the display manager started" test "${rescue_end:-0}" -gt 0 -a "${rescue_end:-0}" -le "${dm_start:-0}"
 # The stall issue 13 item 7 describes: a rescue that starts the display manager and waits for it (a minute and more).
-check "the rescue unit did not stall the boot (it ran less than 30 s)" test "$(( ${rescue_end:-0} - ${rescue_start:-0} ))" -lt 30000000
+# A stall is waiting, not work: the rescue's wall time less the CPU time its unit consumed (systemd's "Consumed ... CPU
+# time", which counts its modprobe and sysfs-write children and, under TCG, the kernel's work in them). Wall time alone
+# grows with the outer machine's load (37 s of busy work on 6.12 under a load average of 23), so it is only logged.
+rescue_cpu_us=$(journalctl -b -u lodge-rescue.service --no-pager -o cat | sed -n 's/.*Consumed \(.*\) CPU time.*/\1/p' | tail -n 1 |
+  awk '{us = 0; for (i = 1; i <= NF; i++) { v = $i; if (v ~ /min$/) { sub(/min$/, "", v); us += v * 60000000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); us += v * 1000 } else if (v ~ /s$/) { sub(/s$/, "", v); us += v * 1000000 } } printf "%d", us}')
+rescue_wall_us=$(( ${rescue_end:-0} - ${rescue_start:-0} ))
+lab_log "rescue: ${rescue_wall_us} us wall, ${rescue_cpu_us:-unknown} us CPU"
+check "the rescue unit's CPU time is in the journal" test -n "${rescue_cpu_us}"
+check "the rescue unit did not stall the boot (it waited less than 30 s: wall time less CPU time)" \
+  test "$(( rescue_wall_us - ${rescue_cpu_us:-0} ))" -lt 30000000
 check "the display manager was active within 120 s of the rescue's end" test "${dm_up:-0}" -gt 0 -a "$(( ${dm_up:-0} - ${rescue_end:-0} ))" -lt 120000000
 # The same order as the journal tells it: rescue finished, then the display manager started.
 journalctl -b -o short-monotonic --no-pager -u lodge-rescue.service -u lightdm.service > "$OUT/order.log" 2>&1

@@ -13,6 +13,18 @@ allowed_of() { awk '/^Cpus_allowed_list/ {print $2}' "/proc/$1/status" 2>/dev/nu
 qemu_of_iso() { pgrep -f 'qemu-system-x86.*iso' | head -1; }
 # How many of QEMU's threads may run only on CPU $2 (QEMU names no thread without debug-threads=on).
 threads_on() { local t n=0; for t in /proc/"$1"/task/*; do [[ $(allowed_of "${t#/proc/}") == "$2" ]] && n=$((n + 1)); done; echo $n; }
+# One pass over QEMU's threads: exactly one on CPU 1 (the vCPU), every other on CPU 0. Two reads (a count on CPU 0 and a
+# count of all threads) raced with QEMU's short-lived worker threads on 6.1 (1 Dec: the check failed while both thread
+# lists showed every thread where it belongs).
+only_vcpu_off_cpu0() {
+  local t a on1=0 elsewhere=0
+  for t in /proc/"$1"/task/*; do
+    a=$(allowed_of "${t#/proc/}")
+    [[ -z $a ]] && continue # the thread has just ended
+    if [[ $a == 1 ]]; then on1=$((on1 + 1)); elif [[ $a != 0 ]]; then elsewhere=$((elsewhere + 1)); fi
+  done
+  ((on1 == 1 && elsewhere == 0))
+}
 limited() { [[ $(cpus_of system.slice) == 0 && $(cpus_of user.slice) == 0 && $(cpus_of init.scope) == 0 ]]; }
 unlimited() { [[ -z $(cpus_of system.slice) && -z $(cpus_of user.slice) && -z $(cpus_of init.scope) ]]; }
 journald=$(pidof systemd-journald)
@@ -77,7 +89,7 @@ if [[ -n $qemu ]]; then
   show "$OUT/threads.log" 20
   check_eq "running: QEMU is in its own scope" "0::/machine.slice/lodge-iso.scope" "$(cat /proc/$qemu/cgroup)"
   check_eq "running: one QEMU thread (the vCPU) stays on CPU 1" 1 "$(threads_on "$qemu" 1)"
-  check "running: every other QEMU thread is on CPU 0" test "$(threads_on "$qemu" 0)" -eq $(($(ls /proc/$qemu/task | wc -l) - 1))
+  check "running: every other QEMU thread is on CPU 0" only_vcpu_off_cpu0 "$qemu"
   threads_log "$qemu" > "$OUT/threads-checked.log"
   show "$OUT/threads-checked.log" 20
   check_eq "running: system.slice on CPU 0" 0 "$(cpus_of system.slice)"
@@ -91,7 +103,9 @@ if [[ -n $qemu ]]; then
   wait_until 120 exited $up
 else
   check "the host's units were limited within 300 s" false
-  kill $up 2>/dev/null
+  # Stopped as a user would: a killed foreground 'lodge up' leaves its QEMU running (seen on 6.12, 1 Dec).
+  lodge down iso --timeout 5 --force > "$OUT/down-unlimited.log" 2>&1
+  wait_until 120 exited $up || kill $up 2>/dev/null
 fi
 wait $up 2>/dev/null
 check "stopped: no unit is limited" unlimited
@@ -122,7 +136,8 @@ if [[ -n $qemu ]]; then
   check "a second rescue does nothing" grep -qi 'nothing to rescue' "$OUT/rescue-again.log"
 else
   check "the host's units were limited within 300 s (second run)" false
-  kill $up 2>/dev/null
+  lodge down iso --timeout 5 --force > "$OUT/down-unlimited-2.log" 2>&1
+  wait_until 120 exited $up || kill $up 2>/dev/null
   wait $up 2>/dev/null
 fi
 show "$OUT/plan.log" 40

@@ -296,8 +296,8 @@ public sealed class DashboardServer
 
         var guests = new GuestService(lodge);
         var up = guests.Prepare(new UpRequest(name, true, _settings.Tcg, false), warning => output.ErrorLine("Warning: " + warning), output.ErrorLine);
-        // As 'up --detach': the report is opened first; the detached 'lodge supervise' completes it with the real end.
-        var pid = await guests.StartDetachedRecordedAsync(up, options => guests.StartDetachedAsync(up.Spec, options, CancellationToken.None), output.ErrorLine).ConfigureAwait(false);
+        // As 'up --detach': the report is opened while the supervisor starts; the detached 'lodge supervise' completes it with the real end.
+        var pid = await guests.StartDetachedRecordedAsync(up, (options, spawned) => guests.StartDetachedAsync(up.Spec, options, CancellationToken.None, spawned), output.ErrorLine).ConfigureAwait(false);
         foreach (var line in GuestService.RunningLines(up.Spec, pid, detached: true))
         {
             output.Line(line);

@@ -57,27 +57,47 @@ public sealed partial class GuestService
     }
 
     /// <summary>Starts a prepared guest under a detached supervisor through <paramref name="start"/> (given the supervisor's
-    /// extra options). A detached guest outlives this process: its report is opened here, before the supervisor starts (so a
-    /// database error is a warning before anything runs), and the supervisor records how the guest really ended.</summary>
-    public async Task<int> StartDetachedRecordedAsync(PreparedUp up, Func<IReadOnlyList<string>, Task<int>> start, Action<string> warn)
+    /// extra options, and what to do once it is spawned). A detached guest outlives this process: its report is opened here
+    /// while the supervisor starts the guest (the database write adds nothing to the wait), its id handed over in
+    /// <see cref="DetachedReportId.FileName"/>, and the supervisor records how the guest really ended.</summary>
+    public async Task<int> StartDetachedRecordedAsync(PreparedUp up, Func<IReadOnlyList<string>, Action, Task<int>> start, Action<string> warn)
     {
         ArgumentNullException.ThrowIfNull(up);
         ArgumentNullException.ThrowIfNull(start);
         var recorder = new OutcomeRecorder(_lodge, warn);
         var plan = up.Machine.Plan;
-        var id = recorder.Record(up.Machine.Host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, up.Resolved());
-        string[] options = id is { } report
-            ? ["--reports-db", Path.GetFullPath(_lodge.Paths.ReportsDatabase), "--report-id", report.ToString(System.Globalization.CultureInfo.InvariantCulture)]
-            : [];
+        var idFile = Path.Combine(up.Spec.Layout.RunDir, DetachedReportId.FileName);
+        string[] options = ["--reports-db", Path.GetFullPath(_lodge.Paths.ReportsDatabase), "--report-id-file", idFile];
+        long? id = null;
+        var spawned = false;
+        void Open()
+        {
+            spawned = true;
+            try
+            {
+                id = recorder.Record(up.Machine.Host, plan.Machine, plan.Gpu.Device, DetachedOutcome.Starting, up.Resolved());
+            }
+            finally
+            {
+                // Always written, so the supervisor never waits for an id that is not coming.
+                DetachedReportId.Write(idFile, id);
+            }
+        }
+
         try
         {
-            return await start(options).ConfigureAwait(false);
+            return await start(options, Open).ConfigureAwait(false);
         }
         catch (LodgeException e)
         {
             if (id is { } opened)
             {
                 recorder.Update(plan.Machine.Name, opened, new ReportResult(false, false, null, "start", e.Message));
+            }
+            else if (!spawned)
+            {
+                // Refused before the supervisor was spawned: the attempt is recorded here, as a start that failed.
+                recorder.Record(up.Machine.Host, plan.Machine, plan.Gpu.Device, new ReportResult(false, false, null, "start", e.Message), up.Resolved());
             }
 
             throw;

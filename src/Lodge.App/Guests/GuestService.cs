@@ -13,7 +13,9 @@ namespace Lodge.App.Guests;
 /// find its console and logs, and plug USB devices in and out. Returns data; the CLI renders it.</summary>
 public sealed partial class GuestService
 {
-    private static readonly TimeSpan DetachedStartWithin = TimeSpan.FromSeconds(90);
+    // The supervisor bounds the start itself (a living QEMU gets 5 minutes to answer QMP, then it is stopped and the
+    // supervisor ends, which the wait sees); this only ends the wait on a supervisor that neither runs the guest nor ends.
+    private static readonly TimeSpan DetachedStartWithin = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan UsbDetachWithin = TimeSpan.FromSeconds(10);
     private readonly LodgeHost _lodge;
 
@@ -33,14 +35,32 @@ public sealed partial class GuestService
     /// <param name="request">What <c>up</c> was asked.</param>
     /// <param name="warning">Each warning (the plan's, no KVM), as it comes.</param>
     /// <param name="info">Each thing done on the way (NVRAM reset, share folder created).</param>
-    public PreparedUp Prepare(UpRequest request, Action<string> warning, Action<string> info)
+    public PreparedUp Prepare(UpRequest request, Action<string> warning, Action<string> info) =>
+        PreparePlanned(request, Plan(request), warning, info);
+
+    /// <summary>The plan <c>up</c> starts from: the machine planned against this host, with QEMU asked whether KVM works
+    /// unless <c>--tcg</c> chose the accelerator already. Throws when the machine has errors.</summary>
+    /// <param name="request">What <c>up</c> was asked.</param>
+    public PlannedMachine Plan(UpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Under --tcg the accelerator is chosen already: asking QEMU whether KVM runs guest code would only cost time.
+        return new MachineService(_lodge).Plan(request.Machine, probeKvm: !request.ForceTcg);
+    }
+
+    /// <summary><see cref="Prepare"/> from a plan <see cref="Plan"/> made already
+    /// (<c>up</c> plans once: the same plan says whether the start is a handoff).</summary>
+    /// <param name="request">What <c>up</c> was asked.</param>
+    /// <param name="planned">The machine planned for <paramref name="request"/>.</param>
+    /// <param name="warning">Each warning (the plan's, no KVM), as it comes.</param>
+    /// <param name="info">Each thing done on the way (NVRAM reset, share folder created).</param>
+    public PreparedUp PreparePlanned(UpRequest request, PlannedMachine planned, Action<string> warning, Action<string> info)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(planned);
         ArgumentNullException.ThrowIfNull(warning);
         ArgumentNullException.ThrowIfNull(info);
         var name = request.Machine;
-        // Under --tcg the accelerator is chosen already: asking QEMU whether KVM runs guest code would only cost time.
-        var planned = new MachineService(_lodge).Plan(name, probeKvm: !request.ForceTcg);
         var plan = planned.Plan;
         foreach (var w in plan.Warnings)
         {
@@ -77,23 +97,28 @@ public sealed partial class GuestService
     }
 
     /// <summary>Hands the spec to a detached <c>lodge supervise NAME</c> (its own session) and returns QEMU's pid once the
-    /// guest runs; throws when the supervisor stops first or the guest does not run within 90 s.</summary>
+    /// guest runs; throws when the supervisor stops first or the guest does not run within 10 minutes.</summary>
     /// <param name="spec">The guest.</param>
     /// <param name="superviseOptions">Extra options for <c>lodge supervise</c> (the outcome database and the report to complete).</param>
     /// <param name="cancellationToken">Stops the wait (the supervisor keeps running).</param>
-    public async Task<int> StartDetachedAsync(LaunchSpec spec, IReadOnlyList<string>? superviseOptions = null, CancellationToken cancellationToken = default)
+    /// <param name="spawned">Runs once the supervisor is spawned, while it starts the guest (the outcome report is opened there).</param>
+    public async Task<int> StartDetachedAsync(LaunchSpec spec, IReadOnlyList<string>? superviseOptions = null, CancellationToken cancellationToken = default, Action? spawned = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        Runtime.CheckCanStart(spec);
+        // The refusals that cost nothing (it runs already, the host mounts a disk, another guest holds one) come from here;
+        // the walk over every process's open files runs once, in the supervisor, right before QEMU opens the disks.
+        Runtime.CheckCanStart(spec, scanProcesses: false);
         Directory.CreateDirectory(spec.Layout.RunDir);
         await File.WriteAllTextAsync(SpecPath(spec.Layout.RunDir), LaunchSpecJson.Write(spec), cancellationToken).ConfigureAwait(false);
         var log = Path.Combine(spec.Layout.RunDir, "supervisor.log");
         File.Delete(log);
+        File.Delete(Path.Combine(spec.Layout.RunDir, DetachedReportId.FileName));
         var self = _lodge.Executable ?? throw new GuestRuntimeException(spec.Machine, "Cannot find lodge's own executable to start a supervisor.");
         // HOST EFFECT: a background lodge that owns QEMU and its helpers until the guest stops.
         // The supervisor writes state.json (renamed into the run folder) at each step: wake on that instead of polling.
         using var written = new FolderWatch(spec.Layout.RunDir);
         var supervisor = SpawnedProcess.Start([self, "supervise", spec.Machine, .. superviseOptions ?? []], log, newSession: true);
+        spawned?.Invoke();
         // A deadline is monotonic time (the clock's timestamps), never the wall clock a test may pin.
         var begun = _lodge.Time.GetTimestamp();
         while (_lodge.Time.GetElapsedTime(begun) < DetachedStartWithin)
@@ -115,7 +140,7 @@ public sealed partial class GuestService
             written.Wait(TimeSpan.FromMilliseconds(50));
         }
 
-        throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' did not start within 90 s; see {log}.");
+        throw new GuestRuntimeException(spec.Machine, $"Guest '{spec.Machine}' did not start within {DetachedStartWithin.TotalMinutes:0} minutes; see {log}.");
     }
 
     /// <summary>What <c>up --detach</c> says once a guest runs: where it runs, where to connect, how to stop it.</summary>

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Lodge.App.Guests;
 using Lodge.App.Handoff;
-using Lodge.App.Machines;
 using Lodge.Cli.Guests;
 
 namespace Lodge.Cli.Commands;
@@ -41,14 +40,17 @@ public static class UpCommand
     internal static async Task<int> RunAsync(CliContext context, ParseResult parse, string machineName, bool detach, bool forceTcg, bool stopHolders, bool resetNvram, CancellationToken cancellationToken, Action<string>? phase = null, bool simulatedHost = false)
     {
         var lodge = context.Host(parse);
-        if (phase is null && context.Options.Handoff is null && new MachineService(lodge).Plan(machineName) is { Plan: var planned } && planned.Gpu.IsPassthrough && planned.Gpu.Mode is Core.Machines.GpuMode.Handoff or Core.Machines.GpuMode.Dedicated)
+        var guests = new GuestService(lodge);
+        var asked = new UpRequest(machineName, detach, forceTcg, resetNvram);
+        // One plan (one host scan) says both whether this is a handoff and how to start the guest.
+        var planned = guests.Plan(asked);
+        if (phase is null && context.Options.Handoff is null && planned.Plan.Gpu.IsPassthrough && planned.Plan.Gpu.Mode is Core.Machines.GpuMode.Handoff or Core.Machines.GpuMode.Dedicated)
         {
             // The handoff runs outside this session (issue 13, item 3); this command follows it and may die without harm.
-            return await HandoffFollow.RunAsync(context, parse, planned, detach, forceTcg, stopHolders, resetNvram, simulatedHost, cancellationToken).ConfigureAwait(false);
+            return await HandoffFollow.RunAsync(context, parse, planned.Plan, detach, forceTcg, stopHolders, resetNvram, simulatedHost, cancellationToken).ConfigureAwait(false);
         }
 
-        var guests = new GuestService(lodge);
-        var up = guests.Prepare(new UpRequest(machineName, detach, forceTcg, resetNvram), warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
+        var up = guests.PreparePlanned(asked, planned, warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
         if (up.HandsOff)
         {
             var request = guests.HandoffRequest(up, stopHolders, phase, warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
@@ -58,7 +60,7 @@ public static class UpCommand
         var launcher = new GuestLauncher(context, guests);
         if (detach)
         {
-            return await guests.StartDetachedRecordedAsync(up, options => launcher.StartDetachedAsync(up.Spec, cancellationToken, options), context.Error.WriteLine).ConfigureAwait(false);
+            return await guests.StartDetachedRecordedAsync(up, (options, spawned) => launcher.StartDetachedAsync(up.Spec, cancellationToken, options, spawned), context.Error.WriteLine).ConfigureAwait(false);
         }
 
         var shutdownTimeout = TimeSpan.FromSeconds(up.Machine.Plan.Machine.ShutdownTimeoutSeconds);

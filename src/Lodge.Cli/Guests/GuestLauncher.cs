@@ -36,9 +36,10 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
 
     /// <summary>Hands the spec to a detached <c>lodge supervise NAME</c> (its own session) and returns once QMP answers.</summary>
     /// <param name="superviseOptions">Extra options for <c>lodge supervise</c> (the outcome database and the report to complete).</param>
-    public async Task<int> StartDetachedAsync(LaunchSpec spec, CancellationToken cancellationToken = default, IReadOnlyList<string>? superviseOptions = null)
+    /// <param name="spawned">Runs once the supervisor is spawned, while it starts the guest.</param>
+    public async Task<int> StartDetachedAsync(LaunchSpec spec, CancellationToken cancellationToken = default, IReadOnlyList<string>? superviseOptions = null, Action? spawned = null)
     {
-        var pid = await guests.StartDetachedAsync(spec, superviseOptions, cancellationToken).ConfigureAwait(false);
+        var pid = await guests.StartDetachedAsync(spec, superviseOptions, cancellationToken, spawned).ConfigureAwait(false);
         PrintRunning(spec, pid, detached: true);
         return ExitCodes.Ok;
     }

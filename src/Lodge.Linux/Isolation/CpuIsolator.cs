@@ -11,7 +11,9 @@ namespace Lodge.Linux.Isolation;
 /// </remarks>
 public sealed class CpuIsolator(ICpuIsolationControl control, CpuIsolationJournal journal, TimeSpan? stepTimeout = null)
 {
-    private readonly TimeSpan _timeout = stepTimeout ?? TimeSpan.FromSeconds(10);
+    // Each D-Bus call to systemd gets 30 s: a busy systemd answers late (lab scenario 10 on 6.12, under load: more than
+    // 10 s for system.slice's AllowedCPUs), and a call abandoned at the limit is still carried out later.
+    private readonly TimeSpan _timeout = stepTimeout ?? TimeSpan.FromSeconds(30);
 
     /// <summary>The journal this isolator keeps.</summary>
     public CpuIsolationJournal Journal => journal;

@@ -100,7 +100,7 @@ public sealed class ProcessToolVersionProbe : Sysfs.IToolVersionProbe
             return null;
         }
 
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())))[..16];
+        return CacheKey.Of(text.ToString());
     }
 
     /// <inheritdoc/>

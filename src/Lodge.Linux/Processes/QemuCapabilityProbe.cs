@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Lodge.Core.Hardware;
 
 namespace Lodge.Linux.Processes;
@@ -32,7 +30,7 @@ public sealed class QemuCapabilityProbe(IProcessRunner runner)
             return null;
         }
 
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}")))[..16];
+        var key = CacheKey.Of($"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}");
         var cache = Path.Combine(CacheDir(), $"qemu-{key}.caps");
         if (Read(cache) is { } cached)
         {

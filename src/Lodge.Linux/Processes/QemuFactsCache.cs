@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Lodge.Linux.Processes;
 
 /// <summary>What QEMU answered about itself, kept per binary: its <c>--version</c> line, and the KVM probe's "ok" per boot.</summary>
@@ -58,7 +55,7 @@ internal sealed class QemuFactsCache
                 return new QemuFactsCache(null);
             }
 
-            var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}")))[..16];
+            var key = CacheKey.Of($"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}");
             return new QemuFactsCache(Path.Combine(QemuCapabilityProbe.CacheDir(), $"qemu-{key}.facts"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -8,7 +8,8 @@ public static class DiskHolders
     /// <summary>A sentence naming the holder of <paramref name="disk"/>, or null when nobody else holds it.</summary>
     /// <param name="others">The states of the other running guests.</param>
     /// <param name="ignorePids">Our own processes.</param>
-    public static string? Find(string disk, IEnumerable<GuestState> others, IReadOnlySet<int> ignorePids)
+    /// <param name="scanProcesses">Also read every process's open files; false asks only the other guests' states.</param>
+    public static string? Find(string disk, IEnumerable<GuestState> others, IReadOnlySet<int> ignorePids, bool scanProcesses = true)
     {
         var target = Canonical(disk);
         var guests = others.ToList();
@@ -18,6 +19,11 @@ public static class DiskHolders
             {
                 return $"guest '{guest.Machine}' (QEMU pid {guest.Qemu?.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "starting"})";
             }
+        }
+
+        if (!scanProcesses)
+        {
+            return null;
         }
 
         foreach (var pid in OpenedBy(target))
@@ -45,7 +51,7 @@ public static class DiskHolders
             }
 
             // One readlinkat per descriptor on the folder's own handle, compared as bytes: this runs for every process
-            // (twice per 'lodge up --detach': in the command, then right before the supervisor opens the disk).
+            // (once per 'lodge up': right before QEMU opens the disk, in the supervisor of a detached guest).
             if (Native.HasLinkTo(Path.Combine(dir, "fd"), canonicalPath))
             {
                 yield return pid;

@@ -85,9 +85,14 @@ public sealed partial class GuestRuntime
         }
     }
 
-    private async Task WaitForQmpAsync(LaunchSpec spec, SpawnedProcess qemu, CancellationToken cancellationToken)
+    // QEMU answers QMP only once its machine is built: guest RAM allocated (hugepages preallocated), every VFIO device
+    // opened and the RAM mapped for its DMA. That takes seconds on an idle host and minutes for a large guest or on a
+    // busy one, so Lodge waits while QEMU lives (up to QmpReadyLimit) and says what it waits for.
+    private async Task WaitForQmpAsync(LaunchSpec spec, SpawnedProcess qemu, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var waitStarted = _time.GetTimestamp();
+        var nextReport = QmpWaitReport;
+        QmpConnectException? lastRefusal = null;
         while (true)
         {
             if (qemu.Exited.IsCompleted)
@@ -96,7 +101,8 @@ public sealed partial class GuestRuntime
                 throw new GuestRuntimeException(spec.Machine, $"QEMU for '{spec.Machine}' ended with {exit.Describe()} before QMP answered.{LogTailSuffix(spec, "qemu")}") { Hint = $"The full argv is in {Path.Combine(spec.Layout.RunDir, "qemu.args")}." };
             }
 
-            // QEMU creates the socket file slightly before it accepts, so a refused connect is retried.
+            // QEMU creates the socket file before it accepts, and greets before its machine is built, but answers a
+            // command only after: a connect that is refused or not answered in time is retried.
             if (File.Exists(spec.QmpSocket))
             {
                 try
@@ -105,17 +111,28 @@ public sealed partial class GuestRuntime
                     await client.QueryStatusAsync(cancellationToken).ConfigureAwait(false);
                     return;
                 }
-                catch (QmpConnectException) when (_time.GetElapsedTime(waitStarted) < QmpReadyTimeout)
+                catch (QmpConnectException e)
                 {
+                    lastRefusal = e;
                 }
             }
 
-            if (_time.GetElapsedTime(waitStarted) > QmpReadyTimeout)
+            var waited = _time.GetElapsedTime(waitStarted);
+            if (waited > QmpReadyLimit)
             {
-                throw new GuestRuntimeException(spec.Machine, $"QEMU for '{spec.Machine}' did not answer on QMP socket '{spec.QmpSocket}' within {QmpReadyTimeout.TotalSeconds:0} s.");
+                throw new GuestRuntimeException(spec.Machine, $"QEMU for '{spec.Machine}' (pid {qemu.Pid}) is running but did not answer on its QMP socket '{spec.QmpSocket}' within {QmpReadyLimit.TotalSeconds:0} s, so Lodge stopped it.{LogTailSuffix(spec, "qemu")}", lastRefusal)
+                {
+                    Hint = $"QEMU may be stuck opening a device (a passed-through device that does not reset), or the host too busy or short of memory to build a guest of this size; the full argv is in {Path.Combine(spec.Layout.RunDir, "qemu.args")}.",
+                };
             }
 
-            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
+            if (waited >= nextReport)
+            {
+                progress?.Report($"QEMU (pid {qemu.Pid}) is still starting after {waited.TotalSeconds:0} s: it answers on QMP once it has allocated the guest's memory and opened its devices, which takes long for a large guest or on a busy host; Lodge waits up to {QmpReadyLimit.TotalSeconds:0} s while QEMU lives");
+                nextReport += QmpWaitReport;
+            }
+
+            await Task.Delay(QmpPoll, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -12,7 +12,10 @@ namespace Lodge.Linux.Runtime;
 public sealed partial class GuestRuntime
 {
     private static readonly TimeSpan HelperReadyTimeout = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan QmpReadyTimeout = TimeSpan.FromSeconds(30);
+    // How long a living QEMU may take to answer QMP (see WaitForQmpAsync), and how often 'up' says it still waits.
+    private static readonly TimeSpan QmpReadyLimit = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan QmpWaitReport = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan QmpPoll = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan RepinSettle = TimeSpan.FromSeconds(2);
     private readonly IProcessRunner _runner;
     private readonly Host.IMdevControl _mdev;
@@ -99,7 +102,7 @@ public sealed partial class GuestRuntime
             Store.Write(state = state with { Qemu = qemuState });
             Store.WritePidFile(spec.Machine, qemu.Pid);
             progress?.Report("Waiting for QMP");
-            await WaitForQmpAsync(spec, qemu, cancellationToken).ConfigureAwait(false);
+            await WaitForQmpAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
             var pins = await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
             var isolated = await IsolateAsync(spec, qemu.Pid, progress, cancellationToken).ConfigureAwait(false);
             if (isolated)
@@ -133,7 +136,10 @@ public sealed partial class GuestRuntime
     /// <summary>Refuses a guest that already runs or whose disk another guest or process holds; cleans stale state first.</summary>
     /// <exception cref="DiskHeldException">Another guest or process holds one of the disks.</exception>
     /// <exception cref="GuestRuntimeException">The guest already runs, or the host mounts (or otherwise uses) one of its disks.</exception>
-    public void CheckCanStart(LaunchSpec spec)
+    /// <param name="spec">The guest.</param>
+    /// <param name="scanProcesses">Also look through every process's open files for one that holds a disk (the check
+    /// right before QEMU opens them); without it, only the other guests' states are asked.</param>
+    public void CheckCanStart(LaunchSpec spec, bool scanProcesses = true)
     {
         if (Store.Refresh(spec.Machine, out _) is { } existing)
         {
@@ -152,7 +158,7 @@ public sealed partial class GuestRuntime
 
         foreach (var disk in spec.Disks.Where(File.Exists))
         {
-            if (DiskHolders.Find(disk, Store.LiveOthers(spec.Machine), new HashSet<int> { Environment.ProcessId }) is { } holder)
+            if (DiskHolders.Find(disk, Store.LiveOthers(spec.Machine), new HashSet<int> { Environment.ProcessId }, scanProcesses) is { } holder)
             {
                 throw new DiskHeldException(spec.Machine, disk, holder);
             }

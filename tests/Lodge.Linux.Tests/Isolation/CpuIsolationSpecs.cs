@@ -16,6 +16,43 @@ public sealed class CpuIsolationSpecs : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    [Fact(Timeout = 120000)]
+    public async Task I_can_isolate_the_host_while_a_busy_systemd_takes_11_s_to_answer_and_get_the_unit_limited()
+    {
+        // Arrange: lab scenario 10 on 6.12 under load, where systemd took more than 10 s for system.slice.
+        var systemd = new SimulatedCpuIsolation { Latency = TimeSpan.FromSeconds(11) }.With("system.slice", []);
+        var isolator = new CpuIsolator(systemd, new CpuIsolationJournal(JournalPath));
+
+        // Act
+        var error = await Record.ExceptionAsync(() => isolator.ApplyAsync("win11", ["system.slice"], Housekeeping));
+        var during = systemd.State;
+
+        // Assert
+        Assert.Null(error);
+        Assert.Equal("system.slice=0-1,8-9", during);
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task I_can_have_systemd_carry_out_an_abandoned_limit_late_and_still_get_every_unit_back()
+    {
+        // Arrange: every call takes 300 ms, the caller gives each 50 ms; systemd still carries out what it received, in order.
+        var systemd = new SimulatedCpuIsolation { Latency = TimeSpan.FromMilliseconds(300) }.With("system.slice", []).With("user.slice", []).With("init.scope", []);
+        var start = systemd.State;
+        var journal = new CpuIsolationJournal(JournalPath);
+
+        // Act: the limit is abandoned, and so is the undo that follows it (queued behind it).
+        var error = await Record.ExceptionAsync(() => new CpuIsolator(systemd, journal, TimeSpan.FromMilliseconds(50)).ApplyAsync("g", MachinePlanner.IsolatedUnits, Housekeeping));
+        var journalKept = !journal.IsClean;
+        var rescued = await new CpuIsolator(systemd, new CpuIsolationJournal(JournalPath)).RestoreAsync(MachinePlanner.IsolatedUnits);
+
+        // Assert
+        Assert.IsType<HostWriteTimeoutException>(error);
+        Assert.True(journalKept, "The undo was abandoned too, so the journal must still name the unit for 'lodge rescue'.");
+        Assert.True(rescued);
+        Assert.Equal(start, systemd.State);
+        Assert.True(new CpuIsolationJournal(JournalPath).IsClean);
+    }
+
     [Fact(Timeout = 15000)]
     public async Task I_can_isolate_the_hosts_units_while_a_guest_runs_and_get_them_back_at_stop()
     {
