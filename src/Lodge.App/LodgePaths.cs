@@ -18,11 +18,17 @@ public sealed record LodgePaths(string ConfigDir, string RunRoot, string StateRo
     /// the files it backs up, so a write under <c>--root</c> never leaves it (<c>/var/lib/lodge/setup</c>).</summary>
     public string SetupBackups { get; init; } = Linux.Setup.SetupExecutor.DefaultBackupDirectory;
 
+    /// <summary>Short-lived files (a report file uploaded to the dashboard, or one it sends back): <c>$TMPDIR</c>, else <c>/tmp</c>.</summary>
+    public string Scratch { get; init; } = DefaultScratch;
+
     /// <summary>Lodge's settings (<c>lodge.toml</c>: the default catalog) beside the machines folder: <c>/etc/lodge/lodge.toml</c> as root.</summary>
     public string SettingsFile => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ConfigDir)) ?? "/etc/lodge", Core.Catalog.CatalogConfig.FileName);
 
     /// <summary>Lodge's clones of catalogs: <c>catalogs/</c> beside the outcome database.</summary>
     public string CatalogClones => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ReportsDatabase)) ?? ".", "catalogs");
+
+    // What Path.GetTempPath() falls back to on Linux when TMPDIR is not set.
+    private const string DefaultScratch = "/tmp";
 
     /// <summary>The run and state roots, as the guest runtime takes them.</summary>
     public RuntimeRoots Roots => new(RunRoot, StateRoot);
@@ -44,6 +50,6 @@ public sealed record LodgePaths(string ConfigDir, string RunRoot, string StateRo
             : options.Privileged || state != RuntimeRoots.DefaultStateRoot ? Path.Combine(state, "reports.db")
             : Path.Combine(Env("XDG_STATE_HOME") ?? Path.Combine(options.Home, ".local", "state"), "lodge", "reports.db");
         var cache = Env("LODGE_DEMO_CACHE") ?? Path.Combine(state, "demo-image");
-        return new LodgePaths(config, run, state, Path.Combine(state, "handoff.journal"), reports, cache);
+        return new LodgePaths(config, run, state, Path.Combine(state, "handoff.journal"), reports, cache) { Scratch = Env("TMPDIR") ?? DefaultScratch };
     }
 }

@@ -386,7 +386,7 @@ public sealed class DashboardServer
             return;
         }
 
-        var path = Path.Combine(Path.GetTempPath(), $"lodge-import-{Guid.NewGuid():N}.json");
+        var path = Path.Combine(_settings.Host.Paths.Scratch, $"lodge-import-{Guid.NewGuid():N}.json");
         try
         {
             await using (var target = File.Create(path))
@@ -408,7 +408,7 @@ public sealed class DashboardServer
 
     private async Task ExportAsync(HttpContext context)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"lodge-export-{Guid.NewGuid():N}.json");
+        var path = Path.Combine(_settings.Host.Paths.Scratch, $"lodge-export-{Guid.NewGuid():N}.json");
         try
         {
             try

@@ -124,6 +124,23 @@ public sealed class CheckLimitSpecs : IDisposable
     }
 
     [Fact]
+    public void I_can_see_short_lived_files_go_where_TMPDIR_says_and_to_tmp_without_it()
+    {
+        // Arrange: the environment as the composition root reads it, never the process's
+        var options = Lodge.App.LodgeOptions.FromProcess();
+
+        // Act
+        var set = Lodge.App.LodgePaths.Resolve(options with { Environment = name => name == "TMPDIR" ? "/scratch/x" : null }).Scratch;
+        var unset = Lodge.App.LodgePaths.Resolve(options with { Environment = _ => null }).Scratch;
+        var empty = Lodge.App.LodgePaths.Resolve(options with { Environment = name => name == "TMPDIR" ? "" : null }).Scratch;
+
+        // Assert
+        Assert.Equal("/scratch/x", set);
+        Assert.Equal("/tmp", unset);
+        Assert.Equal("/tmp", empty);
+    }
+
+    [Fact]
     public void I_can_run_lodge_with_no_command_and_get_help()
     {
         // Act

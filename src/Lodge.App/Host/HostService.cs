@@ -81,6 +81,9 @@ public sealed class HostService
             checks.Add(new DoctorCheck(CheckStatus.Info, "CPU isolation", $"system.slice, user.slice and init.scope are limited to the housekeeping CPUs{(guest.Length > 0 ? $" for '{guest}'" : string.Empty)}.", "Stopping the guest or 'lodge rescue' gives them every CPU back."));
         }
 
+        checks.AddRange(held.Controllers.Select(c => c.Running && c.Damage is null
+            ? new DoctorCheck(CheckStatus.Info, "Passed controllers", c.Sentence())
+            : new DoctorCheck(CheckStatus.Warning, "Passed controllers", c.Sentence(), "Run 'lodge rescue' to give them back.")));
         return new DoctorSection("Held by Lodge", checks);
     }
 

@@ -28,7 +28,8 @@ public sealed partial class MachineService
     public RuntimeLayout LayoutOf(string name) =>
         new(_lodge.Paths.Roots.RunDir(name), _lodge.Paths.Roots.StateDir(name));
 
-    /// <summary>Every problem with machine <paramref name="name"/>: its file, the host, and the safety of its disks, shares and sockets, in file order.</summary>
+    /// <summary>Every problem with machine <paramref name="name"/>: its file, the host (what <c>up</c> would refuse for its
+    /// passed controllers included), and the safety of its disks, shares and sockets, in file order.</summary>
     public MachineCheck Check(string name, bool probeKvm = false)
     {
         var store = _lodge.Machines;
@@ -36,8 +37,11 @@ public sealed partial class MachineService
         var (host, assessments) = HostLoader.Load(_lodge.Root.Path, probeKvm: probeKvm);
         var all = store.LoadAll().Select(r => r.Machine).ToList();
         var facts = new PathFactsReader(_lodge.Root);
+        // The disks behind the passed controllers that the host uses, found as 'lodge up' finds them before it binds.
+        var controllers = PassedController.Of(parsed.Machine, host, assessments).SelectMany(p => p.Functions).ToList();
+        var controllerDisks = controllers.Count > 0 ? _lodge.Controllers().DisksInUse(controllers) : [];
         var problems = parsed.Problems
-            .Concat(MachineValidator.Validate(parsed.Machine, host, assessments, all))
+            .Concat(MachineValidator.Validate(parsed.Machine, host, assessments, all, controllerDisks))
             .Concat(MachineSafety.Validate(parsed.Machine, LayoutOf(name), facts.Read, PathFactsReader.UserUids()))
             .OrderBy(p => p.Location.Line).ThenBy(p => p.Location.Column)
             .ToList();

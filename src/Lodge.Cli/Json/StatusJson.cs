@@ -47,6 +47,15 @@ public static class StatusJson
         }).ToArray()),
         ["hugepageJournalDamage"] = held.HugePageDamage,
         ["isolatedFor"] = held.IsolatingGuest,
+        ["controllers"] = new JsonArray(held.Controllers.Select(c => (JsonNode)new JsonObject
+        {
+            ["guest"] = c.Machine,
+            ["running"] = c.Running,
+            ["devices"] = new JsonArray(c.Devices.Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
+            ["journal"] = c.Journal,
+            ["rescueUndoes"] = new JsonArray(c.Undoes.Select(u => (JsonNode)JsonValue.Create(u)).ToArray()),
+            ["damage"] = c.Damage,
+        }).ToArray()),
     };
 
     private static JsonObject Guests(IReadOnlyList<GuestStatus> statuses, IReadOnlyList<string> notes)

@@ -32,36 +32,13 @@ public static class ControllerHandoffPlanner
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(request);
-        var refusals = new List<string>();
         var warnings = new List<string>();
+        var refusals = Check(host, request, warnings);
         var steps = new List<HandoffStep>();
         var t = request.Timeouts;
         var devices = request.Devices.Distinct().ToList();
         var first = devices.Count > 0 ? devices[0] : default;
-        var present = new List<PciDevice>();
-        foreach (var address in devices)
-        {
-            if (host.FindDevice(address) is { } device)
-            {
-                present.Add(device);
-            }
-            else
-            {
-                refusals.Add($"Cannot give '{address}' to the guest '{request.Guest}': there is no such PCI device on this host.");
-            }
-        }
-
-        foreach (var device in present)
-        {
-            CheckGroup(host, device, devices, request.Guest, refusals);
-        }
-
-        foreach (var use in request.DiskUses)
-        {
-            refusals.Add($"Cannot give '{use.Controller}' to the guest '{request.Guest}': the host's disk '{use.Disk}' hangs off it and is in use ({use.Use}); taking the controller would pull the disk from under the host.");
-        }
-
-        CheckKeyboards(host, devices, request, refusals, warnings);
+        var present = devices.Select(host.FindDevice).OfType<PciDevice>().ToList();
         var originals = present.ToDictionary(d => d.Address, d => d.Driver);
         var moving = present.Where(d => d.Driver != VfioPci).Select(d => d.Address).ToList();
         foreach (var address in present.Where(d => d.Driver == VfioPci).Select(d => d.Address))
@@ -94,15 +71,55 @@ public static class ControllerHandoffPlanner
             Add($"bind {address} to vfio-pci", new(HandoffOperationKind.ProbeDrivers, address.ToString(), VfioPci), new(HandoffOperationKind.Unbind, address.ToString(), VfioPci), t.Sysfs);
         }
 
-        return new HandoffPlan(request.Guest, first, GpuMode.None, devices, originals, steps, refusals, warnings);
+        return new HandoffPlan(request.Guest, first, GpuMode.None, devices, originals, steps, [.. refusals.Select(r => r.Message)], warnings);
+    }
+
+    /// <summary>Every reason the plan of <paramref name="request"/> would refuse, with the function each is about: what
+    /// <c>lodge check</c> reports for the machine's <c>[[usb]] controller</c> entries, in <c>lodge up</c>'s words.</summary>
+    public static IReadOnlyList<ControllerRefusal> Refusals(HostSnapshot host, ControllerHandoffRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(request);
+        return Check(host, request, []);
+    }
+
+    private static List<ControllerRefusal> Check(HostSnapshot host, ControllerHandoffRequest request, List<string> warnings)
+    {
+        var refusals = new List<ControllerRefusal>();
+        var devices = request.Devices.Distinct().ToList();
+        var present = new List<PciDevice>();
+        foreach (var address in devices)
+        {
+            if (host.FindDevice(address) is { } device)
+            {
+                present.Add(device);
+            }
+            else
+            {
+                refusals.Add(new(address, "controller-missing", $"Cannot give '{address}' to the guest '{request.Guest}': there is no such PCI device on this host.", "Run 'lodge devices' to see the devices and their addresses."));
+            }
+        }
+
+        foreach (var device in present)
+        {
+            CheckGroup(host, device, devices, request.Guest, refusals);
+        }
+
+        foreach (var use in request.DiskUses)
+        {
+            refusals.Add(new(use.Controller, "controller-disk-in-use", $"Cannot give '{use.Controller}' to the guest '{request.Guest}': the host's disk '{use.Disk}' hangs off it and is in use ({use.Use}); taking the controller would pull the disk from under the host.", $"Stop using '/dev/{use.Disk}' on the host (unmount it, swapoff, close its volumes) before the guest starts, or plug the disk into another controller."));
+        }
+
+        CheckKeyboards(host, devices, request, refusals, warnings);
+        return refusals;
     }
 
     // The kernel gives an IOMMU group to a guest only whole: every endpoint in it (bridges stay) must be passed too.
-    private static void CheckGroup(HostSnapshot host, PciDevice device, IReadOnlyList<PciAddress> passed, string guest, List<string> refusals)
+    private static void CheckGroup(HostSnapshot host, PciDevice device, IReadOnlyList<PciAddress> passed, string guest, List<ControllerRefusal> refusals)
     {
         if (device.IommuGroup is not { } id || host.FindGroup(id) is not { } group)
         {
-            refusals.Add($"Cannot give '{device.Address}' to the guest '{guest}': it is in no IOMMU group (the IOMMU is off), so vfio-pci cannot give it to a guest.");
+            refusals.Add(new(device.Address, "controller-no-iommu", $"Cannot give '{device.Address}' to the guest '{guest}': it is in no IOMMU group (the IOMMU is off), so vfio-pci cannot give it to a guest.", "Run 'lodge doctor' to see which kernel parameters and firmware settings are missing."));
             return;
         }
 
@@ -113,11 +130,11 @@ public static class ControllerHandoffPlanner
                 continue;
             }
 
-            refusals.Add($"Cannot give '{device.Address}' to the guest '{guest}': its IOMMU group {id} also holds '{other.Address}'{(other.Driver is { } d ? $" (driver '{d}')" : string.Empty)}, which the machine does not pass, and a guest can only have a whole group.");
+            refusals.Add(new(device.Address, "controller-group", $"Cannot give '{device.Address}' to the guest '{guest}': its IOMMU group {id} also holds '{other.Address}'{(other.Driver is { } d ? $" (driver '{d}')" : string.Empty)}, which the machine does not pass, and a guest can only have a whole group.", "Use a controller in an IOMMU group of its own ('lodge devices' shows the groups), or pass the group's other devices too when the host can spare them."));
         }
     }
 
-    private static void CheckKeyboards(HostSnapshot host, IReadOnlyList<PciAddress> passed, ControllerHandoffRequest request, List<string> refusals, List<string> warnings)
+    private static void CheckKeyboards(HostSnapshot host, IReadOnlyList<PciAddress> passed, ControllerHandoffRequest request, List<ControllerRefusal> refusals, List<string> warnings)
     {
         var keyboards = host.InputDevices.Where(i => i.IsKeyboard).ToList();
         var leaving = keyboards.Where(k => k.Controller is { } c && passed.Contains(c)).ToList();
@@ -134,6 +151,6 @@ public static class ControllerHandoffPlanner
             return;
         }
 
-        refusals.Add($"Cannot give '{controller}' to the guest '{request.Guest}': every keyboard of the host ('{names}') hangs off it, so the host would have none while the guest runs; add host_keyboard = true to that [[usb]] entry if that is meant.");
+        refusals.Add(new(controller, "controller-keyboard", $"Cannot give '{controller}' to the guest '{request.Guest}': every keyboard of the host ('{names}') hangs off it, so the host would have none while the guest runs; add host_keyboard = true to that [[usb]] entry if that is meant.", "Plug a keyboard into a port of another controller, or say host_keyboard = true in this [[usb]] entry."));
     }
 }

@@ -98,14 +98,16 @@ public static partial class MachineValidator
         }
     }
 
-    private static void CheckUsb(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, List<Problem> problems)
+    private static void CheckUsb(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, IReadOnlyList<Handoff.ControllerDiskUse> disks, List<Problem> problems)
     {
+        var resolved = new HashSet<int>();
         for (var i = 0; i < machine.Usb.Count; i++)
         {
             var usb = machine.Usb[i];
-            if (usb.Controller is { } spec && Resolve(machine, $"usb[{i}].controller", "USB controller", spec, host, assessments, problems) is { } controller)
+            if (usb.Controller is { } spec && Resolve(machine, $"usb[{i}].controller", "USB controller", spec, host, assessments, problems) is not null)
             {
-                CheckVerdict(machine, $"usb[{i}].controller", "USB controller", controller, problems);
+                // Its IOMMU group, the disks and the keyboards behind it: 'lodge up''s own rule, below.
+                resolved.Add(i);
             }
 
             if (usb.Device is { } device && !IsUsbDeviceSpec(device))
@@ -113,6 +115,8 @@ public static partial class MachineValidator
                 problems.Add(Error(machine, $"usb[{i}].device", "bad-usb-device", $"'{device}' is neither vendor:product nor a port.", "Write a vendor:product pair such as \"046d:c52b\" (see lsusb) or a port such as \"port:1-4.2\"."));
             }
         }
+
+        CheckControllers(machine, host, assessments, disks, resolved, problems);
     }
 
     private static void CheckInput(MachineConfig machine, HostSnapshot host, List<Problem> problems)

@@ -25,7 +25,12 @@ public static partial class MachineValidator
     private const ushort NvidiaVendorId = 0x10de;
 
     /// <summary>Every problem with <paramref name="machine"/> on <paramref name="host"/>; <paramref name="machines"/> is every defined machine (it may include this one).</summary>
-    public static IReadOnlyList<Problem> Validate(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, IReadOnlyList<MachineConfig> machines)
+    /// <param name="machine">The machine.</param>
+    /// <param name="host">The host as it is now (its input devices included, for the keyboards behind passed controllers).</param>
+    /// <param name="assessments">The verdict of every host device.</param>
+    /// <param name="machines">Every defined machine.</param>
+    /// <param name="controllerDisks">The disks behind the machine's passed controllers that the host uses (the shell finds them; none when not given).</param>
+    public static IReadOnlyList<Problem> Validate(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, IReadOnlyList<MachineConfig> machines, IReadOnlyList<Handoff.ControllerDiskUse>? controllerDisks = null)
     {
         var problems = new List<Problem>();
         CheckFirmware(machine, problems);
@@ -35,7 +40,7 @@ public static partial class MachineValidator
         CheckCpu(machine, host, problems);
         CheckDisks(machine, machines, problems);
         CheckGpu(machine, host, assessments, problems);
-        CheckUsb(machine, host, assessments, problems);
+        CheckUsb(machine, host, assessments, controllerDisks ?? [], problems);
         CheckInput(machine, host, problems);
         CheckMemory(machine, host, problems);
         CheckDiskSizes(machine, problems);

@@ -100,16 +100,12 @@ public static partial class MachinePlanner
     private static List<PciAddress> PlanUsbControllers(MachineConfig machine, HostSnapshot host, IReadOnlyList<DeviceAssessment> assessments, List<PlanDecision> decisions)
     {
         var result = new List<PciAddress>();
-        foreach (var usb in machine.Usb)
+        foreach (var passed in PassedController.Of(machine, host, assessments))
         {
-            if (usb.Controller is { } spec && DeviceMatcher.Find(spec, host.PciDevices).Device is { } device)
-            {
-                var companions = assessments.FirstOrDefault(a => a.Device.Address == device.Address)?.Companions.Where(c => c != device.Address).Order().ToList() ?? [];
-                result.Add(device.Address);
-                result.AddRange(companions);
-                var with = companions.Count > 0 ? $", with its IOMMU group companions {string.Join(", ", companions)}," : "";
-                decisions.Add(new("usb controller", string.Join(", ", [device.Address, .. companions]), $"'{spec}' names this controller{with} so every port on it goes to the guest, hot-plug included."));
-            }
+            var companions = passed.Companions;
+            result.AddRange(passed.Functions);
+            var with = companions.Count > 0 ? $", with its IOMMU group companions {string.Join(", ", companions)}," : "";
+            decisions.Add(new("usb controller", string.Join(", ", passed.Functions), $"'{machine.Usb[passed.Entry].Controller}' names this controller{with} so every port on it goes to the guest, hot-plug included."));
         }
 
         return result;

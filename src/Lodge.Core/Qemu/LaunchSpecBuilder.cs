@@ -61,7 +61,7 @@ public static partial class LaunchSpecBuilder
         {
             Shares = [.. plan.Shares.Select(s => new SharedFolder(s.Tag, s.Host, Machines.TomlWords.ParseShareProtocol(s.Protocol)))],
             UsbControllers = [.. plan.UsbControllers.Select(a => a.ToString())],
-            HostKeyboardGiven = plan.Machine.Usb.Any(u => u.Controller is not null && u.HostKeyboard),
+            HostKeyboardGiven = Machines.PassedController.HostKeyboardGiven(plan.Machine),
         };
     }
 

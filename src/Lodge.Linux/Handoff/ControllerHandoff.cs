@@ -70,7 +70,7 @@ public sealed class ControllerHandoff(HandoffHost host, HandoffJournal journal)
         var runner = new HandoffOperationRunner(host);
         foreach (var step in plan.Steps)
         {
-            journal.Append(new JournalEntry(JournalEntry.Begin, step.Index, step.Name, step.Undo, step.Timeout));
+            journal.Append(new JournalEntry(JournalEntry.Begin, step.Index, step.Name, step.Undo, step.UndoLimit));
             try
             {
                 await runner.RunAsync(step.Do, step.Timeout, cancellationToken).ConfigureAwait(false);

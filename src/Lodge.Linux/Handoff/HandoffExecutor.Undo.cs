@@ -46,7 +46,7 @@ public sealed partial class HandoffExecutor
                 // Never cancelled: giving the GPU back must not be cut short. A console's fallback (rebinding the GPU's
                 // driver) never touches a wedged GPU.
                 var undo = step.Undo.Rebind is { } r && wedged?.Touched(new HandoffOperation(HandoffOperationKind.ProbeDrivers, r.Gpu.ToString())) is not null ? step.Undo with { Value = null } : step.Undo;
-                await runner.RunAsync(undo, step.Timeout, CancellationToken.None).ConfigureAwait(false);
+                await runner.RunAsync(undo, step.UndoLimit, CancellationToken.None).ConfigureAwait(false);
 
                 // The journal ends clean only when the kernel agrees: a write it took and did not act on is a failed undo.
                 if (!tolerateAll && runner.Verify(step.Undo) is { } differs)

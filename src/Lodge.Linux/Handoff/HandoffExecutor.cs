@@ -60,7 +60,7 @@ public sealed partial class HandoffExecutor(HandoffHost host, HandoffJournal jou
         var failed = false;
         foreach (var step in plan.Steps)
         {
-            journal.Append(new JournalEntry(JournalEntry.Begin, step.Index, step.Name, step.Undo, step.Timeout));
+            journal.Append(new JournalEntry(JournalEntry.Begin, step.Index, step.Name, step.Undo, step.UndoLimit));
             try
             {
                 await _runner.RunAsync(step.Do, step.Timeout, cancellationToken).ConfigureAwait(false);

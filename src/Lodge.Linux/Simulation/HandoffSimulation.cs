@@ -12,8 +12,10 @@ public static class HandoffSimulation
     /// <summary>Plans from the copy's snapshot, injects <paramref name="fault"/>, runs the executor (and rescue after a crash), and compares.</summary>
     /// <param name="request">Builds the request from the copy's snapshot (so the GPU can be found by identity there).</param>
     /// <param name="setup">Adjusts the kernel before the run (consoles, framebuffers, holders); optional.</param>
-    /// <param name="hangTimeout">The timeout of the step that <paramref name="fault"/> hangs, so that a hang is found fast
-    /// while every other write keeps the request's (longer) limit and is not cut short on a loaded machine.</param>
+    /// <param name="hangTimeout">The limit of the operation that <paramref name="fault"/> hangs, so that a hang is found fast.
+    /// That operation never returns (every injected hang blocks until the run ends), so the limit only says how long to wait
+    /// before calling it a hang; it cannot race it. Everything else keeps the request's (longer) limit and is not cut short
+    /// on a loaded machine: the hung step's undo too, in the run and in a rescue from the journal.</param>
     public static async Task<HandoffSimulationResult> RunAsync(
         string tree,
         Func<HostSnapshot, HandoffRequest> request,
@@ -40,7 +42,7 @@ public static class HandoffSimulation
 
         if (fault is { Kind: SimulationFault.Hang } && hangTimeout is { } shorter && fault.Step >= 1 && fault.Step <= plan.Steps.Count)
         {
-            plan = plan with { Steps = [.. plan.Steps.Select(s => s.Index == fault.Step ? s with { Timeout = shorter } : s)] };
+            plan = plan with { Steps = [.. plan.Steps.Select(s => s.Index == fault.Step ? s with { Timeout = shorter, UndoTimeout = s.UndoLimit } : s)] };
         }
 
         if (!plan.CanRun)
@@ -146,8 +148,9 @@ public static class HandoffSimulation
                 };
                 return;
             case HandoffOperationKind.RequireUnloaded:
-                // The module is still there (a program holds it), or reading /proc/modules hangs past the step's limit.
-                var wait = plan.Step(fault.Step).Timeout + TimeSpan.FromSeconds(1);
+                // The module is still there (a program holds it), or reading /proc/modules never returns: the read blocks
+                // until the run ends (the kernel's disposal lets every hang go), so no scheduling delay can let it finish
+                // before its limit.
                 var loaded = host.ModuleLoaded;
                 host = host with
                 {
@@ -160,7 +163,7 @@ public static class HandoffSimulation
 
                         if (hang)
                         {
-                            Thread.Sleep(wait);
+                            kernel.Stuck();
                         }
 
                         return true;

@@ -8,6 +8,7 @@ public sealed partial class SimulatedKernel
 {
     private readonly List<FaultRule> _faults = [];
     private readonly List<SimulatedHolder> _holders = [];
+    private readonly List<SimulatedHang> _stuck = [];
 
     /// <summary>Processes that hold a device now.</summary>
     public IReadOnlyList<SimulatedHolder> Holders
@@ -41,6 +42,24 @@ public sealed partial class SimulatedKernel
         }
 
         return hang;
+    }
+
+    /// <summary>Blocks the calling thread as a read or write that never returns does, until the kernel goes (its disposal,
+    /// as a reboot, lets it go); returns at once when it is gone already.</summary>
+    public void Stuck()
+    {
+        var hang = new SimulatedHang();
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _stuck.Add(hang);
+        }
+
+        hang.Wait();
     }
 
     /// <summary>A process opens the device; its unbind blocks and its driver's module stays in use until the holder is disposed.</summary>
@@ -96,6 +115,11 @@ public sealed partial class SimulatedKernel
             foreach (var f in _faults)
             {
                 f.Hang?.Release();
+            }
+
+            foreach (var hang in _stuck)
+            {
+                hang.Release();
             }
         }
     }

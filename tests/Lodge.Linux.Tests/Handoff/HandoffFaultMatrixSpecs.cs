@@ -11,7 +11,7 @@ namespace Lodge.Linux.Tests.Handoff;
 // Issue 13: a hung kernel write instead wedges its target; the run says so, and a reboot plus the boot rescue restores the host.
 public sealed class HandoffFaultMatrixSpecs(ITestOutputHelper output)
 {
-    [Fact(Timeout = 300000)]
+    [Fact(Timeout = Patience.TestMilliseconds)]
     public async Task I_can_fail_hang_or_crash_any_step_on_any_fixture_and_the_host_ends_as_it_started()
     {
         // Arrange

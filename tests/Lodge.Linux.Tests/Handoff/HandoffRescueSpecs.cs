@@ -120,9 +120,12 @@ public sealed class HandoffRescueSpecs
     {
         // Arrange: killed with the guest running; then a program Lodge does not know (a QEMU started by hand) holds the
         // GPU through vfio-pci, so the unbind from vfio-pci blocks in the kernel (lab scenario 07).
+        // The undo that blocks (the unbind from vfio-pci) gets a limit of its own: the first rescue waits it out (the write
+        // never returns while the program holds the GPU), the last one needs a write that takes microseconds to fit in it.
         using var rig = new HandoffRig("EADE3920D9");
         rig.Guest = new Simulation.SimulatedGuest(rig.Kernel, rig.Plan.Endpoints) { Lifetime = null };
-        await rig.RunAsync(new HandoffExecutorOptions { AbandonAfterStep = rig.Plan.Steps.Count });
+        var plan = rig.Plan with { Steps = [.. rig.Plan.Steps.Select(s => s.Undo is { Kind: HandoffOperationKind.Unbind, Value: "vfio-pci" } u && u.Target == Gpu.ToString() ? s with { UndoTimeout = TimeSpan.FromSeconds(5) } : s)] };
+        await new HandoffExecutor(rig.Host, rig.Journal, new HandoffExecutorOptions { AbandonAfterStep = plan.Steps.Count }).RunAsync(plan);
         var stray = rig.Kernel.Hold(Gpu, "qemu-system-x86 (pid 4242)");
 
         // Act

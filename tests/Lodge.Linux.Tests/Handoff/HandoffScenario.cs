@@ -11,9 +11,12 @@ namespace Lodge.Linux.Tests.Handoff;
 internal static class HandoffScenario
 {
     // Writes that do not hang finish in microseconds, but a 2-core machine shared by several builds can stall a thread
-    // for a second; only the hung step gets the short limit.
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+    // for seconds: every operation that is not hung gets a generous limit, which none of them ever waits out.
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    // The hung operation alone gets this limit. Every injected hang blocks until the run ends (it never returns), so the
+    // limit cannot race it: it is only how long the run waits before it calls the operation hung. The hung step's undo
+    // keeps Timeout (HandoffStep.UndoTimeout), in the run and in the rescue that reads it from the journal.
     public static readonly TimeSpan HangTimeout = TimeSpan.FromMilliseconds(150);
 
     public static readonly Framebuffer Efi = new("efi-framebuffer.0", "efi-framebuffer");
