@@ -17,7 +17,11 @@ public sealed record HandoffTimeouts
     public TimeSpan Service { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Starting or stopping the guest.</summary>
-    public TimeSpan Guest { get; init; } = TimeSpan.FromSeconds(60);
+    /// <remarks>Six minutes: the runtime itself gives a living QEMU five minutes to answer QMP (it preallocates guest
+    /// RAM and maps its devices first, which takes minutes for a large guest on a busy host, as lab 10 found) and then
+    /// stops it with a sentence; this limit only catches a start that never returns. A guest's stop waits as long as
+    /// its own <c>shutdown_timeout</c> allows (<c>IGuestControl.StopWithin</c>), whichever is longer.</remarks>
+    public TimeSpan Guest { get; init; } = TimeSpan.FromMinutes(6);
 
     /// <summary>Every kind of step gets <paramref name="timeout"/> (tests use 100–200 ms).</summary>
     public static HandoffTimeouts All(TimeSpan timeout) =>
