@@ -16,12 +16,12 @@ public sealed class CtrlCPowerOffSpecs(GuestFixture fixture) : IClassFixture<Gue
         await File.WriteAllTextAsync(Path.Combine(config, "deaf.toml"), DeafBiosMachine.Toml(shutdownTimeout: 10));
         var log = Path.Combine(fixture.Root, "deaf-up.log");
         var up = LodgeCli.Start(log, "up", "deaf", "--tcg", "--config-dir", config, "--reports-db", Path.Combine(fixture.Root, "deaf-reports.db"));
-        var qemu = await WaitForRunningAsync("deaf", up, log);
-        await WaitForAsync(log, "Guest deaf is running (QEMU pid", up); // from here on Ctrl-C is the guest's power button
+        var qemu = await ForegroundWaits.RunningAsync(fixture, "deaf", up, log);
+        await ForegroundWaits.SaidAsync(log, "Guest deaf is running (QEMU pid", up); // from here on Ctrl-C is the guest's power button
 
         // Act: one Ctrl-C, then past the timeout.
         up.Signal(2);
-        await WaitForAsync(log, "'deaf' did not shut down within 10 s", up);
+        await ForegroundWaits.SaidAsync(log, "'deaf' did not shut down within 10 s", up);
         var afterTimeout = ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks);
         await Task.Delay(TimeSpan.FromSeconds(3)); // and lodge still does not force it on its own
         var stillAfterTimeout = ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks) && !up.Exited.IsCompleted;
@@ -44,40 +44,5 @@ public sealed class CtrlCPowerOffSpecs(GuestFixture fixture) : IClassFixture<Gue
         Assert.False(ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks), output);
         Assert.Empty(await LodgeProcesses.OfAsync(fixture, "deaf"));
         Assert.False(File.Exists(fixture.Roots.StateFile("deaf")));
-    }
-
-    private async Task<GuestProcessState> WaitForRunningAsync(string machine, SpawnedProcess up, string log)
-    {
-        var limit = DateTime.UtcNow + Patience.Event;
-        while (DateTime.UtcNow < limit)
-        {
-            if (new GuestStateStore(fixture.Roots).Read(machine) is { Phase: GuestPhase.Running, Qemu: { } qemu })
-            {
-                return qemu;
-            }
-
-            Assert.False(up.Exited.IsCompleted, File.Exists(log) ? File.ReadAllText(log) : "no log");
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"'{machine}' did not run within {Patience.Event.TotalSeconds} s: {File.ReadAllText(log)}");
-    }
-
-    private static async Task WaitForAsync(string log, string text, SpawnedProcess up)
-    {
-        var limit = DateTime.UtcNow + Patience.Event;
-        while (DateTime.UtcNow < limit)
-        {
-            var output = File.Exists(log) ? File.ReadAllText(log) : string.Empty;
-            if (output.Contains(text, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            Assert.False(up.Exited.IsCompleted, output);
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"lodge never said '{text}': {File.ReadAllText(log)}");
     }
 }

@@ -17,13 +17,13 @@ public sealed class SigtermPowerOffSpecs(GuestFixture fixture) : IClassFixture<G
         await File.WriteAllTextAsync(Path.Combine(config, "deafterm.toml"), DeafBiosMachine.Toml(shutdownTimeout: 10));
         var log = Path.Combine(fixture.Root, "deafterm-up.log");
         var up = LodgeCli.Start(log, "up", "deafterm", "--tcg", "--config-dir", config, "--reports-db", Path.Combine(fixture.Root, "deafterm-reports.db"));
-        var qemu = await WaitForRunningAsync("deafterm", up, log);
-        await WaitForAsync(log, "Guest deafterm is running (QEMU pid", up); // from here on the signals go to the guest
+        var qemu = await ForegroundWaits.RunningAsync(fixture, "deafterm", up, log);
+        await ForegroundWaits.SaidAsync(log, "Guest deafterm is running (QEMU pid", up); // from here on the signals go to the guest
 
         // Act
         var sent = DateTime.UtcNow;
         up.Signal(15);
-        await WaitForAsync(log, "Asking 'deafterm' to power off through ACPI", up);
+        await ForegroundWaits.SaidAsync(log, "Asking 'deafterm' to power off through ACPI", up);
         var aliveDuringWait = ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks);
         var exit = await up.Exited.WaitAsync(Patience.Event);
         var took = DateTime.UtcNow - sent;
@@ -40,40 +40,5 @@ public sealed class SigtermPowerOffSpecs(GuestFixture fixture) : IClassFixture<G
         Assert.False(ProcessTable.IsAlive(qemu.Pid, qemu.StartTicks), output);
         Assert.Empty(await LodgeProcesses.OfAsync(fixture, "deafterm"));
         Assert.False(File.Exists(fixture.Roots.StateFile("deafterm")));
-    }
-
-    private async Task<GuestProcessState> WaitForRunningAsync(string machine, SpawnedProcess up, string log)
-    {
-        var limit = DateTime.UtcNow + Patience.Event;
-        while (DateTime.UtcNow < limit)
-        {
-            if (new GuestStateStore(fixture.Roots).Read(machine) is { Phase: GuestPhase.Running, Qemu: { } qemu })
-            {
-                return qemu;
-            }
-
-            Assert.False(up.Exited.IsCompleted, File.Exists(log) ? File.ReadAllText(log) : "no log");
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"'{machine}' did not run within {Patience.Event.TotalSeconds} s: {File.ReadAllText(log)}");
-    }
-
-    private static async Task WaitForAsync(string log, string text, SpawnedProcess up)
-    {
-        var limit = DateTime.UtcNow + Patience.Event;
-        while (DateTime.UtcNow < limit)
-        {
-            var output = File.Exists(log) ? File.ReadAllText(log) : string.Empty;
-            if (output.Contains(text, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            Assert.False(up.Exited.IsCompleted, output);
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"lodge never said '{text}': {File.ReadAllText(log)}");
     }
 }
