@@ -101,8 +101,14 @@ public static class GpuCommand
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            context.Error.WriteLine("Error: the simulation was interrupted; its copy of the tree is deleted.");
-            return ExitCodes.Error;
+            return Interrupted();
+        }
+
+        // A Ctrl-C that lands after the copy, while the simulated steps run, rolls them back: still an interruption, not
+        // a result (the copy is deleted either way).
+        if (stop.IsCancellationRequested)
+        {
+            return Interrupted();
         }
 
         if (!result.Plan.CanRun)
@@ -113,6 +119,12 @@ public static class GpuCommand
 
         context.Out.Write(HandoffJson.Write(result));
         return result.Restored ? ExitCodes.Ok : ExitCodes.Error;
+
+        int Interrupted()
+        {
+            context.Error.WriteLine("Error: the simulation was interrupted; its copy of the tree is deleted.");
+            return ExitCodes.Error;
+        }
 
         void Interrupt(PosixSignalContext signal)
         {
