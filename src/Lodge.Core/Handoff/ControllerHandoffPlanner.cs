@@ -123,15 +123,17 @@ public static class ControllerHandoffPlanner
             return;
         }
 
-        foreach (var other in group.Devices.Where(a => !passed.Contains(a)).Select(host.FindDevice).OfType<PciDevice>())
+        // One sentence per controller that names every blocker of its group (not one per blocker).
+        var others = group.Devices.Where(a => !passed.Contains(a)).Select(host.FindDevice).OfType<PciDevice>()
+            .Where(o => o.Class is not ({ IsPciBridge: true } or { IsHostBridge: true }))
+            .Select(o => $"'{o.Address}'{(o.Driver is { } d ? $" (driver '{d}')" : string.Empty)}").ToList();
+        if (others.Count == 0)
         {
-            if (other.Class is { IsPciBridge: true } or { IsHostBridge: true })
-            {
-                continue;
-            }
-
-            refusals.Add(new(device.Address, "controller-group", $"Cannot give '{device.Address}' to the guest '{guest}': its IOMMU group {id} also holds '{other.Address}'{(other.Driver is { } d ? $" (driver '{d}')" : string.Empty)}, which the machine does not pass, and a guest can only have a whole group.", "Use a controller in an IOMMU group of its own ('lodge devices' shows the groups), or pass the group's other devices too when the host can spare them."));
+            return;
         }
+
+        var held = others.Count == 1 ? others[0] : $"{string.Join(", ", others.Take(others.Count - 1))} and {others[^1]}";
+        refusals.Add(new(device.Address, "controller-group", $"Cannot give '{device.Address}' to the guest '{guest}': its IOMMU group {id} also holds {held}, which the machine does not pass, and a guest can only have a whole group.", "Use a controller in an IOMMU group of its own ('lodge devices' shows the groups), or pass the group's other devices too when the host can spare them."));
     }
 
     private static void CheckKeyboards(HostSnapshot host, IReadOnlyList<PciAddress> passed, ControllerHandoffRequest request, List<ControllerRefusal> refusals, List<string> warnings)
