@@ -52,9 +52,31 @@ public sealed class SecureBootSpecs(ITestOutputHelper output)
             var read = await serial.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
             output.WriteLine($"The firmware wrote to the serial console {clock.Elapsed.TotalSeconds:0.0} s after QEMU started (limit {Patience.Event.TotalMinutes} min).");
             output.WriteLine($"serial: {System.Text.Encoding.ASCII.GetString(buffer, 0, read)}");
-            await using var client = await QmpClient.ConnectUnixAsync(spec.QmpSocket);
+
+            // Keep reading, as a console client does: the firmware goes on writing, and a console nobody reads fills the
+            // socket until the vCPU spins on the UART with the big lock, which starved the QMP monitor (CI: 'quit' had no
+            // reply within 30 s on a loaded machine).
+            using var stopDrain = new CancellationTokenSource();
+            var drain = Task.Run(async () =>
+            {
+                var sink = new byte[65536];
+                try
+                {
+                    while (await serial.ReceiveAsync(sink, SocketFlags.None, stopDrain.Token) > 0)
+                    {
+                    }
+                }
+                catch (Exception e) when (e is OperationCanceledException or SocketException)
+                {
+                }
+            });
+            await using var client = await QmpClient.ConnectUnixAsync(spec.QmpSocket, new() { CommandTimeout = Patience.Event });
             var status = await client.QueryStatusAsync();
             await client.QuitAsync();
+            using var exitLimit = new CancellationTokenSource(Patience.Event);
+            await qemu.Process.WaitForExitAsync(exitLimit.Token);
+            await stopDrain.CancelAsync();
+            await drain;
 
             // Assert
             Assert.True(read > 0, $"The firmware wrote nothing to the serial console.\n{qemu.Output}");
