@@ -32,6 +32,10 @@ public sealed class ProcessToolVersionProbe : Sysfs.IToolVersionProbe
     /// <inheritdoc/>
     public bool LastKvmProbeCached { get; private set; }
 
+    /// <summary>The KVM device whose existence makes <see cref="ProbeKvm"/> run QEMU and whose identity keys its cached
+    /// failure; /dev/kvm (a spec names a stand-in, so that it does not depend on the machine it runs on).</summary>
+    public string KvmDevice { get; init; } = "/dev/kvm";
+
     /// <inheritdoc/>
     public Lodge.Core.Hardware.QemuCapabilities? ProbeQemuCapabilities(string qemuRealPath) => new QemuCapabilityProbe(_runner).Probe(qemuRealPath);
 
@@ -39,7 +43,7 @@ public sealed class ProcessToolVersionProbe : Sysfs.IToolVersionProbe
     public string? ProbeKvm(string qemuRealPath)
     {
         LastKvmProbeCached = false;
-        if (!File.Exists("/dev/kvm"))
+        if (!File.Exists(KvmDevice))
         {
             return null;
         }
@@ -51,7 +55,7 @@ public sealed class ProcessToolVersionProbe : Sysfs.IToolVersionProbe
             return "ok";
         }
 
-        var environment = cache is null ? null : KvmEnvironment();
+        var environment = cache is null ? null : KvmEnvironment(KvmDevice);
         if (environment is not null && cache?.KvmFailureThisBoot(environment) is { } failed)
         {
             LastKvmProbeCached = true;
@@ -74,9 +78,9 @@ public sealed class ProcessToolVersionProbe : Sysfs.IToolVersionProbe
     /// <summary>What a fix of KVM changes (besides a reboot): /dev/kvm's identity (created, replaced, chmod, chown),
     /// the loaded kvm modules (/proc/modules lines, with their load addresses), and the nested setting of kvm_intel
     /// and kvm_amd; hashed. Null when /dev/kvm cannot be stat'ed (then nothing is cached).</summary>
-    internal static string? KvmEnvironment()
+    internal static string? KvmEnvironment(string kvmDevice = "/dev/kvm")
     {
-        if (Native.ChangeIdentity("/dev/kvm") is not { } device)
+        if (Native.ChangeIdentity(kvmDevice) is not { } device)
         {
             return null;
         }

@@ -66,20 +66,22 @@ public class QemuFactsCacheSpecs
     [Fact]
     public void A_failing_kvm_probe_is_not_run_again_in_the_same_boot_until_the_kvm_environment_changes()
     {
-        // Arrange: a "QEMU" that counts its runs and cannot start a KVM guest (this machine has /dev/kvm: ProbeKvm asks only then)
-        Assert.True(File.Exists("/dev/kvm"), "This spec needs /dev/kvm (the probe runs only where it exists).");
+        // Arrange: a "QEMU" that counts its runs and cannot start a KVM guest, and a stand-in KVM device (ProbeKvm asks
+        // only where the device exists; the machine running the spec may have no /dev/kvm)
         using var tree = new HostTreeBuilder();
+        tree.File("/dev/kvm", "");
+        var device = tree.RealPath("/dev/kvm");
         var counter = tree.RealPath("/runs");
         var script = Script(tree, "/qemu-broken", $"echo run >> '{counter}'\necho 'qemu-system-x86_64: failed to initialize kvm: Operation not permitted' >&2\nexit 1");
         var cacheFile = QemuFactsCache.For(script).FilePath;
         try
         {
             // Act
-            var first = new ProcessToolVersionProbe(new ProcessRunner(), cacheAnswers: true);
+            var first = new ProcessToolVersionProbe(new ProcessRunner(), cacheAnswers: true) { KvmDevice = device };
             var firstAnswer = first.ProbeKvm(script);
-            var second = new ProcessToolVersionProbe(new ProcessRunner(), cacheAnswers: true);
+            var second = new ProcessToolVersionProbe(new ProcessRunner(), cacheAnswers: true) { KvmDevice = device };
             var secondAnswer = second.ProbeKvm(script);
-            var environment = ProcessToolVersionProbe.KvmEnvironment();
+            var environment = ProcessToolVersionProbe.KvmEnvironment(device);
 
             // Assert: one QEMU run; the second answer is the first, marked as cached
             Assert.NotNull(firstAnswer);
@@ -89,12 +91,19 @@ public class QemuFactsCacheSpecs
             Assert.True(second.LastKvmProbeCached);
             Assert.Single(File.ReadAllLines(counter));
             Assert.NotNull(environment);
-            Assert.Equal(environment, ProcessToolVersionProbe.KvmEnvironment());
+            Assert.Equal(environment, ProcessToolVersionProbe.KvmEnvironment(device));
 
             // A changed KVM environment (another key) is not answered from the cache
             var cache = QemuFactsCache.For(script);
             Assert.Equal(firstAnswer, cache.KvmFailureThisBoot(environment!));
             Assert.Null(cache.KvmFailureThisBoot("0000000000000000"));
+
+            // A device whose permissions changed (a fix: chmod or a udev rule on /dev/kvm) is a new environment: QEMU runs again
+            File.SetUnixFileMode(device, File.GetUnixFileMode(device) ^ UnixFileMode.OtherRead);
+            var third = new ProcessToolVersionProbe(new ProcessRunner(), cacheAnswers: true) { KvmDevice = device };
+            _ = third.ProbeKvm(script);
+            Assert.False(third.LastKvmProbeCached);
+            Assert.Equal(2, File.ReadAllLines(counter).Length);
         }
         finally
         {
