@@ -7,6 +7,14 @@ internal static partial class SpawnNative
 {
     // glibc <spawn.h>: POSIX_SPAWN_SETSID (since 2.26) puts the child in a new session, away from the terminal's signals.
     public const short PosixSpawnSetsid = 0x80;
+
+    // POSIX_SPAWN_SETSIGDEF and POSIX_SPAWN_SETSIGMASK: the child starts with every signal at its default action and none
+    // blocked, as .NET's Process does, instead of inheriting what this process ignores (a background job's SIGINT) or blocks.
+    public const short PosixSpawnSetSigDefault = 0x04;
+    public const short PosixSpawnSetSigMask = 0x08;
+
+    // sigset_t is 128 bytes in glibc.
+    public const int SigSetSize = 128;
     public const int OpenReadOnly = 0;
     public const int OpenWriteCreateAppend = 0x1 | 0x40 | 0x400; // O_WRONLY | O_CREAT | O_APPEND
 
@@ -30,6 +38,18 @@ internal static partial class SpawnNative
 
     [LibraryImport("libc", EntryPoint = "posix_spawnattr_setflags")]
     public static partial int AttrSetFlags(nint attr, short flags);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigdefault")]
+    public static partial int AttrSetSigDefault(nint attr, nint signals);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigmask")]
+    public static partial int AttrSetSigMask(nint attr, nint signals);
+
+    [LibraryImport("libc", EntryPoint = "sigfillset")]
+    public static partial int SigFillSet(nint set);
+
+    [LibraryImport("libc", EntryPoint = "sigemptyset")]
+    public static partial int SigEmptySet(nint set);
 
     [LibraryImport("libc", EntryPoint = "posix_spawnp", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Spawn(out int pid, string file, nint actions, nint attr, nint argv, nint envp);

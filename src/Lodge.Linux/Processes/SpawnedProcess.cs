@@ -44,6 +44,8 @@ public sealed class SpawnedProcess
         var envList = env.Select(e => $"{e.Key}={e.Value}").ToList();
         var actions = Marshal.AllocHGlobal(SpawnNative.OpaqueSize);
         var attr = Marshal.AllocHGlobal(SpawnNative.OpaqueSize);
+        var allSignals = Marshal.AllocHGlobal(SpawnNative.SigSetSize);
+        var noSignals = Marshal.AllocHGlobal(SpawnNative.SigSetSize);
         var argvArray = SpawnNative.StringArray(argv);
         var envArray = SpawnNative.StringArray(envList);
         try
@@ -53,10 +55,13 @@ public sealed class SpawnedProcess
             SpawnNative.FileActionsAddOpen(actions, 0, "/dev/null", SpawnNative.OpenReadOnly, 0);
             SpawnNative.FileActionsAddOpen(actions, 1, logPath, SpawnNative.OpenWriteCreateAppend, Convert.ToInt32("640", 8));
             SpawnNative.FileActionsAddOpen(actions, 2, logPath, SpawnNative.OpenWriteCreateAppend, Convert.ToInt32("640", 8));
-            if (newSession)
-            {
-                SpawnNative.AttrSetFlags(attr, SpawnNative.PosixSpawnSetsid);
-            }
+            // Every signal back to its default and none blocked: a guest started from a background job (SIGINT ignored
+            // there) or from a thread with signals blocked still stops on SIGTERM/SIGINT as a program started by hand does.
+            SpawnNative.SigFillSet(allSignals);
+            SpawnNative.SigEmptySet(noSignals);
+            SpawnNative.AttrSetSigDefault(attr, allSignals);
+            SpawnNative.AttrSetSigMask(attr, noSignals);
+            SpawnNative.AttrSetFlags(attr, (short)(SpawnNative.PosixSpawnSetSigDefault | SpawnNative.PosixSpawnSetSigMask | (newSession ? SpawnNative.PosixSpawnSetsid : 0)));
 
             // HOST EFFECT: starts a process; Signal/the runtime's stop path ends it.
             var error = SpawnNative.Spawn(out var pid, argv[0], actions, attr, argvArray, envArray);
@@ -73,6 +78,8 @@ public sealed class SpawnedProcess
             SpawnNative.AttrDestroy(attr);
             Marshal.FreeHGlobal(actions);
             Marshal.FreeHGlobal(attr);
+            Marshal.FreeHGlobal(allSignals);
+            Marshal.FreeHGlobal(noSignals);
             SpawnNative.FreeStringArray(argvArray, argv.Count);
             SpawnNative.FreeStringArray(envArray, envList.Count);
         }
