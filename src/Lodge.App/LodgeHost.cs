@@ -93,8 +93,8 @@ public sealed class LodgeHost
             return env.Host(new PidFileGuestControl(Root, Runner, Paths.RunRoot), log);
         }
 
-        var sysfs = new SysfsDriverControl(Root) { ChildWriter = _options.KernelWriter };
-        return new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), new SystemdDisplayManagerControl(), new PidFileGuestControl(Root, Runner, Paths.RunRoot), (_, _) => Task.FromResult<IReadOnlyList<Core.Handoff.DeviceHolder>>([]), log) { ReadBack = new KernelReadBack(Root) };
+        var sysfs = new SysfsDriverControl(Root) { ChildWriter = _options.KernelWriter, ChildLogFolder = Paths.Scratch };
+        return new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(Paths.Scratch), new SystemdDisplayManagerControl(), new PidFileGuestControl(Root, Runner, Paths.RunRoot), (_, _) => Task.FromResult<IReadOnlyList<Core.Handoff.DeviceHolder>>([]), log) { ReadBack = new KernelReadBack(Root) };
     }
 
     /// <summary>Opens the outcome database, creating it when missing.</summary>

@@ -55,7 +55,7 @@ public sealed record HandoffEnvironment(
         var progress = new Progress<string>(write);
         ArgumentNullException.ThrowIfNull(runtime);
         var root = host.Root;
-        var sysfs = new SysfsDriverControl(root) { ChildWriter = host.KernelWriter };
+        var sysfs = new SysfsDriverControl(root) { ChildWriter = host.KernelWriter, ChildLogFolder = host.Paths.Scratch };
         var displayManager = new SystemdDisplayManagerControl();
 
         // logind speaks for the running system only: below a captured tree (--root) there are no sessions to ask about.
@@ -85,7 +85,7 @@ public sealed record HandoffEnvironment(
         return new HandoffEnvironment(
             () => new SysfsScanner(root).ScanForHandoff(),
             DisplayManagerActive,
-            (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(), displayManager, guest, Scan, log) { ReadBack = new KernelReadBack(root) },
+            (guest, log) => new HandoffHost(sysfs, sysfs, sysfs, ModprobeModuleControl.Create(host.Paths.Scratch), displayManager, guest, Scan, log) { ReadBack = new KernelReadBack(root) },
             (spec, _, machine) => new RuntimeGuestControl(runtime, spec, progress)
             {
                 Started = guest => PrintRunning(guest, write),

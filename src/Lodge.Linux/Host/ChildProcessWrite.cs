@@ -26,11 +26,12 @@ public static class ChildProcessWrite
     /// <param name="readBack">The child reads the file back and writes again until it shows <paramref name="text"/>.</param>
     /// <exception cref="HostWriteTimeoutException">The child did not finish in time (it is left running; <see cref="HostWriteTimeoutException.Writer"/> names it).</exception>
     /// <exception cref="HostWriteException">The write failed, or the child could not start.</exception>
-    public static async Task RunAsync(string executable, HostAction action, string target, string hostPath, string realPath, string text, TimeSpan timeout, CancellationToken cancellationToken, bool readBack = false)
+    /// <param name="logFolder">Where the child's stderr is kept until it ends (the host's scratch folder, <c>LodgePaths.Scratch</c>).</param>
+    public static async Task RunAsync(string executable, string logFolder, HostAction action, string target, string hostPath, string realPath, string text, TimeSpan timeout, CancellationToken cancellationToken, bool readBack = false)
     {
         ArgumentNullException.ThrowIfNull(executable);
         IReadOnlyList<string> argv = readBack ? [executable, Command, ReadBackOption, realPath, text] : [executable, Command, realPath, text];
-        var (code, error) = await RunChildAsync(argv, action, target, $"write '{text.TrimEnd('\n')}' to '{hostPath}'", timeout, cancellationToken).ConfigureAwait(false);
+        var (code, error) = await RunChildAsync(argv, logFolder, action, target, $"write '{text.TrimEnd('\n')}' to '{hostPath}'", timeout, cancellationToken).ConfigureAwait(false);
         if (code != 0)
         {
             throw new HostWriteException(action, target, $"Writing '{text.TrimEnd('\n')}' to '{hostPath}' failed for '{target}' ({error}).");
@@ -44,10 +45,10 @@ public static class ChildProcessWrite
     /// <exception cref="HostWriteTimeoutException">The child did not finish in time: it is left where the kernel holds it,
     /// and <see cref="HostWriteTimeoutException.Writer"/> names it (pid and start time) so that rescue can tell when it ends.</exception>
     /// <exception cref="HostWriteException">The child could not start.</exception>
-    public static async Task<(int ExitCode, string Error)> RunChildAsync(IReadOnlyList<string> argv, HostAction action, string target, string what, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<(int ExitCode, string Error)> RunChildAsync(IReadOnlyList<string> argv, string logFolder, HostAction action, string target, string what, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(argv);
-        var log = Path.Combine(Path.GetTempPath(), $"lodge-write-{Environment.ProcessId}-{Guid.NewGuid():N}.log");
+        var log = Path.Combine(logFolder, $"lodge-write-{Environment.ProcessId}-{Guid.NewGuid():N}.log");
         SpawnedProcess child;
         try
         {

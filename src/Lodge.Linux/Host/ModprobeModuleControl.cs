@@ -13,11 +13,15 @@ namespace Lodge.Linux.Host;
 public sealed class ModprobeModuleControl(IProcessRunner runner, string modprobe = "modprobe") : IModuleControl
 {
     /// <summary>The production control: each <c>modprobe</c> a child of its own, bounded by the step's timeout.</summary>
-    public static ModprobeModuleControl Create() => new(new ProcessRunner()) { OwnChild = true };
+    /// <param name="logFolder">Where each child's stderr is kept until it ends: the host's scratch folder.</param>
+    public static ModprobeModuleControl Create(string logFolder) => new(new ProcessRunner()) { OwnChild = true, ChildLogFolder = logFolder };
 
     /// <summary>Loads and unloads run <c>modprobe</c> as a child of its own (<see cref="ChildProcessWrite.RunChildAsync"/>)
     /// rather than through the runner.</summary>
     public bool OwnChild { get; init; }
+
+    /// <summary>Where an <see cref="OwnChild"/> child's stderr is kept until it ends.</summary>
+    public string ChildLogFolder { get; init; } = "/tmp";
 
     /// <inheritdoc/>
     public Task LoadModuleAsync(string module, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -88,7 +92,7 @@ public sealed class ModprobeModuleControl(IProcessRunner runner, string modprobe
     private async Task RunChildAsync(HostAction action, string name, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var command = $"{modprobe} {string.Join(' ', arguments)}";
-        var (code, error) = await ChildProcessWrite.RunChildAsync([modprobe, .. arguments], action, name, $"run '{command}'", timeout, cancellationToken).ConfigureAwait(false);
+        var (code, error) = await ChildProcessWrite.RunChildAsync([modprobe, .. arguments], ChildLogFolder, action, name, $"run '{command}'", timeout, cancellationToken).ConfigureAwait(false);
         if (code != 0)
         {
             throw new HostWriteException(action, name, $"'{command}' failed with exit code {code}: {error}");

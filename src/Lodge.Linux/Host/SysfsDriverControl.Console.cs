@@ -19,7 +19,7 @@ public sealed partial class SysfsDriverControl
         {
             // In a child of its own, read-back included (reading 'bind' takes the console lock as writing does): a write
             // the kernel never returns from keeps the child, never Lodge, and names it as the wedge's writer.
-            return ChildProcessWrite.RunAsync(writer, HostAction.VtConsoleBind, id, file.HostPath, file.RealPath, want + "\n", timeout, cancellationToken, readBack: true);
+            return ChildProcessWrite.RunAsync(writer, ChildLogFolder, HostAction.VtConsoleBind, id, file.HostPath, file.RealPath, want + "\n", timeout, cancellationToken, readBack: true);
         }
 
         return HostWrite.RunAsync(HostAction.VtConsoleBind, id, () =>

@@ -19,6 +19,9 @@ public sealed partial class SysfsDriverControl(HostRoot root) : IDriverControl, 
     /// a thread of this process (<see cref="HostWrite"/>).</summary>
     public string? ChildWriter { get; init; }
 
+    /// <summary>Where a <see cref="ChildWriter"/> child's stderr is kept until it ends: the host's scratch folder.</summary>
+    public string ChildLogFolder { get; init; } = "/tmp";
+
     private const string PciDrivers = "/sys/bus/pci/drivers";
 
     /// <inheritdoc/>
@@ -120,7 +123,7 @@ public sealed partial class SysfsDriverControl(HostRoot root) : IDriverControl, 
 
     private Task Write(HostAction action, string target, (string HostPath, string RealPath) file, string text, TimeSpan timeout, CancellationToken cancellationToken) =>
         ChildWriter is { } writer
-            ? ChildProcessWrite.RunAsync(writer, action, target, file.HostPath, file.RealPath, text, timeout, cancellationToken)
+            ? ChildProcessWrite.RunAsync(writer, ChildLogFolder, action, target, file.HostPath, file.RealPath, text, timeout, cancellationToken)
             : WriteOnThread(action, target, file, text, timeout, cancellationToken);
 
     private static Task WriteOnThread(HostAction action, string target, (string HostPath, string RealPath) file, string text, TimeSpan timeout, CancellationToken cancellationToken) =>
