@@ -84,11 +84,11 @@ wait_for_guest() {
 guest_or_gone() { vfio_holder "$1" >/dev/null || exited "$2"; }
 vfio_device_fds() { ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'vfio-device' || true; }
 
+# first_line FILE: sets REPLY to the file's first line, or to nothing when it cannot be read (no command substitution).
+first_line() { REPLY=; { IFS= read -r REPLY < "$1"; } 2>/dev/null; }
 # Everything a handoff changes, one fact a line, to compare before and after. Bash builtins and a few processes in
 # all: under TCG a fork costs tens of milliseconds, and the fork-per-attribute version took 7-10 s a call (03 calls it
 # twice per kill).
-# first_line FILE: sets REPLY to the file's first line, or to nothing when it cannot be read (no command substitution).
-first_line() { REPLY=; { IFS= read -r REPLY < "$1"; } 2>/dev/null; }
 host_state() {
   local d l name
   local -A pci_driver=() fb_device=()
