@@ -9,9 +9,10 @@ namespace Lodge.Linux;
 /// (<c>/lib/systemd/system/gdm.service</c>) means the same path below the root, and <c>..</c> never climbs above it.
 /// A missing or unreadable file reads as null; nothing here throws for host content.
 /// </remarks>
-public sealed class HostRoot
+public sealed partial class HostRoot
 {
     private const int MaxLinkHops = 40;
+    private const int MaxAttributeBytes = 64 * 1024;
     private const string LoopSentinel = "/\u0001lodge-link-loop";
     private readonly Dictionary<string, string> _resolved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _resolvedBySpan;
@@ -53,7 +54,6 @@ public sealed class HostRoot
     /// <remarks>The bytes land in one buffer this root reuses for every attribute; only the trimmed text is allocated.</remarks>
     public string? ReadAttribute(string hostPath)
     {
-        const int MaxAttributeBytes = 64 * 1024;
         if (Log is not null)
         {
             return ReadText(hostPath, MaxAttributeBytes)?.Trim();
@@ -72,8 +72,13 @@ public sealed class HostRoot
             return null;
         }
 
-        // Trimming ASCII white space before decoding, then trimming the text, is the same as decoding then trimming.
-        var bytes = _scratch.AsSpan(0, length).Trim(" \t\n\r\v\f"u8);
+        return TrimmedText(_scratch.AsSpan(0, length));
+    }
+
+    // Trimming ASCII white space before decoding, then trimming the text, is the same as decoding then trimming.
+    private static string TrimmedText(ReadOnlySpan<byte> read)
+    {
+        var bytes = read.Trim(" \t\n\r\v\f"u8);
         return bytes.IsEmpty ? string.Empty : Encoding.UTF8.GetString(bytes).Trim();
     }
 
@@ -95,26 +100,6 @@ public sealed class HostRoot
         }
 
         return length;
-    }
-
-    /// <summary>Opens a file to be read at offsets (<see cref="RandomAccess"/>, pread), or null when it is missing or cannot
-    /// be opened. Nothing is recorded: under a recording root (<see cref="Log"/>) read whole files instead.</summary>
-    public Microsoft.Win32.SafeHandles.SafeFileHandle? OpenFile(string hostPath)
-    {
-        var canonical = CanonicalizeLeaf(hostPath, out var kind);
-        if (kind == EntryKind.Missing)
-        {
-            return null;
-        }
-
-        try
-        {
-            return File.OpenHandle(ToReal(canonical), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 
     /// <summary>Reads a file's bytes, or null.</summary>
@@ -286,8 +271,10 @@ public sealed class HostRoot
 
     // Resolves a normalized path one component at a time: the parent is resolved (and cached) first, then only the
     // last component is checked for a link. Sysfs attribute reads share their device directory, so each read costs
-    // one readlink instead of one per component.
-    private string Resolve(string normalized, int hops)
+    // one readlink instead of one per component. Every folder met as a parent is cached (a link's target is resolved
+    // through the same cache, so the bridges above a thousand devices are resolved once); a result cut short by the
+    // hop limit is cached only for a path asked for directly, where it means a real loop.
+    private string Resolve(string normalized, int hops, bool cache = true)
     {
         if (normalized == "/")
         {
@@ -306,15 +293,16 @@ public sealed class HostRoot
         }
 
         var slash = normalized.LastIndexOf('/');
-        var parent = Resolve(slash == 0 ? "/" : normalized[..slash], hops);
-        var name = normalized[(slash + 1)..];
-        var unchanged = parent.Length == (slash == 0 ? 1 : slash) && normalized.AsSpan(0, parent.Length).SequenceEqual(parent);
-        var candidate = unchanged ? normalized : Combine(parent, name);
+        var parentPath = slash == 0 ? "/".AsSpan() : normalized.AsSpan(0, slash);
+        var parent = _resolvedBySpan.TryGetValue(parentPath, out var cachedParent) ? cachedParent : Resolve(parentPath.ToString(), hops);
+        var name = normalized.AsSpan(slash + 1);
+        var unchanged = parent.Length == parentPath.Length && parentPath.SequenceEqual(parent);
+        var candidate = unchanged ? normalized : string.Concat(parent, parent.EndsWith('/') ? string.Empty : "/", name);
         var target = KindOf(parent, name) == EntryKind.Link ? ReadLinkRaw(candidate) : null;
         var result = target is null
             ? candidate
-            : Resolve(Normalize(target.StartsWith('/') ? target : Combine(parent, target)), hops + 1);
-        if (hops == 0)
+            : Resolve(Normalize(target.StartsWith('/') ? target : Combine(parent, target)), hops + 1, cache: false);
+        if (hops == 0 || (cache && !ReferenceEquals(result, LoopSentinel)))
         {
             _resolved[normalized] = result;
         }
@@ -392,34 +380,35 @@ public sealed class HostRoot
     /// <summary>Collapses duplicate slashes and <c>.</c>/<c>..</c> components lexically; the result starts with '/'.</summary>
     public static string Normalize(string hostPath)
     {
+        ArgumentNullException.ThrowIfNull(hostPath);
         if (IsNormal(hostPath))
         {
             return hostPath;
         }
 
-        var parts = hostPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var stack = new List<string>(parts.Length);
-        foreach (var p in parts)
+        // Components are copied into one buffer ("/a/b"); ".." cuts it back to its last '/'. No string per component.
+        var buffer = hostPath.Length < 512 ? stackalloc char[512] : new char[hostPath.Length + 1];
+        var length = 0;
+        foreach (var range in hostPath.AsSpan().Split('/'))
         {
-            if (p == ".")
+            var part = hostPath.AsSpan()[range];
+            if (part.IsEmpty || part is ".")
             {
                 continue;
             }
 
-            if (p == "..")
+            if (part is "..")
             {
-                if (stack.Count > 0)
-                {
-                    stack.RemoveAt(stack.Count - 1);
-                }
-
+                length = Math.Max(0, buffer[..length].LastIndexOf('/'));
                 continue;
             }
 
-            stack.Add(p);
+            buffer[length++] = '/';
+            part.CopyTo(buffer[length..]);
+            length += part.Length;
         }
 
-        return "/" + string.Join('/', stack);
+        return length == 0 ? "/" : new string(buffer[..length]);
     }
 
     // Already in Normalize's form: starts with '/', no empty, '.' or '..' component, no trailing '/' (except "/").

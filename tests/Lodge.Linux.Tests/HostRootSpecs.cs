@@ -1,3 +1,6 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Lodge.Linux;
 
 namespace Lodge.Linux.Tests;
@@ -98,5 +101,112 @@ public sealed class HostRootSpecs : IDisposable
         Assert.Equal("../../../devices/x", entries["/sys/bus/pci/devices/x"].LinkTarget);
         Assert.Equal("0x8086\n", System.Text.Encoding.UTF8.GetString(entries["/sys/devices/x/vendor"].Content!));
         Assert.DoesNotContain("/sys/bus/pci/devices/x/nothing", entries.Keys);
+    }
+
+    [Fact]
+    public void A_folder_reads_each_entry_as_the_path_based_reads_do_and_never_through_a_link_out_of_the_root()
+    {
+        // Arrange: a device folder with plain attributes, sysfs-style links, a link that points at the real host's
+        // /etc/hostname (which this root does not have), a link to a file inside the root, and an empty attribute.
+        File("/sys/devices/pci0000:00/0000:00:01.0/vendor", "0x8086\n");
+        File("/sys/devices/pci0000:00/0000:00:01.0/class", "  0x030000 \n");
+        File("/sys/devices/pci0000:00/0000:00:01.0/boot_vga", "\n");
+        File("/sys/bus/pci/drivers/vfio-pci/bind", string.Empty);
+        File("/sys/devices/pci0000:00/0000:00:01.0/mdev_supported_types/i915-GVTg_V5_4/name", "GVTg_V5_4\n");
+        File("/etc/inside", "inside\n");
+        Link("/sys/devices/pci0000:00/0000:00:01.0/driver", "../../../bus/pci/drivers/vfio-pci");
+        Link("/sys/devices/pci0000:00/0000:00:01.0/escape", "/etc/hostname");
+        Link("/sys/devices/pci0000:00/0000:00:01.0/climb", "../../../../../../../../../etc/hostname");
+        Link("/sys/devices/pci0000:00/0000:00:01.0/inside", "/etc/inside");
+        Link("/sys/devices/pci0000:00/0000:00:01.0/dangling", "nowhere");
+        Link("/sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0");
+        var names = new[] { "vendor", "class", "boot_vga", "driver", "escape", "climb", "inside", "dangling", "mdev_supported_types", "absent", "a/b", "..", "." };
+        var dir = "/sys/bus/pci/devices/0000:00:01.0";
+
+        // Act
+        var byPath = new HostRoot(_dir);
+        var expected = names.Select(n => (byPath.ReadAttribute($"{dir}/{n}"), byPath.ReadLinkName($"{dir}/{n}"), byPath.Exists($"{dir}/{n}"))).ToList();
+        var root = new HostRoot(_dir);
+        using var folder = root.OpenFolder(dir);
+        var actual = names.Select(n => (folder.ReadAttribute(n), folder.ReadLinkName(n), folder.Exists(n))).ToList();
+
+        // Assert
+        Assert.Equal(expected, actual);
+        Assert.Equal("/sys/devices/pci0000:00/0000:00:01.0", folder.Canonical);
+        Assert.Equal(("0x8086", (string?)null, true), actual[0]);
+        Assert.Equal("vfio-pci", actual[3].Item2);
+        Assert.Equal(((string?)null, "hostname", false), actual[4]); // the real host's /etc/hostname is never read
+        Assert.Equal("inside", actual[6].Item1);
+        Assert.False(actual[7].Item3);
+        Assert.Equal(((string?)null, (string?)null, false), actual[9]);
+    }
+
+    [Fact]
+    public void A_missing_folder_reads_as_empty()
+    {
+        // Arrange
+        File("/sys/bus/pci/devices/other", "x");
+        var root = new HostRoot(_dir);
+
+        // Act
+        using var folder = root.OpenFolder("/sys/bus/pci/devices/0000:00:09.0");
+
+        // Assert
+        Assert.Null(folder.ReadAttribute("vendor"));
+        Assert.Null(folder.ReadLinkName("driver"));
+        Assert.False(folder.Exists("reset"));
+    }
+
+    [Fact]
+    public void A_recording_root_records_what_a_folder_reads_as_it_records_reads_by_path()
+    {
+        // Arrange
+        File("/sys/devices/x/vendor", "0x8086\n");
+        Link("/sys/devices/x/driver", "../../bus/pci/drivers/ahci");
+        Link("/sys/bus/pci/devices/x", "../../../devices/x");
+        var log = new HostAccessLog();
+        var root = new HostRoot(_dir, log);
+
+        // Act
+        using (var folder = root.OpenFolder("/sys/bus/pci/devices/x"))
+        {
+            Assert.Equal("0x8086", folder.ReadAttribute("vendor"));
+            Assert.Equal("ahci", folder.ReadLinkName("driver"));
+            Assert.False(folder.Exists("nothing"));
+        }
+
+        // Assert
+        var entries = log.Entries.ToDictionary(e => e.Key, e => e.Value);
+        Assert.Equal("0x8086\n", System.Text.Encoding.UTF8.GetString(entries["/sys/devices/x/vendor"].Content!));
+        Assert.Equal("../../bus/pci/drivers/ahci", entries["/sys/devices/x/driver"].LinkTarget);
+        Assert.DoesNotContain("/sys/devices/x/nothing", entries.Keys);
+    }
+
+    [Property(MaxTest = 500)]
+    public Property Normalize_is_the_lexical_normal_form_of_any_path()
+    {
+        var parts = Gen.Elements(string.Empty, ".", "..", "a", "bc", "sys", "0000:00:01.0");
+        var paths = Gen.ListOf(parts).Select(p => (p.Count > 0 && p[0] == "a" ? string.Empty : "/") + string.Join('/', p));
+        return Prop.ForAll(paths.ToArbitrary(), path =>
+        {
+            // The reference: split, drop empty and ".", let ".." pop (never above the root), join.
+            var stack = new List<string>();
+            foreach (var p in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (p == "..")
+                {
+                    if (stack.Count > 0)
+                    {
+                        stack.RemoveAt(stack.Count - 1);
+                    }
+                }
+                else if (p != ".")
+                {
+                    stack.Add(p);
+                }
+            }
+
+            return HostRoot.Normalize(path) == "/" + string.Join('/', stack);
+        });
     }
 }

@@ -117,11 +117,38 @@ public sealed class IdsDatabase
             return name;
         }
 
-        public string? Device(ushort vendor, ushort device) =>
-            Block(vendor)?.Devices.TryGetValue(device, out var d) == true ? Decode(d) : null;
+        // A name is decoded once however many functions carry it (a host has many of the same device).
+        public string? Device(ushort vendor, ushort device)
+        {
+            if (Block(vendor) is not { } block || !block.Devices.TryGetValue(device, out var range))
+            {
+                return null;
+            }
 
-        public string? Subsystem(ushort vendor, ushort device, ushort subVendor, ushort subDevice) =>
-            Block(vendor)?.Subsystems.TryGetValue((device, subVendor, subDevice), out var s) == true ? Decode(s) : null;
+            if (!block.Names.TryGetValue(range.Start, out var name))
+            {
+                name = Decode(range);
+                block.Names[range.Start] = name;
+            }
+
+            return name;
+        }
+
+        public string? Subsystem(ushort vendor, ushort device, ushort subVendor, ushort subDevice)
+        {
+            if (Block(vendor) is not { } block || !block.Subsystems.TryGetValue((device, subVendor, subDevice), out var range))
+            {
+                return null;
+            }
+
+            if (!block.Names.TryGetValue(range.Start, out var name))
+            {
+                name = Decode(range);
+                block.Names[range.Start] = name;
+            }
+
+            return name;
+        }
 
         private string Decode((int Start, int Length) range) => Name(_text.AsSpan(range.Start, range.Length));
 
@@ -223,5 +250,8 @@ public sealed class IdsDatabase
         public Dictionary<ushort, (int Start, int Length)> Devices { get; } = new();
 
         public Dictionary<(ushort Device, ushort SubVendor, ushort SubDevice), (int Start, int Length)> Subsystems { get; } = new();
+
+        // Decoded names by the offset of their text in the file.
+        public Dictionary<int, string> Names { get; } = new();
     }
 }

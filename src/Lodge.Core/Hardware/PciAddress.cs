@@ -17,15 +17,18 @@ public readonly record struct PciAddress(int Domain, int Bus, int Device, int Fu
     public bool IsSameSlot(PciAddress other) => Domain == other.Domain && Bus == other.Bus && Device == other.Device;
 
     /// <summary>Parses <c>DDDD:BB:DD.F</c> (4 or 5 hex digit domain) or the short form <c>BB:DD.F</c> (domain 0).</summary>
-    public static bool TryParse(string? text, out PciAddress address)
+    public static bool TryParse(string? text, out PciAddress address) => TryParse(text.AsSpan(), out address);
+
+    /// <summary><see cref="TryParse(string?, out PciAddress)"/> of characters, without a string.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out PciAddress address)
     {
         address = default;
-        if (string.IsNullOrEmpty(text) || text.Length > 14)
+        if (text.IsEmpty || text.Length > 14)
         {
             return false;
         }
 
-        var span = text.AsSpan();
+        var span = text;
         var domain = 0;
         var firstColon = span.IndexOf(':');
         var lastColon = span.LastIndexOf(':');
@@ -64,6 +67,23 @@ public readonly record struct PciAddress(int Domain, int Bus, int Device, int Fu
         address = new PciAddress(domain, bus, device, function);
         return true;
     }
+
+    /// <summary>Parses an address only in the kernel's own spelling of it (what <see cref="ToString"/> prints: full domain,
+    /// lower-case hex), as sysfs names its folders; nothing is allocated.</summary>
+    public static bool TryParseKernelName(ReadOnlySpan<char> text, out PciAddress address)
+    {
+        if (!TryParse(text, out address))
+        {
+            return false;
+        }
+
+        Span<char> printed = stackalloc char[16];
+        return address.TryFormat(printed, out var written) && printed[..written].SequenceEqual(text);
+    }
+
+    /// <summary>Writes <see cref="ToString"/>'s text into <paramref name="destination"/>.</summary>
+    public bool TryFormat(Span<char> destination, out int written) =>
+        destination.TryWrite(CultureInfo.InvariantCulture, $"{Domain:x4}:{Bus:x2}:{Device:x2}.{Function:x}", out written);
 
     /// <summary>Parses an address or throws <see cref="FormatException"/> naming the bad text.</summary>
     public static PciAddress Parse(string text) =>

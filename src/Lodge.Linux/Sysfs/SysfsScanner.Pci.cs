@@ -14,7 +14,7 @@ public sealed partial class SysfsScanner
         foreach (var name in _root.ListDirectory(PciDevicesDir))
         {
             // Validate before the name reaches a path: only well-formed addresses are read.
-            if (!PciAddress.TryParse(name, out var address) || address.ToString() != name)
+            if (!PciAddress.TryParseKernelName(name, out var address))
             {
                 continue;
             }
@@ -38,44 +38,61 @@ public sealed partial class SysfsScanner
         return (devices, groups, enabled);
     }
 
+    // The device's folder is opened once and its attributes are read by name relative to it (HostRoot.Folder).
     private RawPci ReadRawPci(PciAddress address)
     {
-        var dir = $"{PciDevicesDir}/{address}";
-        var canonical = _root.Canonicalize(dir);
-        string Attr(string name) => $"{dir}/{name}";
-        var driver = _root.ReadLinkName(Attr("driver"));
+        using var dir = _root.OpenFolder($"{PciDevicesDir}/{address}");
+        var driver = dir.ReadLinkName("driver");
         return new RawPci
         {
             Address = address,
-            CanonicalPath = canonical,
-            Vendor = _root.ReadAttribute(Attr("vendor")),
-            Device = _root.ReadAttribute(Attr("device")),
-            SubVendor = _root.ReadAttribute(Attr("subsystem_vendor")),
-            SubDevice = _root.ReadAttribute(Attr("subsystem_device")),
-            Class = _root.ReadAttribute(Attr("class")),
-            Revision = _root.ReadAttribute(Attr("revision")),
+            CanonicalPath = dir.Canonical,
+            Vendor = dir.ReadAttribute("vendor"),
+            Device = dir.ReadAttribute("device"),
+            SubVendor = dir.ReadAttribute("subsystem_vendor"),
+            SubDevice = dir.ReadAttribute("subsystem_device"),
+            Class = dir.ReadAttribute("class"),
+            Revision = dir.ReadAttribute("revision"),
             Driver = driver,
-            DriverOverride = _root.ReadAttribute(Attr("driver_override")),
-            IommuGroup = _root.ReadLinkName(Attr("iommu_group")),
-            BootVga = _root.ReadAttribute(Attr("boot_vga")),
-            ResetMethod = _root.ReadAttribute(Attr("reset_method")),
-            HasReset = _root.Exists(Attr("reset")),
-            NumaNode = _root.ReadAttribute(Attr("numa_node")),
-            HasRomFile = _root.Exists(Attr("rom")),
-            SriovTotal = _root.ReadAttribute(Attr("sriov_totalvfs")),
-            SriovNum = _root.ReadAttribute(Attr("sriov_numvfs")),
-            Mdev = ReadMdevTypes(Attr("mdev_supported_types")),
-            Config = ReadConfig(Attr("config")),
-            Vbios = _root.ReadAttribute(Attr("vbios_version")) ?? (driver == "nvidia" ? NvidiaVbios(address) : null),
+            DriverOverride = dir.ReadAttribute("driver_override"),
+            IommuGroup = dir.ReadLinkName("iommu_group"),
+            BootVga = dir.ReadAttribute("boot_vga"),
+            ResetMethod = dir.ReadAttribute("reset_method"),
+            HasReset = dir.Exists("reset"),
+            NumaNode = dir.ReadAttribute("numa_node"),
+            HasRomFile = dir.Exists("rom"),
+            SriovTotal = dir.ReadAttribute("sriov_totalvfs"),
+            SriovNum = dir.ReadAttribute("sriov_numvfs"),
+            Mdev = dir.Exists("mdev_supported_types") ? ReadMdevTypes(dir.PathOf("mdev_supported_types")) : [],
+            Config = ReadConfig(dir),
+            Vbios = dir.ReadAttribute("vbios_version") ?? (driver == "nvidia" ? NvidiaVbios(address) : null),
         };
     }
 
     // The config space lands in one buffer reused for every device and is decoded at once: only what lodge needs of it
     // is kept (the header's ids, port type and ACS, whether a ROM BAR is set), never 4 KiB per device.
-    private DecodedConfig? ReadConfig(string path)
+    private DecodedConfig? ReadConfig(HostRoot.Folder dir)
     {
         _configScratch ??= new byte[4096];
-        var length = _root.Log is null ? ReadConfigSparse(path, _configScratch) : _root.ReadInto(path, _configScratch);
+        var fd = dir.OpenEntry("config", out var missing);
+        int length;
+        if (fd >= 0)
+        {
+            try
+            {
+                length = ReadConfigSparse(fd, _configScratch);
+            }
+            finally
+            {
+                Native.Close(fd);
+            }
+        }
+        else
+        {
+            // A recording root reads whole files (a snapshot keeps what was read); a link is resolved by path.
+            length = missing ? -1 : _root.ReadInto(dir.PathOf("config"), _configScratch);
+        }
+
         if (length < 0)
         {
             return null;
@@ -92,67 +109,37 @@ public sealed partial class SysfsScanner
     // space, only the capability chain PciConfigDecoder walks (16 bytes at each header: the header, ACS's words at +4, the
     // Resizable BAR's control word at +8); the bytes left zero are never read by the decoder, and the length is the one a
     // whole read returns (the file's size, at most the buffer; 64 bytes without CAP_SYS_ADMIN). A snapshot reads whole files.
-    private int ReadConfigSparse(string path, byte[] buffer)
+    private static int ReadConfigSparse(int fd, byte[] buffer)
     {
-        using var handle = _root.OpenFile(path);
-        if (handle is null)
+        var head = Native.PRead(fd, buffer.AsSpan(0, 256), 0);
+        if (head < 256)
         {
-            return -1;
+            return head;
         }
 
-        try
+        var size = Native.SizeOf(fd);
+        if (size <= 256)
         {
-            var head = ReadAt(handle, buffer.AsSpan(0, 256), 0);
-            if (head < 256)
-            {
-                return head;
-            }
-
-            var size = RandomAccess.GetLength(handle);
-            if (size <= 256)
-            {
-                // A size that says nothing (0) or a file that grew: read it whole, as before.
-                return size == 256 ? 256 : 256 + ReadAt(handle, buffer.AsSpan(256), 256);
-            }
-
-            var length = (int)Math.Min(buffer.Length, size);
-            buffer.AsSpan(256, length - 256).Clear();
-            var offset = 0x100;
-            for (var hops = 0; hops < 480 && offset >= 0x100 && offset + 8 <= length; hops++)
-            {
-                _ = ReadAt(handle, buffer.AsSpan(offset, Math.Min(16, length - offset)), offset);
-                var header = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset));
-                if (header is 0 or 0xffffffff)
-                {
-                    break;
-                }
-
-                offset = (int)((header >> 20) & 0xffc);
-            }
-
-            return length;
+            // A size that says nothing (0) or a file that grew: read it whole, as before.
+            return size == 256 ? 256 : 256 + Math.Max(0, Native.PRead(fd, buffer.AsSpan(256), 256));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return -1;
-        }
-    }
 
-    private static int ReadAt(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> target, long offset)
-    {
-        var total = 0;
-        while (total < target.Length)
+        var length = (int)Math.Min(buffer.Length, size);
+        buffer.AsSpan(256, length - 256).Clear();
+        var offset = 0x100;
+        for (var hops = 0; hops < 480 && offset >= 0x100 && offset + 8 <= length; hops++)
         {
-            var n = RandomAccess.Read(handle, target[total..], offset + total);
-            if (n == 0)
+            _ = Native.PRead(fd, buffer.AsSpan(offset, Math.Min(16, length - offset)), offset);
+            var header = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset));
+            if (header is 0 or 0xffffffff)
             {
                 break;
             }
 
-            total += n;
+            offset = (int)((header >> 20) & 0xffc);
         }
 
-        return total;
+        return length;
     }
 
     private sealed record DecodedConfig(PciConfigHeader? Header, PciConfigInfo? Info, bool RomBar);
@@ -231,16 +218,16 @@ public sealed partial class SysfsScanner
     // /sys/devices/pci0000:00/0000:00:03.1/0000:04:00.0/0000:05:00.0/0000:06:00.0 → [00:03.1, 04:00.0, 05:00.0]
     private static IReadOnlyList<PciAddress> ParentBridgesOf(string canonicalPath, PciAddress self)
     {
-        var result = new List<PciAddress>();
-        foreach (var part in canonicalPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        List<PciAddress>? result = null;
+        foreach (var range in canonicalPath.AsSpan().Split('/'))
         {
-            if (PciAddress.TryParse(part, out var a) && a.ToString() == part && a != self)
+            if (PciAddress.TryParseKernelName(canonicalPath.AsSpan()[range], out var a) && a != self)
             {
-                result.Add(a);
+                (result ??= []).Add(a);
             }
         }
 
-        return result;
+        return result is null ? [] : result;
     }
 
     private (IReadOnlyList<IommuGroup> Groups, bool? Enabled) ScanIommuGroups()
@@ -261,7 +248,7 @@ public sealed partial class SysfsScanner
             var members = new List<PciAddress>();
             foreach (var member in _root.ListDirectory($"{IommuGroupsDir}/{id}/devices"))
             {
-                if (PciAddress.TryParse(member, out var a) && a.ToString() == member)
+                if (PciAddress.TryParseKernelName(member, out var a))
                 {
                     members.Add(a);
                 }

@@ -24,16 +24,23 @@ public sealed partial class SysfsScanner
         // with no root hub says nothing. With it, such a function is a real controller without buses: unbound,
         // or bound to vfio-pci.
         var treeShowsUsb = _root.DirectoryExists(UsbBusDir);
+        var hubParents = RootHubParents();
         var controllers = new List<UsbController>();
         foreach (var device in pci)
         {
             var dir = $"{PciDevicesDir}/{device.Address}";
             var buses = new List<UsbBus>();
-            foreach (var name in _root.ListDirectory(dir))
+
+            // Only a host controller's folder holds root hubs: one of USB class, one whose class is unknown, or one the
+            // bus's own list names as a hub's parent (an odd controller of another class). The others are not listed.
+            if (device.Class is not { } cls || cls.IsUsbController || hubParents.Contains(_root.Canonicalize(dir)))
             {
-                if (RootHubRegex().Match(name) is { Success: true } m)
+                foreach (var name in _root.ListDirectory(dir))
                 {
-                    buses.Add(ReadUsbBus(HostRoot.Combine(dir, name), m.Groups[1].Value, device.Address, inputs, ids));
+                    if (RootHubRegex().Match(name) is { Success: true } m)
+                    {
+                        buses.Add(ReadUsbBus(HostRoot.Combine(dir, name), m.Groups[1].Value, device.Address, inputs, ids));
+                    }
                 }
             }
 
@@ -45,6 +52,21 @@ public sealed partial class SysfsScanner
         }
 
         return controllers;
+    }
+
+    // The folders that hold a root hub, as /sys/bus/usb/devices names them (usbN links to .../0000:00:14.0/usbN).
+    private HashSet<string> RootHubParents()
+    {
+        var parents = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in _root.ListDirectory($"{UsbBusDir}/devices"))
+        {
+            if (RootHubRegex().IsMatch(name))
+            {
+                parents.Add(HostRoot.ParentOf(_root.Canonicalize($"{UsbBusDir}/devices/{name}")));
+            }
+        }
+
+        return parents;
     }
 
     private UsbBus ReadUsbBus(string hubDir, string numberFromName, PciAddress controller, IReadOnlyList<InputDevice> inputs, IdsDatabase ids)

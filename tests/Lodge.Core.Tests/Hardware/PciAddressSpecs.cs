@@ -59,4 +59,33 @@ public sealed class PciAddressSpecs
         Assert.False(gpu.IsSameSlot(PciAddress.Parse("0000:01:01.0")));
         Assert.False(gpu.IsSameSlot(PciAddress.Parse("0001:01:00.1")));
     }
+
+    [Theory]
+    [InlineData("0000:01:00.0", true)]
+    [InlineData("10000:e1:00.0", true)]
+    [InlineData("01:00.0", false)]
+    [InlineData("0000:0A:00.0", false)]
+    [InlineData("00000:01:00.0", false)]
+    [InlineData("0000:01:00.0x", false)]
+    [InlineData("pci0000:00", false)]
+    public void Only_the_kernels_own_spelling_of_an_address_names_a_sysfs_folder(string text, bool kernelName)
+    {
+        // Act
+        var ok = PciAddress.TryParseKernelName(text.AsSpan(), out var address);
+
+        // Assert: the same answer as printing the parsed address and comparing it with the text
+        Assert.Equal(kernelName, ok);
+        Assert.Equal(PciAddress.TryParse(text, out var parsed) && parsed.ToString() == text, ok);
+        if (ok)
+        {
+            Assert.Equal(text, address.ToString());
+        }
+    }
+
+    [Property]
+    public bool Every_printed_address_is_a_kernel_name(byte bus, byte device, byte function, ushort domain)
+    {
+        var address = new PciAddress(domain, bus, device & 0x1f, function & 7);
+        return PciAddress.TryParseKernelName(address.ToString(), out var parsed) && parsed == address;
+    }
 }
