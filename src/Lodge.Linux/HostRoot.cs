@@ -102,6 +102,27 @@ public sealed partial class HostRoot
         return length;
     }
 
+    /// <summary>A file's bytes, mapped (<see cref="MappedFile"/>) where it can be and read where it cannot (a recording root
+    /// reads, so that the snapshot keeps them); null when it is missing or unreadable. A file larger than <paramref name="maxBytes"/>
+    /// is read and cut there, as <see cref="ReadBytes"/> cuts it.</summary>
+    /// <remarks>The memory stays valid for the life of the process.</remarks>
+    public ReadOnlyMemory<byte>? MapBytes(string hostPath, int maxBytes)
+    {
+        var canonical = CanonicalizeLeaf(hostPath, out var kind);
+        if (kind == EntryKind.Missing)
+        {
+            return null;
+        }
+
+        if (Log is null && MappedFile.Shared(ToReal(canonical), maxBytes) is { } mapped)
+        {
+            return mapped.Memory;
+        }
+
+        // (A null array would convert to empty memory, not to null: so the test is spelt out.)
+        return ReadBytes(hostPath, maxBytes) is { } bytes ? new ReadOnlyMemory<byte>(bytes) : (ReadOnlyMemory<byte>?)null;
+    }
+
     /// <summary>Reads a file's bytes, or null.</summary>
     public byte[]? ReadBytes(string hostPath, int maxBytes)
     {

@@ -209,4 +209,24 @@ public sealed class HostRootSpecs : IDisposable
             return HostRoot.Normalize(path) == "/" + string.Join('/', stack);
         });
     }
+
+    [Fact]
+    public void Mapped_bytes_are_the_files_bytes_and_a_missing_file_is_null_on_the_running_system_and_under_a_root()
+    {
+        // Arrange
+        File("/usr/share/misc/pci.ids", "8086  Intel Corporation\n");
+        var system = new HostRoot("/");
+        var tree = new HostRoot(_dir);
+        var log = new HostAccessLog();
+        var recording = new HostRoot(_dir, log);
+
+        // Act + Assert: the running system's root reads the real path, a root reads below itself
+        Assert.Equal("8086  Intel Corporation\n"u8.ToArray(), system.MapBytes(_dir + "/usr/share/misc/pci.ids", 1 << 20)!.Value.ToArray());
+        Assert.Null(system.MapBytes(_dir + "/usr/share/hwdata/pci.ids", 1 << 20));
+        Assert.Equal("8086  Intel Corporation\n"u8.ToArray(), tree.MapBytes("/usr/share/misc/pci.ids", 1 << 20)!.Value.ToArray());
+        Assert.Null(tree.MapBytes("/usr/share/hwdata/pci.ids", 1 << 20));
+        Assert.Equal("8086"u8.ToArray(), tree.MapBytes("/usr/share/misc/pci.ids", 4)!.Value.ToArray()); // cut as ReadBytes cuts
+        Assert.Equal("8086  Intel Corporation\n"u8.ToArray(), recording.MapBytes("/usr/share/misc/pci.ids", 1 << 20)!.Value.ToArray());
+        Assert.Contains(log.Entries, e => e.Key == "/usr/share/misc/pci.ids"); // a snapshot keeps what it read
+    }
 }

@@ -21,7 +21,7 @@ public sealed class IdsDatabase
 
     private readonly IdsFile? _pci;
     private IdsFile? _usb;
-    private Func<byte[]?>? _usbLoader;
+    private Func<ReadOnlyMemory<byte>?>? _usbLoader;
 
     /// <summary>Creates a database from the text of pci.ids and usb.ids; either may be null.</summary>
     public IdsDatabase(string? pciIds, string? usbIds)
@@ -32,9 +32,9 @@ public sealed class IdsDatabase
 
     /// <summary>Creates a database from the bytes of pci.ids and a loader of usb.ids, called on the first USB look-up only.</summary>
     /// <remarks>The files stay bytes: vendors are indexed by offset, and only the names looked up are decoded.</remarks>
-    public IdsDatabase(byte[]? pciIds, Func<byte[]?>? usbIds)
+    public IdsDatabase(ReadOnlyMemory<byte>? pciIds, Func<ReadOnlyMemory<byte>?>? usbIds)
     {
-        _pci = pciIds is null ? null : new IdsFile(pciIds);
+        _pci = pciIds is { } pci ? new IdsFile(pci) : null;
         _usbLoader = usbIds;
     }
 
@@ -89,12 +89,12 @@ public sealed class IdsDatabase
 
     private sealed class IdsFile
     {
-        private readonly byte[] _text;
+        private readonly ReadOnlyMemory<byte> _text;
         private readonly Dictionary<ushort, (int Start, int End, int NameStart, int NameEnd)> _vendors = new();
         private readonly Dictionary<ushort, string> _vendorNames = new();
         private readonly Dictionary<ushort, VendorBlock> _parsed = new();
 
-        public IdsFile(byte[] text)
+        public IdsFile(ReadOnlyMemory<byte> text)
         {
             _text = text;
             Index();
@@ -112,7 +112,7 @@ public sealed class IdsDatabase
                 return null;
             }
 
-            name = Name(_text.AsSpan(v.NameStart, v.NameEnd - v.NameStart));
+            name = Name(_text.Span[v.NameStart..v.NameEnd]);
             _vendorNames[vendor] = name;
             return name;
         }
@@ -120,41 +120,80 @@ public sealed class IdsDatabase
         // A name is decoded once however many functions carry it (a host has many of the same device).
         public string? Device(ushort vendor, ushort device)
         {
-            if (Block(vendor) is not { } block || !block.Devices.TryGetValue(device, out var range))
+            if (Block(vendor) is not { } block || !block.Devices.TryGetValue(device, out var d))
             {
                 return null;
             }
 
-            if (!block.Names.TryGetValue(range.Start, out var name))
-            {
-                name = Decode(range);
-                block.Names[range.Start] = name;
-            }
-
-            return name;
+            return NameAt(block, d.NameStart, d.NameLength);
         }
 
+        // Subsystems are not indexed: the lines below the device (a few dozen at most) are searched when one is asked for.
         public string? Subsystem(ushort vendor, ushort device, ushort subVendor, ushort subDevice)
         {
-            if (Block(vendor) is not { } block || !block.Subsystems.TryGetValue((device, subVendor, subDevice), out var range))
+            if (Block(vendor) is not { } block || !block.Devices.TryGetValue(device, out var d))
             {
                 return null;
             }
 
-            if (!block.Names.TryGetValue(range.Start, out var name))
+            var found = FindSubsystem(d.SubStart, d.SubEnd, subVendor, subDevice);
+            if (found.Start < 0 && block.MoreSubsystems is { } more)
             {
-                name = Decode(range);
-                block.Names[range.Start] = name;
+                // A device listed twice: the lines below each listing count, the first listing first.
+                foreach (var (id, start, end) in more)
+                {
+                    if (id == device && (found = FindSubsystem(start, end, subVendor, subDevice)).Start >= 0)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return found.Start < 0 ? null : NameAt(block, found.Start, found.Length);
+        }
+
+        private string NameAt(VendorBlock block, int start, int length)
+        {
+            if (!block.Names.TryGetValue(start, out var name))
+            {
+                name = Name(_text.Span.Slice(start, length));
+                block.Names[start] = name;
             }
 
             return name;
         }
 
-        private string Decode((int Start, int Length) range) => Name(_text.AsSpan(range.Start, range.Length));
+        // "\t\tSSSS DDDD  name" lines in [start, end): the first that names the subsystem.
+        private (int Start, int Length) FindSubsystem(int start, int end, ushort subVendor, ushort subDevice)
+        {
+            var text = _text.Span;
+            var pos = start;
+            while (pos < end)
+            {
+                var nl = text[pos..end].IndexOf((byte)'\n');
+                var lineEnd = nl < 0 ? end : pos + nl;
+                var next = lineEnd + 1;
+                if (lineEnd > pos && text[lineEnd - 1] == '\r')
+                {
+                    lineEnd--;
+                }
+
+                var line = text[pos..lineEnd];
+                if (line.Length >= 12 && line[0] == '\t' && line[1] == '\t' && line[6] == ' '
+                    && Hex4(line[2..]) == subVendor && Hex4(line[7..]) == subDevice)
+                {
+                    return (pos + 2 + 9, line.Length - 11);
+                }
+
+                pos = next;
+            }
+
+            return (-1, 0);
+        }
 
         private void Index()
         {
-            var text = _text.AsSpan();
+            var text = _text.Span;
             var pos = 0;
             var current = -1;
             var currentStart = 0;
@@ -196,6 +235,7 @@ public sealed class IdsDatabase
             }
         }
 
+        // A vendor's devices, each with the range of the lines below it (its subsystems).
         private VendorBlock? Block(ushort vendor)
         {
             if (_parsed.TryGetValue(vendor, out var block))
@@ -209,37 +249,34 @@ public sealed class IdsDatabase
             }
 
             block = new VendorBlock();
+            var text = _text.Span;
             var device = -1;
+            var deviceStart = 0;
             var pos = range.Start;
             while (pos < range.End)
             {
-                var nl = _text.AsSpan(pos, range.End - pos).IndexOf((byte)'\n');
+                var nl = text[pos..range.End].IndexOf((byte)'\n');
                 var end = nl < 0 ? range.End : pos + nl;
-                var lineEnd = end > pos && _text[end - 1] == '\r' ? end - 1 : end;
-                var line = _text.AsSpan(pos, lineEnd - pos);
-                if (line.Length >= 2 && line[0] == '\t' && line[1] == '\t')
+                var lineEnd = end > pos && text[end - 1] == '\r' ? end - 1 : end;
+                var line = text[pos..lineEnd];
+                if (line.Length >= 1 && line[0] == '\t' && (line.Length < 2 || line[1] != '\t'))
                 {
-                    var body = line[2..];
-                    if (device >= 0 && body.Length >= 10 && body[4] == ' '
-                        && Hex4(body) is var sv and >= 0 && Hex4(body[5..]) is var sd and >= 0)
-                    {
-                        block.Subsystems.TryAdd(((ushort)device, (ushort)sv, (ushort)sd), (pos + 2 + 9, body.Length - 9));
-                    }
-                }
-                else if (line.Length >= 1 && line[0] == '\t')
-                {
+                    // A device line (one tab) ends the lines of the device before it.
+                    block.Close(device, deviceStart, pos);
                     var body = line[1..];
                     device = -1;
                     if (body.Length >= 6 && body[4] == ' ' && Hex4(body) is var id and >= 0)
                     {
                         device = id;
-                        block.Devices.TryAdd((ushort)id, (pos + 1 + 4, body.Length - 4));
+                        deviceStart = Math.Min(end + 1, range.End);
+                        block.Devices.TryAdd((ushort)id, (pos + 1 + 4, body.Length - 4, -1, -1));
                     }
                 }
 
                 pos = end + 1;
             }
 
+            block.Close(device, deviceStart, range.End);
             _parsed[vendor] = block;
             return block;
         }
@@ -247,11 +284,31 @@ public sealed class IdsDatabase
 
     private sealed class VendorBlock
     {
-        public Dictionary<ushort, (int Start, int Length)> Devices { get; } = new();
+        public Dictionary<ushort, (int NameStart, int NameLength, int SubStart, int SubEnd)> Devices { get; } = new();
 
-        public Dictionary<(ushort Device, ushort SubVendor, ushort SubDevice), (int Start, int Length)> Subsystems { get; } = new();
+        // The lines below a device listed more than once, after its first listing.
+        public List<(ushort Device, int Start, int End)>? MoreSubsystems { get; private set; }
 
         // Decoded names by the offset of their text in the file.
         public Dictionary<int, string> Names { get; } = new();
+
+        // The lines of `device` (below its line) run from start to end.
+        public void Close(int device, int start, int end)
+        {
+            if (device < 0)
+            {
+                return;
+            }
+
+            var d = Devices[(ushort)device];
+            if (d.SubStart < 0)
+            {
+                Devices[(ushort)device] = d with { SubStart = start, SubEnd = end };
+            }
+            else
+            {
+                (MoreSubsystems ??= []).Add(((ushort)device, start, end));
+            }
+        }
     }
 }

@@ -12,11 +12,11 @@ public static class IdsFiles
     /// <remarks>pci.ids is read now, as bytes; usb.ids only when a USB name is first looked up.</remarks>
     public static IdsDatabase Load(HostRoot root) => new(ReadFirst(root, PciCandidates), () => ReadFirst(root, UsbCandidates));
 
-    private static byte[]? ReadFirst(HostRoot root, string[] candidates)
+    private static ReadOnlyMemory<byte>? ReadFirst(HostRoot root, string[] candidates)
     {
         foreach (var c in candidates)
         {
-            var text = root.ReadBytes(c, 16 << 20);
+            var text = root.MapBytes(c, 16 << 20);
             if (text is not null)
             {
                 return text;
