@@ -6,6 +6,7 @@ using Lodge.Core.Planning;
 using Lodge.Core.Machines;
 using Lodge.Core.Runtime;
 using Lodge.Linux.Runtime;
+using Lodge.Linux.Sysfs;
 
 namespace Lodge.App.Machines;
 
@@ -34,7 +35,10 @@ public sealed partial class MachineService
     {
         var store = _lodge.Machines;
         var parsed = store.Load(name);
-        var (host, assessments) = HostLoader.Load(_lodge.Root.Path, probeKvm: probeKvm);
+
+        // A guest that takes no host PCI device needs no function's capabilities, the slow part of a scan in a VM.
+        var scope = parsed.Machine.TakesHostPciDevices ? ScanScope.Everything : ScanScope.Everything & ~ScanScope.PciCapabilities;
+        var (host, assessments) = HostLoader.Load(_lodge.Root.Path, probeKvm: probeKvm, scope: scope);
         var all = store.LoadAll().Select(r => r.Machine).ToList();
         var facts = new PathFactsReader(_lodge.Root);
         // The disks behind the passed controllers that the host uses, found as 'lodge up' finds them before it binds.

@@ -37,6 +37,10 @@ public sealed record MachineConfig(string Name, string File)
 
     public IReadOnlyList<UsbConfig> Usb { get; init; } = [];
 
+    /// <summary>True when the guest takes a PCI device of the host: a GPU (<c>[gpu]</c>, in any mode) or a USB controller.
+    /// Only then do the PCI capabilities of the host's functions (ACS, Resizable BAR, ROM BAR) matter to its plan.</summary>
+    public bool TakesHostPciDevices => Gpu is not null || Usb.Any(u => u.Controller is not null);
+
     public InputConfig Input { get; init; } = new();
 
     public AudioConfig Audio { get; init; } = new();

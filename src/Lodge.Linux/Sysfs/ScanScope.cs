@@ -29,9 +29,15 @@ public enum ScanScope
     /// <summary>The machine's kind and its ACPI tables (laptop, GPU MUX, VFCT): device verdicts depend on them.</summary>
     Machine = 128,
 
+    /// <summary>The capabilities in every PCI function's configuration space (ACS, the PCIe port type, the Resizable BAR,
+    /// the ROM BAR): what verdicts on passing a device through rest on. In a VM each dword of configuration space read traps
+    /// to the hypervisor (2.5 ms per function here), so a guest that passes no host device leaves them out; the header
+    /// is still read for a function whose id or class attribute is missing.</summary>
+    PciCapabilities = 256,
+
     /// <summary>What <c>lodge devices</c> shows.</summary>
-    Devices = Pci | Kernel | Usb | Machine,
+    Devices = Pci | PciCapabilities | Kernel | Usb | Machine,
 
     /// <summary>Everything the scanner knows how to read.</summary>
-    Everything = Pci | Kernel | Usb | Cpu | Desktop | Tools | Platform | Machine,
+    Everything = Pci | PciCapabilities | Kernel | Usb | Cpu | Desktop | Tools | Platform | Machine,
 }

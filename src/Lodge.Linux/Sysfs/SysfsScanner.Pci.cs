@@ -8,7 +8,7 @@ public sealed partial class SysfsScanner
     private const string PciDevicesDir = "/sys/bus/pci/devices";
     private const string IommuGroupsDir = "/sys/kernel/iommu_groups";
 
-    private (IReadOnlyList<PciDevice> Devices, IReadOnlyList<IommuGroup> Groups, bool? IommuEnabled) ScanPci(IdsDatabase ids)
+    private (IReadOnlyList<PciDevice> Devices, IReadOnlyList<IommuGroup> Groups, bool? IommuEnabled) ScanPci(IdsDatabase ids, bool capabilities)
     {
         var raw = new List<RawPci>();
         foreach (var name in _root.ListDirectory(PciDevicesDir))
@@ -19,7 +19,7 @@ public sealed partial class SysfsScanner
                 continue;
             }
 
-            raw.Add(ReadRawPci(address));
+            raw.Add(ReadRawPci(address, capabilities));
         }
 
         // Some facts are known only when the tree carries them at all: a dump without any driver link knows no
@@ -39,11 +39,11 @@ public sealed partial class SysfsScanner
     }
 
     // The device's folder is opened once and its attributes are read by name relative to it (HostRoot.Folder).
-    private RawPci ReadRawPci(PciAddress address)
+    private RawPci ReadRawPci(PciAddress address, bool capabilities)
     {
         using var dir = _root.OpenFolder($"{PciDevicesDir}/{address}");
         var driver = dir.ReadLinkName("driver");
-        return new RawPci
+        var raw = new RawPci
         {
             Address = address,
             CanonicalPath = dir.Canonical,
@@ -64,14 +64,23 @@ public sealed partial class SysfsScanner
             SriovTotal = dir.ReadAttribute("sriov_totalvfs"),
             SriovNum = dir.ReadAttribute("sriov_numvfs"),
             Mdev = dir.Exists("mdev_supported_types") ? ReadMdevTypes(dir.PathOf("mdev_supported_types")) : [],
-            Config = ReadConfig(dir),
             Vbios = dir.ReadAttribute("vbios_version") ?? (driver == "nvidia" ? NvidiaVbios(address) : null),
         };
+
+        // Without the capabilities, the header is read only to stand in for a missing id or class attribute.
+        var headerNeeded = raw.Vendor is null || raw.Device is null || raw.SubVendor is null || raw.SubDevice is null || raw.Class is null || raw.Revision is null;
+        if (capabilities || headerNeeded)
+        {
+            raw.Config = ReadConfig(dir, whole: capabilities);
+        }
+
+        return raw;
     }
 
     // The config space lands in one buffer reused for every device and is decoded at once: only what lodge needs of it
     // is kept (the header's ids, port type and ACS, whether a ROM BAR is set), never 4 KiB per device.
-    private DecodedConfig? ReadConfig(HostRoot.Folder dir)
+    // whole: the capabilities too (see ReadConfigSparse); otherwise only the 64-byte header, and no capability is known.
+    private DecodedConfig? ReadConfig(HostRoot.Folder dir, bool whole)
     {
         _configScratch ??= new byte[4096];
         var fd = dir.OpenEntry("config", out var missing);
@@ -80,7 +89,7 @@ public sealed partial class SysfsScanner
         {
             try
             {
-                length = ReadConfigSparse(fd, _configScratch);
+                length = whole ? ReadConfigSparse(fd, _configScratch) : Native.PRead(fd, _configScratch.AsSpan(0, 64), 0);
             }
             finally
             {
@@ -99,6 +108,11 @@ public sealed partial class SysfsScanner
         }
 
         var bytes = _configScratch.AsSpan(0, length);
+        if (!whole)
+        {
+            return new DecodedConfig(bytes.Length >= 64 ? PciConfigDecoder.DecodeHeader(bytes[..64]) : null, null, false);
+        }
+
         return bytes.Length >= 64
             ? new DecodedConfig(PciConfigDecoder.DecodeHeader(bytes), PciConfigDecoder.Decode(bytes), bytes.Length >= 256 && PciConfigDecoder.HasRomBar(bytes))
             : new DecodedConfig(null, null, false);
@@ -302,7 +316,7 @@ public sealed partial class SysfsScanner
 
         public IReadOnlyList<MdevType> Mdev { get; init; } = [];
 
-        public DecodedConfig? Config { get; init; }
+        public DecodedConfig? Config { get; set; }
 
         public string? Vbios { get; init; }
     }

@@ -32,7 +32,7 @@ public sealed partial class SysfsScanner
     public HostSnapshot Scan(ScanScope scope)
     {
         var ids = IdsFiles.Load(_root);
-        var (devices, groups, iommuEnabled) = ScanPci(ids);
+        var (devices, groups, iommuEnabled) = ScanPci(ids, scope.HasFlag(ScanScope.PciCapabilities));
         var inputs = scope.HasFlag(ScanScope.Usb) ? ScanInputDevices() : [];
         var usb = scope.HasFlag(ScanScope.Usb) ? ScanUsb(devices, inputs, ids) : [];
         var tools = scope.HasFlag(ScanScope.Tools) ? ScanTools() : new HostTools();
@@ -82,7 +82,7 @@ public sealed partial class SysfsScanner
     /// <remarks>A fraction of <see cref="Scan()"/>'s reads; the simulated kernel reads its state this way after every run.</remarks>
     public HostSnapshot ScanForHandoff()
     {
-        var (devices, groups, iommuEnabled) = ScanPci(IdsFiles.Load(_root));
+        var (devices, groups, iommuEnabled) = ScanPci(IdsFiles.Load(_root), capabilities: true);
         return new HostSnapshot
         {
             PciDevices = devices,
