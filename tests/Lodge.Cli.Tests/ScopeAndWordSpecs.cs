@@ -42,6 +42,49 @@ public sealed class ScopeAndWordSpecs
         Assert.NotNull(full.Cpu.ModelName);
     }
 
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void A_scan_without_the_capabilities_differs_from_the_full_one_only_in_what_configuration_space_alone_says(string fixture)
+    {
+        // Act
+        var (lean, _) = HostLoader.Load(RepoPaths.Host(fixture), scope: ScanScope.Everything & ~ScanScope.PciCapabilities);
+        var (full, _) = HostLoader.Load(RepoPaths.Host(fixture));
+
+        // Assert: the same devices, ids, names, classes, drivers and groups; no capability is claimed; a ROM is known
+        // only from the rom file (the ROM BAR is in the part not read).
+        Assert.Equal(full.PciDevices.Count, lean.PciDevices.Count);
+        foreach (var (f, l) in full.PciDevices.Zip(lean.PciDevices))
+        {
+            Assert.Null(l.Config);
+            Assert.Equal(Scalars(f), Scalars(l));
+            Assert.Equal(f.ParentBridges, l.ParentBridges);
+            Assert.Equal(f.MdevTypes, l.MdevTypes);
+            Assert.Equal(f.ResetMethods, l.ResetMethods);
+            Assert.True(l.HasRom is null || l.HasRom == f.HasRom);
+        }
+
+        Assert.Equal(full.IommuGroups.Count, lean.IommuGroups.Count);
+
+        // Every field but the lists and what configuration space tells (compared above).
+        static Lodge.Core.Hardware.PciDevice Scalars(Lodge.Core.Hardware.PciDevice d) =>
+            d with { Config = null, HasRom = null, ParentBridges = [], MdevTypes = [], ResetMethods = null };
+    }
+
+    [Theory]
+    [InlineData("os = \"linux\"\n", false)]
+    [InlineData("os = \"linux\"\n[gpu]\nmode = \"gvt-g\"\n", true)]
+    [InlineData("os = \"windows\"\n[gpu]\ndevice = \"10de:2504\"\n", true)]
+    [InlineData("os = \"linux\"\n[[usb]]\ncontroller = \"0000:00:14.0\"\n", true)]
+    [InlineData("os = \"linux\"\n[[usb]]\ndevice = \"046d:c52b\"\n", false)]
+    public void Only_a_guest_that_takes_a_gpu_or_a_usb_controller_takes_host_pci_devices(string toml, bool takes)
+    {
+        // Act
+        var parsed = MachineParser.Parse(toml, "/m.toml", "m");
+
+        // Assert
+        Assert.Equal(takes, parsed.Machine.TakesHostPciDevices);
+    }
+
     [Fact]
     public void I_can_record_an_outcome_of_a_gvt_g_machine_and_the_report_says_gvt_g()
     {
