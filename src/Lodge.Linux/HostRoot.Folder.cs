@@ -28,6 +28,13 @@ public sealed partial class HostRoot
             fd = -1;
         }
 
+        if (!_manual && fd >= 0)
+        {
+            // On the running system Canonicalize leaves links to the kernel; the folder's own path comes from its
+            // descriptor (a device's place below its bridges: /sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0).
+            canonical = Native.ReadLink($"/proc/self/fd/{fd}") ?? canonical;
+        }
+
         return new Folder(this, hostPath, canonical, fd, entries, Math.Max(0, used));
     }
 
@@ -51,7 +58,8 @@ public sealed partial class HostRoot
             _used = used;
         }
 
-        /// <summary>The folder's path with every link resolved (<see cref="Canonicalize"/>).</summary>
+        /// <summary>The folder's path with every link resolved: <see cref="Canonicalize"/> under a captured tree, the
+        /// kernel's answer on the running system.</summary>
         public string Canonical { get; }
 
         /// <summary><see cref="HostRoot.ReadAttribute"/> of the entry <paramref name="name"/>.</summary>

@@ -229,4 +229,20 @@ public sealed class HostRootSpecs : IDisposable
         Assert.Equal("8086  Intel Corporation\n"u8.ToArray(), recording.MapBytes("/usr/share/misc/pci.ids", 1 << 20)!.Value.ToArray());
         Assert.Contains(log.Entries, e => e.Key == "/usr/share/misc/pci.ids"); // a snapshot keeps what it read
     }
+
+    [Fact]
+    public void On_the_running_system_a_folder_knows_its_place_behind_every_link_as_the_kernel_resolves_it()
+    {
+        // Arrange: sysfs-style links read through the real root ("/"), where Canonicalize leaves links to the kernel.
+        File("/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0/vendor", "0x10de\n");
+        Link("/sys/bus/pci/devices/0000:01:00.0", "../../../devices/pci0000:00/0000:00:01.0/0000:01:00.0");
+        var system = new HostRoot("/");
+
+        // Act
+        using var folder = system.OpenFolder(_dir + "/sys/bus/pci/devices/0000:01:00.0");
+
+        // Assert: the resolved path, which names the bridge above the device
+        Assert.Equal(_dir + "/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0", folder.Canonical);
+        Assert.Equal("0x10de", folder.ReadAttribute("vendor"));
+    }
 }

@@ -33,7 +33,7 @@ public sealed partial class SysfsScanner
 
             // Only a host controller's folder holds root hubs: one of USB class, one whose class is unknown, or one the
             // bus's own list names as a hub's parent (an odd controller of another class). The others are not listed.
-            if (device.Class is not { } cls || cls.IsUsbController || hubParents.Contains(_root.Canonicalize(dir)))
+            if (device.Class is not { } cls || cls.IsUsbController || hubParents.Contains(device.Address))
             {
                 foreach (var name in _root.ListDirectory(dir))
                 {
@@ -54,15 +54,21 @@ public sealed partial class SysfsScanner
         return controllers;
     }
 
-    // The folders that hold a root hub, as /sys/bus/usb/devices names them (usbN links to .../0000:00:14.0/usbN).
-    private HashSet<string> RootHubParents()
+    // The PCI functions that hold a root hub, as /sys/bus/usb/devices names them (usbN links to .../0000:00:14.0/usbN).
+    private HashSet<PciAddress> RootHubParents()
     {
-        var parents = new HashSet<string>(StringComparer.Ordinal);
+        var parents = new HashSet<PciAddress>();
         foreach (var name in _root.ListDirectory($"{UsbBusDir}/devices"))
         {
-            if (RootHubRegex().IsMatch(name))
+            if (!RootHubRegex().IsMatch(name))
             {
-                parents.Add(HostRoot.ParentOf(_root.Canonicalize($"{UsbBusDir}/devices/{name}")));
+                continue;
+            }
+
+            using var hub = _root.OpenFolder($"{UsbBusDir}/devices/{name}");
+            if (PciAddress.TryParseKernelName(HostRoot.NameOf(HostRoot.ParentOf(hub.Canonical)), out var controller))
+            {
+                parents.Add(controller);
             }
         }
 

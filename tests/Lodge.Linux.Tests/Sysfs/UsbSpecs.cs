@@ -151,6 +151,28 @@ public class UsbSpecs
 
     // An Intel xHCI with two root hubs; on bus 1 a Logitech receiver (boot keyboard + boot mouse interfaces) and
     // a hub with a keyboard that only reports through its input device.
+    [Fact]
+    public void A_root_hub_below_a_function_of_another_class_is_found_through_the_usb_bus_list()
+    {
+        // Arrange: a host controller that reports a vendor-specific class (0xff0000), whose root hub usb3 the bus lists,
+        // and a network card that lists no hub.
+        const string odd = "/sys/devices/pci0000:00/0000:00:1c.0/0000:03:00.0";
+        using var tree = DesktopTree()
+            .File($"{odd}/class", "0xff0000\n")
+            .Link("/sys/bus/pci/devices/0000:03:00.0", $"../../..{odd[4..]}")
+            .File($"{odd}/usb3/busnum", "3\n")
+            .Link("/sys/bus/usb/devices/usb3", $"../../..{odd[4..]}/usb3")
+            .File("/sys/devices/pci0000:00/0000:00:1f.6/class", "0x020000\n")
+            .Link("/sys/bus/pci/devices/0000:00:1f.6", "../../../devices/pci0000:00/0000:00:1f.6");
+
+        // Act
+        var controllers = new SysfsScanner(tree.Host).Scan().UsbControllers;
+
+        // Assert
+        Assert.Equal([PciAddress.Parse("0000:00:14.0"), PciAddress.Parse("0000:03:00.0")], controllers.Select(c => c.Address).Order());
+        Assert.Equal([3], controllers.Single(c => c.Address == PciAddress.Parse("0000:03:00.0")).Buses.Select(b => b.Number));
+    }
+
     private static HostTreeBuilder DesktopTree()
     {
         var tree = new HostTreeBuilder()
