@@ -102,11 +102,11 @@ public sealed partial class HostRoot
         return length;
     }
 
-    /// <summary>A file's bytes, mapped (<see cref="MappedFile"/>) where it can be and read where it cannot (a recording root
-    /// reads, so that the snapshot keeps them); null when it is missing or unreadable. A file larger than <paramref name="maxBytes"/>
-    /// is read and cut there, as <see cref="ReadBytes"/> cuts it.</summary>
-    /// <remarks>The memory stays valid for the life of the process.</remarks>
-    public ReadOnlyMemory<byte>? MapBytes(string hostPath, int maxBytes)
+    /// <summary>A file opened for reads by position (pread through one descriptor, so the file is never held whole and none
+    /// of its pages count as this process's memory), or null when it is missing or unreadable. A recording root reads it
+    /// whole instead, so that the snapshot keeps it. A file larger than <paramref name="maxBytes"/> is cut there, as
+    /// <see cref="ReadBytes"/> cuts it.</summary>
+    public HostFile? OpenFile(string hostPath, int maxBytes)
     {
         var canonical = CanonicalizeLeaf(hostPath, out var kind);
         if (kind == EntryKind.Missing)
@@ -114,13 +114,12 @@ public sealed partial class HostRoot
             return null;
         }
 
-        if (Log is null && MappedFile.Shared(ToReal(canonical), maxBytes) is { } mapped)
+        if (Log is null)
         {
-            return mapped.Memory;
+            return HostFile.Open(ToReal(canonical), maxBytes);
         }
 
-        // (A null array would convert to empty memory, not to null: so the test is spelt out.)
-        return ReadBytes(hostPath, maxBytes) is { } bytes ? new ReadOnlyMemory<byte>(bytes) : (ReadOnlyMemory<byte>?)null;
+        return ReadBytes(hostPath, maxBytes) is { } bytes ? HostFile.InMemory(bytes) : null;
     }
 
     /// <summary>Reads a file's bytes, or null.</summary>

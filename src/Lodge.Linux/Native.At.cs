@@ -159,41 +159,6 @@ internal static partial class Native
     /// <summary>The size of an open file (lseek to its end); 0 when it says nothing, as sysfs attributes may.</summary>
     public static long SizeOf(int fd) => Math.Max(0, lseek(fd, 0, 2));
 
-    /// <summary>Maps a whole regular file read-only (mmap, MAP_PRIVATE): its address and length, or 0 when it cannot be
-    /// opened or mapped, is empty, says no size (not a regular file) or is larger than <paramref name="maxBytes"/>.</summary>
-    public static nint MapReadOnly(string path, int maxBytes, out int length)
-    {
-        const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
-        length = 0;
-        var fd = open(path, ReadOnlyCloseOnExec);
-        if (fd < 0)
-        {
-            return 0;
-        }
-
-        try
-        {
-            var size = lseek(fd, 0, 2); // SEEK_END
-            if (size <= 0 || size > maxBytes)
-            {
-                return 0;
-            }
-
-            var address = mmap(0, (nint)size, 1 /* PROT_READ */, 2 /* MAP_PRIVATE */, fd, 0);
-            if (address == -1)
-            {
-                return 0;
-            }
-
-            length = (int)size;
-            return address;
-        }
-        finally
-        {
-            _ = close(fd);
-        }
-    }
-
     private static bool Encode(string name, Span<byte> path)
     {
         if (name.Length == 0 || name.Length * 3 >= path.Length)
@@ -206,8 +171,6 @@ internal static partial class Native
         return true;
     }
 
-    [LibraryImport("libc", EntryPoint = "mmap")]
-    private static partial nint mmap(nint address, nint length, int protection, int flags, int fd, long offset);
 
     [LibraryImport("libc", EntryPoint = "getdents64")]
     private static unsafe partial nint getdents64(int fd, byte* buffer, nint count);

@@ -211,23 +211,35 @@ public sealed class HostRootSpecs : IDisposable
     }
 
     [Fact]
-    public void Mapped_bytes_are_the_files_bytes_and_a_missing_file_is_null_on_the_running_system_and_under_a_root()
+    public void An_opened_file_reads_the_files_bytes_and_a_missing_file_is_null_on_the_running_system_and_under_a_root()
     {
         // Arrange
         File("/usr/share/misc/pci.ids", "8086  Intel Corporation\n");
+        Directory.CreateDirectory(_dir + "/usr/share/hwdata/pci.ids"); // a folder where the file belongs
         var system = new HostRoot("/");
         var tree = new HostRoot(_dir);
         var log = new HostAccessLog();
         var recording = new HostRoot(_dir, log);
 
         // Act + Assert: the running system's root reads the real path, a root reads below itself
-        Assert.Equal("8086  Intel Corporation\n"u8.ToArray(), system.MapBytes(_dir + "/usr/share/misc/pci.ids", 1 << 20)!.Value.ToArray());
-        Assert.Null(system.MapBytes(_dir + "/usr/share/hwdata/pci.ids", 1 << 20));
-        Assert.Equal("8086  Intel Corporation\n"u8.ToArray(), tree.MapBytes("/usr/share/misc/pci.ids", 1 << 20)!.Value.ToArray());
-        Assert.Null(tree.MapBytes("/usr/share/hwdata/pci.ids", 1 << 20));
-        Assert.Equal("8086"u8.ToArray(), tree.MapBytes("/usr/share/misc/pci.ids", 4)!.Value.ToArray()); // cut as ReadBytes cuts
-        Assert.Equal("8086  Intel Corporation\n"u8.ToArray(), recording.MapBytes("/usr/share/misc/pci.ids", 1 << 20)!.Value.ToArray());
+        Assert.Equal("8086  Intel Corporation\n"u8.ToArray(), Whole(system.OpenFile(_dir + "/usr/share/misc/pci.ids", 1 << 20)));
+        Assert.Null(system.OpenFile(_dir + "/usr/share/pci.ids", 1 << 20));
+        Assert.Equal("8086  Intel Corporation\n"u8.ToArray(), Whole(tree.OpenFile("/usr/share/misc/pci.ids", 1 << 20)));
+        Assert.Null(tree.OpenFile("/usr/share/pci.ids", 1 << 20));
+        Assert.Null(tree.OpenFile("/usr/share/hwdata/pci.ids", 1 << 20));
+        Assert.Equal("8086"u8.ToArray(), Whole(tree.OpenFile("/usr/share/misc/pci.ids", 4))); // cut as ReadBytes cuts
+        Assert.Equal("Intel"u8.ToArray(), Part(tree.OpenFile("/usr/share/misc/pci.ids", 1 << 20)!, 6, 5));
+        Assert.Empty(Part(tree.OpenFile("/usr/share/misc/pci.ids", 1 << 20)!, 100, 5)); // past the end
+        Assert.Equal("8086  Intel Corporation\n"u8.ToArray(), Whole(recording.OpenFile("/usr/share/misc/pci.ids", 1 << 20)));
         Assert.Contains(log.Entries, e => e.Key == "/usr/share/misc/pci.ids"); // a snapshot keeps what it read
+
+        static byte[] Whole(HostFile? file) => Part(file!, 0, (int)file!.Length);
+
+        static byte[] Part(HostFile file, long offset, int count)
+        {
+            var buffer = new byte[count];
+            return buffer[..file.Read(offset, buffer)];
+        }
     }
 
     [Fact]

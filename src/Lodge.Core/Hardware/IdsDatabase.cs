@@ -21,18 +21,19 @@ public sealed class IdsDatabase
 
     private readonly IdsFile? _pci;
     private IdsFile? _usb;
-    private Func<ReadOnlyMemory<byte>?>? _usbLoader;
+    private Func<IdsText?>? _usbLoader;
 
     /// <summary>Creates a database from the text of pci.ids and usb.ids; either may be null.</summary>
     public IdsDatabase(string? pciIds, string? usbIds)
     {
-        _pci = pciIds is null ? null : new IdsFile(Encoding.UTF8.GetBytes(pciIds));
-        _usb = usbIds is null ? null : new IdsFile(Encoding.UTF8.GetBytes(usbIds));
+        _pci = pciIds is null ? null : new IdsFile(IdsText.FromBytes(Encoding.UTF8.GetBytes(pciIds)));
+        _usb = usbIds is null ? null : new IdsFile(IdsText.FromBytes(Encoding.UTF8.GetBytes(usbIds)));
     }
 
-    /// <summary>Creates a database from the bytes of pci.ids and a loader of usb.ids, called on the first USB look-up only.</summary>
-    /// <remarks>The files stay bytes: vendors are indexed by offset, and only the names looked up are decoded.</remarks>
-    public IdsDatabase(ReadOnlyMemory<byte>? pciIds, Func<ReadOnlyMemory<byte>?>? usbIds)
+    /// <summary>Creates a database over pci.ids and a loader of usb.ids, called on the first USB look-up only.</summary>
+    /// <remarks>The files stay where they are: one pass indexes the vendors by offset, and a vendor's lines are read again
+    /// when it is first asked for; only the names looked up are decoded.</remarks>
+    public IdsDatabase(IdsText? pciIds, Func<IdsText?>? usbIds)
     {
         _pci = pciIds is { } pci ? new IdsFile(pci) : null;
         _usbLoader = usbIds;
@@ -54,7 +55,7 @@ public sealed class IdsDatabase
         if (_usbLoader is { } load)
         {
             _usbLoader = null;
-            _usb = load() is { } bytes ? new IdsFile(bytes) : null;
+            _usb = load() is { } text ? new IdsFile(text) : null;
         }
 
         return _usb;
@@ -87,17 +88,24 @@ public sealed class IdsDatabase
     // The name part of a line: ASCII white space trimmed off the bytes, then decoded (and trimmed as text, as before).
     private static string Name(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes.Trim(" \t\n\r\v\f"u8)).Trim();
 
+    // One line of the file: its bytes (without the line end) and where it starts in the file. Returns false to stop.
+    private delegate bool LineAction(ReadOnlySpan<byte> line, long offset);
+
     private sealed class IdsFile
     {
-        private readonly ReadOnlyMemory<byte> _text;
-        private readonly Dictionary<ushort, (int Start, int End, int NameStart, int NameEnd)> _vendors = new();
+        // Lines are read through one buffer: a file on disk is never held whole (a mapping would count its touched pages
+        // as the process's memory). A longer line is cut into pieces of the buffer's size; no real line comes near it.
+        private const int BufferSize = 64 << 10;
+        private readonly IdsText _text;
+        private readonly byte[] _buffer = new byte[BufferSize];
+        private readonly Dictionary<ushort, (long Start, long End, long NameStart, int NameLength)> _vendors;
         private readonly Dictionary<ushort, string> _vendorNames = new();
         private readonly Dictionary<ushort, VendorBlock> _parsed = new();
 
-        public IdsFile(ReadOnlyMemory<byte> text)
+        public IdsFile(IdsText text)
         {
             _text = text;
-            Index();
+            _vendors = Index(text, _buffer);
         }
 
         public string? Vendor(ushort vendor)
@@ -112,7 +120,7 @@ public sealed class IdsDatabase
                 return null;
             }
 
-            name = Name(_text.Span[v.NameStart..v.NameEnd]);
+            name = Decode(v.NameStart, v.NameLength);
             _vendorNames[vendor] = name;
             return name;
         }
@@ -152,87 +160,81 @@ public sealed class IdsDatabase
             return found.Start < 0 ? null : NameAt(block, found.Start, found.Length);
         }
 
-        private string NameAt(VendorBlock block, int start, int length)
+        private string NameAt(VendorBlock block, long start, int length)
         {
             if (!block.Names.TryGetValue(start, out var name))
             {
-                name = Name(_text.Span.Slice(start, length));
+                name = Decode(start, length);
                 block.Names[start] = name;
             }
 
             return name;
         }
 
-        // "\t\tSSSS DDDD  name" lines in [start, end): the first that names the subsystem.
-        private (int Start, int Length) FindSubsystem(int start, int end, ushort subVendor, ushort subDevice)
+        private string Decode(long start, int length)
         {
-            var text = _text.Span;
-            var pos = start;
-            while (pos < end)
-            {
-                var nl = text[pos..end].IndexOf((byte)'\n');
-                var lineEnd = nl < 0 ? end : pos + nl;
-                var next = lineEnd + 1;
-                if (lineEnd > pos && text[lineEnd - 1] == '\r')
-                {
-                    lineEnd--;
-                }
+            var bytes = _buffer.AsSpan(0, Math.Min(length, _buffer.Length));
+            var read = ReadFully(_text, start, bytes);
+            return Name(bytes[..read]);
+        }
 
-                var line = text[pos..lineEnd];
+        // "\t\tSSSS DDDD  name" lines in [start, end): the first that names the subsystem.
+        private (long Start, int Length) FindSubsystem(long start, long end, ushort subVendor, ushort subDevice)
+        {
+            (long Start, int Length) found = (-1, 0);
+            Lines(_text, _buffer, start, end, (line, offset) =>
+            {
                 if (line.Length >= 12 && line[0] == '\t' && line[1] == '\t' && line[6] == ' '
                     && Hex4(line[2..]) == subVendor && Hex4(line[7..]) == subDevice)
                 {
-                    return (pos + 2 + 9, line.Length - 11);
+                    found = (offset + 2 + 9, line.Length - 11);
+                    return false;
                 }
 
-                pos = next;
-            }
-
-            return (-1, 0);
+                return true;
+            });
+            return found;
         }
 
-        private void Index()
+        // Every vendor line, with the range of the lines below it: up to the first class section ("C ").
+        private static Dictionary<ushort, (long, long, long, int)> Index(IdsText text, byte[] buffer)
         {
-            var text = _text.Span;
-            var pos = 0;
+            var vendors = new Dictionary<ushort, (long, long, long, int)>();
             var current = -1;
-            var currentStart = 0;
-            var nameStart = 0;
-            var nameEnd = 0;
-            while (pos < text.Length)
+            long currentStart = 0;
+            long nameStart = 0;
+            var nameLength = 0;
+            Lines(text, buffer, 0, text.Length, (line, offset) =>
             {
-                var nl = text[pos..].IndexOf((byte)'\n');
-                var end = nl < 0 ? text.Length : pos + nl;
-                var line = text[pos..end];
-                if (line.Length >= 6 && line[0] != '\t' && line[0] != '#')
+                if (line.Length < 6 || line[0] == '\t' || line[0] == '#')
                 {
-                    if (current >= 0)
-                    {
-                        _vendors.TryAdd((ushort)current, (currentStart, pos, nameStart, nameEnd));
-                        current = -1;
-                    }
-
-                    if (line[4] == ' ' && Hex4(line) is var id and >= 0)
-                    {
-                        current = id;
-                        currentStart = Math.Min(end + 1, text.Length);
-                        nameStart = pos + 4;
-                        nameEnd = end;
-                    }
-                    else if (line[0] == 'C' && line[1] == ' ')
-                    {
-                        // Known device classes start here; vendors are over.
-                        return;
-                    }
+                    return true;
                 }
 
-                pos = end + 1;
-            }
+                if (current >= 0)
+                {
+                    vendors.TryAdd((ushort)current, (currentStart, offset, nameStart, nameLength));
+                    current = -1;
+                }
 
+                if (line[4] == ' ' && Hex4(line) is var id and >= 0)
+                {
+                    current = id;
+                    currentStart = offset + line.Length + 1;
+                    nameStart = offset + 4;
+                    nameLength = line.Length - 4;
+                    return true;
+                }
+
+                // Known device classes start at "C "; vendors are over.
+                return !(line[0] == 'C' && line[1] == ' ');
+            }, keepCarriageReturn: true);
             if (current >= 0)
             {
-                _vendors.TryAdd((ushort)current, (currentStart, text.Length, nameStart, nameEnd));
+                vendors.TryAdd((ushort)current, (Math.Min(currentStart, text.Length), text.Length, nameStart, nameLength));
             }
+
+            return vendors;
         }
 
         // A vendor's devices, each with the range of the lines below it (its subsystems).
@@ -248,52 +250,123 @@ public sealed class IdsDatabase
                 return null;
             }
 
-            block = new VendorBlock();
-            var text = _text.Span;
+            var parsed = new VendorBlock();
             var device = -1;
-            var deviceStart = 0;
-            var pos = range.Start;
-            while (pos < range.End)
+            long deviceStart = 0;
+            Lines(_text, _buffer, range.Start, range.End, (raw, offset) =>
             {
-                var nl = text[pos..range.End].IndexOf((byte)'\n');
-                var end = nl < 0 ? range.End : pos + nl;
-                var lineEnd = end > pos && text[end - 1] == '\r' ? end - 1 : end;
-                var line = text[pos..lineEnd];
+                var line = raw.Length > 0 && raw[^1] == '\r' ? raw[..^1] : raw;
                 if (line.Length >= 1 && line[0] == '\t' && (line.Length < 2 || line[1] != '\t'))
                 {
                     // A device line (one tab) ends the lines of the device before it.
-                    block.Close(device, deviceStart, pos);
+                    parsed.Close(device, deviceStart, offset);
                     var body = line[1..];
                     device = -1;
                     if (body.Length >= 6 && body[4] == ' ' && Hex4(body) is var id and >= 0)
                     {
                         device = id;
-                        deviceStart = Math.Min(end + 1, range.End);
-                        block.Devices.TryAdd((ushort)id, (pos + 1 + 4, body.Length - 4, -1, -1));
+                        deviceStart = Math.Min(offset + raw.Length + 1, range.End);
+                        parsed.Devices.TryAdd((ushort)id, (offset + 1 + 4, body.Length - 4, -1, -1));
                     }
                 }
 
-                pos = end + 1;
+                return true;
+            }, keepCarriageReturn: true);
+            parsed.Close(device, deviceStart, range.End);
+            _parsed[vendor] = parsed;
+            return parsed;
+        }
+    }
+
+    // Calls `action` for each line in [start, end) of `text`, read through `buffer`: the line without its "\n" (and
+    // without a "\r" before it unless `keepCarriageReturn`; the offset arithmetic of the vendor index counts it).
+    private static void Lines(IdsText text, byte[] buffer, long start, long end, LineAction action, bool keepCarriageReturn = false)
+    {
+        var position = start;   // file offset of buffer[0]
+        var filled = 0;
+        var used = 0;
+        var atEnd = false;
+        while (true)
+        {
+            var pending = buffer.AsSpan(used, filled - used);
+            var nl = pending.IndexOf((byte)'\n');
+            if (nl < 0 && !atEnd)
+            {
+                if (used > 0)
+                {
+                    // Keep the partial line: move it to the front and fill the rest.
+                    pending.CopyTo(buffer);
+                    position += used;
+                    filled -= used;
+                    used = 0;
+                }
+
+                if (filled == buffer.Length)
+                {
+                    // A line longer than the buffer: cut (it still counts as one line, up to its real end).
+                    nl = filled - 1;
+                }
+                else
+                {
+                    var want = (int)Math.Min(buffer.Length - filled, end - (position + filled));
+                    var read = want <= 0 ? 0 : text.Read(position + filled, buffer.AsSpan(filled, want));
+                    filled += read;
+                    atEnd = read <= 0 || position + filled >= end;
+                    continue;
+                }
             }
 
-            block.Close(device, deviceStart, range.End);
-            _parsed[vendor] = block;
-            return block;
+            pending = buffer.AsSpan(used, filled - used);
+            if (pending.IsEmpty && atEnd)
+            {
+                return;
+            }
+
+            var length = nl < 0 ? pending.Length : nl;
+            var line = pending[..length];
+            if (!keepCarriageReturn && line.Length > 0 && line[^1] == '\r')
+            {
+                line = line[..^1];
+            }
+
+            if (!action(line, position + used))
+            {
+                return;
+            }
+
+            used += nl < 0 ? pending.Length : nl + 1;
         }
+    }
+
+    private static int ReadFully(IdsText text, long offset, Span<byte> into)
+    {
+        var total = 0;
+        while (total < into.Length)
+        {
+            var read = text.Read(offset + total, into[total..]);
+            if (read <= 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
     }
 
     private sealed class VendorBlock
     {
-        public Dictionary<ushort, (int NameStart, int NameLength, int SubStart, int SubEnd)> Devices { get; } = new();
+        public Dictionary<ushort, (long NameStart, int NameLength, long SubStart, long SubEnd)> Devices { get; } = new();
 
         // The lines below a device listed more than once, after its first listing.
-        public List<(ushort Device, int Start, int End)>? MoreSubsystems { get; private set; }
+        public List<(ushort Device, long Start, long End)>? MoreSubsystems { get; private set; }
 
         // Decoded names by the offset of their text in the file.
-        public Dictionary<int, string> Names { get; } = new();
+        public Dictionary<long, string> Names { get; } = new();
 
         // The lines of `device` (below its line) run from start to end.
-        public void Close(int device, int start, int end)
+        public void Close(int device, long start, long end)
         {
             if (device < 0)
             {

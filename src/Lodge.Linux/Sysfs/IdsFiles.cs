@@ -8,21 +8,27 @@ public static class IdsFiles
     private static readonly string[] PciCandidates = ["/usr/share/hwdata/pci.ids", "/usr/share/misc/pci.ids", "/usr/share/pci.ids"];
     private static readonly string[] UsbCandidates = ["/usr/share/hwdata/usb.ids", "/usr/share/misc/usb.ids", "/usr/share/usb.ids"];
 
-    /// <summary>Loads whichever files exist; ids alone are shown for what they do not name.</summary>
-    /// <remarks>pci.ids is read now, as bytes; usb.ids only when a USB name is first looked up.</remarks>
-    public static IdsDatabase Load(HostRoot root) => new(ReadFirst(root, PciCandidates), () => ReadFirst(root, UsbCandidates));
+    /// <summary>Opens whichever files exist; ids alone are shown for what they do not name.</summary>
+    /// <remarks>pci.ids is opened now and read by position (<see cref="HostFile"/>); usb.ids only when a USB name is first looked up.</remarks>
+    public static IdsDatabase Load(HostRoot root) => new(OpenFirst(root, PciCandidates), () => OpenFirst(root, UsbCandidates));
 
-    private static ReadOnlyMemory<byte>? ReadFirst(HostRoot root, string[] candidates)
+    private static IdsText? OpenFirst(HostRoot root, string[] candidates)
     {
         foreach (var c in candidates)
         {
-            var text = root.MapBytes(c, 16 << 20);
-            if (text is not null)
+            if (root.OpenFile(c, 16 << 20) is { } file)
             {
-                return text;
+                return new FileText(file);
             }
         }
 
         return null;
+    }
+
+    private sealed class FileText(HostFile file) : IdsText
+    {
+        public override long Length => file.Length;
+
+        public override int Read(long offset, Span<byte> into) => file.Read(offset, into);
     }
 }

@@ -58,4 +58,69 @@ public sealed class IdsDatabaseSpecs
         Assert.Null(db.PciSubsystem(0x10de, 0x228e, 0x1111, 0x2222));
         Assert.Null(db.PciSubsystem(0x10de, 0x9999, 0x1462, 0x397d));
     }
+
+    [Fact]
+    public void A_file_read_in_pieces_names_the_same_as_one_read_whole_wherever_the_pieces_end()
+    {
+        // Arrange: a file of more than one buffer (64 KiB) whose lines straddle every piece boundary, read by a source
+        // that returns at most 1000 bytes a call (as a short pread may).
+        var text = new System.Text.StringBuilder();
+        for (var vendor = 0x1000; vendor < 0x1400; vendor++)
+        {
+            text.Append($"{vendor:x4}  Vendor {vendor:x4}\r\n");
+            for (var device = 0; device < 8; device++)
+            {
+                text.Append($"\t{device:x4}  Device {vendor:x4}:{device:x4} of a long name that spans bytes\n");
+                text.Append($"\t\t{vendor:x4} {device + 0x100:x4}  Subsystem {vendor:x4}:{device:x4}\n");
+            }
+        }
+
+        text.Append("C 00  Unclassified device\n");
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text.ToString());
+        Assert.True(bytes.Length > 3 * 65536);
+        var whole = new IdsDatabase(text.ToString(), null);
+        var pieces = new IdsDatabase(new ShortReads(bytes, 1000), null);
+
+        // Act + Assert
+        foreach (var vendor in new ushort[] { 0x1000, 0x1001, 0x10ff, 0x1200, 0x13ff })
+        {
+            Assert.Equal($"Vendor {vendor:x4}", pieces.PciVendor(vendor));
+            Assert.Equal(whole.PciVendor(vendor), pieces.PciVendor(vendor));
+            for (ushort device = 0; device < 8; device++)
+            {
+                Assert.Equal($"Device {vendor:x4}:{device:x4} of a long name that spans bytes", pieces.PciDevice(vendor, device));
+                Assert.Equal($"Subsystem {vendor:x4}:{device:x4}", pieces.PciSubsystem(vendor, device, vendor, (ushort)(device + 0x100)));
+                Assert.Null(pieces.PciSubsystem(vendor, device, vendor, 0x200));
+                if (device < 7)
+                {
+                    Assert.Null(pieces.PciSubsystem(vendor, device, vendor, (ushort)(device + 0x101))); // the next device's
+                }
+            }
+        }
+
+        Assert.Null(pieces.PciVendor(0x1400));
+    }
+
+    [Fact]
+    public void A_last_line_without_a_line_end_still_counts()
+    {
+        // Arrange
+        var db = new IdsDatabase("10de  NVIDIA Corporation\n\t2504  GA106\n\t\t1462 397d  VENTUS", null);
+
+        // Act + Assert
+        Assert.Equal("GA106", db.PciDevice(0x10de, 0x2504));
+        Assert.Equal("VENTUS", db.PciSubsystem(0x10de, 0x2504, 0x1462, 0x397d));
+    }
+
+    private sealed class ShortReads(byte[] bytes, int most) : IdsText
+    {
+        public override long Length => bytes.Length;
+
+        public override int Read(long offset, Span<byte> into)
+        {
+            var count = (int)Math.Min(Math.Min(most, into.Length), Math.Max(0, bytes.Length - offset));
+            bytes.AsSpan((int)offset, count).CopyTo(into);
+            return count;
+        }
+    }
 }
