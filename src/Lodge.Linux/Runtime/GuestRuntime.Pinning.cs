@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lodge.Core.Runtime;
 using Lodge.Linux.Processes;
+using Lodge.Qmp;
 using Lodge.Qmp.Commands;
 
 namespace Lodge.Linux.Runtime;
@@ -21,7 +22,7 @@ public sealed partial class GuestRuntime
 {
     // Pins every thread QEMU has now; returns the rule (a thread id to its CPUs, null for a thread left alone) for
     // RepinAsync, or null without pinning.
-    private static async Task<Func<int, IReadOnlyList<int>?>?> ApplyPinningAsync(LaunchSpec spec, SpawnedProcess qemu, IProgress<string>? progress, CancellationToken cancellationToken)
+    private static async Task<Func<int, IReadOnlyList<int>?>?> ApplyPinningAsync(LaunchSpec spec, QmpClient client, SpawnedProcess qemu, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         if (spec.Pinning is not { } pinning)
         {
@@ -30,16 +31,13 @@ public sealed partial class GuestRuntime
 
         progress?.Report("Pinning vCPU threads");
         var vcpuThreads = new Dictionary<int, int>();
-        await using (var client = await QmpClient.ConnectUnixAsync(spec.QmpSocket, null, cancellationToken).ConfigureAwait(false))
+        if (await client.Session.ExecuteAsync("query-cpus-fast", null, cancellationToken).ConfigureAwait(false) is JsonArray answer)
         {
-            if (await client.Session.ExecuteAsync("query-cpus-fast", null, cancellationToken).ConfigureAwait(false) is JsonArray cpus)
+            foreach (var cpu in answer.OfType<JsonObject>())
             {
-                foreach (var cpu in cpus.OfType<JsonObject>())
+                if (cpu["cpu-index"]?.GetValue<int>() is { } index && cpu["thread-id"]?.GetValue<int>() is { } tid)
                 {
-                    if (cpu["cpu-index"]?.GetValue<int>() is { } index && cpu["thread-id"]?.GetValue<int>() is { } tid)
-                    {
-                        vcpuThreads[tid] = index;
-                    }
+                    vcpuThreads[tid] = index;
                 }
             }
         }

@@ -102,8 +102,12 @@ public sealed partial class GuestRuntime
             Store.Write(state = state with { Qemu = qemuState });
             Store.WritePidFile(spec.Machine, qemu.Pid);
             progress?.Report("Waiting for QMP");
-            await WaitForQmpAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
-            var pins = await ApplyPinningAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false);
+            Func<int, IReadOnlyList<int>?>? pins;
+            await using (var client = await WaitForQmpAsync(spec, qemu, progress, cancellationToken).ConfigureAwait(false))
+            {
+                pins = await ApplyPinningAsync(spec, client, qemu, progress, cancellationToken).ConfigureAwait(false);
+            }
+
             var isolated = await IsolateAsync(spec, qemu.Pid, progress, cancellationToken).ConfigureAwait(false);
             if (isolated)
             {
