@@ -53,6 +53,9 @@ internal static partial class Native
     /// <summary>geteuid(2).</summary>
     public static int EffectiveUid() => (int)geteuid();
 
+    /// <summary>getppid(2): this process's parent (another pid once the parent has exited and the process was reparented).</summary>
+    public static int ParentPid() => getppid();
+
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int statx(int dirfd, string path, int flags, uint mask, ref byte buffer);
 
@@ -61,4 +64,7 @@ internal static partial class Native
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint geteuid();
+
+    [LibraryImport("libc", EntryPoint = "getppid")]
+    private static partial int getppid();
 }

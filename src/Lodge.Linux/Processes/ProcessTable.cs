@@ -44,6 +44,28 @@ public static class ProcessTable
         }
     }
 
+    /// <summary>This process's parent.</summary>
+    public static int ParentOfSelf() => Native.ParentPid();
+
+    /// <summary>Waits until <paramref name="parent"/> is no longer this process's parent (it has exited: the process was
+    /// reparented), at most <paramref name="patience"/>, looking every millisecond; true when it has.</summary>
+    public static bool WaitForParentToExit(int parent, TimeSpan patience, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var begun = time.GetTimestamp();
+        while (Native.ParentPid() == parent)
+        {
+            if (time.GetElapsedTime(begun) >= patience)
+            {
+                return false;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        return true;
+    }
+
     /// <summary>Stops this process with SIGSTOP (the test hook that lets the lab SIGKILL a handoff after an exact step);
     /// returns when something sends it SIGCONT.</summary>
     /// <remarks>The signal goes to the calling thread (raise(3) is tgkill to the caller), so this thread stops before the
