@@ -2,21 +2,18 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Lodge.Linux;
 
-/// <summary>A file read by position (<see cref="HostRoot.OpenFile"/>): through an open descriptor with pread(2), or from
-/// bytes already read (a recording root).</summary>
+/// <summary>A file read by position (<see cref="HostRoot.OpenFile"/>): through an open descriptor with pread(2).</summary>
 /// <remarks>For pci.ids and usb.ids (1.3 MB, of which a scan reads the vendor lines once and a few vendors' blocks again).
 /// Read, not mapped: the kernel maps a touched page of a mapping with up to 64 KB around it, and every mapped page counts
 /// as the process's memory, while pages read into a buffer stay the page cache's. The descriptor closes with the object
 /// (its SafeHandle), or when the process ends.</remarks>
 public sealed class HostFile
 {
-    private readonly SafeFileHandle? _handle;
-    private readonly byte[]? _bytes;
+    private readonly SafeFileHandle _handle;
 
-    private HostFile(SafeFileHandle? handle, byte[]? bytes, long length)
+    private HostFile(SafeFileHandle handle, long length)
     {
         _handle = handle;
-        _bytes = bytes;
         Length = length;
     }
 
@@ -35,15 +32,13 @@ public sealed class HostFile
         try
         {
             var handle = File.OpenHandle(realPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            return new HostFile(handle, null, Math.Min(RandomAccess.GetLength(handle), maxBytes));
+            return new HostFile(handle, Math.Min(RandomAccess.GetLength(handle), maxBytes));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
-
-    internal static HostFile InMemory(byte[] bytes) => new(null, bytes, bytes.Length);
 
     /// <summary>Reads up to <paramref name="into"/>'s length from <paramref name="offset"/>: the bytes read, 0 at the end or
     /// when the file can no longer be read.</summary>
@@ -54,16 +49,9 @@ public sealed class HostFile
             return 0;
         }
 
-        into = into[..(int)Math.Min(into.Length, Length - offset)];
-        if (_bytes is not null)
-        {
-            _bytes.AsSpan((int)offset, into.Length).CopyTo(into);
-            return into.Length;
-        }
-
         try
         {
-            return RandomAccess.Read(_handle!, into, offset);
+            return RandomAccess.Read(_handle, into[..(int)Math.Min(into.Length, Length - offset)], offset);
         }
         catch (IOException)
         {

@@ -103,8 +103,8 @@ public sealed partial class HostRoot
     }
 
     /// <summary>A file opened for reads by position (pread through one descriptor, so the file is never held whole and none
-    /// of its pages count as this process's memory), or null when it is missing or unreadable. A recording root reads it
-    /// whole instead, so that the snapshot keeps it. A file larger than <paramref name="maxBytes"/> is cut there, as
+    /// of its pages count as this process's memory), or null when it is missing or unreadable. A recording root also reads
+    /// it whole once, so that the snapshot keeps it. A file larger than <paramref name="maxBytes"/> is cut there, as
     /// <see cref="ReadBytes"/> cuts it.</summary>
     public HostFile? OpenFile(string hostPath, int maxBytes)
     {
@@ -114,12 +114,12 @@ public sealed partial class HostRoot
             return null;
         }
 
-        if (Log is null)
+        if (Log is not null && ReadBytes(hostPath, maxBytes) is null)
         {
-            return HostFile.Open(ToReal(canonical), maxBytes);
+            return null;
         }
 
-        return ReadBytes(hostPath, maxBytes) is { } bytes ? HostFile.InMemory(bytes) : null;
+        return HostFile.Open(ToReal(canonical), maxBytes);
     }
 
     /// <summary>Reads a file's bytes, or null.</summary>

@@ -171,7 +171,6 @@ internal static partial class Native
         return true;
     }
 
-
     [LibraryImport("libc", EntryPoint = "getdents64")]
     private static unsafe partial nint getdents64(int fd, byte* buffer, nint count);
 

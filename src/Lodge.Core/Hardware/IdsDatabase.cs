@@ -94,7 +94,7 @@ public sealed class IdsDatabase
     private sealed class IdsFile
     {
         // Lines are read through one buffer: a file on disk is never held whole (a mapping would count its touched pages
-        // as the process's memory). A longer line is cut into pieces of the buffer's size; no real line comes near it.
+        // as the process's memory).
         private const int BufferSize = 64 << 10;
         private readonly IdsText _text;
         private readonly byte[] _buffer = new byte[BufferSize];
@@ -279,50 +279,52 @@ public sealed class IdsDatabase
     }
 
     // Calls `action` for each line in [start, end) of `text`, read through `buffer`: the line without its "\n" (and
-    // without a "\r" before it unless `keepCarriageReturn`; the offset arithmetic of the vendor index counts it).
+    // without a "\r" before it unless `keepCarriageReturn`; the offset arithmetic of the vendor index counts it). A line
+    // longer than the buffer is no ids line (the longest real one is under 200 bytes): it is skipped whole.
     private static void Lines(IdsText text, byte[] buffer, long start, long end, LineAction action, bool keepCarriageReturn = false)
     {
         var position = start;   // file offset of buffer[0]
         var filled = 0;
         var used = 0;
         var atEnd = false;
+        var skipping = false;   // inside a line longer than the buffer
         while (true)
         {
             var pending = buffer.AsSpan(used, filled - used);
             var nl = pending.IndexOf((byte)'\n');
             if (nl < 0 && !atEnd)
             {
-                if (used > 0)
+                if (used > 0 || filled == buffer.Length)
                 {
-                    // Keep the partial line: move it to the front and fill the rest.
-                    pending.CopyTo(buffer);
-                    position += used;
-                    filled -= used;
+                    // Keep the partial line (move it to the front), or drop all of an overlong one, and read on.
+                    skipping |= used == 0;
+                    var keep = skipping ? 0 : pending.Length;
+                    pending[..keep].CopyTo(buffer);
+                    position += filled - keep;
+                    filled = keep;
                     used = 0;
                 }
 
-                if (filled == buffer.Length)
-                {
-                    // A line longer than the buffer: cut (it still counts as one line, up to its real end).
-                    nl = filled - 1;
-                }
-                else
-                {
-                    var want = (int)Math.Min(buffer.Length - filled, end - (position + filled));
-                    var read = want <= 0 ? 0 : text.Read(position + filled, buffer.AsSpan(filled, want));
-                    filled += read;
-                    atEnd = read <= 0 || position + filled >= end;
-                    continue;
-                }
+                var want = (int)Math.Min(buffer.Length - filled, end - (position + filled));
+                var read = want <= 0 ? 0 : text.Read(position + filled, buffer.AsSpan(filled, want));
+                filled += read;
+                atEnd = read <= 0 || position + filled >= end;
+                continue;
             }
 
-            pending = buffer.AsSpan(used, filled - used);
             if (pending.IsEmpty && atEnd)
             {
                 return;
             }
 
             var length = nl < 0 ? pending.Length : nl;
+            if (skipping)
+            {
+                skipping = false;
+                used += nl < 0 ? pending.Length : nl + 1;
+                continue;
+            }
+
             var line = pending[..length];
             if (!keepCarriageReturn && line.Length > 0 && line[^1] == '\r')
             {

@@ -102,6 +102,23 @@ public sealed class IdsDatabaseSpecs
     }
 
     [Fact]
+    public void A_line_longer_than_the_read_buffer_is_skipped_whole_and_the_lines_after_it_count()
+    {
+        // Arrange: a 100,000-byte line inside a vendor's block and one between two vendors (no ids line is that long;
+        // cut into pieces, a piece would read as a vendor line and end the block before the devices after it).
+        var junk = new string('x', 100_000);
+        var text = $"10de  NVIDIA Corporation\n\t2504  GA106\n\t{junk}\n\t2505  GA106 second\n\t\t1462 397d  VENTUS\n{junk}\n1002  AMD\n\t73df  Navi 22\n";
+        var db = new IdsDatabase(IdsText.FromBytes(System.Text.Encoding.UTF8.GetBytes(text)), null);
+
+        // Act + Assert
+        Assert.Equal("GA106", db.PciDevice(0x10de, 0x2504));
+        Assert.Equal("GA106 second", db.PciDevice(0x10de, 0x2505));
+        Assert.Equal("VENTUS", db.PciSubsystem(0x10de, 0x2505, 0x1462, 0x397d));
+        Assert.Equal("AMD", db.PciVendor(0x1002));
+        Assert.Equal("Navi 22", db.PciDevice(0x1002, 0x73df));
+    }
+
+    [Fact]
     public void A_last_line_without_a_line_end_still_counts()
     {
         // Arrange
