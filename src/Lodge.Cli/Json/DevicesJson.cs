@@ -44,7 +44,7 @@ public static class DevicesJson
         {
             w.WriteStartObject();
             w.WriteNumber("id", g.Id);
-            w.Strings("devices", g.Devices.Select(d => d.ToString()));
+            w.Addresses("devices", g.Devices);
             w.WriteEndObject();
         }
 
@@ -56,21 +56,21 @@ public static class DevicesJson
     {
         var d = a.Device;
         w.WriteStartObject();
-        w.WriteString("address", d.Address.ToString());
-        w.StringOrNull("vendorId", d.VendorId?.ToString("x4"));
-        w.StringOrNull("deviceId", d.DeviceId?.ToString("x4"));
+        w.Address("address", d.Address);
+        w.HexOrNull("vendorId", d.VendorId, 4);
+        w.HexOrNull("deviceId", d.DeviceId, 4);
         w.StringOrNull("class", d.Class?.ToString());
         w.StringOrNull("driver", d.Driver);
         w.NumberOrNull("iommuGroup", d.IommuGroup);
         w.BoolOrNull("bootVga", d.BootVga);
         w.WriteString("kind", DeviceKinds.Name(a.Kind));
         w.StringOrNull("verdict", a.Verdict is { } v ? Verdicts.Name(v) : null);
-        w.Strings("companions", a.Companions.Select(c => c.ToString()));
-        w.Strings("blockers", a.Blockers.Select(c => c.ToString()));
+        w.Addresses("companions", a.Companions);
+        w.Addresses("blockers", a.Blockers);
 
-        w.StringOrNull("subsystemVendorId", d.SubsystemVendorId?.ToString("x4"));
-        w.StringOrNull("subsystemDeviceId", d.SubsystemDeviceId?.ToString("x4"));
-        w.StringOrNull("revision", d.Revision?.ToString("x2"));
+        w.HexOrNull("subsystemVendorId", d.SubsystemVendorId, 4);
+        w.HexOrNull("subsystemDeviceId", d.SubsystemDeviceId, 4);
+        w.HexOrNull("revision", d.Revision, 2);
         w.StringOrNull("vendorName", d.VendorName);
         w.StringOrNull("deviceName", d.DeviceName);
         w.WriteBoolean("driverKnown", d.DriverKnown);
@@ -84,7 +84,7 @@ public static class DevicesJson
             w.WriteNull("resetMethods");
         }
 
-        w.Strings("parentBridges", d.ParentBridges.Select(b => b.ToString()));
+        w.Addresses("parentBridges", d.ParentBridges);
         w.NumberOrNull("numaNode", d.NumaNode);
         w.BoolOrNull("hasRom", d.HasRom);
         w.NumberOrNull("sriovTotalVfs", d.SriovTotalVfs);
@@ -94,7 +94,7 @@ public static class DevicesJson
         foreach (var f in a.Findings)
         {
             w.WriteStartObject();
-            w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
+            w.WriteString("severity", SeverityName(f.Severity));
             w.WriteString("code", f.Code);
             w.WriteString("message", f.Message);
             w.StringOrNull("fix", f.Fix);
@@ -104,6 +104,15 @@ public static class DevicesJson
         w.WriteEndArray();
         w.WriteEndObject();
     }
+
+    // The enum's name in lower case, as written before (Severity.ToString().ToLowerInvariant()), without two strings per finding.
+    private static string SeverityName(Severity severity) => severity switch
+    {
+        Severity.Info => "info",
+        Severity.Warning => "warning",
+        Severity.Error => "error",
+        _ => severity.ToString().ToLowerInvariant(),
+    };
 
     private static void WriteAcs(Utf8JsonWriter w, PciConfigInfo? config)
     {

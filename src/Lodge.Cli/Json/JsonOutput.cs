@@ -105,4 +105,39 @@ public static class JsonOutput
 
         w.WriteEndArray();
     }
+
+    /// <summary>Writes a PCI address as its text (<see cref="Core.Hardware.PciAddress.ToString"/>) without a string per address.</summary>
+    public static void Address(this Utf8JsonWriter w, string name, Core.Hardware.PciAddress address)
+    {
+        Span<char> text = stackalloc char[24];
+        w.WriteString(name, address.TryFormat(text, out var n) ? text[..n] : address.ToString());
+    }
+
+    /// <summary>Writes an array of PCI addresses as their text.</summary>
+    public static void Addresses(this Utf8JsonWriter w, string name, IReadOnlyList<Core.Hardware.PciAddress> addresses)
+    {
+        Span<char> text = stackalloc char[24];
+        w.WriteStartArray(name);
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            w.WriteStringValue(addresses[i].TryFormat(text, out var n) ? text[..n] : addresses[i].ToString());
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>Writes a number in lower-case hexadecimal of at least <paramref name="digits"/> digits (as
+    /// <c>ToString("x4")</c>), or null, without a string per number.</summary>
+    public static void HexOrNull(this Utf8JsonWriter w, string name, long? value, int digits)
+    {
+        if (value is not { } v)
+        {
+            w.WriteNull(name);
+            return;
+        }
+
+        Span<char> text = stackalloc char[24];
+        Span<char> format = ['x', (char)('0' + digits)];
+        w.WriteString(name, v.TryFormat(text, out var n, format, System.Globalization.CultureInfo.InvariantCulture) ? text[..n] : v.ToString("x" + digits, System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

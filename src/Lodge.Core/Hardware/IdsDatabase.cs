@@ -96,94 +96,97 @@ public sealed class IdsDatabase
         // Lines are read through one buffer: a file on disk is never held whole (a mapping would count its touched pages
         // as the process's memory).
         private const int BufferSize = 64 << 10;
+
+        // The longest name read for one entry; a real ids line is under 200 bytes.
+        private const int MaxNameBytes = 1024;
+
         private readonly IdsText _text;
         private readonly byte[] _buffer = new byte[BufferSize];
-        private readonly Dictionary<ushort, (long Start, long End, long NameStart, int NameLength)> _vendors;
-        private readonly Dictionary<ushort, string> _vendorNames = new();
-        private readonly Dictionary<ushort, VendorBlock> _parsed = new();
+
+        // Vendors sorted by id (then by position, so the first listing of an id wins), searched by halving: a flat array
+        // of structs instead of a dictionary of tuples (a dictionary of 2,300 vendors and its growth cost ~300 KB).
+        private readonly VendorEntry[] _vendors;
+        private readonly int _vendorCount;
+
+        // A vendor's devices, read on first use, in the same flat sorted form (Intel lists ~3,000).
+        private readonly Dictionary<ushort, (DeviceEntry[] Devices, int Count)> _parsed = new();
+
+        // Decoded names by the position of their text in the file: each decoded once however many functions carry it.
+        private readonly Dictionary<long, string> _names = new();
 
         public IdsFile(IdsText text)
         {
             _text = text;
-            _vendors = Index(text, _buffer);
+            (_vendors, _vendorCount) = Index(text, _buffer);
         }
 
         public string? Vendor(ushort vendor)
         {
-            if (_vendorNames.TryGetValue(vendor, out var name))
-            {
-                return name;
-            }
-
-            if (!_vendors.TryGetValue(vendor, out var v))
-            {
-                return null;
-            }
-
-            name = Decode(v.NameStart, v.NameLength);
-            _vendorNames[vendor] = name;
-            return name;
+            var at = First(_vendors, _vendorCount, vendor);
+            return at < 0 ? null : NameAt(_vendors[at].NameStart, _vendors[at].NameLength);
         }
 
-        // A name is decoded once however many functions carry it (a host has many of the same device).
         public string? Device(ushort vendor, ushort device)
         {
-            if (Block(vendor) is not { } block || !block.Devices.TryGetValue(device, out var d))
+            var (devices, count) = Block(vendor);
+            var at = First(devices, count, device);
+            if (at < 0)
             {
                 return null;
             }
 
-            return NameAt(block, d.NameStart, d.NameLength);
+            var d = devices[at];
+            return NameAt(d.NameStart, (int)Math.Min(d.SubStart - d.NameStart, MaxNameBytes));
         }
 
         // Subsystems are not indexed: the lines below the device (a few dozen at most) are searched when one is asked for.
+        // A device listed twice: the lines below each listing count, the first listing first.
         public string? Subsystem(ushort vendor, ushort device, ushort subVendor, ushort subDevice)
         {
-            if (Block(vendor) is not { } block || !block.Devices.TryGetValue(device, out var d))
+            var (devices, count) = Block(vendor);
+            var at = First(devices, count, device);
+            if (at < 0)
             {
                 return null;
             }
 
-            var found = FindSubsystem(d.SubStart, d.SubEnd, subVendor, subDevice);
-            if (found.Start < 0 && block.MoreSubsystems is { } more)
+            var end = _vendors[First(_vendors, _vendorCount, vendor)].End;
+            for (; at < count && devices[at].Id == device; at++)
             {
-                // A device listed twice: the lines below each listing count, the first listing first.
-                foreach (var (id, start, end) in more)
+                var found = FindSubsystem(devices[at].SubStart, end, subVendor, subDevice);
+                if (found.Start >= 0)
                 {
-                    if (id == device && (found = FindSubsystem(start, end, subVendor, subDevice)).Start >= 0)
-                    {
-                        break;
-                    }
+                    return NameAt(found.Start, found.Length);
                 }
             }
 
-            return found.Start < 0 ? null : NameAt(block, found.Start, found.Length);
+            return null;
         }
 
-        private string NameAt(VendorBlock block, long start, int length)
+        private string NameAt(long start, int length)
         {
-            if (!block.Names.TryGetValue(start, out var name))
+            if (!_names.TryGetValue(start, out var name))
             {
-                name = Decode(start, length);
-                block.Names[start] = name;
+                var bytes = _buffer.AsSpan(0, Math.Min(length, _buffer.Length));
+                var read = ReadFully(_text, start, bytes);
+                name = Name(bytes[..read]);
+                _names[start] = name;
             }
 
             return name;
         }
 
-        private string Decode(long start, int length)
-        {
-            var bytes = _buffer.AsSpan(0, Math.Min(length, _buffer.Length));
-            var read = ReadFully(_text, start, bytes);
-            return Name(bytes[..read]);
-        }
-
-        // "\t\tSSSS DDDD  name" lines in [start, end): the first that names the subsystem.
+        // "\t\tSSSS DDDD  name" lines from `start` up to the next device line (or `end`): the first that names the subsystem.
         private (long Start, int Length) FindSubsystem(long start, long end, ushort subVendor, ushort subDevice)
         {
             (long Start, int Length) found = (-1, 0);
             Lines(_text, _buffer, start, end, (line, offset) =>
             {
+                if (line.Length >= 1 && line[0] == '\t' && (line.Length < 2 || line[1] != '\t'))
+                {
+                    return false;
+                }
+
                 if (line.Length >= 12 && line[0] == '\t' && line[1] == '\t' && line[6] == ' '
                     && Hex4(line[2..]) == subVendor && Hex4(line[7..]) == subDevice)
                 {
@@ -197,9 +200,11 @@ public sealed class IdsDatabase
         }
 
         // Every vendor line, with the range of the lines below it: up to the first class section ("C ").
-        private static Dictionary<ushort, (long, long, long, int)> Index(IdsText text, byte[] buffer)
+        private static (VendorEntry[], int) Index(IdsText text, byte[] buffer)
         {
-            var vendors = new Dictionary<ushort, (long, long, long, int)>();
+            // About one vendor per 580 bytes in pci.ids, one per 120 in usb.ids: sized so that a growth is rare.
+            var vendors = new VendorEntry[(int)Math.Clamp(text.Length / 400, 16, 1 << 16)];
+            var count = 0;
             var current = -1;
             long currentStart = 0;
             long nameStart = 0;
@@ -213,7 +218,7 @@ public sealed class IdsDatabase
 
                 if (current >= 0)
                 {
-                    vendors.TryAdd((ushort)current, (currentStart, offset, nameStart, nameLength));
+                    Add(ref vendors, ref count, new VendorEntry((ushort)current, nameStart, nameLength, currentStart, offset));
                     current = -1;
                 }
 
@@ -231,51 +236,93 @@ public sealed class IdsDatabase
             }, keepCarriageReturn: true);
             if (current >= 0)
             {
-                vendors.TryAdd((ushort)current, (Math.Min(currentStart, text.Length), text.Length, nameStart, nameLength));
+                Add(ref vendors, ref count, new VendorEntry((ushort)current, nameStart, nameLength, Math.Min(currentStart, text.Length), text.Length));
             }
 
-            return vendors;
+            Array.Sort(vendors, 0, count);
+            return (vendors, count);
         }
 
-        // A vendor's devices, each with the range of the lines below it (its subsystems).
-        private VendorBlock? Block(ushort vendor)
+        // A vendor's devices, each with where the lines below it (its subsystems) start.
+        private (DeviceEntry[] Devices, int Count) Block(ushort vendor)
         {
             if (_parsed.TryGetValue(vendor, out var block))
             {
                 return block;
             }
 
-            if (!_vendors.TryGetValue(vendor, out var range))
+            var at = First(_vendors, _vendorCount, vendor);
+            if (at < 0)
             {
-                return null;
+                return ([], 0);
             }
 
-            var parsed = new VendorBlock();
-            var device = -1;
-            long deviceStart = 0;
+            var range = _vendors[at];
+            var devices = new DeviceEntry[(int)Math.Clamp((range.End - range.Start) / 64, 4, 1 << 16)];
+            var count = 0;
             Lines(_text, _buffer, range.Start, range.End, (raw, offset) =>
             {
                 var line = raw.Length > 0 && raw[^1] == '\r' ? raw[..^1] : raw;
-                if (line.Length >= 1 && line[0] == '\t' && (line.Length < 2 || line[1] != '\t'))
+                if (line.Length >= 7 && line[0] == '\t' && line[1] != '\t' && line[5] == ' ' && Hex4(line[1..]) is var id and >= 0)
                 {
-                    // A device line (one tab) ends the lines of the device before it.
-                    parsed.Close(device, deviceStart, offset);
-                    var body = line[1..];
-                    device = -1;
-                    if (body.Length >= 6 && body[4] == ' ' && Hex4(body) is var id and >= 0)
-                    {
-                        device = id;
-                        deviceStart = Math.Min(offset + raw.Length + 1, range.End);
-                        parsed.Devices.TryAdd((ushort)id, (offset + 1 + 4, body.Length - 4, -1, -1));
-                    }
+                    Add(ref devices, ref count, new DeviceEntry((ushort)id, offset + 1 + 4, Math.Min(offset + raw.Length + 1, range.End)));
                 }
 
                 return true;
             }, keepCarriageReturn: true);
-            parsed.Close(device, deviceStart, range.End);
-            _parsed[vendor] = parsed;
-            return parsed;
+            Array.Sort(devices, 0, count);
+            _parsed[vendor] = (devices, count);
+            return (devices, count);
         }
+
+        private static void Add<T>(ref T[] items, ref int count, T item)
+        {
+            if (count == items.Length)
+            {
+                Array.Resize(ref items, items.Length * 2);
+            }
+
+            items[count++] = item;
+        }
+
+        // The first entry (in file order) with `id`, or -1.
+        private static int First<T>(T[] items, int count, ushort id)
+            where T : struct, IIdEntry
+        {
+            int lo = 0, hi = count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (items[mid].Id < id)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            return lo < count && items[lo].Id == id ? lo : -1;
+        }
+    }
+
+    private interface IIdEntry
+    {
+        ushort Id { get; }
+    }
+
+    // A vendor line: its id, its name's place, and the range of the lines below it. Ordered by id, then by position.
+    private readonly record struct VendorEntry(ushort Id, long NameStart, int NameLength, long Start, long End)
+        : IIdEntry, IComparable<VendorEntry>
+    {
+        public int CompareTo(VendorEntry other) => Id != other.Id ? Id.CompareTo(other.Id) : NameStart.CompareTo(other.NameStart);
+    }
+
+    // A device line: its id, where its name starts, and where the lines below it start. Ordered by id, then by position.
+    private readonly record struct DeviceEntry(ushort Id, long NameStart, long SubStart) : IIdEntry, IComparable<DeviceEntry>
+    {
+        public int CompareTo(DeviceEntry other) => Id != other.Id ? Id.CompareTo(other.Id) : NameStart.CompareTo(other.NameStart);
     }
 
     // Calls `action` for each line in [start, end) of `text`, read through `buffer`: the line without its "\n" (and
@@ -355,35 +402,5 @@ public sealed class IdsDatabase
         }
 
         return total;
-    }
-
-    private sealed class VendorBlock
-    {
-        public Dictionary<ushort, (long NameStart, int NameLength, long SubStart, long SubEnd)> Devices { get; } = new();
-
-        // The lines below a device listed more than once, after its first listing.
-        public List<(ushort Device, long Start, long End)>? MoreSubsystems { get; private set; }
-
-        // Decoded names by the offset of their text in the file.
-        public Dictionary<long, string> Names { get; } = new();
-
-        // The lines of `device` (below its line) run from start to end.
-        public void Close(int device, long start, long end)
-        {
-            if (device < 0)
-            {
-                return;
-            }
-
-            var d = Devices[(ushort)device];
-            if (d.SubStart < 0)
-            {
-                Devices[(ushort)device] = d with { SubStart = start, SubEnd = end };
-            }
-            else
-            {
-                (MoreSubsystems ??= []).Add(((ushort)device, start, end));
-            }
-        }
     }
 }

@@ -45,4 +45,48 @@ public sealed class IdsFilesSpecs
         Assert.StartsWith("Intel", opened.PciVendor(0x8086));
         Assert.NotNull(opened.PciDevice(0x1af4, 0x1041));
     }
+
+    [Fact]
+    public void Every_name_in_the_real_pci_ids_is_the_one_an_independent_reading_of_the_file_gives()
+    {
+        // Arrange: an oracle that shares no code with IdsDatabase: the file read line by line into dictionaries, the first
+        // listing of a vendor, of a device within it and of a subsystem below a device winning, as lspci does.
+        var path = new[] { "/usr/share/hwdata/pci.ids", "/usr/share/misc/pci.ids", "/usr/share/pci.ids" }.First(File.Exists);
+        var vendors = new Dictionary<ushort, string>();
+        var devices = new Dictionary<(ushort, ushort), string>();
+        var subsystems = new Dictionary<(ushort, ushort, ushort, ushort), string>();
+        ushort vendor = 0, device = 0;
+        var inFirstListing = false;
+        foreach (var line in File.ReadLines(path).TakeWhile(l => !l.StartsWith("C ", StringComparison.Ordinal)))
+        {
+            if (line.Length > 6 && line[0] != '\t' && line[0] != '#')
+            {
+                vendor = Convert.ToUInt16(line[..4], 16);
+                inFirstListing = vendors.TryAdd(vendor, line[4..].Trim());
+            }
+            else if (inFirstListing && line.Length > 7 && line[0] == '\t' && line[1] != '\t')
+            {
+                device = Convert.ToUInt16(line[1..5], 16);
+                devices.TryAdd((vendor, device), line[5..].Trim());
+            }
+            else if (inFirstListing && line.Length > 12 && line.StartsWith("\t\t", StringComparison.Ordinal))
+            {
+                subsystems.TryAdd((vendor, device, Convert.ToUInt16(line[2..6], 16), Convert.ToUInt16(line[7..11], 16)), line[11..].Trim());
+            }
+        }
+
+        var opened = IdsFiles.Load(new HostRoot("/"));
+        Assert.True(subsystems.Count > 10000);
+
+        // Act + Assert: every vendor, device and subsystem of the file, and ids that are not in it
+        Assert.All(vendors, v => Assert.Equal(v.Value, opened.PciVendor(v.Key)));
+        Assert.All(devices, d => Assert.Equal(d.Value, opened.PciDevice(d.Key.Item1, d.Key.Item2)));
+        Assert.All(subsystems, s => Assert.Equal(s.Value, opened.PciSubsystem(s.Key.Item1, s.Key.Item2, s.Key.Item3, s.Key.Item4)));
+        var absentVendor = Enumerable.Range(0, 0x10000).Select(i => (ushort)i).First(i => !vendors.ContainsKey(i));
+        Assert.Null(opened.PciVendor(absentVendor));
+        Assert.Null(opened.PciDevice(absentVendor, 0x0001));
+        var absentDevice = Enumerable.Range(0, 0x10000).Select(i => (ushort)i).First(i => !devices.ContainsKey((0x8086, i)));
+        Assert.Null(opened.PciDevice(0x8086, absentDevice));
+        Assert.Null(opened.PciSubsystem(0x8086, absentDevice, 0x8086, 0x0000));
+    }
 }
