@@ -59,7 +59,7 @@ public static class DevicesJson
         w.Address("address", d.Address);
         w.HexOrNull("vendorId", d.VendorId, 4);
         w.HexOrNull("deviceId", d.DeviceId, 4);
-        w.StringOrNull("class", d.Class?.ToString());
+        w.ClassOrNull("class", d.Class);
         w.StringOrNull("driver", d.Driver);
         w.NumberOrNull("iommuGroup", d.IommuGroup);
         w.BoolOrNull("bootVga", d.BootVga);

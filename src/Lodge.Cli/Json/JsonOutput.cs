@@ -140,4 +140,17 @@ public static class JsonOutput
         Span<char> format = ['x', (char)('0' + digits)];
         w.WriteString(name, v.TryFormat(text, out var n, format, System.Globalization.CultureInfo.InvariantCulture) ? text[..n] : v.ToString("x" + digits, System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>Writes a PCI class as its text (<see cref="Core.Hardware.PciClass.ToString"/>), or null, without a string.</summary>
+    public static void ClassOrNull(this Utf8JsonWriter w, string name, Core.Hardware.PciClass? value)
+    {
+        if (value is not { } c)
+        {
+            w.WriteNull(name);
+            return;
+        }
+
+        Span<char> text = stackalloc char[16];
+        w.WriteString(name, c.TryFormat(text, out var n) ? text[..n] : c.ToString());
+    }
 }

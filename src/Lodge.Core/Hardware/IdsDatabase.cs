@@ -117,7 +117,9 @@ public sealed class IdsDatabase
         public IdsFile(IdsText text)
         {
             _text = text;
-            (_vendors, _vendorCount) = Index(text, _buffer);
+
+            // Offsets are kept as int (12- and 20-byte entries): a file of 2 GB or more is no ids file and names nothing.
+            (_vendors, _vendorCount) = text.Length < int.MaxValue ? Index(text, _buffer) : ([], 0);
         }
 
         public string? Vendor(ushort vendor)
@@ -203,7 +205,7 @@ public sealed class IdsDatabase
         private static (VendorEntry[], int) Index(IdsText text, byte[] buffer)
         {
             // About one vendor per 580 bytes in pci.ids, one per 120 in usb.ids: sized so that a growth is rare.
-            var vendors = new VendorEntry[(int)Math.Clamp(text.Length / 400, 16, 1 << 16)];
+            var vendors = new VendorEntry[(int)Math.Clamp(text.Length / 512, 16, 1 << 16)];
             var count = 0;
             var current = -1;
             long currentStart = 0;
@@ -218,7 +220,7 @@ public sealed class IdsDatabase
 
                 if (current >= 0)
                 {
-                    Add(ref vendors, ref count, new VendorEntry((ushort)current, nameStart, nameLength, currentStart, offset));
+                    Add(ref vendors, ref count, new VendorEntry((ushort)current, (int)nameStart, nameLength, (int)currentStart, (int)offset));
                     current = -1;
                 }
 
@@ -236,7 +238,7 @@ public sealed class IdsDatabase
             }, keepCarriageReturn: true);
             if (current >= 0)
             {
-                Add(ref vendors, ref count, new VendorEntry((ushort)current, nameStart, nameLength, Math.Min(currentStart, text.Length), text.Length));
+                Add(ref vendors, ref count, new VendorEntry((ushort)current, (int)nameStart, nameLength, (int)Math.Min(currentStart, text.Length), (int)text.Length));
             }
 
             Array.Sort(vendors, 0, count);
@@ -257,15 +259,22 @@ public sealed class IdsDatabase
                 return ([], 0);
             }
 
+            // Two passes over the vendor's lines: one counts its devices, so that the array is allocated once at its size
+            // (Intel lists ~3,000; reading its lines again costs less than the garbage of growing).
             var range = _vendors[at];
-            var devices = new DeviceEntry[(int)Math.Clamp((range.End - range.Start) / 64, 4, 1 << 16)];
             var count = 0;
             Lines(_text, _buffer, range.Start, range.End, (raw, offset) =>
             {
-                var line = raw.Length > 0 && raw[^1] == '\r' ? raw[..^1] : raw;
-                if (line.Length >= 7 && line[0] == '\t' && line[1] != '\t' && line[5] == ' ' && Hex4(line[1..]) is var id and >= 0)
+                count += IsDeviceLine(raw, out _) ? 1 : 0;
+                return true;
+            }, keepCarriageReturn: true);
+            var devices = new DeviceEntry[count];
+            count = 0;
+            Lines(_text, _buffer, range.Start, range.End, (raw, offset) =>
+            {
+                if (IsDeviceLine(raw, out var id) && count < devices.Length)
                 {
-                    Add(ref devices, ref count, new DeviceEntry((ushort)id, offset + 1 + 4, Math.Min(offset + raw.Length + 1, range.End)));
+                    devices[count++] = new DeviceEntry(id, (int)offset + 1 + 4, (int)Math.Min(offset + raw.Length + 1, range.End));
                 }
 
                 return true;
@@ -273,6 +282,15 @@ public sealed class IdsDatabase
             Array.Sort(devices, 0, count);
             _parsed[vendor] = (devices, count);
             return (devices, count);
+        }
+
+        // "\tDDDD  name": a device line of the vendor (one tab; a "\r" before the line end is allowed).
+        private static bool IsDeviceLine(ReadOnlySpan<byte> raw, out ushort id)
+        {
+            var line = raw.Length > 0 && raw[^1] == '\r' ? raw[..^1] : raw;
+            var ok = line.Length >= 7 && line[0] == '\t' && line[1] != '\t' && line[5] == ' ' && Hex4(line[1..]) >= 0;
+            id = ok ? (ushort)Hex4(line[1..]) : (ushort)0;
+            return ok;
         }
 
         private static void Add<T>(ref T[] items, ref int count, T item)
@@ -313,14 +331,14 @@ public sealed class IdsDatabase
     }
 
     // A vendor line: its id, its name's place, and the range of the lines below it. Ordered by id, then by position.
-    private readonly record struct VendorEntry(ushort Id, long NameStart, int NameLength, long Start, long End)
+    private readonly record struct VendorEntry(ushort Id, int NameStart, int NameLength, int Start, int End)
         : IIdEntry, IComparable<VendorEntry>
     {
         public int CompareTo(VendorEntry other) => Id != other.Id ? Id.CompareTo(other.Id) : NameStart.CompareTo(other.NameStart);
     }
 
     // A device line: its id, where its name starts, and where the lines below it start. Ordered by id, then by position.
-    private readonly record struct DeviceEntry(ushort Id, long NameStart, long SubStart) : IIdEntry, IComparable<DeviceEntry>
+    private readonly record struct DeviceEntry(ushort Id, int NameStart, int SubStart) : IIdEntry, IComparable<DeviceEntry>
     {
         public int CompareTo(DeviceEntry other) => Id != other.Id ? Id.CompareTo(other.Id) : NameStart.CompareTo(other.NameStart);
     }

@@ -8,7 +8,7 @@ namespace Lodge.Core.Hardware;
 /// (Documentation/ABI/testing/sysfs-bus-pci). Parsing is strict: anything that is not a well-formed
 /// address is rejected before it can reach a sysfs path.
 /// </remarks>
-public readonly record struct PciAddress(int Domain, int Bus, int Device, int Function) : IComparable<PciAddress>
+public readonly record struct PciAddress(int Domain, int Bus, int Device, int Function) : IComparable<PciAddress>, ISpanFormattable
 {
     /// <summary>The slot (domain:bus:device) without the function, e.g. <c>0000:01:00</c>.</summary>
     public string Slot => string.Create(CultureInfo.InvariantCulture, $"{Domain:x4}:{Bus:x2}:{Device:x2}");
@@ -84,6 +84,14 @@ public readonly record struct PciAddress(int Domain, int Bus, int Device, int Fu
     /// <summary>Writes <see cref="ToString"/>'s text into <paramref name="destination"/>.</summary>
     public bool TryFormat(Span<char> destination, out int written) =>
         destination.TryWrite(CultureInfo.InvariantCulture, $"{Domain:x4}:{Bus:x2}:{Device:x2}.{Function:x}", out written);
+
+    /// <inheritdoc/>
+    /// <remarks>An address in an interpolated string is written in place, without a string of its own.</remarks>
+    bool ISpanFormattable.TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        TryFormat(destination, out charsWritten);
+
+    /// <inheritdoc/>
+    string IFormattable.ToString(string? format, IFormatProvider? formatProvider) => ToString();
 
     /// <summary>Parses an address or throws <see cref="FormatException"/> naming the bad text.</summary>
     public static PciAddress Parse(string text) =>

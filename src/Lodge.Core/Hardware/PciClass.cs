@@ -41,7 +41,7 @@ public readonly record struct PciClass(int Value)
             return false;
         }
 
-        var t = text.Trim();
+        var t = text.AsSpan().Trim();
         if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
         {
             t = t[2..];
@@ -57,4 +57,8 @@ public readonly record struct PciClass(int Value)
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"0x{Value:x6}");
+
+    /// <summary>Writes <see cref="ToString"/>'s text into <paramref name="destination"/>.</summary>
+    public bool TryFormat(Span<char> destination, out int written) =>
+        destination.TryWrite(CultureInfo.InvariantCulture, $"0x{Value:x6}", out written);
 }

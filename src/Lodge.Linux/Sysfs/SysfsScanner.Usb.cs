@@ -28,24 +28,27 @@ public sealed partial class SysfsScanner
         var controllers = new List<UsbController>();
         foreach (var device in pci)
         {
-            var dir = $"{PciDevicesDir}/{device.Address}";
-            var buses = new List<UsbBus>();
+            // The folder's path and the bus list only for a function that can hold a root hub (one string and one list
+            // fewer for each of the host's other functions).
+            List<UsbBus>? buses = null;
 
             // Only a host controller's folder holds root hubs: one of USB class, one whose class is unknown, or one the
             // bus's own list names as a hub's parent (an odd controller of another class). The others are not listed.
             if (device.Class is not { } cls || cls.IsUsbController || hubParents.Contains(device.Address))
             {
+                var dir = $"{PciDevicesDir}/{device.Address}";
                 foreach (var name in _root.ListDirectory(dir))
                 {
                     if (RootHubRegex().Match(name) is { Success: true } m)
                     {
-                        buses.Add(ReadUsbBus(HostRoot.Combine(dir, name), m.Groups[1].Value, device.Address, inputs, ids));
+                        (buses ??= []).Add(ReadUsbBus(HostRoot.Combine(dir, name), m.Groups[1].Value, device.Address, inputs, ids));
                     }
                 }
             }
 
-            if (buses.Count > 0 || (treeShowsUsb && device.Class?.IsUsbController == true))
+            if (buses is { Count: > 0 } || (treeShowsUsb && device.Class?.IsUsbController == true))
             {
+                buses ??= [];
                 buses.Sort((a, b) => a.Number.CompareTo(b.Number));
                 controllers.Add(new UsbController(device.Address, buses));
             }

@@ -124,7 +124,8 @@ public sealed partial class SysfsScanner
             return null;
         }
 
-        var t = text.Trim();
+        // Spans, not substrings: parsed for every function of the host.
+        var t = text.AsSpan().Trim();
         if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
         {
             t = t[2..];
