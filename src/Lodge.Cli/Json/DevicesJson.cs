@@ -56,10 +56,10 @@ public static class DevicesJson
     {
         var d = a.Device;
         w.WriteStartObject();
-        w.Address("address", d.Address);
-        w.HexOrNull("vendorId", d.VendorId, 4);
-        w.HexOrNull("deviceId", d.DeviceId, 4);
-        w.ClassOrNull("class", d.Class);
+        w.Formatted<PciAddress>("address", d.Address);
+        w.Formatted("vendorId", d.VendorId, "x4");
+        w.Formatted("deviceId", d.DeviceId, "x4");
+        w.Formatted("class", d.Class);
         w.StringOrNull("driver", d.Driver);
         w.NumberOrNull("iommuGroup", d.IommuGroup);
         w.BoolOrNull("bootVga", d.BootVga);
@@ -68,9 +68,9 @@ public static class DevicesJson
         w.Addresses("companions", a.Companions);
         w.Addresses("blockers", a.Blockers);
 
-        w.HexOrNull("subsystemVendorId", d.SubsystemVendorId, 4);
-        w.HexOrNull("subsystemDeviceId", d.SubsystemDeviceId, 4);
-        w.HexOrNull("revision", d.Revision, 2);
+        w.Formatted("subsystemVendorId", d.SubsystemVendorId, "x4");
+        w.Formatted("subsystemDeviceId", d.SubsystemDeviceId, "x4");
+        w.Formatted("revision", d.Revision, "x2");
         w.StringOrNull("vendorName", d.VendorName);
         w.StringOrNull("deviceName", d.DeviceName);
         w.WriteBoolean("driverKnown", d.DriverKnown);

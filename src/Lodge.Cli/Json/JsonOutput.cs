@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -106,29 +107,10 @@ public static class JsonOutput
         w.WriteEndArray();
     }
 
-    /// <summary>Writes a PCI address as its text (<see cref="Core.Hardware.PciAddress.ToString"/>) without a string per address.</summary>
-    public static void Address(this Utf8JsonWriter w, string name, Core.Hardware.PciAddress address)
-    {
-        Span<char> text = stackalloc char[24];
-        w.WriteString(name, address.TryFormat(text, out var n) ? text[..n] : address.ToString());
-    }
-
-    /// <summary>Writes an array of PCI addresses as their text.</summary>
-    public static void Addresses(this Utf8JsonWriter w, string name, IReadOnlyList<Core.Hardware.PciAddress> addresses)
-    {
-        Span<char> text = stackalloc char[24];
-        w.WriteStartArray(name);
-        for (var i = 0; i < addresses.Count; i++)
-        {
-            w.WriteStringValue(addresses[i].TryFormat(text, out var n) ? text[..n] : addresses[i].ToString());
-        }
-
-        w.WriteEndArray();
-    }
-
-    /// <summary>Writes a number in lower-case hexadecimal of at least <paramref name="digits"/> digits (as
-    /// <c>ToString("x4")</c>), or null, without a string per number.</summary>
-    public static void HexOrNull(this Utf8JsonWriter w, string name, long? value, int digits)
+    /// <summary>Writes a value as its text (as <c>ToString(format)</c> would), or null, without a string of its own: PCI
+    /// addresses and classes, hexadecimal ids (format <c>x4</c>).</summary>
+    public static void Formatted<T>(this Utf8JsonWriter w, string name, T? value, string? format = null)
+        where T : struct, ISpanFormattable
     {
         if (value is not { } v)
         {
@@ -136,21 +118,20 @@ public static class JsonOutput
             return;
         }
 
-        Span<char> text = stackalloc char[24];
-        Span<char> format = ['x', (char)('0' + digits)];
-        w.WriteString(name, v.TryFormat(text, out var n, format, System.Globalization.CultureInfo.InvariantCulture) ? text[..n] : v.ToString("x" + digits, System.Globalization.CultureInfo.InvariantCulture));
+        Span<char> text = stackalloc char[32];
+        w.WriteString(name, v.TryFormat(text, out var n, format, CultureInfo.InvariantCulture) ? text[..n] : v.ToString(format, CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Writes a PCI class as its text (<see cref="Core.Hardware.PciClass.ToString"/>), or null, without a string.</summary>
-    public static void ClassOrNull(this Utf8JsonWriter w, string name, Core.Hardware.PciClass? value)
+    /// <summary>Writes an array of PCI addresses as their text.</summary>
+    public static void Addresses(this Utf8JsonWriter w, string name, IReadOnlyList<Core.Hardware.PciAddress> addresses)
     {
-        if (value is not { } c)
+        Span<char> text = stackalloc char[32];
+        w.WriteStartArray(name);
+        foreach (ISpanFormattable address in addresses)
         {
-            w.WriteNull(name);
-            return;
+            w.WriteStringValue(address.TryFormat(text, out var n, default, CultureInfo.InvariantCulture) ? text[..n] : address.ToString());
         }
 
-        Span<char> text = stackalloc char[16];
-        w.WriteString(name, c.TryFormat(text, out var n) ? text[..n] : c.ToString());
+        w.WriteEndArray();
     }
 }

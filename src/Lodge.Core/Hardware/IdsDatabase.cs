@@ -204,7 +204,8 @@ public sealed class IdsDatabase
         // Every vendor line, with the range of the lines below it: up to the first class section ("C ").
         private static (VendorEntry[], int) Index(IdsText text, byte[] buffer)
         {
-            // About one vendor per 580 bytes in pci.ids, one per 120 in usb.ids: sized so that a growth is rare.
+            // pci.ids has about one vendor per 580 bytes, so this size rarely grows there; usb.ids (one per ~120 bytes)
+            // grows it a few times, once, on the first USB name.
             var vendors = new VendorEntry[(int)Math.Clamp(text.Length / 512, 16, 1 << 16)];
             var count = 0;
             var current = -1;
@@ -288,9 +289,9 @@ public sealed class IdsDatabase
         private static bool IsDeviceLine(ReadOnlySpan<byte> raw, out ushort id)
         {
             var line = raw.Length > 0 && raw[^1] == '\r' ? raw[..^1] : raw;
-            var ok = line.Length >= 7 && line[0] == '\t' && line[1] != '\t' && line[5] == ' ' && Hex4(line[1..]) >= 0;
-            id = ok ? (ushort)Hex4(line[1..]) : (ushort)0;
-            return ok;
+            var value = line.Length >= 7 && line[0] == '\t' && line[1] != '\t' && line[5] == ' ' ? Hex4(line[1..]) : -1;
+            id = (ushort)Math.Max(value, 0);
+            return value >= 0;
         }
 
         private static void Add<T>(ref T[] items, ref int count, T item)

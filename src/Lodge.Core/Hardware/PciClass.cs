@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Lodge.Core.Hardware;
 
 /// <summary>The 24-bit PCI class code (base class, subclass, programming interface), e.g. <c>0x030000</c>.</summary>
-public readonly record struct PciClass(int Value)
+public readonly record struct PciClass(int Value) : ISpanFormattable
 {
     public int BaseClass => (Value >> 16) & 0xff;
 
@@ -58,7 +58,11 @@ public readonly record struct PciClass(int Value)
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"0x{Value:x6}");
 
-    /// <summary>Writes <see cref="ToString"/>'s text into <paramref name="destination"/>.</summary>
-    public bool TryFormat(Span<char> destination, out int written) =>
-        destination.TryWrite(CultureInfo.InvariantCulture, $"0x{Value:x6}", out written);
+    /// <inheritdoc/>
+    /// <remarks>The text of <see cref="ToString"/> (the format is ignored), written in place.</remarks>
+    bool ISpanFormattable.TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        destination.TryWrite(CultureInfo.InvariantCulture, $"0x{Value:x6}", out charsWritten);
+
+    /// <inheritdoc/>
+    string IFormattable.ToString(string? format, IFormatProvider? formatProvider) => ToString();
 }
