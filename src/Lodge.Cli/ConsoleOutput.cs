@@ -23,11 +23,17 @@ public static class ConsoleOutput
             return AnsiConsole.Console;
         }
 
+        return Redirected(Console.Out, columns);
+    }
+
+    /// <summary>A plain console on <paramref name="writer"/> (a file, a pipe), <see cref="RedirectedWidth"/> wide.</summary>
+    public static IAnsiConsole Redirected(TextWriter writer, string? columns)
+    {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.Detect,
             ColorSystem = ColorSystemSupport.Detect,
-            Out = new AnsiConsoleOutput(Console.Out),
+            Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = RedirectedWidth(columns);
         return console;

@@ -67,7 +67,7 @@ public sealed partial class GuestService
         var recorder = new OutcomeRecorder(_lodge, warn);
         var plan = up.Machine.Plan;
         var idFile = Path.Combine(up.Spec.Layout.RunDir, DetachedReportId.FileName);
-        string[] options = ["--reports-db", Path.GetFullPath(_lodge.Paths.ReportsDatabase), "--report-id-file", idFile];
+        var options = DetachedSuperviseOptions(plan.Machine.Name);
         long? id = null;
         var spawned = false;
         void Open()

@@ -96,28 +96,81 @@ public sealed partial class GuestService
         return new PreparedUp(planned, spec, accel, handsOff);
     }
 
+    /// <summary>Starts the supervisor of <paramref name="machine"/> ahead of its plan: a detached <c>lodge supervise NAME
+    /// --await-start</c> (its own session, output to /dev/null) that does its own start-up while this process plans, and
+    /// touches nothing of the guest until <see cref="StartDetachedAsync"/> tells it to begin. Disposing it unused sends it
+    /// away (it reads end-of-file and exits), as does this process's end.</summary>
+    /// <param name="machine">The machine, checked here like any name at the boundary.</param>
+    /// <param name="superviseOptions">Extra options for <c>lodge supervise</c> (<see cref="DetachedSuperviseOptions"/>).</param>
+    public PendingSupervisor SpawnSupervisor(string machine, IReadOnlyList<string>? superviseOptions = null) =>
+        SpawnSupervisorIfPossible(machine, superviseOptions) ?? throw new GuestRuntimeException(machine, "Cannot find lodge's own executable to start a supervisor.");
+
+    /// <summary><see cref="SpawnSupervisor"/>, or null when lodge's own executable is unknown (an in-process host).</summary>
+    public PendingSupervisor? SpawnSupervisorIfPossible(string machine, IReadOnlyList<string>? superviseOptions = null)
+    {
+        MachineName.Require(machine, _lodge.Paths.Roots.RunRoot);
+        if (_lodge.Executable is not { } self)
+        {
+            return null;
+        }
+
+        var gate = StartGate.Create();
+        try
+        {
+            // HOST EFFECT: a background lodge that waits on the gate; it owns QEMU and its helpers once told to start.
+            var process = SpawnedProcess.Start([self, "supervise", machine, "--await-start", .. superviseOptions ?? []], "/dev/null", newSession: true, gate: gate);
+            return new PendingSupervisor(machine, process, gate, superviseOptions ?? []);
+        }
+        catch
+        {
+            gate.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The options a detached start gives its supervisor: the outcome database, and the file in the run folder
+    /// where <c>up</c> leaves the id of the report it opens (<see cref="DetachedReportId"/>).</summary>
+    public IReadOnlyList<string> DetachedSuperviseOptions(string machine) =>
+        ["--reports-db", Path.GetFullPath(_lodge.Paths.ReportsDatabase), "--report-id-file", Path.Combine(_lodge.Paths.Roots.RunDir(machine), DetachedReportId.FileName)];
+
+    /// <summary>The supervisor's log in the run folder of <paramref name="machine"/>.</summary>
+    public string SupervisorLog(string machine) => Path.Combine(Runtime.Store.Roots.RunDir(machine), "supervisor.log");
+
     /// <summary>Hands the spec to a detached <c>lodge supervise NAME</c> (its own session) and returns QEMU's pid once the
     /// guest runs; throws when the supervisor stops first or the guest does not run within 10 minutes.</summary>
     /// <param name="spec">The guest.</param>
     /// <param name="superviseOptions">Extra options for <c>lodge supervise</c> (the outcome database and the report to complete).</param>
     /// <param name="cancellationToken">Stops the wait (the supervisor keeps running).</param>
-    /// <param name="spawned">Runs once the supervisor is spawned, while it starts the guest (the outcome report is opened there).</param>
-    public async Task<int> StartDetachedAsync(LaunchSpec spec, IReadOnlyList<string>? superviseOptions = null, CancellationToken cancellationToken = default, Action? spawned = null)
+    /// <param name="spawned">Runs once the supervisor is told to start the guest (the outcome report is opened there).</param>
+    /// <param name="early">A supervisor spawned ahead (<see cref="SpawnSupervisor"/>) with the same options; null spawns one
+    /// now. One that has gone meanwhile is replaced.</param>
+    public async Task<int> StartDetachedAsync(LaunchSpec spec, IReadOnlyList<string>? superviseOptions = null, CancellationToken cancellationToken = default, Action? spawned = null, PendingSupervisor? early = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (early is not null && early.Machine != spec.Machine)
+        {
+            throw new ArgumentException($"The supervisor spawned ahead is for '{early.Machine}', not '{spec.Machine}'.", nameof(early));
+        }
+
         // The refusals that cost nothing (it runs already, the host mounts a disk, another guest holds one) come from here;
         // the walk over every process's open files runs once, in the supervisor, right before QEMU opens the disks.
         Runtime.CheckCanStart(spec, scanProcesses: false);
         Directory.CreateDirectory(spec.Layout.RunDir);
         await File.WriteAllTextAsync(SpecPath(spec.Layout.RunDir), LaunchSpecJson.Write(spec), cancellationToken).ConfigureAwait(false);
-        var log = Path.Combine(spec.Layout.RunDir, "supervisor.log");
+        var log = SupervisorLog(spec.Machine);
         File.Delete(log);
         File.Delete(Path.Combine(spec.Layout.RunDir, DetachedReportId.FileName));
-        var self = _lodge.Executable ?? throw new GuestRuntimeException(spec.Machine, "Cannot find lodge's own executable to start a supervisor.");
-        // HOST EFFECT: a background lodge that owns QEMU and its helpers until the guest stops.
         // The supervisor writes state.json (renamed into the run folder) at each step: wake on that instead of polling.
         using var written = new FolderWatch(spec.Layout.RunDir);
-        var supervisor = SpawnedProcess.Start([self, "supervise", spec.Machine, .. superviseOptions ?? []], log, newSession: true);
+        using var own = early is null ? SpawnSupervisor(spec.Machine, superviseOptions) : null;
+        var pending = early ?? own!;
+        using var replacement = pending.Go() ? null : SpawnSupervisor(spec.Machine, pending.Options);
+        if (replacement is not null && !replacement.Go())
+        {
+            throw new GuestRuntimeException(spec.Machine, $"The supervisor of '{spec.Machine}' ended before it was told to start the guest (see {log}).");
+        }
+
+        var supervisor = (replacement ?? pending).Process;
         spawned?.Invoke();
         // A deadline is monotonic time (the clock's timestamps), never the wall clock a test may pin.
         var begun = _lodge.Time.GetTimestamp();

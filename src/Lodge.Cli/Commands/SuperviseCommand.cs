@@ -15,16 +15,40 @@ public static class SuperviseCommand
         var name = new Argument<string>("NAME") { Description = "The machine whose launch.json to run." };
         var reportId = new Option<long?>("--report-id") { Description = "The outcome report 'up --detach' opened; the supervisor records the guest's real end in it.", HelpName = "ID" };
         var reportIdFile = new Option<string?>("--report-id-file") { Description = "Where 'up --detach' leaves the id of the outcome report it opens while this supervisor starts the guest.", HelpName = "FILE" };
+        var awaitStart = new Option<bool>("--await-start") { Description = "Wait for 'go' on stdin (a pipe from the spawner) before starting; end quietly at end-of-file. Output goes to supervisor.log from then on." };
         var command = new Command("supervise", "Run and supervise a guest started with --detach.") { Hidden = true };
         command.Arguments.Add(name);
         command.Options.Add(reportId);
         command.Options.Add(reportIdFile);
-        command.SetAction((parse, cancellationToken) =>
+        command.Options.Add(awaitStart);
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var machine = parse.GetValue(name)!;
             // The one that spawned this supervisor ('up --detach', the dashboard): captured now, while it still waits.
             var spawner = Lodge.Linux.Processes.ProcessTable.ParentOfSelf();
             var database = context.Host(parse);
+            var guests = new GuestService(database);
+            var output = context;
+            using var log = parse.GetValue(awaitStart) ? new LateLog() : null;
+            if (log is not null)
+            {
+                // Spawned before the plan was made: do what costs time and touches nothing (JSON contracts) while the
+                // spawner plans, then wait for its word. End-of-file means it planned no detached start, or died.
+                var warm = Task.Run(Lodge.Linux.Runtime.JsonWarmUp.Supervisor, cancellationToken);
+                if (!Lodge.Linux.Processes.StartGate.AwaitGo())
+                {
+                    return ExitCodes.Ok;
+                }
+
+                // stdout and stderr (so far /dev/null) become the log, for what the runtime itself writes there (a crash);
+                // this process's writers were opened on copies of the old ones, so they write to a log writer of their own.
+                var logPath = guests.SupervisorLog(machine);
+                Lodge.Linux.Processes.StartGate.RedirectOutput(logPath);
+                var writer = log.Open(logPath);
+                output = context with { Console = ConsoleOutput.Redirected(writer, context.Options.Columns), Out = writer, Error = writer };
+                await warm.ConfigureAwait(false);
+            }
+
             var id = parse.GetValue(reportId);
             var idFile = parse.GetValue(reportIdFile);
             void Record(ReportResult result)
@@ -38,11 +62,11 @@ public static class SuperviseCommand
 
                 if (id is { } report)
                 {
-                    new OutcomeRecorder(database, context.Error.WriteLine).Update(machine, report, result);
+                    new OutcomeRecorder(database, output.Error.WriteLine).Update(machine, report, result);
                 }
             }
 
-            return new GuestLauncher(context, new GuestService(database)).SuperviseAsync(
+            return await new GuestLauncher(output, guests).SuperviseAsync(
                 machine,
                 cancellationToken,
                 started: () =>
@@ -55,8 +79,19 @@ public static class SuperviseCommand
                     Lodge.Linux.Processes.ProcessTable.WaitForParentToExit(spawner, TimeSpan.FromSeconds(2), context.Time);
                     Record(DetachedOutcome.Running);
                 },
-                ended: exit => Record(DetachedOutcome.Ended(exit)));
+                ended: exit => Record(DetachedOutcome.Ended(exit))).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The supervisor's log once it is told to start (<c>--await-start</c>): appended, flushed at every line.</summary>
+    private sealed class LateLog : IDisposable
+    {
+        private StreamWriter? _writer;
+
+        public StreamWriter Open(string path) =>
+            _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete), new System.Text.UTF8Encoding(false)) { AutoFlush = true };
+
+        public void Dispose() => _writer?.Dispose();
     }
 }

@@ -42,6 +42,9 @@ public static class UpCommand
         var lodge = context.Host(parse);
         var guests = new GuestService(lodge);
         var asked = new UpRequest(machineName, detach, forceTcg, resetNvram);
+        // A detached start's supervisor is spawned now and does its own start-up while the plan is made; it waits for word
+        // from StartDetachedAsync and is sent away when the plan ends anywhere else (an error, a handoff).
+        using var early = detach && phase is null ? guests.SpawnSupervisorIfPossible(machineName, guests.DetachedSuperviseOptions(machineName)) : null;
         // One plan (one host scan) says both whether this is a handoff and how to start the guest.
         var planned = guests.Plan(asked);
         if (phase is null && context.Options.Handoff is null && planned.Plan.Gpu.IsPassthrough && planned.Plan.Gpu.Mode is Core.Machines.GpuMode.Handoff or Core.Machines.GpuMode.Dedicated)
@@ -60,7 +63,7 @@ public static class UpCommand
         var launcher = new GuestLauncher(context, guests);
         if (detach)
         {
-            return await guests.StartDetachedRecordedAsync(up, (options, spawned) => launcher.StartDetachedAsync(up.Spec, cancellationToken, options, spawned), context.Error.WriteLine).ConfigureAwait(false);
+            return await guests.StartDetachedRecordedAsync(up, (options, spawned) => launcher.StartDetachedAsync(up.Spec, cancellationToken, options, spawned, early), context.Error.WriteLine).ConfigureAwait(false);
         }
 
         var shutdownTimeout = TimeSpan.FromSeconds(up.Machine.Plan.Machine.ShutdownTimeoutSeconds);

@@ -34,9 +34,10 @@ public sealed class GuestLauncher(CliContext context, GuestService guests)
     /// <summary>Hands the spec to a detached <c>lodge supervise NAME</c> (its own session) and returns once QMP answers.</summary>
     /// <param name="superviseOptions">Extra options for <c>lodge supervise</c> (the outcome database and the report to complete).</param>
     /// <param name="spawned">Runs once the supervisor is spawned, while it starts the guest.</param>
-    public async Task<int> StartDetachedAsync(LaunchSpec spec, CancellationToken cancellationToken = default, IReadOnlyList<string>? superviseOptions = null, Action? spawned = null)
+    /// <param name="early">The supervisor spawned ahead of the plan, if any (<see cref="GuestService.SpawnSupervisor"/>).</param>
+    public async Task<int> StartDetachedAsync(LaunchSpec spec, CancellationToken cancellationToken = default, IReadOnlyList<string>? superviseOptions = null, Action? spawned = null, PendingSupervisor? early = null)
     {
-        var pid = await guests.StartDetachedAsync(spec, superviseOptions, cancellationToken, spawned).ConfigureAwait(false);
+        var pid = await guests.StartDetachedAsync(spec, superviseOptions, cancellationToken, spawned, early).ConfigureAwait(false);
         PrintRunning(spec, pid, detached: true);
         return ExitCodes.Ok;
     }

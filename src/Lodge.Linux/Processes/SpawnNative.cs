@@ -30,6 +30,9 @@ internal static partial class SpawnNative
     [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addopen", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int FileActionsAddOpen(nint actions, int fd, string path, int flags, int mode);
 
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
+    public static partial int FileActionsAddDup2(nint actions, int fd, int newFd);
+
     [LibraryImport("libc", EntryPoint = "posix_spawnattr_init")]
     public static partial int AttrInit(nint attr);
 

@@ -30,8 +30,10 @@ public sealed class SpawnedProcess
     public Task<ProcessExit> Exited => _exited;
 
     /// <summary>Starts <paramref name="argv"/> (argv[0] is looked up on PATH) with its output appended to <paramref name="logPath"/>.</summary>
+    /// <param name="gate">When given, the child's stdin is the gate's pipe (it waits for <see cref="StartGate.Open"/>)
+    /// instead of /dev/null.</param>
     /// <exception cref="HostProcessException">The program could not be started.</exception>
-    public static SpawnedProcess Start(IReadOnlyList<string> argv, string logPath, bool newSession = true, IReadOnlyDictionary<string, string>? environment = null)
+    public static SpawnedProcess Start(IReadOnlyList<string> argv, string logPath, bool newSession = true, IReadOnlyDictionary<string, string>? environment = null, StartGate? gate = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(argv.Count);
         var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
@@ -52,7 +54,16 @@ public sealed class SpawnedProcess
         {
             SpawnNative.FileActionsInit(actions);
             SpawnNative.AttrInit(attr);
-            SpawnNative.FileActionsAddOpen(actions, 0, "/dev/null", SpawnNative.OpenReadOnly, 0);
+            if (gate is null)
+            {
+                SpawnNative.FileActionsAddOpen(actions, 0, "/dev/null", SpawnNative.OpenReadOnly, 0);
+            }
+            else
+            {
+                // dup2 onto 0 clears close-on-exec on the child's copy only.
+                SpawnNative.FileActionsAddDup2(actions, gate.ReadEnd, 0);
+            }
+
             SpawnNative.FileActionsAddOpen(actions, 1, logPath, SpawnNative.OpenWriteCreateAppend, Convert.ToInt32("640", 8));
             SpawnNative.FileActionsAddOpen(actions, 2, logPath, SpawnNative.OpenWriteCreateAppend, Convert.ToInt32("640", 8));
             // Every signal back to its default and none blocked: a guest started from a background job (SIGINT ignored
@@ -70,6 +81,7 @@ public sealed class SpawnedProcess
                 throw new HostProcessException($"Cannot start '{argv[0]}'.", argv[0], new Win32Exception(error));
             }
 
+            gate?.ChildStarted();
             return new SpawnedProcess(pid, argv[0]);
         }
         finally
