@@ -36,8 +36,9 @@ public sealed partial class MachineService
         var store = _lodge.Machines;
         var parsed = store.Load(name);
 
-        // A guest that takes no host PCI device needs no function's capabilities, the slow part of a scan in a VM.
-        var scope = parsed.Machine.TakesHostPciDevices ? ScanScope.Everything : ScanScope.Everything & ~ScanScope.PciCapabilities;
+        // A guest that takes no host PCI device needs no function's capabilities (the slow part of a scan in a VM) and
+        // no device's name: its plan, its problems and its report name no host device (the report names the guest's GPU).
+        var scope = parsed.Machine.TakesHostPciDevices ? ScanScope.Everything : ScanScope.Everything & ~ScanScope.PciCapabilities & ~ScanScope.Names;
         var (host, assessments) = HostLoader.Load(_lodge.Root.Path, probeKvm: probeKvm, scope: scope);
         var all = store.LoadAll().Select(r => r.Machine).ToList();
         var facts = new PathFactsReader(_lodge.Root);

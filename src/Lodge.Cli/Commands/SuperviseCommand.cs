@@ -34,7 +34,7 @@ public static class SuperviseCommand
             {
                 // Spawned before the plan was made: do what costs time and touches nothing (JSON contracts) while the
                 // spawner plans, then wait for its word. End-of-file means it planned no detached start, or died.
-                var warm = Task.Run(Lodge.Linux.Runtime.JsonWarmUp.Supervisor, cancellationToken);
+                var warm = Task.Run(Lodge.Linux.Runtime.JsonWarmUp.DetachedStart, cancellationToken);
                 if (!Lodge.Linux.Processes.StartGate.AwaitGo())
                 {
                     return ExitCodes.Ok;

@@ -45,6 +45,11 @@ public static class UpCommand
         // A detached start's supervisor is spawned now and does its own start-up while the plan is made; it waits for word
         // from StartDetachedAsync and is sent away when the plan ends anywhere else (an error, a handoff).
         using var early = detach && phase is null ? guests.SpawnSupervisorIfPossible(machineName, guests.DetachedSuperviseOptions(machineName)) : null;
+        if (early is not null)
+        {
+            // The JSON contracts of launch.json and state.json, built on another thread while this one plans.
+            _ = Task.Run(Lodge.Linux.Runtime.JsonWarmUp.DetachedStart, cancellationToken);
+        }
         // One plan (one host scan) says both whether this is a handoff and how to start the guest.
         var planned = guests.Plan(asked);
         if (phase is null && context.Options.Handoff is null && planned.Plan.Gpu.IsPassthrough && planned.Plan.Gpu.Mode is Core.Machines.GpuMode.Handoff or Core.Machines.GpuMode.Dedicated)

@@ -111,8 +111,10 @@ public sealed partial class GuestRuntime
                 QmpClient? client = null;
                 try
                 {
+                    // The answer to qmp_capabilities (the connect's negotiation) is the proof: QEMU dispatches commands
+                    // in its main loop, which runs once the machine is built (a query-status after it cost one more
+                    // round trip of a byte-at-a-time reader).
                     client = await QmpClient.ConnectUnixAsync(spec.QmpSocket, null, cancellationToken).ConfigureAwait(false);
-                    await client.QueryStatusAsync(cancellationToken).ConfigureAwait(false);
                     var answered = client;
                     client = null;
                     return answered;

@@ -25,12 +25,13 @@ public sealed partial class GuestStateStore(RuntimeRoots roots, Host.IMdevContro
         }
     }
 
-    /// <summary>Writes state.json atomically (a temporary file, fsync, rename, fsync of the folder).</summary>
+    /// <summary>Writes state.json whole through a rename, without fsync: it lives in the run folder and means nothing after
+    /// a reboot (<see cref="AtomicFile.WriteVolatileText"/>).</summary>
     public void Write(GuestState state)
     {
         var path = Roots.StateFile(state.Machine);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.WriteText(path, GuestStateJson.Write(state));
+        AtomicFile.WriteVolatileText(path, GuestStateJson.Write(state));
     }
 
     /// <summary>The machines that have a state.json, live or stale.</summary>

@@ -7,11 +7,12 @@ namespace Lodge.Linux.Runtime;
 /// <remarks>The first use of a source-generated contract configures it (its properties, converters and those of every
 /// nested type): about 2 ms per root type here, a visible part of a detached start. A supervisor waiting to be told to
 /// start (<see cref="Processes.StartGate"/>) does it while it waits, so its read of launch.json and its first state.json
-/// cost only the parse.</remarks>
+/// cost only the parse; <c>up --detach</c> does it on another thread while it plans, for its write of launch.json and its
+/// reads of state.json.</remarks>
 public static class JsonWarmUp
 {
-    /// <summary>The launch spec's and guest state's contracts: what a supervisor reads and writes first.</summary>
-    public static void Supervisor()
+    /// <summary>The launch spec's and guest state's contracts: what a detached start reads and writes first.</summary>
+    public static void DetachedStart()
     {
         Configure(LaunchSpecJson.Default.Options, typeof(Lodge.Core.Runtime.LaunchSpec));
         Configure(GuestStateJson.Default.Options, typeof(GuestState));

@@ -31,7 +31,7 @@ public sealed partial class SysfsScanner
     /// <summary>Reads what <paramref name="scope"/> names; the rest of the snapshot keeps its empty defaults.</summary>
     public HostSnapshot Scan(ScanScope scope)
     {
-        var ids = IdsFiles.Load(_root);
+        var ids = scope.HasFlag(ScanScope.Names) ? IdsFiles.Load(_root) : IdsDatabase.Empty;
         var (devices, groups, iommuEnabled) = ScanPci(ids, scope.HasFlag(ScanScope.PciCapabilities));
         var inputs = scope.HasFlag(ScanScope.Usb) ? ScanInputDevices() : [];
         var usb = scope.HasFlag(ScanScope.Usb) ? ScanUsb(devices, inputs, ids) : [];
