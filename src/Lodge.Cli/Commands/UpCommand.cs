@@ -50,17 +50,21 @@ public static class UpCommand
             // The JSON contracts of launch.json and state.json, built on another thread while this one plans.
             _ = Task.Run(Lodge.Linux.Runtime.JsonWarmUp.DetachedStart, cancellationToken);
         }
+
         // One plan (one host scan) says both whether this is a handoff and how to start the guest.
         var planned = guests.Plan(asked);
         if (phase is null && context.Options.Handoff is null && planned.Plan.Gpu.IsPassthrough && planned.Plan.Gpu.Mode is Core.Machines.GpuMode.Handoff or Core.Machines.GpuMode.Dedicated)
         {
             // The handoff runs outside this session (issue 13, item 3); this command follows it and may die without harm.
+            // Its own supervisor starts the guest: the one spawned ahead goes now, not when the handoff is over.
+            early?.Dispose();
             return await HandoffFollow.RunAsync(context, parse, planned.Plan, detach, forceTcg, stopHolders, resetNvram, simulatedHost, cancellationToken).ConfigureAwait(false);
         }
 
         var up = guests.PreparePlanned(asked, planned, warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
         if (up.HandsOff)
         {
+            early?.Dispose();
             var request = guests.HandoffRequest(up, stopHolders, phase, warning => context.Error.WriteLine("Warning: " + warning), context.Error.WriteLine);
             return await HandoffUp.RunAsync(context, lodge, request, cancellationToken).ConfigureAwait(false);
         }
